@@ -1,0 +1,197 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// DB is a connection to one lanyard database.
+type DB struct {
+	db      *sql.DB
+	pool    *pgxpool.Pool // PostgreSQL only; nil on SQLite
+	dialect Dialect
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database named by dsn (see ParseDSN) and checks that
+// it answers. It does not migrate: call Migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	d := &DB{dialect: ParseDSN(dsn), Now: time.Now}
+	switch d.dialect {
+	case Postgres:
+		pool, err := pgxpool.New(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		d.pool = pool
+		d.db = stdlib.OpenDBFromPool(pool)
+	default:
+		db, err := sql.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite %s: %w", dsn, err)
+		}
+		// SQLite has one writer at a time; a few connections let reads run
+		// beside it in WAL mode without piling up waiting writers.
+		db.SetMaxOpenConns(4)
+		db.SetConnMaxIdleTime(0)
+		d.db = db
+	}
+	if err := d.db.PingContext(ctx); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("store: ping %s: %w", d.dialect, err)
+	}
+	return d, nil
+}
+
+// Close closes every connection.
+func (d *DB) Close() error {
+	err := d.db.Close()
+	if d.pool != nil {
+		d.pool.Close()
+	}
+	return err
+}
+
+// Dialect reports which backend d talks to.
+func (d *DB) Dialect() Dialect { return d.dialect }
+
+// Ping checks that the database answers, for readiness probes.
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+func (d *DB) provider() (*goose.Provider, error) {
+	dialect, dir := goose.DialectSQLite3, "migrations/sqlite"
+	if d.dialect == Postgres {
+		dialect, dir = goose.DialectPostgres, "migrations/postgres"
+	}
+	sub, err := fs.Sub(migrations, dir)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	p, err := goose.NewProvider(dialect, d.db, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	return p, nil
+}
+
+// Migrate applies every pending migration, one transaction per file, and
+// returns how many it applied.
+func (d *DB) Migrate(ctx context.Context) (int, error) {
+	p, err := d.provider()
+	if err != nil {
+		return 0, err
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return len(res), fmt.Errorf("store: migrate: %w", err)
+	}
+	return len(res), nil
+}
+
+// SchemaVersion returns the schema's current version and the newest this
+// build knows. They differ when migrations are pending.
+func (d *DB) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
+	p, err := d.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, latest, err = p.GetVersions(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	return current, latest, nil
+}
+
+// exec, query and queryRow rebind placeholders for the dialect.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func (d *DB) exec(ctx context.Context, q querier, query string, args ...any) (sql.Result, error) {
+	return q.ExecContext(ctx, d.dialect.rebind(query), args...)
+}
+
+func (d *DB) query(ctx context.Context, q querier, query string, args ...any) (*sql.Rows, error) {
+	return q.QueryContext(ctx, d.dialect.rebind(query), args...)
+}
+
+func (d *DB) queryRow(ctx context.Context, q querier, query string, args ...any) *sql.Row {
+	return q.QueryRowContext(ctx, d.dialect.rebind(query), args...)
+}
+
+// inTx runs fn in one transaction, committing if it returns nil.
+func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// insertRows inserts n rows into table with multi-row INSERT statements,
+// as many rows per statement as the dialect's parameter limit allows
+// (capped at 500). suffix is appended to each statement (an ON CONFLICT
+// clause). row fills in the i-th row's values.
+func (d *DB) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, suffix string, n int, row func(i int) []any) error {
+	per := min(500, d.dialect.maxParams()/len(cols))
+	tuple := "(" + repeatJoin("?", len(cols), ",") + ")"
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES "
+	var stmt *sql.Stmt // reused for every full chunk
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	args := make([]any, 0, per*len(cols))
+	for start := 0; start < n; start += per {
+		end := min(start+per, n)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			args = append(args, row(i)...)
+		}
+		query := d.dialect.rebind(head + repeatJoin(tuple, end-start, ",") + " " + suffix)
+		var err error
+		if end-start == per {
+			if stmt == nil {
+				if stmt, err = tx.PrepareContext(ctx, query); err != nil {
+					return fmt.Errorf("store: prepare insert %s: %w", table, err)
+				}
+			}
+			_, err = stmt.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, query, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("store: insert %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+func repeatJoin(s string, n int, sep string) string {
+	return strings.TrimSuffix(strings.Repeat(s+sep, n), sep)
+}

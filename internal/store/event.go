@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+const eventCols = "id, slug, name, time_zone, start_date, days"
+
+func scanEvent(row interface{ Scan(...any) error }) (*lanyard.Event, error) {
+	var e lanyard.Event
+	err := row.Scan(&e.ID, &e.Slug, &e.Name, &e.TimeZone, &e.StartDate, &e.Days)
+	return &e, err
+}
+
+// FindEventBySlug returns the event with the given slug.
+// Returns ENOTFOUND if there is none.
+func (d *DB) FindEventBySlug(ctx context.Context, slug string) (*lanyard.Event, error) {
+	e, err := scanEvent(d.queryRow(ctx, d.db, "SELECT "+eventCols+" FROM events WHERE slug = ?", slug))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, lanyard.Errorf(lanyard.ENOTFOUND, "No event %q.", slug)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: find event %q: %w", slug, err)
+	}
+	return e, nil
+}
+
+// FindEvents returns every event, oldest first.
+func (d *DB) FindEvents(ctx context.Context) ([]*lanyard.Event, error) {
+	rows, err := d.query(ctx, d.db, "SELECT "+eventCols+" FROM events ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: find events: %w", err)
+	}
+	defer rows.Close()
+	var out []*lanyard.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: find events: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find events: %w", err)
+	}
+	return out, nil
+}
+
+// upsertEvent creates the event or updates its fields, keyed by slug.
+func (d *DB) upsertEvent(ctx context.Context, tx *sql.Tx, e *lanyard.Event) error {
+	err := d.queryRow(ctx, tx, `INSERT INTO events (slug, name, time_zone, start_date, days) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (slug) DO UPDATE SET name = excluded.name, time_zone = excluded.time_zone,
+			start_date = excluded.start_date, days = excluded.days
+		RETURNING id`, e.Slug, e.Name, e.TimeZone, e.StartDate, e.Days).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("store: save event %s: %w", e.Slug, mapError(err, "Event "+e.Slug))
+	}
+	return nil
+}
