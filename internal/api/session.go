@@ -1,0 +1,118 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/respond"
+)
+
+// sessionJSON is a session as the API shows it: the domain fields plus its
+// times in the venue's zone, so clients need no zone database of their own.
+type sessionJSON struct {
+	*lanyard.Session
+	Day        string `json:"day,omitempty"`
+	StartLocal string `json:"start_local,omitempty"`
+	EndLocal   string `json:"end_local,omitempty"`
+}
+
+func toJSON(c *catalog.Catalog, s *lanyard.Session) sessionJSON {
+	out := sessionJSON{Session: s}
+	if s.Scheduled() {
+		out.Day = c.Day(s)
+		out.StartLocal = s.Start.In(c.Loc).Format(time.RFC3339)
+		out.EndLocal = s.End.In(c.Loc).Format(time.RFC3339)
+	}
+	return out
+}
+
+type sessionList struct {
+	Total    int           `json:"total"`
+	Offset   int           `json:"offset"`
+	Limit    int           `json:"limit"`
+	Sessions []sessionJSON `json:"sessions"`
+}
+
+func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request) {
+	f, err := parseFilter(r.URL.Query())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	c := h.Catalog.Load()
+	page, total, err := c.Search(f)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if f.Limit == 0 {
+		f.Limit = catalog.DefaultLimit
+	}
+	out := sessionList{Total: total, Offset: f.Offset, Limit: f.Limit, Sessions: make([]sessionJSON, len(page))}
+	for i, s := range page {
+		out.Sessions[i] = toJSON(c, s)
+	}
+	respond.JSON(w, http.StatusOK, out)
+}
+
+// parseFilter reads a search from query parameters. Unknown parameters are
+// refused so that a typo ("levle=300") does not silently match everything.
+func parseFilter(q url.Values) (lanyard.SessionFilter, error) {
+	var f lanyard.SessionFilter
+	for k := range q {
+		switch k {
+		case "q", "day", "venue", "type", "level", "topic", "offset", "limit":
+		default:
+			return f, lanyard.Errorf(lanyard.EINVALID, "Unknown parameter %q; use q, day, venue, type, level, topic, offset or limit.", k)
+		}
+	}
+	f.Query, f.Day, f.Venue, f.Topic = q.Get("q"), q.Get("day"), q.Get("venue"), q.Get("topic")
+	f.Type = lanyard.SessionType(q.Get("type"))
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"level", &f.Level}, {"offset", &f.Offset}, {"limit", &f.Limit}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return f, lanyard.Errorf(lanyard.EINVALID, "%s must be a whole number, not %q.", p.name, v)
+		}
+		*p.dst = n
+	}
+	return f, nil
+}
+
+func (h *Handler) getSession(w http.ResponseWriter, r *http.Request) {
+	c := h.Catalog.Load()
+	s, err := c.Session(r.PathValue("code"))
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, toJSON(c, s))
+}
+
+func (h *Handler) listVenues(w http.ResponseWriter, r *http.Request) {
+	c := h.Catalog.Load()
+	respond.JSON(w, http.StatusOK, struct {
+		Venues      []lanyard.Venue      `json:"venues"`
+		TravelTimes []lanyard.TravelTime `json:"travel_times"`
+	}{c.Venues, c.Travel})
+}
+
+func (h *Handler) getEvent(w http.ResponseWriter, r *http.Request) {
+	c := h.Catalog.Load()
+	days, _ := c.Event.DayDates() // validated when the event was stored
+	respond.JSON(w, http.StatusOK, struct {
+		*lanyard.Event
+		DayDates []string `json:"day_dates"`
+		Sessions int      `json:"sessions"`
+	}{c.Event, days, c.Len()})
+}

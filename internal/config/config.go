@@ -1,0 +1,123 @@
+// Package config holds lanyard's settings: built from defaults, then
+// LANYARD_* environment variables, then command-line flags, then checked by
+// Validate. There is no global: callers pass a Config along.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+)
+
+// Config is the configuration of one lanyard process.
+type Config struct {
+	Addr      string     // listen address
+	DB        string     // SQLite file path or postgres:// URL
+	Event     string     // event slug; empty picks the only event
+	Migrate   bool       // apply pending migrations on PostgreSQL at start
+	LogLevel  slog.Level // debug, info, warn, error
+	LogFormat string     // text or json
+}
+
+// Default returns the defaults: port 8080, the SQLite file ./lanyard.db.
+func Default() Config {
+	return Config{Addr: ":8080", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text"}
+}
+
+// Env returns the value of LANYARD_<name>, or the contents of the file named
+// by LANYARD_<name>_FILE (for secrets such as a database URL with a password).
+func Env(getenv func(string) string, name string) (string, error) {
+	if v := getenv("LANYARD_" + name); v != "" {
+		return v, nil
+	}
+	if path := getenv("LANYARD_" + name + "_FILE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("config: LANYARD_%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return "", nil
+}
+
+// Option names the settings a subcommand takes.
+type Option int
+
+// The options a subcommand can register.
+const (
+	OptAddr Option = 1 << iota
+	OptDB
+	OptEvent
+	OptMigrate
+	OptLog
+)
+
+// Register applies the environment to c and then registers the chosen
+// settings as flags on fs, so that flags override the environment and
+// --help shows the effective defaults.
+func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Option) error {
+	env := func(name string, dst *string) error {
+		v, err := Env(getenv, name)
+		if err == nil && v != "" {
+			*dst = v
+		}
+		return err
+	}
+	for _, e := range []struct {
+		name string
+		dst  *string
+	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}} {
+		if err := env(e.name, e.dst); err != nil {
+			return err
+		}
+	}
+	if v := getenv("LANYARD_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("config: LANYARD_LOG_LEVEL: %w", err)
+		}
+	}
+	if v := getenv("LANYARD_MIGRATE"); v == "1" || v == "true" {
+		c.Migrate = true
+	}
+	if opts&OptAddr != 0 {
+		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on, host:port (env LANYARD_ADDR)")
+	}
+	if opts&OptDB != 0 {
+		fs.StringVar(&c.DB, "db", c.DB, "database: a SQLite file path, or a postgres:// URL (env LANYARD_DB or LANYARD_DB_FILE)")
+	}
+	if opts&OptEvent != 0 {
+		fs.StringVar(&c.Event, "event", c.Event, "event slug; may be left empty when the database holds one event (env LANYARD_EVENT)")
+	}
+	if opts&OptMigrate != 0 {
+		fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "apply pending database migrations at start; SQLite always migrates (env LANYARD_MIGRATE)")
+	}
+	if opts&OptLog != 0 {
+		fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error (env LANYARD_LOG_LEVEL)")
+		fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (env LANYARD_LOG_FORMAT)")
+	}
+	return nil
+}
+
+// Validate reports the first setting that cannot work.
+func (c *Config) Validate() error {
+	switch {
+	case c.DB == "":
+		return fmt.Errorf("config: --db is empty: give a SQLite file path or a postgres:// URL")
+	case c.Addr == "":
+		return fmt.Errorf("config: --addr is empty: give host:port, such as :8080")
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return fmt.Errorf("config: --log-format must be text or json, not %q", c.LogFormat)
+	}
+	return nil
+}
+
+// Logger returns a slog logger writing to w in the configured format.
+func (c *Config) Logger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,82 @@
+package config
+
+import (
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestRegisterPrecedence(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "db")
+	os.WriteFile(secret, []byte("postgres://u:p@h/db\n"), 0o600)
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want Config
+	}{
+		{"defaults", nil, nil, Default()},
+		{"env", map[string]string{"LANYARD_ADDR": ":9000", "LANYARD_LOG_LEVEL": "debug"}, nil,
+			Config{Addr: ":9000", DB: "lanyard.db", LogLevel: slog.LevelDebug, LogFormat: "text"}},
+		{"flag beats env", map[string]string{"LANYARD_ADDR": ":9000"}, []string{"--addr", ":7000"},
+			Config{Addr: ":7000", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text"}},
+		{"secret file", map[string]string{"LANYARD_DB_FILE": secret}, nil,
+			Config{Addr: ":8080", DB: "postgres://u:p@h/db", LogLevel: slog.LevelInfo, LogFormat: "text"}},
+		{"env var beats its file", map[string]string{"LANYARD_DB": "x.db", "LANYARD_DB_FILE": secret}, nil,
+			Config{Addr: ":8080", DB: "x.db", LogLevel: slog.LevelInfo, LogFormat: "text"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			fs := flag.NewFlagSet("x", flag.ContinueOnError)
+			fs.SetOutput(io.Discard)
+			if err := c.Register(fs, func(k string) string { return tt.env[k] }, OptAddr|OptDB|OptLog); err != nil {
+				t.Fatal(err)
+			}
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			if c != tt.want {
+				t.Fatalf("config=%+v, want %+v", c, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		ok     bool
+	}{
+		{"default", func(*Config) {}, true},
+		{"no db", func(c *Config) { c.DB = "" }, false},
+		{"no addr", func(c *Config) { c.Addr = "" }, false},
+		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			tt.mutate(&c)
+			if err := c.Validate(); (err == nil) != tt.ok {
+				t.Fatalf("Validate()=%v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestBadEnvFile(t *testing.T) {
+	c := Default()
+	err := c.Register(flag.NewFlagSet("x", flag.ContinueOnError), func(k string) string {
+		if k == "LANYARD_DB_FILE" {
+			return "/nonexistent/secret"
+		}
+		return ""
+	}, OptDB)
+	if err == nil {
+		t.Fatal("missing secret file accepted")
+	}
+}

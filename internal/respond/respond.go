@@ -1,0 +1,68 @@
+// Package respond writes HTTP responses for the JSON API and the web pages:
+// JSON bodies, and domain errors mapped to status codes. The code→status
+// table lives here and nowhere else.
+package respond
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// statuses maps domain error codes to HTTP statuses. A code missing here is
+// a bug and answers 500.
+var statuses = map[string]int{
+	lanyard.EINVALID:      http.StatusBadRequest,
+	lanyard.ENOTFOUND:     http.StatusNotFound,
+	lanyard.ECONFLICT:     http.StatusConflict,
+	lanyard.EUNAUTHORIZED: http.StatusUnauthorized,
+	lanyard.EFORBIDDEN:    http.StatusForbidden,
+	lanyard.ETOOMANY:      http.StatusTooManyRequests,
+	lanyard.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for a domain error code.
+func Status(code string) int {
+	if s, ok := statuses[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorBody is the JSON shape of every API error.
+type ErrorBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+// Error writes err as a JSON error. Internal errors are logged here, once,
+// and shown to the caller only as "Internal error.".
+func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	code := lanyard.ErrorCode(err)
+	status := Status(code)
+	if status == http.StatusInternalServerError {
+		log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		code = lanyard.EINTERNAL
+	}
+	var body ErrorBody
+	body.Error.Code = code
+	body.Error.Message = lanyard.ErrorMessage(err)
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="lanyard"`)
+	}
+	JSON(w, status, body)
+}
+
+// JSON writes v as a JSON response with the given status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v) // the status is sent; a failed write has no one left to tell
+}
