@@ -62,3 +62,16 @@ func (d *DB) upsertEvent(ctx context.Context, tx *sql.Tx, e *lanyard.Event) erro
 	}
 	return nil
 }
+
+// DeleteEvent removes an event and everything that belongs to it.
+// Returns ENOTFOUND if there is no such event.
+func (d *DB) DeleteEvent(ctx context.Context, slug string) error {
+	res, err := d.exec(ctx, d.db, "DELETE FROM events WHERE slug = ?", slug)
+	if err != nil {
+		return fmt.Errorf("store: delete event %q: %w", slug, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return lanyard.Errorf(lanyard.ENOTFOUND, "No event %q.", slug)
+	}
+	return nil
+}

@@ -255,6 +255,29 @@ func TestAttendeesAndTokens(t *testing.T) {
 	})
 }
 
+func TestDeleteEvent(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev := mustImport(t, db, testCatalog())
+		if err := db.CreateAttendees(ctx, ev.ID, []*lanyard.Attendee{{Name: "A", Email: "a@example.com"}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DeleteEvent(ctx, ev.Slug); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindEventBySlug(ctx, ev.Slug); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
+			t.Fatalf("event still there: %v", err)
+		}
+		if n, _ := db.CountAttendees(ctx, ev.ID); n != 0 {
+			t.Fatalf("%d attendees left after delete", n)
+		}
+		if err := db.DeleteEvent(ctx, ev.Slug); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
+			t.Fatalf("second delete: err=%v, want ENOTFOUND", err)
+		}
+		mustImport(t, db, testCatalog()) // the slug is free again
+	})
+}
+
 func TestMigrateIsIdempotent(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
