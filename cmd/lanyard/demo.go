@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/auth"
+	"github.com/lanyardhq/lanyard/internal/config"
+	"github.com/lanyardhq/lanyard/internal/demo"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/store"
+)
+
+func cmdDemo(ctx context.Context, e *env, args []string) error {
+	cfg := config.Default()
+	cfg.DB = "lanyard-demo.db"
+	fs := newFlagSet(e, "demo", "", `Generates a re:Invent-scale event (6 venues, 5 days, ~3,000 sessions, attendees
+with API tokens) into a fresh database and serves it. The event is the same
+for the same --seed; tokens are new each time. One token per attendee is
+written to a CSV file (email,token) beside the database, for load tests.`)
+	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptLog); err != nil {
+		return err
+	}
+	seed := fs.Int64("seed", 1, "seed of the generated event")
+	attendees := fs.Int("attendees", demo.DefaultAttendees, "number of attendees to generate (65000 is re:Invent's size)")
+	tokensPath := fs.String("tokens", "", "where to write email,token for every attendee (default: tokens.csv beside the SQLite file, or in the current directory)")
+	serve := fs.Bool("serve", true, "serve the event once generated; false only writes the database and tokens")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if *attendees < 1 || *attendees > 1_000_000 {
+		return fmt.Errorf("--attendees must be between 1 and 1000000, not %d", *attendees)
+	}
+	if *tokensPath == "" {
+		*tokensPath = "tokens.csv"
+		if store.ParseDSN(cfg.DB) == store.SQLite {
+			*tokensPath = filepath.Join(filepath.Dir(cfg.DB), "tokens.csv")
+		}
+	}
+	log := cfg.Logger(e.stderr)
+	start := time.Now()
+
+	gen := demo.Generate(demo.Options{Seed: *seed, Attendees: *attendees})
+	db, err := freshDemoDB(ctx, &cfg, log, gen.Catalog.Event.Slug)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ImportCatalog(ctx, gen.Catalog); err != nil {
+		return err
+	}
+	ev := &gen.Catalog.Event
+	people := make([]*lanyard.Attendee, len(gen.Attendees))
+	for i := range gen.Attendees {
+		people[i] = &gen.Attendees[i]
+	}
+	if err := db.CreateAttendees(ctx, ev.ID, people); err != nil {
+		return err
+	}
+	sample, organizer, err := writeTokens(ctx, db, people, *tokensPath)
+	if err != nil {
+		return err
+	}
+	log.Info("demo event generated", "sessions", len(gen.Catalog.Sessions), "attendees", len(people), "took", time.Since(start).Round(time.Millisecond))
+	if !*serve {
+		fmt.Fprintf(e.stdout, "demo event written to %s (%d sessions, %d attendees); tokens in %s\n", cfg.DB, len(gen.Catalog.Sessions), len(people), *tokensPath)
+		return nil
+	}
+	return serveEvent(ctx, e, &cfg, log, db, ev, func(url string) {
+		fmt.Fprintf(e.stdout, `
+Demo ready in %s: %s, %d sessions, %d attendees.
+
+  Open        %s/
+  Search      %s/api/v1/sessions?q=serverless&day=%s
+  OpenAPI     %s/api/v1/openapi.json
+  Schedule    %s/schedule.xml  (for Giggity, ConfClerk, FOSDEM apps)
+
+  Attendee token   %s  (%s)
+  Organizer token  %s
+  All tokens       %s
+
+  Try: curl -H "Authorization: Bearer %s" %s/api/v1/me
+
+`, time.Since(start).Round(time.Millisecond), ev.Name, len(gen.Catalog.Sessions), len(people),
+			url, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+	})
+}
+
+// freshDemoDB opens an empty database for the demo. A SQLite file is
+// recreated, but only if it holds nothing or only an earlier demo, so a
+// mistaken --db never wipes real data. On PostgreSQL the earlier demo event
+// is deleted.
+func freshDemoDB(ctx context.Context, cfg *config.Config, log *slog.Logger, slug string) (*store.DB, error) {
+	if store.ParseDSN(cfg.DB) == store.SQLite {
+		if _, err := os.Stat(cfg.DB); err == nil {
+			if err := checkOnlyDemo(ctx, cfg, log, slug); err != nil {
+				return nil, err
+			}
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				if err := os.Remove(cfg.DB + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return nil, fmt.Errorf("remove old demo database: %w", err)
+				}
+			}
+		}
+		return openStore(ctx, cfg, log)
+	}
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.DeleteEvent(ctx, slug); err != nil && lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func checkOnlyDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, slug string) error {
+	db, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return fmt.Errorf("%s exists and is not a lanyard database; choose another --db: %w", cfg.DB, err)
+	}
+	defer db.Close()
+	events, err := db.FindEvents(ctx)
+	if err != nil {
+		return err
+	}
+	for _, ev := range events {
+		if ev.Slug != slug {
+			return fmt.Errorf("%s holds event %q, not only the demo; choose another --db", cfg.DB, ev.Slug)
+		}
+	}
+	return nil
+}
+
+type sampleToken struct{ email, token string }
+
+// writeTokens creates one API token per person, stores their hashes and
+// writes email,token lines to path. It returns a sample attendee's token and
+// the organizer's.
+func writeTokens(ctx context.Context, db *store.DB, people []*lanyard.Attendee, path string) (sample sampleToken, organizer string, err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600) // the file holds secrets
+	if err != nil {
+		return sample, "", fmt.Errorf("tokens file: %w", err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	w.WriteString("email,token\n")
+	rows := make([]store.Token, len(people))
+	for i, a := range people {
+		token, hash := auth.NewToken()
+		rows[i] = store.Token{AttendeeID: a.ID, Hash: hash, Name: "demo"}
+		fmt.Fprintf(w, "%s,%s\n", a.Email, token)
+		switch {
+		case a.Role == lanyard.RoleOrganizer && organizer == "":
+			organizer = token
+		case a.Role == lanyard.RoleAttendee && sample.token == "":
+			sample = sampleToken{a.Email, token}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return sample, "", fmt.Errorf("tokens file: %w", err)
+	}
+	if err := db.CreateTokens(ctx, rows); err != nil {
+		return sample, "", err
+	}
+	return sample, organizer, f.Close()
+}

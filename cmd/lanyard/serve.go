@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/api"
+	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/config"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/server"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/web"
+)
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	cfg := config.Default()
+	fs := newFlagSet(e, "serve", "", "Serves one event's web app and JSON API (/api/v1), schedule exports, /metrics, /healthz and /readyz.")
+	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog); err != nil {
+		return err
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := cfg.Logger(e.stderr)
+	db, err := openStore(ctx, &cfg, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ev, err := findEvent(ctx, db, cfg.Event)
+	if err != nil {
+		return err
+	}
+	return serveEvent(ctx, e, &cfg, log, db, ev, nil)
+}
+
+// serveEvent loads the event's catalog into memory and serves it until ctx
+// is done. banner, if set, is printed once the server listens.
+func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logger, db *store.DB, ev *lanyard.Event, banner func(url string)) error {
+	start := time.Now()
+	cat, err := loadCatalog(ctx, db, ev)
+	if err != nil {
+		return err
+	}
+	var current atomic.Pointer[catalog.Catalog]
+	current.Store(cat)
+
+	srv := server.New(log, db.Ping)
+	(&api.Handler{Catalog: &current, Ident: db, Log: log}).Routes(srv.Mux())
+	(&web.Handler{Catalog: &current, Log: log}).Routes(srv.Mux())
+
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	url := "http://" + displayAddr(l.Addr())
+	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "load", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)
+	if banner != nil {
+		banner(url)
+	}
+	return srv.Serve(ctx, l)
+}
+
+func loadCatalog(ctx context.Context, db *store.DB, ev *lanyard.Event) (*catalog.Catalog, error) {
+	venues, travel, err := db.FindVenues(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := db.FindSessions(ctx, ev.ID)
+	if err != nil {
+		return nil, err
+	}
+	return catalog.New(ev, venues, travel, sessions)
+}
+
+// displayAddr turns a listener address into one a browser can open:
+// an unspecified host (":8080") becomes localhost.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || tcp.IP.IsUnspecified() {
+		if ok {
+			return fmt.Sprintf("localhost:%d", tcp.Port)
+		}
+		return a.String()
+	}
+	return tcp.String()
+}

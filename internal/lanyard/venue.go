@@ -1,0 +1,39 @@
+package lanyard
+
+// Venue is a building (a hotel) with rooms. Venues are far apart at a large
+// conference, so the travel time between them matters to an agenda.
+type Venue struct {
+	ID      int64  `json:"id"`
+	EventID int64  `json:"-"`
+	Code    string `json:"code"` // short, stable key used by imports and filters ("venetian")
+	Name    string `json:"name"`
+	Rooms   []Room `json:"rooms"`
+}
+
+// Room is a place where sessions run.
+type Room struct {
+	ID       int64  `json:"id"`
+	VenueID  int64  `json:"-"`
+	Name     string `json:"name"`
+	Capacity int    `json:"capacity"`
+}
+
+// TravelTime is how long it takes to get from one venue to another. The
+// matrix need not be symmetric: shuttles loop.
+type TravelTime struct {
+	From           string `json:"from"` // venue code
+	To             string `json:"to"`   // venue code
+	WalkMinutes    int    `json:"walk_minutes"`
+	ShuttleMinutes int    `json:"shuttle_minutes"`
+}
+
+// Best returns the shorter of the two ways, ignoring a zero (unknown) one.
+func (t TravelTime) Best() int {
+	switch {
+	case t.WalkMinutes == 0:
+		return t.ShuttleMinutes
+	case t.ShuttleMinutes == 0:
+		return t.WalkMinutes
+	}
+	return min(t.WalkMinutes, t.ShuttleMinutes)
+}
