@@ -2,6 +2,7 @@ package importer
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -160,6 +161,29 @@ func Read(r io.Reader, f Format, opt Options) (*lanyard.Catalog, *Report, error)
 	return cat, rep, nil
 }
 
+// hasTopKey reports whether a JSON object has key at its top level; a title
+// that happens to say "schedule" deeper down does not count.
+func hasTopKey(data []byte, key string) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if k == key {
+			return true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return false
+		}
+	}
+	return false
+}
+
 // Detect guesses a file's format from its first bytes and a few keys.
 func Detect(data []byte) (Format, error) {
 	head := bytes.TrimLeft(data[:min(len(data), 64<<10)], " \t\r\n\xef\xbb\xbf")
@@ -175,7 +199,7 @@ func Detect(data []byte) (Format, error) {
 			return FormatReinvent2025, nil
 		}
 	case bytes.HasPrefix(head, []byte("{")):
-		if bytes.Contains(head, []byte(`"schedule"`)) {
+		if hasTopKey(data, "schedule") {
 			return FormatVOCJSON, nil
 		}
 		return FormatLanyardJSON, nil

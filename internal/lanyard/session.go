@@ -52,7 +52,7 @@ func ParseSessionType(s string) (SessionType, bool) {
 		return TypeSession, true
 	case "chalktalk":
 		return TypeChalk, true
-	case "workshop", "handsonworkshop", "gameday":
+	case "workshop", "handsonworkshop", "gameday", "bootcamp", "interactivetraining", "gamifiedlearning", "examprep":
 		return TypeWorkshop, true
 	case "builderssession", "builderession", "builders":
 		return TypeBuilders, true
