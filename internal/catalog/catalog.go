@@ -31,6 +31,9 @@ type Catalog struct {
 	Travel []lanyard.TravelTime
 	Loc    *time.Location
 
+	travel     map[[2]string]lanyard.TravelTime
+	venueNames map[string]string
+
 	sessions []*lanyard.Session // by start, unscheduled last, then code
 	byCode   map[string]int
 	days     []string // civil date of each session in the event's zone; "" if unscheduled
@@ -63,6 +66,14 @@ func New(ev *lanyard.Event, venues []lanyard.Venue, travel []lanyard.TravelTime,
 		}
 		return strings.Compare(a.Code, b.Code)
 	})
+	c.travel = make(map[[2]string]lanyard.TravelTime, len(travel))
+	for _, t := range travel {
+		c.travel[[2]string{t.From, t.To}] = t
+	}
+	c.venueNames = make(map[string]string, len(venues))
+	for _, v := range venues {
+		c.venueNames[v.Code] = v.Name
+	}
 	n := len(c.sessions)
 	c.byCode = make(map[string]int, n)
 	c.days = make([]string, n)
@@ -124,6 +135,36 @@ func (c *Catalog) Session(code string) (*lanyard.Session, error) {
 		return nil, lanyard.Errorf(lanyard.ENOTFOUND, "No session %q.", code)
 	}
 	return c.sessions[i], nil
+}
+
+// TravelTime returns the time to get from one venue to another, and false
+// when the matrix has no entry for the pair.
+func (c *Catalog) TravelTime(from, to string) (lanyard.TravelTime, bool) {
+	t, ok := c.travel[[2]string{from, to}]
+	return t, ok
+}
+
+// Room returns a room by venue code and room name.
+func (c *Catalog) Room(venue, room string) (lanyard.Room, bool) {
+	for _, v := range c.Venues {
+		if v.Code != venue {
+			continue
+		}
+		for _, r := range v.Rooms {
+			if r.Name == room {
+				return r, true
+			}
+		}
+	}
+	return lanyard.Room{}, false
+}
+
+// VenueName returns a venue's name, or its code when the venue is unknown.
+func (c *Catalog) VenueName(code string) string {
+	if n, ok := c.venueNames[code]; ok {
+		return n
+	}
+	return code
 }
 
 // Day returns the civil date of a session in the event's zone, or "" if unscheduled.

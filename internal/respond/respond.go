@@ -21,6 +21,16 @@ var statuses = map[string]int{
 	lanyard.EFORBIDDEN:    http.StatusForbidden,
 	lanyard.ETOOMANY:      http.StatusTooManyRequests,
 	lanyard.EINTERNAL:     http.StatusInternalServerError,
+
+	lanyard.ESessionFull:      http.StatusConflict,
+	lanyard.ETimeConflict:     http.StatusConflict,
+	lanyard.EWindowClosed:     http.StatusConflict,
+	lanyard.ERepeatGroupTaken: http.StatusConflict,
+	lanyard.ELimitReached:     http.StatusConflict,
+	lanyard.EChangesClosed:    http.StatusConflict,
+	lanyard.ENotReservable:    http.StatusConflict,
+	lanyard.ETravelTime:       http.StatusConflict,
+	lanyard.ENotReserved:      http.StatusNotFound,
 }
 
 // Status returns the HTTP status for a domain error code.

@@ -1,0 +1,159 @@
+package reserve
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what the engine needs of the database.
+type Store interface {
+	// LoadLedger reads everything the engine's state is rebuilt from.
+	LoadLedger(ctx context.Context, eventID int64) (*Snapshot, error)
+	// CommitBatch writes one batch in one transaction, or nothing.
+	CommitBatch(ctx context.Context, b *Batch) error
+}
+
+// Snapshot is the durable reservation state of an event.
+type Snapshot struct {
+	Settings     SettingsRow
+	Holdbacks    map[string]int // session type → percent
+	Windows      []WindowRow
+	Waves        []WaveRow
+	Seats        []SeatRow
+	Reservations []KeyRow
+	Waitlist     []WaitRow // in seq order
+	Admissions   []AdmitRow
+	Overflow     []OverflowRow
+	Idempotency  []IdemRow
+	LastSeq      int64
+	LastBatch    int64
+}
+
+// SettingsRow mirrors lanyard.ReservationSettings; Exists is false for an
+// event no organizer configured.
+type SettingsRow struct {
+	Exists                                                bool
+	ChangesClose, Release, Fair, MaxRes, MaxDay, MaxWaits int
+	TravelBlocks                                          bool
+}
+
+// WindowRow is a stored reservation window; SessionID 0 means by type.
+type WindowRow struct {
+	ID          int64
+	SessionType string
+	SessionID   int64
+	Opens       time.Time
+	Closes      time.Time
+}
+
+// WaveRow is a stored wave.
+type WaveRow struct {
+	ID        int64
+	SessionID int64
+	Seats     int
+	At        time.Time
+	Released  bool
+}
+
+// SeatRow is a session's stored seat counts.
+type SeatRow struct {
+	SessionID  int64
+	Reservable int
+	Taken      int
+	Released   bool
+}
+
+// KeyRow names an attendee's row for a session.
+type KeyRow struct {
+	SessionID  int64
+	AttendeeID int64
+}
+
+// WaitRow is a waitlist entry.
+type WaitRow struct {
+	SessionID  int64
+	AttendeeID int64
+	Seq        int64
+}
+
+// AdmitRow is a door admission.
+type AdmitRow struct {
+	SessionID  int64
+	AttendeeID int64
+	Kind       string // reserved, walkup, overflow
+}
+
+// OverflowRow is an overflow room of a session.
+type OverflowRow struct {
+	SessionID int64
+	RoomID    int64
+	Room      string
+	Capacity  int
+}
+
+// IdemRow is a stored answer to an idempotent request.
+type IdemRow struct {
+	AttendeeID int64
+	Key        string
+	Request    string
+	Response   string
+}
+
+// LogRow is one audit log entry.
+type LogRow struct {
+	Seq        int64
+	AttendeeID int64 // 0 for commands of no attendee (a wave, a draw)
+	Command    string
+	SessionID  int64 // 0 when the command names no single session
+	Outcome    string
+	Detail     string
+}
+
+// Notification is a message for an attendee, written with the batch.
+type Notification struct {
+	AttendeeID int64
+	Kind       string
+	SessionID  int64
+	Body       string
+}
+
+// Batch is the durable effect of a run of commands: net row changes (a
+// reservation made and cancelled within one batch writes nothing), seat
+// counts, and the audit log of every command.
+type Batch struct {
+	EventID int64
+	ID      int64
+	At      time.Time
+
+	Insert    []KeyRow // new active reservations
+	Cancel    []KeyRow // active reservations cancelled
+	WaitAdd   []WaitRow
+	WaitDel   []KeyRow
+	Admit     []AdmitRow
+	Seats     []SeatDelta
+	Log       []LogRow
+	Notify    []Notification
+	Idem      []IdemRow
+	Settings  *SettingsRow
+	Holdback  map[string]int
+	Windows   []WindowRow // ID 0: insert
+	WindowDel []int64
+	Waves     []WaveRow // ID 0: insert; else mark released
+	Overflow  []OverflowRow
+}
+
+// SeatDelta changes a session's seat row: taken moves by TakenDelta (the
+// net reservations written in the same batch), reservable and released are
+// set. Missing rows are created.
+type SeatDelta struct {
+	SessionID  int64
+	TakenDelta int
+	Reservable int
+	Released   bool
+}
+
+// empty reports whether the batch writes nothing.
+func (b *Batch) empty() bool {
+	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
+		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0
+}

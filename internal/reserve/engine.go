@@ -1,0 +1,569 @@
+package reserve
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// MaxBatch bounds how many commands share one transaction, so one commit
+// stays short even when a rush queues tens of thousands.
+const MaxBatch = 4096
+
+// MaxSessionsPerRequest is how many sessions one reserve request may name
+// (as the AWS Events API allows).
+const MaxSessionsPerRequest = 10
+
+// ErrClosed is returned by commands sent after Close.
+var ErrClosed = lanyard.Errorf(lanyard.EINTERNAL, "The reservation engine is shutting down; try again.")
+
+// Engine is the one writer of an event's seats. Create it with Open; it is
+// safe for concurrent use.
+type Engine struct {
+	store   Store
+	eventID int64
+	log     *slog.Logger
+	// Now returns the current time; tests replace it before Open.
+	now func() time.Time
+
+	cmds   chan *command
+	done   chan struct{}
+	closed atomic.Bool
+	wg     sync.WaitGroup
+
+	// counts are published after each commit for lock-free reads of seats left.
+	mu     sync.RWMutex
+	counts map[string]lanyard.SeatCount
+
+	// st is owned by the loop goroutine.
+	st *state
+}
+
+// Options configure an Engine.
+type Options struct {
+	Log *slog.Logger
+	// Now returns the current time (time.Now when nil).
+	Now func() time.Time
+	// Tick is how often timed work (waves, fair draws, seat releases) is
+	// checked; 0 means every second, negative never (tests call Tick).
+	Tick time.Duration
+}
+
+// Open rebuilds the event's seat state from the store and starts the engine.
+func Open(ctx context.Context, st Store, cat *catalog.Catalog, opt Options) (*Engine, error) {
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	e := &Engine{
+		store:   st,
+		eventID: cat.Event.ID,
+		log:     opt.Log,
+		now:     opt.Now,
+		cmds:    make(chan *command, MaxBatch),
+		done:    make(chan struct{}),
+	}
+	state, err := e.load(ctx, cat)
+	if err != nil {
+		return nil, err
+	}
+	e.st = state
+	// Seat rows are written for sessions imported since the last start, and
+	// reservable counts follow capacity changes.
+	if err := e.syncSeats(ctx); err != nil {
+		return nil, err
+	}
+	e.publish(nil)
+	e.wg.Add(1)
+	go e.loop(opt.Tick)
+	return e, nil
+}
+
+func (e *Engine) load(ctx context.Context, cat *catalog.Catalog) (*state, error) {
+	snap, err := e.store.LoadLedger(ctx, e.eventID)
+	if err != nil {
+		return nil, fmt.Errorf("reserve: load: %w", err)
+	}
+	return newState(cat, snap)
+}
+
+// syncSeats writes seat rows whose stored reservable count differs from the
+// one the current catalog and settings give.
+func (e *Engine) syncSeats(ctx context.Context) error {
+	snap, err := e.store.LoadLedger(ctx, e.eventID)
+	if err != nil {
+		return fmt.Errorf("reserve: load: %w", err)
+	}
+	stored := make(map[int64]SeatRow, len(snap.Seats))
+	for _, r := range snap.Seats {
+		stored[r.SessionID] = r
+	}
+	b := newBuilder(e.st, e.eventID, e.now())
+	for i := range e.st.seats {
+		s := &e.st.seats[i]
+		if r, ok := stored[s.s.ID]; !ok || r.Reservable != s.reservable || r.Taken != s.taken {
+			if ok && r.Taken != s.taken {
+				return fmt.Errorf("reserve: session %s: seat row says %d taken, reservations say %d", s.s.Code, r.Taken, s.taken)
+			}
+			b.hit[int32(i)] = true
+		}
+	}
+	if len(b.hit) == 0 {
+		return nil
+	}
+	batch := b.finish()
+	if err := e.store.CommitBatch(ctx, batch); err != nil {
+		return fmt.Errorf("reserve: sync seats: %w", err)
+	}
+	e.st.batch = batch.ID
+	return nil
+}
+
+// Close stops the engine after the commands already queued are answered.
+func (e *Engine) Close() {
+	if e.closed.Swap(true) {
+		return
+	}
+	close(e.done)
+	e.wg.Wait()
+}
+
+// command is one request to the loop.
+type command struct {
+	kind     string
+	attendee int64
+	codes    []string
+	waitlist bool
+	idemKey  string
+	idemReq  string
+	// fn runs organizer and read commands against the state; it may record
+	// effects in the builder.
+	fn    func(b *builder) ([]lanyard.SeatResult, error)
+	reply chan reply
+}
+
+type reply struct {
+	results []lanyard.SeatResult
+	err     error
+}
+
+// send queues a command and waits for its answer.
+func (e *Engine) send(ctx context.Context, c *command) ([]lanyard.SeatResult, error) {
+	if e.closed.Load() {
+		return nil, ErrClosed
+	}
+	c.reply = make(chan reply, 1)
+	select {
+	case e.cmds <- c:
+	case <-e.done:
+		return nil, ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// Once queued, the command is applied whatever the caller does; wait for
+	// the answer so that a caller never mistakes a committed command for a lost one.
+	r := <-c.reply
+	return r.results, r.err
+}
+
+func (e *Engine) loop(tick time.Duration) {
+	defer e.wg.Done()
+	if tick == 0 {
+		tick = time.Second
+	}
+	var ticker <-chan time.Time
+	if tick > 0 {
+		t := time.NewTicker(tick)
+		defer t.Stop()
+		ticker = t.C
+	}
+	batch := make([]*command, 0, MaxBatch)
+	for {
+		select {
+		case c := <-e.cmds:
+			batch = append(batch[:0], c)
+		drain:
+			for len(batch) < MaxBatch {
+				select {
+				case c := <-e.cmds:
+					batch = append(batch, c)
+				default:
+					break drain
+				}
+			}
+			e.run(batch, false)
+		case <-ticker:
+			e.run(nil, true)
+		case <-e.done:
+			// Answer what is queued, then stop.
+			for {
+				select {
+				case c := <-e.cmds:
+					e.run([]*command{c}, false)
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// run applies one batch of commands (and, if timed, the work that is due),
+// commits it, and answers every command.
+func (e *Engine) run(cmds []*command, timed bool) {
+	now := e.now()
+	b := newBuilder(e.st, e.eventID, now)
+	// Pools whose fair seconds are over are drawn before anything else, so
+	// no later request overtakes them.
+	drawn := e.draw(b, now)
+	answers := make([]reply, len(cmds))
+	var pooled []bool
+	for k, c := range cmds {
+		if c.kind == "tick" {
+			timed = true
+			continue
+		}
+		if c.kind == "reserve" && e.pool(c, now) {
+			if pooled == nil {
+				pooled = make([]bool, len(cmds))
+			}
+			pooled[k] = true
+			continue
+		}
+		answers[k] = e.apply(b, c)
+	}
+	if timed {
+		e.due(b, now)
+	}
+	batch := b.finish()
+	var err error
+	if !batch.empty() {
+		start := time.Now()
+		err = e.store.CommitBatch(context.Background(), batch)
+		e.log.Debug("batch committed", "batch", batch.ID, "commands", len(cmds), "took", time.Since(start), "err", err)
+	}
+	if err != nil {
+		e.log.Error("batch failed; rebuilding seat state from the store", "batch", batch.ID, "commands", len(cmds), "err", err)
+		e.recover()
+		fail := fmt.Errorf("reserve: commit batch %d: %w", batch.ID, err)
+		for k := range answers {
+			answers[k] = reply{err: fail}
+		}
+		for _, d := range drawn {
+			d.reply <- reply{err: fail}
+		}
+	} else {
+		if !batch.empty() {
+			e.st.batch = batch.ID
+		}
+		e.publish(b.hit)
+		for _, d := range drawn {
+			d.reply <- d.answer
+		}
+	}
+	for k, c := range cmds {
+		if pooled == nil || !pooled[k] {
+			c.reply <- answers[k]
+		}
+	}
+}
+
+// recover rebuilds the state from the store after a failed commit: the
+// store holds exactly what was committed, so this undoes the batch.
+func (e *Engine) recover() {
+	st, err := e.load(context.Background(), e.st.cat)
+	if err != nil {
+		// Keep the old state; the next commit will fail its checks or succeed.
+		e.log.Error("rebuild failed", "err", err)
+		return
+	}
+	// Requests waiting in fair pools were never applied; keep them waiting.
+	for k, w := range e.st.windows {
+		if k < len(st.windows) && st.windows[k].id == w.id {
+			st.windows[k].pooled, st.windows[k].drawn = w.pooled, w.drawn
+		}
+	}
+	e.st = st
+}
+
+// apply runs one command against the state, with its idempotency key.
+func (e *Engine) apply(b *builder, c *command) reply {
+	st := b.st
+	var key idemKey
+	if c.idemKey != "" {
+		key = idemKey{c.attendee, c.idemKey}
+		if prev, ok := st.idem[key]; ok {
+			if prev.request != c.idemReq {
+				return reply{err: lanyard.Errorf(lanyard.EINVALID, "The Idempotency-Key %q was already used for a different request.", c.idemKey)}
+			}
+			var results []lanyard.SeatResult
+			if err := json.Unmarshal([]byte(prev.response), &results); err != nil {
+				return reply{err: fmt.Errorf("reserve: stored answer: %w", err)}
+			}
+			return reply{results: results}
+		}
+	}
+	var r reply
+	switch c.kind {
+	case "reserve":
+		r.results = make([]lanyard.SeatResult, 0, len(c.codes))
+		for _, code := range c.codes {
+			i, ok := st.byCode[code]
+			if !ok {
+				r.results = append(r.results, refused(code, lanyard.Errorf(lanyard.ENOTFOUND, "No session %q.", code)))
+				continue
+			}
+			r.results = append(r.results, b.reserve(c.attendee, i, c.waitlist))
+		}
+	default:
+		r.results, r.err = c.fn(b)
+	}
+	if c.idemKey != "" && r.err == nil {
+		resp, _ := json.Marshal(r.results)
+		st.idem[key] = idemAnswer{c.idemReq, string(resp)}
+		b.b.Idem = append(b.b.Idem, IdemRow{AttendeeID: c.attendee, Key: c.idemKey, Request: c.idemReq, Response: string(resp)})
+	}
+	return r
+}
+
+// pool holds a reserve request back when it arrives in the first seconds
+// of a window, to be drawn in random order with the others of that moment.
+func (e *Engine) pool(c *command, now time.Time) bool {
+	fair := time.Duration(e.st.settings.FairSeconds) * time.Second
+	if fair == 0 {
+		return false
+	}
+	for _, code := range c.codes {
+		i, ok := e.st.byCode[code]
+		if !ok {
+			continue
+		}
+		w, err := e.st.openWindow(i, now)
+		if err != nil || w.drawn || !now.Before(w.opens.Add(fair)) {
+			continue
+		}
+		w.pooled = append(w.pooled, c)
+		return true
+	}
+	return false
+}
+
+// drawnCommand is a pooled command answered with the batch that drew it.
+type drawnCommand struct {
+	reply  chan reply
+	answer reply
+}
+
+// draw applies the requests pooled in the first seconds of each window
+// whose fair interval is over, in a random order from a logged seed.
+func (e *Engine) draw(b *builder, now time.Time) []drawnCommand {
+	st := b.st
+	var drawn []drawnCommand
+	fair := time.Duration(st.settings.FairSeconds) * time.Second
+	for _, w := range st.windows {
+		if w.drawn || now.Before(w.opens.Add(fair)) {
+			continue
+		}
+		w.drawn = true
+		if len(w.pooled) == 0 {
+			continue
+		}
+		seed := rand.Uint64()
+		r := rand.New(rand.NewPCG(seed, uint64(w.id)))
+		r.Shuffle(len(w.pooled), func(x, y int) { w.pooled[x], w.pooled[y] = w.pooled[y], w.pooled[x] })
+		b.log(0, "fair_draw", -1, "drawn", fmt.Sprintf("window=%d requests=%d seed=%d", w.id, len(w.pooled), seed))
+		for _, c := range w.pooled {
+			drawn = append(drawn, drawnCommand{c.reply, e.apply(b, c)})
+		}
+		w.pooled = nil
+	}
+	return drawn
+}
+
+// due does the timed work whose instant has come: waves released, and
+// unclaimed reserved seats released to the walk-up line.
+func (e *Engine) due(b *builder, now time.Time) {
+	st := b.st
+	for _, w := range st.waves {
+		if w.released || now.Before(w.at) {
+			continue
+		}
+		w.released = true
+		b.b.Waves = append(b.b.Waves, WaveRow{ID: w.id, SessionID: st.seats[w.session].s.ID, Seats: w.seats, At: w.at, Released: true})
+		st.seats[w.session].reservable = st.computeReservable(w.session)
+		b.hit[w.session] = true
+		b.log(0, "wave", w.session, lanyard.OutcomeReleased, fmt.Sprintf("wave=%d seats=%d", w.id, w.seats))
+		b.promote(w.session)
+	}
+	release := time.Duration(st.settings.ReleaseMinutes) * time.Minute
+	for i := range st.seats {
+		s := &st.seats[i]
+		if s.released || !s.s.Scheduled() || !s.s.Reservable || now.Before(s.s.Start.Add(-release)) {
+			continue
+		}
+		b.releaseUnclaimed(int32(i))
+	}
+}
+
+// publish copies the seat counts of the touched sessions (all when nil) for readers.
+func (e *Engine) publish(touched map[int32]bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.counts == nil || touched == nil {
+		e.counts = make(map[string]lanyard.SeatCount, len(e.st.seats))
+		for i := range e.st.seats {
+			e.counts[e.st.seats[i].s.Code] = e.st.count(int32(i))
+		}
+		return
+	}
+	for i := range touched {
+		e.counts[e.st.seats[i].s.Code] = e.st.count(i)
+	}
+}
+
+func (st *state) count(i int32) lanyard.SeatCount {
+	s := &st.seats[i]
+	return lanyard.SeatCount{Capacity: s.s.Capacity, Reservable: s.reservable, Taken: s.taken, SeatsLeft: s.seatsLeft(), WaitlistLength: len(s.waitlist)}
+}
+
+// Seats returns a session's seat counts as of the last commit.
+// Returns ENOTFOUND for an unknown code.
+func (e *Engine) Seats(code string) (lanyard.SeatCount, error) {
+	e.mu.RLock()
+	c, ok := e.counts[code]
+	e.mu.RUnlock()
+	if !ok {
+		return c, lanyard.Errorf(lanyard.ENOTFOUND, "No session %q.", code)
+	}
+	return c, nil
+}
+
+// Reserve reserves seats in up to MaxSessionsPerRequest sessions, with a
+// result per session: one refusal does not undo the others. With waitlist,
+// a full session puts the attendee on its waitlist instead of refusing.
+func (e *Engine) Reserve(ctx context.Context, attendee int64, codes []string, waitlist bool, idemKey string) ([]lanyard.SeatResult, error) {
+	if len(codes) == 0 || len(codes) > MaxSessionsPerRequest {
+		return nil, lanyard.Errorf(lanyard.EINVALID, "Name between 1 and %d sessions.", MaxSessionsPerRequest)
+	}
+	seen := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		if seen[c] {
+			return nil, lanyard.Errorf(lanyard.EINVALID, "Session %s is named twice.", c)
+		}
+		seen[c] = true
+	}
+	req, _ := json.Marshal(struct {
+		Op       string
+		Codes    []string
+		Waitlist bool
+	}{"reserve", codes, waitlist})
+	return e.send(ctx, &command{kind: "reserve", attendee: attendee, codes: codes, waitlist: waitlist, idemKey: idemKey, idemReq: string(req)})
+}
+
+// do sends a command that runs fn in the loop.
+func (e *Engine) do(ctx context.Context, attendee int64, idemKey, idemReq string, fn func(b *builder) ([]lanyard.SeatResult, error)) ([]lanyard.SeatResult, error) {
+	return e.send(ctx, &command{kind: "fn", attendee: attendee, idemKey: idemKey, idemReq: idemReq, fn: fn})
+}
+
+// session looks a code up, in the loop.
+func (st *state) session(code string) (int32, error) {
+	i, ok := st.byCode[code]
+	if !ok {
+		return 0, lanyard.Errorf(lanyard.ENOTFOUND, "No session %q.", code)
+	}
+	return i, nil
+}
+
+// one runs a per-session command and turns a refusal into an error.
+func (e *Engine) one(ctx context.Context, attendee int64, idemKey, op, code string, fn func(b *builder, i int32) lanyard.SeatResult) (lanyard.SeatResult, error) {
+	rs, err := e.do(ctx, attendee, idemKey, op+" "+code, func(b *builder) ([]lanyard.SeatResult, error) {
+		i, err := b.st.session(code)
+		if err != nil {
+			return nil, err
+		}
+		return []lanyard.SeatResult{fn(b, i)}, nil
+	})
+	if err != nil {
+		return lanyard.SeatResult{}, err
+	}
+	if rs[0].Error != nil {
+		return rs[0], rs[0].Error
+	}
+	return rs[0], nil
+}
+
+// Cancel gives back the attendee's seat; the waitlist's head that fits is promoted.
+func (e *Engine) Cancel(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
+	return e.one(ctx, attendee, idemKey, "cancel", code, func(b *builder, i int32) lanyard.SeatResult { return b.cancel(attendee, i) })
+}
+
+// Switch trades the attendee's seat in from for a seat in to, atomically.
+func (e *Engine) Switch(ctx context.Context, attendee int64, from, to, idemKey string) ([]lanyard.SeatResult, error) {
+	rs, err := e.do(ctx, attendee, idemKey, "switch "+from+" "+to, func(b *builder) ([]lanyard.SeatResult, error) {
+		f, err := b.st.session(from)
+		if err != nil {
+			return nil, err
+		}
+		t, err := b.st.session(to)
+		if err != nil {
+			return nil, err
+		}
+		if f == t {
+			return nil, lanyard.Errorf(lanyard.EINVALID, "Switch from and to name the same session.")
+		}
+		return b.switchSeat(attendee, f, t), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		if r.Error != nil {
+			return rs, r.Error
+		}
+	}
+	return rs, nil
+}
+
+// JoinWaitlist reserves a seat if one is free, and joins the waitlist otherwise.
+func (e *Engine) JoinWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
+	rs, err := e.Reserve(ctx, attendee, []string{code}, true, idemKey)
+	if err != nil {
+		return lanyard.SeatResult{}, err
+	}
+	if rs[0].Error != nil {
+		return rs[0], rs[0].Error
+	}
+	return rs[0], nil
+}
+
+// LeaveWaitlist takes the attendee off a waitlist.
+func (e *Engine) LeaveWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
+	return e.one(ctx, attendee, idemKey, "leave", code, func(b *builder, i int32) lanyard.SeatResult { return b.leaveWaitlist(attendee, i) })
+}
+
+// Agenda returns the attendee's reservations, waitlists and travel warnings
+// as of the last commit.
+func (e *Engine) Agenda(ctx context.Context, attendee int64) (*lanyard.Agenda, error) {
+	var out *lanyard.Agenda
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		out = b.st.agenda(attendee)
+		return nil, nil
+	})
+	return out, err
+}
+
+// Tick does the timed work that is due now (the loop also does it every tick).
+func (e *Engine) Tick(ctx context.Context) error {
+	_, err := e.send(ctx, &command{kind: "tick"})
+	return err
+}

@@ -1,0 +1,211 @@
+package reserve
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// Settings returns the event's reservation settings.
+func (e *Engine) Settings(ctx context.Context) (lanyard.ReservationSettings, error) {
+	var out lanyard.ReservationSettings
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		out = b.st.settings
+		return nil, nil
+	})
+	return out, err
+}
+
+// SetSettings replaces the event's reservation settings.
+func (e *Engine) SetSettings(ctx context.Context, s lanyard.ReservationSettings) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		b.st.settings = s
+		b.b.Settings = &SettingsRow{Exists: true, ChangesClose: s.ChangesCloseMinutes, Release: s.ReleaseMinutes, Fair: s.FairSeconds,
+			MaxRes: s.MaxReservations, MaxDay: s.MaxPerDay, MaxWaits: s.MaxWaitlists, TravelBlocks: s.TravelBlocks}
+		b.log(0, "settings", -1, lanyard.OutcomeSettings, fmt.Sprintf("%+v", s))
+		return nil, nil
+	})
+	return err
+}
+
+// Holdbacks returns the walk-up holdback percentage of each session type that has one.
+func (e *Engine) Holdbacks(ctx context.Context) (map[lanyard.SessionType]int, error) {
+	out := map[lanyard.SessionType]int{}
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		for t, p := range b.st.holdback {
+			out[t] = p
+		}
+		return nil, nil
+	})
+	return out, err
+}
+
+// SetHoldback sets the percentage of a session type's capacity held back
+// for the walk-up line. Seats already reserved stay reserved; seats freed
+// by a lower holdback go to the waitlists first.
+func (e *Engine) SetHoldback(ctx context.Context, t lanyard.SessionType, percent int) error {
+	if !t.Valid() {
+		return lanyard.Errorf(lanyard.EINVALID, "Unknown session type %q.", t)
+	}
+	if percent < 0 || percent > 100 {
+		return lanyard.Errorf(lanyard.EINVALID, "A holdback is a percentage between 0 and 100.")
+	}
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		st := b.st
+		st.holdback[t] = percent
+		b.b.Holdback = map[string]int{string(t): percent}
+		b.log(0, "holdback", -1, lanyard.OutcomeSettings, fmt.Sprintf("%s=%d%%", t, percent))
+		st.recompute(b, func(s *seat) bool { return s.s.Type == t })
+		return nil, nil
+	})
+	return err
+}
+
+// recompute refreshes the reservable count of the matching sessions and
+// promotes waiters into seats that opened up.
+func (st *state) recompute(b *builder, match func(*seat) bool) {
+	for i := range st.seats {
+		s := &st.seats[i]
+		if !match(s) {
+			continue
+		}
+		if n := st.computeReservable(int32(i)); n != s.reservable {
+			s.reservable = n
+			b.hit[int32(i)] = true
+			b.promote(int32(i))
+		}
+	}
+}
+
+// Windows returns every reservation window, by opening.
+func (e *Engine) Windows(ctx context.Context) ([]lanyard.Window, error) {
+	var out []lanyard.Window
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		for _, w := range b.st.windows {
+			lw := lanyard.Window{ID: w.id, SessionType: w.typ, Opens: w.opens, Closes: w.closes}
+			if w.session >= 0 {
+				lw.Session = b.st.seats[w.session].s.Code
+			}
+			out = append(out, lw)
+		}
+		return nil, nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Opens.Before(out[j].Opens) })
+	return out, err
+}
+
+// AddWindow adds a reservation window and returns it with its ID. Until the
+// first window of a session (or its type) opens, it cannot be reserved.
+func (e *Engine) AddWindow(ctx context.Context, w lanyard.Window) (lanyard.Window, error) {
+	if err := w.Validate(); err != nil {
+		return w, err
+	}
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		st := b.st
+		w.ID = st.nextID()
+		win := &window{id: w.ID, typ: w.SessionType, session: -1, opens: w.Opens, closes: w.Closes}
+		row := WindowRow{ID: w.ID, SessionType: string(w.SessionType), Opens: w.Opens, Closes: w.Closes}
+		if w.Session != "" {
+			i, err := st.session(w.Session)
+			if err != nil {
+				return nil, err
+			}
+			win.session, win.typ = i, ""
+			row.SessionID, row.SessionType = st.seats[i].s.ID, ""
+		}
+		// A window already past its fair interval has nothing to draw.
+		fair := b.now.Sub(w.Opens) >= timeSeconds(st.settings.FairSeconds)
+		win.drawn = fair
+		st.windows = append(st.windows, win)
+		b.b.Windows = append(b.b.Windows, row)
+		b.log(0, "window", win.session, lanyard.OutcomeSettings, fmt.Sprintf("%s %s–%s", w.SessionType+lanyard.SessionType(w.Session), w.Opens.UTC().Format("2006-01-02T15:04Z"), w.Closes.UTC().Format("2006-01-02T15:04Z")))
+		return nil, nil
+	})
+	return w, err
+}
+
+// AddWave withholds seats of a session until an instant; then they go to
+// its waitlist first, in order, and then to everyone.
+func (e *Engine) AddWave(ctx context.Context, w lanyard.Wave) (lanyard.Wave, error) {
+	if err := w.Validate(); err != nil {
+		return w, err
+	}
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		st := b.st
+		i, err := st.session(w.Session)
+		if err != nil {
+			return nil, err
+		}
+		if !w.At.After(b.now) {
+			return nil, lanyard.Errorf(lanyard.EINVALID, "A wave's release instant must be in the future.")
+		}
+		w.ID = st.nextID()
+		st.waves = append(st.waves, &wave{id: w.ID, session: i, seats: w.Seats, at: w.At})
+		b.b.Waves = append(b.b.Waves, WaveRow{ID: w.ID, SessionID: st.seats[i].s.ID, Seats: w.Seats, At: w.At})
+		st.seats[i].reservable = st.computeReservable(i)
+		b.hit[i] = true
+		b.log(0, "wave", i, lanyard.OutcomeSettings, fmt.Sprintf("wave=%d seats=%d at=%s", w.ID, w.Seats, w.At.UTC().Format("2006-01-02T15:04Z")))
+		return nil, nil
+	})
+	return w, err
+}
+
+// Waves returns every wave, by release instant.
+func (e *Engine) Waves(ctx context.Context) ([]lanyard.Wave, error) {
+	var out []lanyard.Wave
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		for _, w := range b.st.waves {
+			out = append(out, lanyard.Wave{ID: w.id, Session: b.st.seats[w.session].s.Code, Seats: w.seats, At: w.at, Released: w.released})
+		}
+		return nil, nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
+	return out, err
+}
+
+// AddOverflow gives a session an overflow room, where walk-ups go once the
+// room is full.
+func (e *Engine) AddOverflow(ctx context.Context, code string, venue, room string) error {
+	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		st := b.st
+		i, err := st.session(code)
+		if err != nil {
+			return nil, err
+		}
+		r, ok := st.cat.Room(venue, room)
+		if !ok {
+			return nil, lanyard.Errorf(lanyard.ENOTFOUND, "No room %q in venue %q.", room, venue)
+		}
+		s := &st.seats[i]
+		if slices.ContainsFunc(s.overflow, func(o overflowRoom) bool { return o.id == r.ID }) {
+			return nil, nil
+		}
+		s.overflow = append(s.overflow, overflowRoom{id: r.ID, name: r.Name, capacity: r.Capacity})
+		b.b.Overflow = append(b.b.Overflow, OverflowRow{SessionID: s.s.ID, RoomID: r.ID, Room: r.Name, Capacity: r.Capacity})
+		b.log(0, "overflow", i, lanyard.OutcomeSettings, r.Name)
+		return nil, nil
+	})
+	return err
+}
+
+func timeSeconds(n int) time.Duration { return time.Duration(n) * time.Second }
+
+// nextID returns an ID for a new window or wave. The engine is their only
+// writer, so it numbers them itself and needs no round trip to learn them.
+func (st *state) nextID() int64 {
+	var n int64
+	for _, w := range st.windows {
+		n = max(n, w.id)
+	}
+	for _, w := range st.waves {
+		n = max(n, w.id)
+	}
+	return n + 1
+}

@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/lanyardhq/lanyard/internal/reserve"
+)
+
+var _ reserve.Store = (*DB)(nil)
+
+// LoadLedger reads the durable reservation state of an event.
+func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, error) {
+	snap := &reserve.Snapshot{Holdbacks: map[string]int{}}
+	wrap := func(what string, err error) error { return fmt.Errorf("store: load ledger %s: %w", what, err) }
+	// Settings.
+	s := &snap.Settings
+	err := d.queryRow(ctx, d.db, `SELECT changes_close_minutes, release_minutes, fair_seconds, max_reservations,
+		max_per_day, max_waitlists, travel_blocks FROM reservation_settings WHERE event_id = ?`, eventID).
+		Scan(&s.ChangesClose, &s.Release, &s.Fair, &s.MaxRes, &s.MaxDay, &s.MaxWaits, &s.TravelBlocks)
+	switch {
+	case err == sql.ErrNoRows:
+	case err != nil:
+		return nil, wrap("settings", err)
+	default:
+		s.Exists = true
+	}
+	type scan struct {
+		what  string
+		query string
+		row   func(rows *sql.Rows) error
+	}
+	scans := []scan{
+		{"holdbacks", "SELECT session_type, percent FROM holdbacks WHERE event_id = ?", func(rows *sql.Rows) error {
+			var t string
+			var p int
+			err := rows.Scan(&t, &p)
+			snap.Holdbacks[t] = p
+			return err
+		}},
+		{"windows", "SELECT id, COALESCE(session_type, ''), COALESCE(session_id, 0), opens_at, closes_at FROM windows WHERE event_id = ? ORDER BY id", func(rows *sql.Rows) error {
+			var w reserve.WindowRow
+			err := rows.Scan(&w.ID, &w.SessionType, &w.SessionID, &w.Opens, &w.Closes)
+			w.Opens, w.Closes = w.Opens.UTC(), w.Closes.UTC()
+			snap.Windows = append(snap.Windows, w)
+			return err
+		}},
+		{"waves", `SELECT id, session_id, seats, release_at, released FROM waves WHERE event_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+			var w reserve.WaveRow
+			err := rows.Scan(&w.ID, &w.SessionID, &w.Seats, &w.At, &w.Released)
+			w.At = w.At.UTC()
+			snap.Waves = append(snap.Waves, w)
+			return err
+		}},
+		{"seats", `SELECT ss.session_id, ss.reservable, ss.taken, ss.released FROM session_seats ss
+			JOIN sessions s ON s.id = ss.session_id WHERE s.event_id = ?`, func(rows *sql.Rows) error {
+			var r reserve.SeatRow
+			err := rows.Scan(&r.SessionID, &r.Reservable, &r.Taken, &r.Released)
+			snap.Seats = append(snap.Seats, r)
+			return err
+		}},
+		{"reservations", `SELECT r.session_id, r.attendee_id FROM reservations r
+			JOIN sessions s ON s.id = r.session_id WHERE s.event_id = ? AND r.status = 'active' ORDER BY r.id`, func(rows *sql.Rows) error {
+			var r reserve.KeyRow
+			err := rows.Scan(&r.SessionID, &r.AttendeeID)
+			snap.Reservations = append(snap.Reservations, r)
+			return err
+		}},
+		{"waitlist", `SELECT w.session_id, w.attendee_id, w.seq FROM waitlist w
+			JOIN sessions s ON s.id = w.session_id WHERE s.event_id = ? ORDER BY w.seq`, func(rows *sql.Rows) error {
+			var r reserve.WaitRow
+			err := rows.Scan(&r.SessionID, &r.AttendeeID, &r.Seq)
+			snap.Waitlist = append(snap.Waitlist, r)
+			return err
+		}},
+		{"admissions", `SELECT a.session_id, a.attendee_id, a.kind FROM admissions a
+			JOIN sessions s ON s.id = a.session_id WHERE s.event_id = ?`, func(rows *sql.Rows) error {
+			var r reserve.AdmitRow
+			err := rows.Scan(&r.SessionID, &r.AttendeeID, &r.Kind)
+			snap.Admissions = append(snap.Admissions, r)
+			return err
+		}},
+		{"overflow", `SELECT o.session_id, o.room_id, r.name, r.capacity FROM overflow_rooms o
+			JOIN rooms r ON r.id = o.room_id JOIN sessions s ON s.id = o.session_id WHERE s.event_id = ?`, func(rows *sql.Rows) error {
+			var r reserve.OverflowRow
+			err := rows.Scan(&r.SessionID, &r.RoomID, &r.Room, &r.Capacity)
+			snap.Overflow = append(snap.Overflow, r)
+			return err
+		}},
+		{"idempotency keys", `SELECT k.attendee_id, k.key, k.request, k.response FROM idempotency_keys k
+			JOIN attendees a ON a.id = k.attendee_id WHERE a.event_id = ?`, func(rows *sql.Rows) error {
+			var r reserve.IdemRow
+			err := rows.Scan(&r.AttendeeID, &r.Key, &r.Request, &r.Response)
+			snap.Idempotency = append(snap.Idempotency, r)
+			return err
+		}},
+	}
+	for _, sc := range scans {
+		rows, err := d.query(ctx, d.db, sc.query, eventID)
+		if err != nil {
+			return nil, wrap(sc.what, err)
+		}
+		for rows.Next() {
+			if err := sc.row(rows); err != nil {
+				rows.Close()
+				return nil, wrap(sc.what, err)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, wrap(sc.what, err)
+		}
+	}
+	err = d.queryRow(ctx, d.db, "SELECT COALESCE(MAX(seq), 0), COALESCE(MAX(batch_id), 0) FROM reservation_log WHERE event_id = ?", eventID).
+		Scan(&snap.LastSeq, &snap.LastBatch)
+	if err != nil {
+		return nil, wrap("log", err)
+	}
+	return snap, nil
+}
+
+// CommitBatch writes a batch of the reservation engine in one transaction.
+// The schema refuses an overbooked session or a second active reservation
+// of one attendee for one session; then nothing of the batch is written.
+func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		at := b.At.UTC()
+		if s := b.Settings; s != nil {
+			if _, err := d.exec(ctx, tx, `INSERT INTO reservation_settings (event_id, changes_close_minutes, release_minutes,
+				fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (event_id) DO UPDATE SET changes_close_minutes = excluded.changes_close_minutes,
+				release_minutes = excluded.release_minutes, fair_seconds = excluded.fair_seconds,
+				max_reservations = excluded.max_reservations, max_per_day = excluded.max_per_day,
+				max_waitlists = excluded.max_waitlists, travel_blocks = excluded.travel_blocks`,
+				b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks); err != nil {
+				return fmt.Errorf("store: save settings: %w", err)
+			}
+		}
+		for t, p := range b.Holdback {
+			if _, err := d.exec(ctx, tx, `INSERT INTO holdbacks (event_id, session_type, percent) VALUES (?, ?, ?)
+				ON CONFLICT (event_id, session_type) DO UPDATE SET percent = excluded.percent`, b.EventID, t, p); err != nil {
+				return fmt.Errorf("store: save holdback: %w", err)
+			}
+		}
+		if err := d.insertRows(ctx, tx, "windows", []string{"id", "event_id", "session_type", "session_id", "opens_at", "closes_at"}, "",
+			len(b.Windows), func(i int) []any {
+				w := b.Windows[i]
+				return []any{w.ID, b.EventID, nullString(w.SessionType), nullInt(w.SessionID), w.Opens.UTC(), w.Closes.UTC()}
+			}); err != nil {
+			return err
+		}
+		if err := d.insertRows(ctx, tx, "waves", []string{"id", "event_id", "session_id", "seats", "release_at", "released"},
+			"ON CONFLICT (event_id, id) DO UPDATE SET released = excluded.released", len(b.Waves), func(i int) []any {
+				w := b.Waves[i]
+				return []any{w.ID, b.EventID, w.SessionID, w.Seats, w.At.UTC(), w.Released}
+			}); err != nil {
+			return err
+		}
+		if err := d.insertRows(ctx, tx, "overflow_rooms", []string{"session_id", "room_id"}, "ON CONFLICT DO NOTHING",
+			len(b.Overflow), func(i int) []any { return []any{b.Overflow[i].SessionID, b.Overflow[i].RoomID} }); err != nil {
+			return err
+		}
+		// A batch holds net changes: each (session, attendee) is at most once
+		// in Cancel or Insert, so their order cannot trip the unique index.
+		if err := d.updateKeys(ctx, tx, "UPDATE reservations SET status = 'cancelled', cancelled_at = ? WHERE status = 'active' AND ", at, b.Cancel); err != nil {
+			return err
+		}
+		if err := d.insertRows(ctx, tx, "reservations", []string{"session_id", "attendee_id", "status", "created_at"}, "",
+			len(b.Insert), func(i int) []any { return []any{b.Insert[i].SessionID, b.Insert[i].AttendeeID, "active", at} }); err != nil {
+			return mapError(err, "That reservation")
+		}
+		if err := d.updateKeys(ctx, tx, "DELETE FROM waitlist WHERE ", nil, b.WaitDel); err != nil {
+			return err
+		}
+		if err := d.insertRows(ctx, tx, "waitlist", []string{"session_id", "attendee_id", "seq"}, "",
+			len(b.WaitAdd), func(i int) []any { return []any{b.WaitAdd[i].SessionID, b.WaitAdd[i].AttendeeID, b.WaitAdd[i].Seq} }); err != nil {
+			return err
+		}
+		if err := d.insertRows(ctx, tx, "admissions", []string{"session_id", "attendee_id", "kind", "at"}, "",
+			len(b.Admit), func(i int) []any { return []any{b.Admit[i].SessionID, b.Admit[i].AttendeeID, b.Admit[i].Kind, at} }); err != nil {
+			return err
+		}
+		if err := d.saveSeats(ctx, tx, b.Seats); err != nil {
+			return err
+		}
+		if err := d.insertRows(ctx, tx, "reservation_log", []string{"event_id", "batch_id", "seq", "at", "attendee_id", "command", "session_id", "outcome", "detail"}, "",
+			len(b.Log), func(i int) []any {
+				l := b.Log[i]
+				return []any{b.EventID, b.ID, l.Seq, at, nullInt(l.AttendeeID), l.Command, nullInt(l.SessionID), l.Outcome, l.Detail}
+			}); err != nil {
+			return err
+		}
+		if err := d.insertRows(ctx, tx, "idempotency_keys", []string{"attendee_id", "key", "request", "response", "created_at"}, "",
+			len(b.Idem), func(i int) []any {
+				k := b.Idem[i]
+				return []any{k.AttendeeID, k.Key, k.Request, k.Response, at}
+			}); err != nil {
+			return err
+		}
+		return d.insertRows(ctx, tx, "notifications", []string{"attendee_id", "kind", "session_id", "body", "created_at"}, "",
+			len(b.Notify), func(i int) []any {
+				n := b.Notify[i]
+				return []any{n.AttendeeID, n.Kind, nullInt(n.SessionID), n.Body, at}
+			})
+	})
+}
+
+// updateKeys runs head + "(session_id, attendee_id) IN (…)" for keys, in chunks.
+func (d *DB) updateKeys(ctx context.Context, tx *sql.Tx, head string, first any, keys []reserve.KeyRow) error {
+	const per = 500
+	for start := 0; start < len(keys); start += per {
+		chunk := keys[start:min(start+per, len(keys))]
+		args := make([]any, 0, 1+2*len(chunk))
+		if first != nil {
+			args = append(args, first)
+		}
+		var b strings.Builder
+		b.WriteString(head)
+		b.WriteString("(session_id, attendee_id) IN (")
+		for i, k := range chunk {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			// Casts let PostgreSQL type the tuples' parameters.
+			b.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT))")
+			args = append(args, k.SessionID, k.AttendeeID)
+		}
+		b.WriteByte(')')
+		res, err := d.exec(ctx, tx, b.String(), args...)
+		if err != nil {
+			return fmt.Errorf("store: %s: %w", strings.Fields(head)[0], err)
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(chunk)) {
+			return fmt.Errorf("store: %s: %d rows changed, want %d: the ledger and the store disagree", strings.Fields(head)[0], n, len(chunk))
+		}
+	}
+	return nil
+}
+
+// saveSeats creates missing seat rows and applies taken deltas. The CHECK
+// (taken <= reservable) refuses an overbooking here.
+func (d *DB) saveSeats(ctx context.Context, tx *sql.Tx, seats []reserve.SeatDelta) error {
+	if len(seats) == 0 {
+		return nil
+	}
+	if err := d.insertRows(ctx, tx, "session_seats", []string{"session_id", "reservable", "taken", "released"}, "ON CONFLICT (session_id) DO NOTHING",
+		len(seats), func(i int) []any { return []any{seats[i].SessionID, 0, 0, false} }); err != nil {
+		return err
+	}
+	stmt, err := tx.PrepareContext(ctx, d.dialect.rebind("UPDATE session_seats SET taken = taken + ?, reservable = ?, released = ? WHERE session_id = ?"))
+	if err != nil {
+		return fmt.Errorf("store: prepare seats: %w", err)
+	}
+	defer stmt.Close()
+	for _, s := range seats {
+		if _, err := stmt.ExecContext(ctx, s.TakenDelta, s.Reservable, s.Released, s.SessionID); err != nil {
+			return fmt.Errorf("store: seats of session %d: %w", s.SessionID, mapError(err, "The seat count"))
+		}
+	}
+	return nil
+}
+
+func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
