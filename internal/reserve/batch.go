@@ -101,6 +101,7 @@ type IdemRow struct {
 
 // LogRow is one audit log entry.
 type LogRow struct {
+	BatchID    int64 // set when read back; a batch's rows carry the batch's ID
 	Seq        int64
 	AttendeeID int64 // 0 for commands of no attendee (a wave, a draw)
 	Command    string

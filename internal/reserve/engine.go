@@ -567,3 +567,17 @@ func (e *Engine) Tick(ctx context.Context) error {
 	_, err := e.send(ctx, &command{kind: "tick"})
 	return err
 }
+
+// PooledForTest returns how many requests wait in fair-opening pools.
+// It exists for tests, which cannot otherwise see that a request is pooled
+// rather than lost.
+func (e *Engine) PooledForTest() int {
+	n := 0
+	e.do(context.Background(), 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+		for _, w := range b.st.windows {
+			n += len(w.pooled)
+		}
+		return nil, nil
+	})
+	return n
+}

@@ -46,6 +46,7 @@ func (b *builder) touchWait(i int32, attendee int64) {
 	if _, ok := b.wait[k]; !ok {
 		b.wait[k] = b.st.seats[i].waitSeq(attendee)
 	}
+	b.hit[i] = true // the waitlist length is published with the seat counts
 }
 
 func (s *seat) waitSeq(attendee int64) int64 {

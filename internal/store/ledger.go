@@ -266,3 +266,22 @@ func (d *DB) saveSeats(ctx context.Context, tx *sql.Tx, seats []reserve.SeatDelt
 func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// ReservationLog returns an event's audit log in order.
+func (d *DB) ReservationLog(ctx context.Context, eventID int64) ([]reserve.LogRow, error) {
+	rows, err := d.query(ctx, d.db, `SELECT batch_id, seq, COALESCE(attendee_id, 0), command, COALESCE(session_id, 0), outcome, detail
+		FROM reservation_log WHERE event_id = ? ORDER BY seq`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("store: reservation log: %w", err)
+	}
+	defer rows.Close()
+	var out []reserve.LogRow
+	for rows.Next() {
+		var l reserve.LogRow
+		if err := rows.Scan(&l.BatchID, &l.Seq, &l.AttendeeID, &l.Command, &l.SessionID, &l.Outcome, &l.Detail); err != nil {
+			return nil, fmt.Errorf("store: reservation log: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
