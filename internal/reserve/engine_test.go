@@ -321,7 +321,6 @@ func TestFairOpeningPoolsTheFirstSeconds(t *testing.T) {
 	})
 }
 
-
 func TestReleaseUnclaimedAtStart(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -341,7 +340,7 @@ func TestReleaseUnclaimedAtStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, s := range []step{
-			{2, "walkup", []string{"S"}, "walkup"},       // 1's unclaimed seat
+			{2, "walkup", []string{"S"}, "walkup"},        // 1's unclaimed seat
 			{1, "checkin", []string{"S"}, "session_full"}, // 1 came late: their seat is gone
 		} {
 			s.run(t, e, f)
