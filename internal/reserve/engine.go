@@ -146,19 +146,41 @@ type command struct {
 	waitlist bool
 	idemKey  string
 	idemReq  string
-	// fn runs organizer and read commands against the state; it may record
-	// effects in the builder.
-	fn    func(b *builder) ([]lanyard.SeatResult, error)
+	// fn runs every other command against the state, recording its effects
+	// in the builder, and returns the command's answer.
+	fn    func(b *builder) (any, error)
 	reply chan reply
 }
 
+// reply is a command's answer. A replayed idempotent answer arrives as the
+// json.RawMessage stored with the first one; as decodes either.
 type reply struct {
-	results []lanyard.SeatResult
-	err     error
+	value any
+	err   error
+}
+
+// as returns a command's answer as a T.
+func as[T any](v any, err error) (T, error) {
+	var t T
+	if err != nil {
+		return t, err
+	}
+	switch x := v.(type) {
+	case nil:
+		return t, nil
+	case T:
+		return x, nil
+	case json.RawMessage:
+		if err := json.Unmarshal(x, &t); err != nil {
+			return t, fmt.Errorf("reserve: stored answer: %w", err)
+		}
+		return t, nil
+	}
+	return t, fmt.Errorf("reserve: answer is a %T, not a %T", v, t)
 }
 
 // send queues a command and waits for its answer.
-func (e *Engine) send(ctx context.Context, c *command) ([]lanyard.SeatResult, error) {
+func (e *Engine) send(ctx context.Context, c *command) (any, error) {
 	if e.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -173,7 +195,7 @@ func (e *Engine) send(ctx context.Context, c *command) ([]lanyard.SeatResult, er
 	// Once queued, the command is applied whatever the caller does; wait for
 	// the answer so that a caller never mistakes a committed command for a lost one.
 	r := <-c.reply
-	return r.results, r.err
+	return r.value, r.err
 }
 
 func (e *Engine) loop(tick time.Duration) {
@@ -306,30 +328,29 @@ func (e *Engine) apply(b *builder, c *command) reply {
 			if prev.request != c.idemReq {
 				return reply{err: lanyard.Errorf(lanyard.EINVALID, "The Idempotency-Key %q was already used for a different request.", c.idemKey)}
 			}
-			var results []lanyard.SeatResult
-			if err := json.Unmarshal([]byte(prev.response), &results); err != nil {
-				return reply{err: fmt.Errorf("reserve: stored answer: %w", err)}
-			}
-			return reply{results: results}
+			return reply{value: json.RawMessage(prev.response)}
 		}
 	}
 	var r reply
-	switch c.kind {
-	case "reserve":
-		r.results = make([]lanyard.SeatResult, 0, len(c.codes))
+	if c.kind == "reserve" {
+		results := make([]lanyard.SeatResult, 0, len(c.codes))
 		for _, code := range c.codes {
 			i, ok := st.byCode[code]
 			if !ok {
-				r.results = append(r.results, refused(code, lanyard.Errorf(lanyard.ENOTFOUND, "No session %q.", code)))
+				results = append(results, refused(code, lanyard.Errorf(lanyard.ENOTFOUND, "No session %q.", code)))
 				continue
 			}
-			r.results = append(r.results, b.reserve(c.attendee, i, c.waitlist))
+			results = append(results, b.reserve(c.attendee, i, c.waitlist))
 		}
-	default:
-		r.results, r.err = c.fn(b)
+		r.value = results
+	} else {
+		r.value, r.err = c.fn(b)
 	}
 	if c.idemKey != "" && r.err == nil {
-		resp, _ := json.Marshal(r.results)
+		resp, err := json.Marshal(r.value)
+		if err != nil {
+			return reply{err: fmt.Errorf("reserve: answer: %w", err)}
+		}
 		st.idem[key] = idemAnswer{c.idemReq, string(resp)}
 		b.b.Idem = append(b.b.Idem, IdemRow{AttendeeID: c.attendee, Key: c.idemKey, Request: c.idemReq, Response: string(resp)})
 	}
@@ -451,6 +472,7 @@ func (e *Engine) Seats(code string) (lanyard.SeatCount, error) {
 // Reserve reserves seats in up to MaxSessionsPerRequest sessions, with a
 // result per session: one refusal does not undo the others. With waitlist,
 // a full session puts the attendee on its waitlist instead of refusing.
+// A retry with the same idemKey gets the first answer.
 func (e *Engine) Reserve(ctx context.Context, attendee int64, codes []string, waitlist bool, idemKey string) ([]lanyard.SeatResult, error) {
 	if len(codes) == 0 || len(codes) > MaxSessionsPerRequest {
 		return nil, lanyard.Errorf(lanyard.EINVALID, "Name between 1 and %d sessions.", MaxSessionsPerRequest)
@@ -462,17 +484,30 @@ func (e *Engine) Reserve(ctx context.Context, attendee int64, codes []string, wa
 		}
 		seen[c] = true
 	}
-	req, _ := json.Marshal(struct {
-		Op       string
-		Codes    []string
-		Waitlist bool
-	}{"reserve", codes, waitlist})
-	return e.send(ctx, &command{kind: "reserve", attendee: attendee, codes: codes, waitlist: waitlist, idemKey: idemKey, idemReq: string(req)})
+	return as[[]lanyard.SeatResult](e.send(ctx, &command{kind: "reserve", attendee: attendee, codes: codes, waitlist: waitlist,
+		idemKey: idemKey, idemReq: request("reserve", codes, waitlist)}))
 }
 
-// do sends a command that runs fn in the loop.
-func (e *Engine) do(ctx context.Context, attendee int64, idemKey, idemReq string, fn func(b *builder) ([]lanyard.SeatResult, error)) ([]lanyard.SeatResult, error) {
-	return e.send(ctx, &command{kind: "fn", attendee: attendee, idemKey: idemKey, idemReq: idemReq, fn: fn})
+// request describes a command for idempotency: a key may only be reused
+// for the same request.
+func request(op string, args ...any) string {
+	b, _ := json.Marshal(append([]any{op}, args...))
+	return string(b)
+}
+
+// do sends a command that runs fn in the loop. caller and idemKey identify
+// the request for idempotency; idemReq describes it.
+func (e *Engine) do(ctx context.Context, caller int64, idemKey, idemReq string, fn func(b *builder) (any, error)) (any, error) {
+	return e.send(ctx, &command{kind: "fn", attendee: caller, idemKey: idemKey, idemReq: idemReq, fn: fn})
+}
+
+// read runs fn against the state as of the last commit.
+func (e *Engine) read(ctx context.Context, fn func(st *state)) error {
+	_, err := e.do(ctx, 0, "", "", func(b *builder) (any, error) {
+		fn(b.st)
+		return nil, nil
+	})
+	return err
 }
 
 // session looks a code up, in the loop.
@@ -484,32 +519,30 @@ func (st *state) session(code string) (int32, error) {
 	return i, nil
 }
 
-// one runs a per-session command and turns a refusal into an error.
-func (e *Engine) one(ctx context.Context, attendee int64, idemKey, op, code string, fn func(b *builder, i int32) lanyard.SeatResult) (lanyard.SeatResult, error) {
-	rs, err := e.do(ctx, attendee, idemKey, op+" "+code, func(b *builder) ([]lanyard.SeatResult, error) {
+// one runs a command on one session; a refusal comes back both in the
+// result and as the error.
+func (e *Engine) one(ctx context.Context, caller int64, idemKey, req, code string, fn func(b *builder, i int32) lanyard.SeatResult) (lanyard.SeatResult, error) {
+	r, err := as[lanyard.SeatResult](e.do(ctx, caller, idemKey, req, func(b *builder) (any, error) {
 		i, err := b.st.session(code)
 		if err != nil {
 			return nil, err
 		}
-		return []lanyard.SeatResult{fn(b, i)}, nil
-	})
-	if err != nil {
-		return lanyard.SeatResult{}, err
+		return fn(b, i), nil
+	}))
+	if err == nil && r.Error != nil {
+		err = r.Error
 	}
-	if rs[0].Error != nil {
-		return rs[0], rs[0].Error
-	}
-	return rs[0], nil
+	return r, err
 }
 
 // Cancel gives back the attendee's seat; the waitlist's head that fits is promoted.
 func (e *Engine) Cancel(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
-	return e.one(ctx, attendee, idemKey, "cancel", code, func(b *builder, i int32) lanyard.SeatResult { return b.cancel(attendee, i) })
+	return e.one(ctx, attendee, idemKey, request("cancel", code), code, func(b *builder, i int32) lanyard.SeatResult { return b.cancel(attendee, i) })
 }
 
 // Switch trades the attendee's seat in from for a seat in to, atomically.
 func (e *Engine) Switch(ctx context.Context, attendee int64, from, to, idemKey string) ([]lanyard.SeatResult, error) {
-	rs, err := e.do(ctx, attendee, idemKey, "switch "+from+" "+to, func(b *builder) ([]lanyard.SeatResult, error) {
+	rs, err := as[[]lanyard.SeatResult](e.do(ctx, attendee, idemKey, request("switch", from, to), func(b *builder) (any, error) {
 		f, err := b.st.session(from)
 		if err != nil {
 			return nil, err
@@ -522,7 +555,7 @@ func (e *Engine) Switch(ctx context.Context, attendee int64, from, to, idemKey s
 			return nil, lanyard.Errorf(lanyard.EINVALID, "Switch from and to name the same session.")
 		}
 		return b.switchSeat(attendee, f, t), nil
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
@@ -548,17 +581,14 @@ func (e *Engine) JoinWaitlist(ctx context.Context, attendee int64, code, idemKey
 
 // LeaveWaitlist takes the attendee off a waitlist.
 func (e *Engine) LeaveWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
-	return e.one(ctx, attendee, idemKey, "leave", code, func(b *builder, i int32) lanyard.SeatResult { return b.leaveWaitlist(attendee, i) })
+	return e.one(ctx, attendee, idemKey, request("leave", code), code, func(b *builder, i int32) lanyard.SeatResult { return b.leaveWaitlist(attendee, i) })
 }
 
 // Agenda returns the attendee's reservations, waitlists and travel warnings
 // as of the last commit.
 func (e *Engine) Agenda(ctx context.Context, attendee int64) (*lanyard.Agenda, error) {
 	var out *lanyard.Agenda
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
-		out = b.st.agenda(attendee)
-		return nil, nil
-	})
+	err := e.read(ctx, func(st *state) { out = st.agenda(attendee) })
 	return out, err
 }
 
@@ -573,11 +603,10 @@ func (e *Engine) Tick(ctx context.Context) error {
 // rather than lost.
 func (e *Engine) PooledForTest() int {
 	n := 0
-	e.do(context.Background(), 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
-		for _, w := range b.st.windows {
+	e.read(context.Background(), func(st *state) {
+		for _, w := range st.windows {
 			n += len(w.pooled)
 		}
-		return nil, nil
 	})
 	return n
 }

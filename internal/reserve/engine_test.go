@@ -219,7 +219,7 @@ func TestWaveGoesToWaitlistFirst(t *testing.T) {
 		f.openWindows(t, e)
 		// The keynote hall has 100 seats; 98 are withheld for a second chance tomorrow.
 		release := f.clock.Now().Add(20 * time.Hour)
-		if _, err := e.AddWave(ctx, lanyard.Wave{Session: "K", Seats: 98, At: release}); err != nil {
+		if _, err := e.AddWave(ctx, 0, "", lanyard.Wave{Session: "K", Seats: 98, At: release}); err != nil {
 			t.Fatal(err)
 		}
 		for _, s := range []step{
@@ -259,7 +259,7 @@ func TestFairOpeningPoolsTheFirstSeconds(t *testing.T) {
 		f := newFixture(t, db, 20)
 		e := f.open(t, nil)
 		opens := f.clock.Now().Add(time.Hour)
-		if _, err := e.AddWindow(ctx, lanyard.Window{SessionType: lanyard.TypeChalk, Opens: opens, Closes: opens.Add(48 * time.Hour)}); err != nil {
+		if _, err := e.AddWindow(ctx, 0, "", lanyard.Window{SessionType: lanyard.TypeChalk, Opens: opens, Closes: opens.Add(48 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 		step{0, "reserve", []string{"S"}, "window_closed"}.run(t, e, f)

@@ -138,7 +138,7 @@ func (f *fixture) openWindows(t testing.TB, e *reserve.Engine) {
 		t.Fatal(err)
 	}
 	for _, typ := range lanyard.SessionTypes {
-		if _, err := e.AddWindow(ctx, lanyard.Window{SessionType: typ, Opens: f.clock.Now().Add(-time.Hour), Closes: at(5, 0, 0)}); err != nil {
+		if _, err := e.AddWindow(ctx, 0, "", lanyard.Window{SessionType: typ, Opens: f.clock.Now().Add(-time.Hour), Closes: at(5, 0, 0)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -83,18 +83,19 @@ func (b *builder) admitWalkup(attendee int64, i int32) lanyard.SeatResult {
 	return refused(s.s.Code, err)
 }
 
-// CheckIn admits an attendee at a session's door (staff).
-func (e *Engine) CheckIn(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
-	return e.one(ctx, attendee, idemKey, "check_in", code, func(b *builder, i int32) lanyard.SeatResult { return b.checkIn(attendee, i) })
+// CheckIn admits an attendee at a session's door. caller is the staff
+// member, whose idemKey makes a retried scan answer the same.
+func (e *Engine) CheckIn(ctx context.Context, caller, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
+	return e.one(ctx, caller, idemKey, request("check_in", attendee, code), code, func(b *builder, i int32) lanyard.SeatResult { return b.checkIn(attendee, i) })
 }
 
-// AdmitWalkup admits an attendee from a session's walk-up line (staff).
-func (e *Engine) AdmitWalkup(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
-	return e.one(ctx, attendee, idemKey, "walkup", code, func(b *builder, i int32) lanyard.SeatResult { return b.admitWalkup(attendee, i) })
+// AdmitWalkup admits an attendee from a session's walk-up line.
+func (e *Engine) AdmitWalkup(ctx context.Context, caller, attendee int64, code, idemKey string) (lanyard.SeatResult, error) {
+	return e.one(ctx, caller, idemKey, request("walkup", attendee, code), code, func(b *builder, i int32) lanyard.SeatResult { return b.admitWalkup(attendee, i) })
 }
 
 // ReleaseUnclaimed sends a session's unclaimed reserved seats to the walk-up
-// line now, before the automatic release (staff).
-func (e *Engine) ReleaseUnclaimed(ctx context.Context, code string) (lanyard.SeatResult, error) {
-	return e.one(ctx, 0, "", "release", code, func(b *builder, i int32) lanyard.SeatResult { return b.releaseUnclaimed(i) })
+// line now, before the automatic release.
+func (e *Engine) ReleaseUnclaimed(ctx context.Context, caller int64, code, idemKey string) (lanyard.SeatResult, error) {
+	return e.one(ctx, caller, idemKey, request("release", code), code, func(b *builder, i int32) lanyard.SeatResult { return b.releaseUnclaimed(i) })
 }

@@ -13,10 +13,7 @@ import (
 // Settings returns the event's reservation settings.
 func (e *Engine) Settings(ctx context.Context) (lanyard.ReservationSettings, error) {
 	var out lanyard.ReservationSettings
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
-		out = b.st.settings
-		return nil, nil
-	})
+	err := e.read(ctx, func(st *state) { out = st.settings })
 	return out, err
 }
 
@@ -25,7 +22,7 @@ func (e *Engine) SetSettings(ctx context.Context, s lanyard.ReservationSettings)
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+	_, err := e.do(ctx, 0, "", "", func(b *builder) (any, error) {
 		b.st.settings = s
 		b.b.Settings = &SettingsRow{Exists: true, ChangesClose: s.ChangesCloseMinutes, Release: s.ReleaseMinutes, Fair: s.FairSeconds,
 			MaxRes: s.MaxReservations, MaxDay: s.MaxPerDay, MaxWaits: s.MaxWaitlists, TravelBlocks: s.TravelBlocks}
@@ -38,11 +35,10 @@ func (e *Engine) SetSettings(ctx context.Context, s lanyard.ReservationSettings)
 // Holdbacks returns the walk-up holdback percentage of each session type that has one.
 func (e *Engine) Holdbacks(ctx context.Context) (map[lanyard.SessionType]int, error) {
 	out := map[lanyard.SessionType]int{}
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
-		for t, p := range b.st.holdback {
+	err := e.read(ctx, func(st *state) {
+		for t, p := range st.holdback {
 			out[t] = p
 		}
-		return nil, nil
 	})
 	return out, err
 }
@@ -57,61 +53,57 @@ func (e *Engine) SetHoldback(ctx context.Context, t lanyard.SessionType, percent
 	if percent < 0 || percent > 100 {
 		return lanyard.Errorf(lanyard.EINVALID, "A holdback is a percentage between 0 and 100.")
 	}
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+	_, err := e.do(ctx, 0, "", "", func(b *builder) (any, error) {
 		st := b.st
 		st.holdback[t] = percent
 		b.b.Holdback = map[string]int{string(t): percent}
 		b.log(0, "holdback", -1, lanyard.OutcomeSettings, fmt.Sprintf("%s=%d%%", t, percent))
-		st.recompute(b, func(s *seat) bool { return s.s.Type == t })
+		for i := range st.seats {
+			s := &st.seats[i]
+			if s.s.Type != t {
+				continue
+			}
+			if n := st.computeReservable(int32(i)); n != s.reservable {
+				s.reservable = n
+				b.hit[int32(i)] = true
+				b.promote(int32(i))
+			}
+		}
 		return nil, nil
 	})
 	return err
 }
 
-// recompute refreshes the reservable count of the matching sessions and
-// promotes waiters into seats that opened up.
-func (st *state) recompute(b *builder, match func(*seat) bool) {
-	for i := range st.seats {
-		s := &st.seats[i]
-		if !match(s) {
-			continue
-		}
-		if n := st.computeReservable(int32(i)); n != s.reservable {
-			s.reservable = n
-			b.hit[int32(i)] = true
-			b.promote(int32(i))
-		}
-	}
-}
-
 // Windows returns every reservation window, by opening.
 func (e *Engine) Windows(ctx context.Context) ([]lanyard.Window, error) {
 	var out []lanyard.Window
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
-		for _, w := range b.st.windows {
-			lw := lanyard.Window{ID: w.id, SessionType: w.typ, Opens: w.opens, Closes: w.closes}
-			if w.session >= 0 {
-				lw.Session = b.st.seats[w.session].s.Code
-			}
-			out = append(out, lw)
+	err := e.read(ctx, func(st *state) {
+		for _, w := range st.windows {
+			out = append(out, st.windowOut(w))
 		}
-		return nil, nil
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Opens.Before(out[j].Opens) })
 	return out, err
 }
 
+func (st *state) windowOut(w *window) lanyard.Window {
+	lw := lanyard.Window{ID: w.id, SessionType: w.typ, Opens: w.opens, Closes: w.closes}
+	if w.session >= 0 {
+		lw.Session = st.seats[w.session].s.Code
+	}
+	return lw
+}
+
 // AddWindow adds a reservation window and returns it with its ID. Until the
 // first window of a session (or its type) opens, it cannot be reserved.
-func (e *Engine) AddWindow(ctx context.Context, w lanyard.Window) (lanyard.Window, error) {
+func (e *Engine) AddWindow(ctx context.Context, caller int64, idemKey string, w lanyard.Window) (lanyard.Window, error) {
 	if err := w.Validate(); err != nil {
 		return w, err
 	}
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+	return as[lanyard.Window](e.do(ctx, caller, idemKey, request("window", w), func(b *builder) (any, error) {
 		st := b.st
-		w.ID = st.nextID()
-		win := &window{id: w.ID, typ: w.SessionType, session: -1, opens: w.Opens, closes: w.Closes}
-		row := WindowRow{ID: w.ID, SessionType: string(w.SessionType), Opens: w.Opens, Closes: w.Closes}
+		win := &window{id: st.nextID(), typ: w.SessionType, session: -1, opens: w.Opens.UTC(), closes: w.Closes.UTC()}
+		row := WindowRow{ID: win.id, SessionType: string(w.SessionType), Opens: win.opens, Closes: win.closes}
 		if w.Session != "" {
 			i, err := st.session(w.Session)
 			if err != nil {
@@ -121,23 +113,23 @@ func (e *Engine) AddWindow(ctx context.Context, w lanyard.Window) (lanyard.Windo
 			row.SessionID, row.SessionType = st.seats[i].s.ID, ""
 		}
 		// A window already past its fair interval has nothing to draw.
-		fair := b.now.Sub(w.Opens) >= timeSeconds(st.settings.FairSeconds)
-		win.drawn = fair
+		win.drawn = !b.now.Before(win.opens.Add(time.Duration(st.settings.FairSeconds) * time.Second))
 		st.windows = append(st.windows, win)
 		b.b.Windows = append(b.b.Windows, row)
-		b.log(0, "window", win.session, lanyard.OutcomeSettings, fmt.Sprintf("%s %s–%s", w.SessionType+lanyard.SessionType(w.Session), w.Opens.UTC().Format("2006-01-02T15:04Z"), w.Closes.UTC().Format("2006-01-02T15:04Z")))
-		return nil, nil
-	})
-	return w, err
+		out := st.windowOut(win)
+		b.log(0, "window", win.session, lanyard.OutcomeSettings, fmt.Sprintf("window=%d type=%s %s–%s", out.ID, out.SessionType,
+			out.Opens.Format(time.RFC3339), out.Closes.Format(time.RFC3339)))
+		return out, nil
+	}))
 }
 
 // AddWave withholds seats of a session until an instant; then they go to
 // its waitlist first, in order, and then to everyone.
-func (e *Engine) AddWave(ctx context.Context, w lanyard.Wave) (lanyard.Wave, error) {
+func (e *Engine) AddWave(ctx context.Context, caller int64, idemKey string, w lanyard.Wave) (lanyard.Wave, error) {
 	if err := w.Validate(); err != nil {
 		return w, err
 	}
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+	return as[lanyard.Wave](e.do(ctx, caller, idemKey, request("wave", w), func(b *builder) (any, error) {
 		st := b.st
 		i, err := st.session(w.Session)
 		if err != nil {
@@ -146,34 +138,32 @@ func (e *Engine) AddWave(ctx context.Context, w lanyard.Wave) (lanyard.Wave, err
 		if !w.At.After(b.now) {
 			return nil, lanyard.Errorf(lanyard.EINVALID, "A wave's release instant must be in the future.")
 		}
-		w.ID = st.nextID()
-		st.waves = append(st.waves, &wave{id: w.ID, session: i, seats: w.Seats, at: w.At})
-		b.b.Waves = append(b.b.Waves, WaveRow{ID: w.ID, SessionID: st.seats[i].s.ID, Seats: w.Seats, At: w.At})
+		wv := &wave{id: st.nextID(), session: i, seats: w.Seats, at: w.At.UTC()}
+		st.waves = append(st.waves, wv)
+		b.b.Waves = append(b.b.Waves, WaveRow{ID: wv.id, SessionID: st.seats[i].s.ID, Seats: wv.seats, At: wv.at})
 		st.seats[i].reservable = st.computeReservable(i)
 		b.hit[i] = true
-		b.log(0, "wave", i, lanyard.OutcomeSettings, fmt.Sprintf("wave=%d seats=%d at=%s", w.ID, w.Seats, w.At.UTC().Format("2006-01-02T15:04Z")))
-		return nil, nil
-	})
-	return w, err
+		b.log(0, "wave", i, lanyard.OutcomeSettings, fmt.Sprintf("wave=%d seats=%d at=%s", wv.id, wv.seats, wv.at.Format(time.RFC3339)))
+		return lanyard.Wave{ID: wv.id, Session: w.Session, Seats: wv.seats, At: wv.at}, nil
+	}))
 }
 
 // Waves returns every wave, by release instant.
 func (e *Engine) Waves(ctx context.Context) ([]lanyard.Wave, error) {
 	var out []lanyard.Wave
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
-		for _, w := range b.st.waves {
-			out = append(out, lanyard.Wave{ID: w.id, Session: b.st.seats[w.session].s.Code, Seats: w.seats, At: w.at, Released: w.released})
+	err := e.read(ctx, func(st *state) {
+		for _, w := range st.waves {
+			out = append(out, lanyard.Wave{ID: w.id, Session: st.seats[w.session].s.Code, Seats: w.seats, At: w.at, Released: w.released})
 		}
-		return nil, nil
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, err
 }
 
 // AddOverflow gives a session an overflow room, where walk-ups go once the
-// room is full.
-func (e *Engine) AddOverflow(ctx context.Context, code string, venue, room string) error {
-	_, err := e.do(ctx, 0, "", "", func(b *builder) ([]lanyard.SeatResult, error) {
+// room is full. Adding the same room again changes nothing.
+func (e *Engine) AddOverflow(ctx context.Context, code, venue, room string) error {
+	_, err := e.do(ctx, 0, "", "", func(b *builder) (any, error) {
 		st := b.st
 		i, err := st.session(code)
 		if err != nil {
@@ -184,6 +174,9 @@ func (e *Engine) AddOverflow(ctx context.Context, code string, venue, room strin
 			return nil, lanyard.Errorf(lanyard.ENOTFOUND, "No room %q in venue %q.", room, venue)
 		}
 		s := &st.seats[i]
+		if r.ID == s.s.RoomID {
+			return nil, lanyard.Errorf(lanyard.EINVALID, "%s cannot overflow into its own room.", code)
+		}
 		if slices.ContainsFunc(s.overflow, func(o overflowRoom) bool { return o.id == r.ID }) {
 			return nil, nil
 		}
@@ -194,8 +187,6 @@ func (e *Engine) AddOverflow(ctx context.Context, code string, venue, room strin
 	})
 	return err
 }
-
-func timeSeconds(n int) time.Duration { return time.Duration(n) * time.Second }
 
 // nextID returns an ID for a new window or wave. The engine is their only
 // writer, so it numbers them itself and needs no round trip to learn them.

@@ -73,7 +73,7 @@ func TestRandomCommandsMatchTheLog(t *testing.T) {
 						rs = []lanyard.SeatResult{res}
 					default:
 						var res lanyard.SeatResult
-						res, err = e.CheckIn(ctx, who, code, "")
+						res, err = e.CheckIn(ctx, 0, who, code, "")
 						rs = []lanyard.SeatResult{res}
 					}
 					if err != nil && lanyard.ErrorCode(err) == lanyard.EINTERNAL {

@@ -53,9 +53,9 @@ func (s step) run(t *testing.T, e *reserve.Engine, f *fixture) lanyard.SeatResul
 	case "leave":
 		r, err = e.LeaveWaitlist(ctx, id, s.args[0], "")
 	case "checkin":
-		r, err = e.CheckIn(ctx, id, s.args[0], "")
+		r, err = e.CheckIn(ctx, 0, id, s.args[0], "")
 	case "walkup":
-		r, err = e.AdmitWalkup(ctx, id, s.args[0], "")
+		r, err = e.AdmitWalkup(ctx, 0, id, s.args[0], "")
 	default:
 		t.Fatalf("unknown op %q", s.op)
 	}
@@ -132,7 +132,7 @@ func TestRules(t *testing.T) {
 		{"cancel what is not held", nil, []step{{0, "cancel", []string{"A-R1"}, "not_reserved"}}},
 		{"window closed", func(t *testing.T, e *reserve.Engine, f *fixture) {
 			// A session's own window replaces its type's: D opens tomorrow.
-			if _, err := e.AddWindow(context.Background(), lanyard.Window{Session: "D", Opens: f.clock.Now().Add(24 * time.Hour), Closes: at(4, 0, 0)}); err != nil {
+			if _, err := e.AddWindow(context.Background(), 0, "", lanyard.Window{Session: "D", Opens: f.clock.Now().Add(24 * time.Hour), Closes: at(4, 0, 0)}); err != nil {
 				t.Fatal(err)
 			}
 		}, []step{
