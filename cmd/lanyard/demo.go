@@ -14,6 +14,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/demo"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/store"
 )
 
@@ -68,6 +69,9 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	}
 	sample, organizer, err := writeTokens(ctx, db, people, *tokensPath)
 	if err != nil {
+		return err
+	}
+	if err := openReservations(ctx, db, ev, start); err != nil {
 		return err
 	}
 	log.Info("demo event generated", "sessions", len(gen.Catalog.Sessions), "attendees", len(people), "took", time.Since(start).Round(time.Millisecond))
@@ -137,6 +141,52 @@ func checkOnlyDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, sl
 	for _, ev := range events {
 		if ev.Slug != slug {
 			return fmt.Errorf("%s holds event %q, not only the demo; choose another --db", cfg.DB, ev.Slug)
+		}
+	}
+	return nil
+}
+
+// openReservations sets the demo up so everything can be tried at once:
+// windows for every session type open now and close at the event's end;
+// a walk-up holdback per type; and keynotes in a first wave, with a third of
+// their seats released two days later (the keynote "second chance").
+func openReservations(ctx context.Context, db *store.DB, ev *lanyard.Event, now time.Time) error {
+	cat, err := loadCatalog(ctx, db, ev)
+	if err != nil {
+		return err
+	}
+	e, err := reserve.Open(ctx, db, cat, reserve.Options{Tick: -1})
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	for t, p := range map[lanyard.SessionType]int{lanyard.TypeKeynote: 10, lanyard.TypeSession: 10, lanyard.TypeChalk: 20} {
+		if err := e.SetHoldback(ctx, t, p); err != nil {
+			return err
+		}
+	}
+	days, _ := ev.DayDates()
+	end, err := time.ParseInLocation(time.DateOnly, days[len(days)-1], cat.Loc)
+	if err != nil {
+		return err
+	}
+	for _, t := range lanyard.SessionTypes {
+		w := lanyard.Window{SessionType: t, Opens: now.Add(-time.Minute), Closes: end.AddDate(0, 0, 1)}
+		if _, err := e.AddWindow(ctx, 0, "", w); err != nil {
+			return err
+		}
+	}
+	for _, s := range cat.Sessions() {
+		if s.Type != lanyard.TypeKeynote || !s.Scheduled() {
+			continue
+		}
+		seats, _ := e.Seats(s.Code)
+		wave := lanyard.Wave{Session: s.Code, Seats: seats.Reservable / 3, At: now.Add(48 * time.Hour)}
+		if wave.At.After(s.Start) || wave.Seats == 0 {
+			continue
+		}
+		if _, err := e.AddWave(ctx, 0, "", wave); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/server"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/web"
@@ -52,9 +53,14 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	var current atomic.Pointer[catalog.Catalog]
 	current.Store(cat)
+	engine, err := reserve.Open(ctx, db, cat, reserve.Options{Log: log})
+	if err != nil {
+		return err
+	}
+	defer engine.Close() // after the server has drained its requests
 
 	srv := server.New(log, db.Ping)
-	(&api.Handler{Catalog: &current, Ident: db, Log: log}).Routes(srv.Mux())
+	(&api.Handler{Catalog: &current, Engine: engine, Ident: db, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst)}).Routes(srv.Mux())
 	(&web.Handler{Catalog: &current, Log: log}).Routes(srv.Mux())
 
 	l, err := net.Listen("tcp", cfg.Addr)
@@ -69,6 +75,13 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	return srv.Serve(ctx, l)
 }
+
+// An attendee may send this many seat writes per second, and this many at
+// once: far above what a person clicks, far below a flooding script.
+const (
+	writesPerSecond = 10
+	writeBurst      = 30
+)
 
 func loadCatalog(ctx context.Context, db *store.DB, ev *lanyard.Event) (*catalog.Catalog, error) {
 	venues, travel, err := db.FindVenues(ctx, ev.ID)

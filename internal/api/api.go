@@ -6,12 +6,15 @@ import (
 	"context"
 	_ "embed"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
 )
 
@@ -22,25 +25,73 @@ var openAPI []byte
 type Identities interface {
 	// FindAttendeeByTokenHash returns EUNAUTHORIZED for an unknown hash.
 	FindAttendeeByTokenHash(ctx context.Context, hash []byte) (*lanyard.Attendee, error)
+	// FindAttendeeByID returns ENOTFOUND for an unknown attendee.
+	FindAttendeeByID(ctx context.Context, id int64) (*lanyard.Attendee, error)
 }
 
 // Handler serves the API of one event.
 type Handler struct {
 	// Catalog is the current catalog; swapped whole when it changes.
 	Catalog *atomic.Pointer[catalog.Catalog]
+	Engine  *reserve.Engine
 	Ident   Identities
 	Log     *slog.Logger
+	// Limiter bounds each attendee's write rate; nil means no limit.
+	Limiter *Limiter
 }
 
-// Routes registers every API route on mux.
-func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/openapi.json", h.openAPI)
-	mux.HandleFunc("GET /api/v1/event", h.authed(h.getEvent, false))
-	mux.HandleFunc("GET /api/v1/sessions", h.authed(h.listSessions, false))
-	mux.HandleFunc("GET /api/v1/sessions/{code}", h.authed(h.getSession, false))
-	mux.HandleFunc("GET /api/v1/venues", h.authed(h.listVenues, false))
-	mux.HandleFunc("GET /api/v1/me", h.authed(h.getMe, true))
+// access is who may call a route.
+type access int
+
+const (
+	public    access = iota // anyone; a token, if sent, must be valid
+	attendee                // any valid token
+	staff                   // door staff and organizers
+	organizer               // organizers only
+)
+
+// Routes registers every API route on mux and returns their patterns (the
+// OpenAPI test checks each is documented).
+func (h *Handler) Routes(mux *http.ServeMux) []string {
+	var patterns []string
+	handle := func(pattern string, fn http.HandlerFunc) {
+		patterns = append(patterns, pattern)
+		mux.HandleFunc(pattern, fn)
+	}
+	handle("GET /api/v1/openapi.json", h.openAPI)
+	handle("GET /api/v1/event", h.auth(public, h.getEvent))
+	handle("GET /api/v1/sessions", h.auth(public, h.listSessions))
+	handle("GET /api/v1/sessions/{code}", h.auth(public, h.getSession))
+	handle("GET /api/v1/venues", h.auth(public, h.listVenues))
+	handle("GET /api/v1/me", h.auth(attendee, h.getMe))
+	handle("GET /api/v1/me/agenda", h.auth(attendee, h.getAgenda))
+
+	handle("POST /api/v1/reservations", h.auth(attendee, h.limited(h.createReservations)))
+	handle("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.switchReservation)))
+	handle("DELETE /api/v1/reservations/{code}", h.auth(attendee, h.limited(h.cancelReservation)))
+	handle("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.joinWaitlist)))
+	handle("DELETE /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.leaveWaitlist)))
+
+	handle("GET /api/v1/admin/settings", h.auth(organizer, h.getSettings))
+	handle("PUT /api/v1/admin/settings", h.auth(organizer, h.putSettings))
+	handle("GET /api/v1/admin/holdbacks", h.auth(organizer, h.getHoldbacks))
+	handle("PUT /api/v1/admin/holdbacks/{type}", h.auth(organizer, h.putHoldback))
+	handle("GET /api/v1/admin/windows", h.auth(organizer, h.listWindows))
+	handle("POST /api/v1/admin/windows", h.auth(organizer, h.createWindow))
+	handle("GET /api/v1/admin/waves", h.auth(organizer, h.listWaves))
+	handle("POST /api/v1/admin/waves", h.auth(organizer, h.createWave))
+	handle("POST /api/v1/admin/sessions/{code}/overflow", h.auth(organizer, h.addOverflow))
+
+	handle("POST /api/v1/door/{code}/checkin", h.auth(staff, h.door(func(h *Handler, r *http.Request, who int64, code, key string) (lanyard.SeatResult, error) {
+		return h.Engine.CheckIn(r.Context(), caller(r.Context()).ID, who, code, key)
+	})))
+	handle("POST /api/v1/door/{code}/walkup", h.auth(staff, h.door(func(h *Handler, r *http.Request, who int64, code, key string) (lanyard.SeatResult, error) {
+		return h.Engine.AdmitWalkup(r.Context(), caller(r.Context()).ID, who, code, key)
+	})))
+	handle("POST /api/v1/door/{code}/release", h.auth(staff, h.releaseUnclaimed))
+
 	mux.HandleFunc("/api/v1/", h.notFound)
+	return patterns
 }
 
 type ctxKey struct{}
@@ -51,14 +102,14 @@ func caller(ctx context.Context) *lanyard.Attendee {
 	return a
 }
 
-// authed resolves the bearer token, if any. A token that is present but
-// wrong is refused even on public routes, so a client with a broken token
-// learns at once. required routes refuse anonymous callers too.
-func (h *Handler) authed(next http.HandlerFunc, required bool) http.HandlerFunc {
+// auth resolves the bearer token, if any, and checks the caller may use the
+// route. A token that is present but wrong is refused even on public
+// routes, so a client with a broken token learns at once.
+func (h *Handler) auth(need access, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		header := r.Header.Get("Authorization")
 		if header == "" {
-			if required {
+			if need != public {
 				h.error(w, r, lanyard.Errorf(lanyard.EUNAUTHORIZED, "This needs an API token: send Authorization: Bearer <token> (lanyard token create prints one)."))
 				return
 			}
@@ -79,7 +130,29 @@ func (h *Handler) authed(next http.HandlerFunc, required bool) http.HandlerFunc 
 			h.error(w, r, lanyard.Errorf(lanyard.EUNAUTHORIZED, "The API token belongs to another event."))
 			return
 		}
+		switch {
+		case need == organizer && a.Role != lanyard.RoleOrganizer:
+			h.error(w, r, lanyard.Errorf(lanyard.EFORBIDDEN, "Only organizers may do this."))
+			return
+		case need == staff && a.Role != lanyard.RoleStaff && a.Role != lanyard.RoleOrganizer:
+			h.error(w, r, lanyard.Errorf(lanyard.EFORBIDDEN, "Only door staff and organizers may do this."))
+			return
+		}
 		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, a)))
+	}
+}
+
+// limited refuses an attendee's writes beyond their rate with 429.
+func (h *Handler) limited(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if h.Limiter != nil {
+			if wait, ok := h.Limiter.Allow(caller(r.Context()).ID); !ok {
+				w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+				h.error(w, r, lanyard.Errorf(lanyard.ETOOMANY, "Too many requests; slow down and retry in a moment."))
+				return
+			}
+		}
+		next(w, r)
 	}
 }
 

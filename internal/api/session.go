@@ -18,10 +18,18 @@ type sessionJSON struct {
 	Day        string `json:"day,omitempty"`
 	StartLocal string `json:"start_local,omitempty"`
 	EndLocal   string `json:"end_local,omitempty"`
+	// Live seat counts, as of the engine's last commit.
+	SeatsLeft      int `json:"seats_left"`
+	WaitlistLength int `json:"waitlist_length"`
 }
 
-func toJSON(c *catalog.Catalog, s *lanyard.Session) sessionJSON {
+func (h *Handler) toJSON(c *catalog.Catalog, s *lanyard.Session) sessionJSON {
 	out := sessionJSON{Session: s}
+	if h.Engine != nil {
+		if n, err := h.Engine.Seats(s.Code); err == nil {
+			out.SeatsLeft, out.WaitlistLength = n.SeatsLeft, n.WaitlistLength
+		}
+	}
 	if s.Scheduled() {
 		out.Day = c.Day(s)
 		out.StartLocal = s.Start.In(c.Loc).Format(time.RFC3339)
@@ -54,7 +62,7 @@ func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request) {
 	}
 	out := sessionList{Total: total, Offset: f.Offset, Limit: f.Limit, Sessions: make([]sessionJSON, len(page))}
 	for i, s := range page {
-		out.Sessions[i] = toJSON(c, s)
+		out.Sessions[i] = h.toJSON(c, s)
 	}
 	respond.JSON(w, http.StatusOK, out)
 }
@@ -96,7 +104,7 @@ func (h *Handler) getSession(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	respond.JSON(w, http.StatusOK, toJSON(c, s))
+	respond.JSON(w, http.StatusOK, h.toJSON(c, s))
 }
 
 func (h *Handler) listVenues(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,180 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/respond"
+)
+
+// Organizer routes change how reservations work; door routes admit people.
+// Each checks the caller's role.
+
+func (h *Handler) getSettings(w http.ResponseWriter, r *http.Request) {
+	s, err := h.Engine.Settings(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, s)
+}
+
+func (h *Handler) putSettings(w http.ResponseWriter, r *http.Request) {
+	s, err := h.Engine.Settings(r.Context())
+	if err == nil {
+		err = decode(r, &s) // a partial body changes only the fields it names
+	}
+	if err == nil {
+		err = h.Engine.SetSettings(r.Context(), s)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, s)
+}
+
+func (h *Handler) getHoldbacks(w http.ResponseWriter, r *http.Request) {
+	hb, err := h.Engine.Holdbacks(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, hb)
+}
+
+func (h *Handler) putHoldback(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Percent *int `json:"percent"`
+	}
+	err := decode(r, &body)
+	if err == nil && body.Percent == nil {
+		err = lanyard.Errorf(lanyard.EINVALID, `Give "percent", 0 to 100.`)
+	}
+	if err == nil {
+		err = h.Engine.SetHoldback(r.Context(), lanyard.SessionType(r.PathValue("type")), *body.Percent)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	h.getHoldbacks(w, r)
+}
+
+func (h *Handler) listWindows(w http.ResponseWriter, r *http.Request) {
+	ws, err := h.Engine.Windows(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, struct {
+		Windows []lanyard.Window `json:"windows"`
+	}{nonNil(ws)})
+}
+
+func (h *Handler) createWindow(w http.ResponseWriter, r *http.Request) {
+	var body lanyard.Window
+	key, err := idemKey(r)
+	if err == nil {
+		err = decode(r, &body)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	body.ID = 0
+	win, err := h.Engine.AddWindow(r.Context(), caller(r.Context()).ID, key, body)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusCreated, win)
+}
+
+func (h *Handler) listWaves(w http.ResponseWriter, r *http.Request) {
+	ws, err := h.Engine.Waves(r.Context())
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, struct {
+		Waves []lanyard.Wave `json:"waves"`
+	}{nonNil(ws)})
+}
+
+func (h *Handler) createWave(w http.ResponseWriter, r *http.Request) {
+	var body lanyard.Wave
+	key, err := idemKey(r)
+	if err == nil {
+		err = decode(r, &body)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	body.ID, body.Released = 0, false
+	wave, err := h.Engine.AddWave(r.Context(), caller(r.Context()).ID, key, body)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusCreated, wave)
+}
+
+func (h *Handler) addOverflow(w http.ResponseWriter, r *http.Request) {
+	var body struct{ Venue, Room string }
+	err := decode(r, &body)
+	if err == nil {
+		err = h.Engine.AddOverflow(r.Context(), r.PathValue("code"), body.Venue, body.Room)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// doorBody names the attendee at the door.
+type doorBody struct {
+	AttendeeID int64 `json:"attendee_id"`
+}
+
+func (h *Handler) door(admit func(h *Handler, r *http.Request, who int64, code, key string) (lanyard.SeatResult, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body doorBody
+		key, err := idemKey(r)
+		if err == nil {
+			err = decode(r, &body)
+		}
+		if err == nil {
+			var a *lanyard.Attendee
+			a, err = h.Ident.FindAttendeeByID(r.Context(), body.AttendeeID)
+			if err == nil && a.EventID != h.Catalog.Load().Event.ID {
+				err = lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", body.AttendeeID)
+			}
+		}
+		if err != nil {
+			h.error(w, r, err)
+			return
+		}
+		res, err := admit(h, r, body.AttendeeID, r.PathValue("code"), key)
+		h.seatResult(w, r, res, err)
+	}
+}
+
+func (h *Handler) releaseUnclaimed(w http.ResponseWriter, r *http.Request) {
+	key, err := idemKey(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	res, err := h.Engine.ReleaseUnclaimed(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+	h.seatResult(w, r, res, err)
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,145 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/respond"
+)
+
+// maxBody bounds request bodies: the largest valid one is a few hundred bytes.
+const maxBody = 64 << 10
+
+// decode reads a JSON body strictly: unknown fields and trailing data are refused.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syntax *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return lanyard.Errorf(lanyard.EINVALID, "The request needs a JSON body.")
+		case errors.As(err, &syntax):
+			return lanyard.Errorf(lanyard.EINVALID, "The body is not valid JSON (at byte %d).", syntax.Offset)
+		case errors.As(err, &typ):
+			return lanyard.Errorf(lanyard.EINVALID, "Field %q must be a %s.", typ.Field, typ.Type)
+		}
+		return lanyard.Errorf(lanyard.EINVALID, "The body cannot be read: %s.", err.Error())
+	}
+	if dec.More() {
+		return lanyard.Errorf(lanyard.EINVALID, "The body holds more than one JSON value.")
+	}
+	return nil
+}
+
+// idemKey returns the request's Idempotency-Key, checked for size.
+func idemKey(r *http.Request) (string, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if len(k) > 200 {
+		return "", lanyard.Errorf(lanyard.EINVALID, "The Idempotency-Key header is longer than 200 characters.")
+	}
+	return k, nil
+}
+
+type resultsJSON struct {
+	Results []lanyard.SeatResult `json:"results"`
+}
+
+func (h *Handler) createReservations(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Sessions []string `json:"sessions"`
+		Waitlist bool     `json:"waitlist"`
+	}
+	key, err := idemKey(r)
+	if err == nil {
+		err = decode(r, &body)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	rs, err := h.Engine.Reserve(r.Context(), caller(r.Context()).ID, body.Sessions, body.Waitlist, key)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, resultsJSON{rs})
+}
+
+// seatResult answers a one-session command: the result, or its refusal as an error.
+func (h *Handler) seatResult(w http.ResponseWriter, r *http.Request, res lanyard.SeatResult, err error) {
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, res)
+}
+
+func (h *Handler) cancelReservation(w http.ResponseWriter, r *http.Request) {
+	key, err := idemKey(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	res, err := h.Engine.Cancel(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+	h.seatResult(w, r, res, err)
+}
+
+func (h *Handler) switchReservation(w http.ResponseWriter, r *http.Request) {
+	var body struct{ From, To string }
+	key, err := idemKey(r)
+	if err == nil {
+		err = decode(r, &body)
+	}
+	if err == nil && (body.From == "" || body.To == "") {
+		err = lanyard.Errorf(lanyard.EINVALID, `Give both "from" and "to" session codes.`)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	rs, err := h.Engine.Switch(r.Context(), caller(r.Context()).ID, body.From, body.To, key)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, resultsJSON{rs})
+}
+
+func (h *Handler) joinWaitlist(w http.ResponseWriter, r *http.Request) {
+	key, err := idemKey(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	res, err := h.Engine.JoinWaitlist(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+	h.seatResult(w, r, res, err)
+}
+
+func (h *Handler) leaveWaitlist(w http.ResponseWriter, r *http.Request) {
+	key, err := idemKey(r)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	res, err := h.Engine.LeaveWaitlist(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+	h.seatResult(w, r, res, err)
+}
+
+func (h *Handler) getAgenda(w http.ResponseWriter, r *http.Request) {
+	a := caller(r.Context())
+	ag, err := h.Engine.Agenda(r.Context(), a.ID)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, struct {
+		*lanyard.Agenda
+		TimeZone string `json:"time_zone"`
+		HomeZone string `json:"home_zone,omitempty"`
+	}{ag, h.Catalog.Load().Event.TimeZone, a.HomeZone})
+}
