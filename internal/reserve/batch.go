@@ -131,6 +131,7 @@ type Batch struct {
 	WaitAdd   []WaitRow
 	WaitDel   []KeyRow
 	Admit     []AdmitRow
+	NewSeats  []int64 // sessions whose seat row is created (at 0) before Seats apply
 	Seats     []SeatDelta
 	Log       []LogRow
 	Notify    []Notification

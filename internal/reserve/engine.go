@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,7 +84,7 @@ func Open(ctx context.Context, st Store, cat *catalog.Catalog, opt Options) (*En
 	if err := e.syncSeats(ctx); err != nil {
 		return nil, err
 	}
-	e.publish(nil)
+	e.publish()
 	e.wg.Add(1)
 	go e.loop(opt.Tick)
 	return e, nil
@@ -109,12 +110,17 @@ func (e *Engine) syncSeats(ctx context.Context) error {
 		stored[r.SessionID] = r
 	}
 	b := newBuilder(e.st, e.eventID, e.now())
+	var missing []int64
 	for i := range e.st.seats {
 		s := &e.st.seats[i]
-		if r, ok := stored[s.s.ID]; !ok || r.Reservable != s.reservable || r.Taken != s.taken {
-			if ok && r.Taken != s.taken {
-				return fmt.Errorf("reserve: session %s: seat row says %d taken, reservations say %d", s.s.Code, r.Taken, s.taken)
-			}
+		r, ok := stored[s.s.ID]
+		switch {
+		case !ok:
+			missing = append(missing, s.s.ID)
+			b.hit[int32(i)] = true
+		case r.Taken != s.taken:
+			return fmt.Errorf("reserve: session %s: seat row says %d taken, reservations say %d", s.s.Code, r.Taken, s.taken)
+		case r.Reservable != s.reservable:
 			b.hit[int32(i)] = true
 		}
 	}
@@ -122,6 +128,13 @@ func (e *Engine) syncSeats(ctx context.Context) error {
 		return nil
 	}
 	batch := b.finish()
+	batch.NewSeats = missing
+	// A new seat row starts at 0 taken; the reservations it counts, if any, come with it.
+	for k := range batch.Seats {
+		if slices.Contains(missing, batch.Seats[k].SessionID) {
+			batch.Seats[k].TakenDelta = e.st.seats[e.st.byID[batch.Seats[k].SessionID]].taken
+		}
+	}
 	if err := e.store.CommitBatch(ctx, batch); err != nil {
 		return fmt.Errorf("reserve: sync seats: %w", err)
 	}
@@ -209,94 +222,165 @@ func (e *Engine) loop(tick time.Duration) {
 		defer t.Stop()
 		ticker = t.C
 	}
-	batch := make([]*command, 0, MaxBatch)
+	// The loop pipelines: while one batch commits, the next is applied in
+	// memory. The next batch's answers wait for its own commit, which comes
+	// after the first's; if the first fails, the state is rebuilt and the
+	// next fails too, since it may rest on the first's effects.
+	var inflight *pending
 	for {
+		var first *command
+		timed := false
+		var committed <-chan error
+		if inflight != nil {
+			committed = inflight.done
+		}
 		select {
-		case c := <-e.cmds:
-			batch = append(batch[:0], c)
-		drain:
-			for len(batch) < MaxBatch {
-				select {
-				case c := <-e.cmds:
-					batch = append(batch, c)
-				default:
-					break drain
-				}
-			}
-			e.run(batch, false)
+		case first = <-e.cmds:
 		case <-ticker:
-			e.run(nil, true)
+			timed = true
+		case err := <-committed:
+			e.settle(inflight, err)
+			inflight = nil
+			continue
 		case <-e.done:
-			// Answer what is queued, then stop.
-			for {
+			if inflight != nil {
+				e.settle(inflight, <-inflight.done)
+			}
+			for { // answer what is queued, then stop
 				select {
 				case c := <-e.cmds:
-					e.run([]*command{c}, false)
+					p := e.prepare([]*command{c}, false)
+					e.commit(p)
+					e.settle(p, <-p.done)
 				default:
 					return
 				}
 			}
 		}
+		cmds := make([]*command, 0, 64)
+		if first != nil {
+			cmds = append(cmds, first)
+		}
+	drain:
+		for len(cmds) < MaxBatch {
+			select {
+			case c := <-e.cmds:
+				cmds = append(cmds, c)
+			default:
+				break drain
+			}
+		}
+		p := e.prepare(cmds, timed)
+		if inflight != nil {
+			err := <-inflight.done
+			e.settle(inflight, err)
+			inflight = nil
+			if err != nil {
+				e.answer(p, fmt.Errorf("reserve: an earlier batch failed: %w", err))
+				continue
+			}
+		}
+		e.commit(p)
+		inflight = p
 	}
 }
 
-// run applies one batch of commands (and, if timed, the work that is due),
-// commits it, and answers every command.
-func (e *Engine) run(cmds []*command, timed bool) {
+// pending is a batch applied in memory whose commit has not been settled.
+type pending struct {
+	batch   *Batch
+	cmds    []*command
+	answers []reply
+	pooled  []bool // commands held in a fair pool, answered when it is drawn
+	drawn   []drawnCommand
+	counts  []seatCount // the touched seats' counts once this batch commits
+	done    chan error
+}
+
+type seatCount struct {
+	code  string
+	count lanyard.SeatCount
+}
+
+// prepare applies commands (and, if timed, the work that is due) to the
+// state and builds their batch.
+func (e *Engine) prepare(cmds []*command, timed bool) *pending {
 	now := e.now()
 	b := newBuilder(e.st, e.eventID, now)
+	p := &pending{cmds: cmds, answers: make([]reply, len(cmds)), pooled: make([]bool, len(cmds)), done: make(chan error, 1)}
 	// Pools whose fair seconds are over are drawn before anything else, so
 	// no later request overtakes them.
-	drawn := e.draw(b, now)
-	answers := make([]reply, len(cmds))
-	var pooled []bool
+	p.drawn = e.draw(b, now)
 	for k, c := range cmds {
-		if c.kind == "tick" {
+		switch {
+		case c.kind == "tick":
 			timed = true
-			continue
+		case c.kind == "reserve" && e.pool(c, now):
+			p.pooled[k] = true
+		default:
+			p.answers[k] = e.apply(b, c)
 		}
-		if c.kind == "reserve" && e.pool(c, now) {
-			if pooled == nil {
-				pooled = make([]bool, len(cmds))
-			}
-			pooled[k] = true
-			continue
-		}
-		answers[k] = e.apply(b, c)
 	}
 	if timed {
 		e.due(b, now)
 	}
-	batch := b.finish()
-	var err error
-	if !batch.empty() {
+	p.batch = b.finish()
+	if !p.batch.empty() {
+		e.st.batch = p.batch.ID
+	}
+	p.counts = make([]seatCount, 0, len(b.hit))
+	for i := range b.hit {
+		p.counts = append(p.counts, seatCount{e.st.seats[i].s.Code, e.st.count(i)})
+	}
+	return p
+}
+
+// commit writes p's batch in the background; p.done receives the outcome.
+func (e *Engine) commit(p *pending) {
+	if p.batch.empty() {
+		p.done <- nil
+		return
+	}
+	go func() {
 		start := time.Now()
-		err = e.store.CommitBatch(context.Background(), batch)
-		e.log.Debug("batch committed", "batch", batch.ID, "commands", len(cmds), "took", time.Since(start), "err", err)
-	}
+		err := e.store.CommitBatch(context.Background(), p.batch)
+		e.log.Debug("batch committed", "batch", p.batch.ID, "commands", len(p.cmds), "took", time.Since(start), "err", err)
+		p.done <- err
+	}()
+}
+
+// settle answers p's commands once its commit is known. A failed commit
+// rebuilds the state from the store, which undoes exactly the batch.
+func (e *Engine) settle(p *pending, err error) {
 	if err != nil {
-		e.log.Error("batch failed; rebuilding seat state from the store", "batch", batch.ID, "commands", len(cmds), "err", err)
+		e.log.Error("batch failed; rebuilding seat state from the store", "batch", p.batch.ID, "commands", len(p.cmds), "err", err)
 		e.recover()
-		fail := fmt.Errorf("reserve: commit batch %d: %w", batch.ID, err)
-		for k := range answers {
-			answers[k] = reply{err: fail}
-		}
-		for _, d := range drawn {
-			d.reply <- reply{err: fail}
-		}
-	} else {
-		if !batch.empty() {
-			e.st.batch = batch.ID
-		}
-		e.publish(b.hit)
-		for _, d := range drawn {
-			d.reply <- d.answer
-		}
+		e.answer(p, fmt.Errorf("reserve: commit batch %d: %w", p.batch.ID, err))
+		return
 	}
-	for k, c := range cmds {
-		if pooled == nil || !pooled[k] {
-			c.reply <- answers[k]
+	e.mu.Lock()
+	for _, c := range p.counts {
+		e.counts[c.code] = c.count
+	}
+	e.mu.Unlock()
+	e.answer(p, nil)
+}
+
+// answer replies to every command of p, with fail instead if it is set.
+func (e *Engine) answer(p *pending, fail error) {
+	for _, d := range p.drawn {
+		if fail != nil {
+			d.answer = reply{err: fail}
 		}
+		d.reply <- d.answer
+	}
+	for k, c := range p.cmds {
+		if p.pooled[k] {
+			continue
+		}
+		if fail != nil {
+			p.answers[k] = reply{err: fail}
+		}
+		c.reply <- p.answers[k]
 	}
 }
 
@@ -316,6 +400,7 @@ func (e *Engine) recover() {
 		}
 	}
 	e.st = st
+	e.publish()
 }
 
 // apply runs one command against the state, with its idempotency key.
@@ -436,19 +521,13 @@ func (e *Engine) due(b *builder, now time.Time) {
 	}
 }
 
-// publish copies the seat counts of the touched sessions (all when nil) for readers.
-func (e *Engine) publish(touched map[int32]bool) {
+// publish copies every session's seat counts for readers.
+func (e *Engine) publish() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.counts == nil || touched == nil {
-		e.counts = make(map[string]lanyard.SeatCount, len(e.st.seats))
-		for i := range e.st.seats {
-			e.counts[e.st.seats[i].s.Code] = e.st.count(int32(i))
-		}
-		return
-	}
-	for i := range touched {
-		e.counts[e.st.seats[i].s.Code] = e.st.count(i)
+	e.counts = make(map[string]lanyard.SeatCount, len(e.st.seats))
+	for i := range e.st.seats {
+		e.counts[e.st.seats[i].s.Code] = e.st.count(int32(i))
 	}
 }
 
@@ -484,8 +563,11 @@ func (e *Engine) Reserve(ctx context.Context, attendee int64, codes []string, wa
 		}
 		seen[c] = true
 	}
-	return as[[]lanyard.SeatResult](e.send(ctx, &command{kind: "reserve", attendee: attendee, codes: codes, waitlist: waitlist,
-		idemKey: idemKey, idemReq: request("reserve", codes, waitlist)}))
+	c := &command{kind: "reserve", attendee: attendee, codes: codes, waitlist: waitlist, idemKey: idemKey}
+	if idemKey != "" {
+		c.idemReq = request("reserve", codes, waitlist)
+	}
+	return as[[]lanyard.SeatResult](e.send(ctx, c))
 }
 
 // request describes a command for idempotency: a key may only be reused

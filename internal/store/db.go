@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,6 +25,9 @@ type DB struct {
 	pool    *pgxpool.Pool // PostgreSQL only; nil on SQLite
 	dialect Dialect
 
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared statements by query, see stmt
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }
@@ -31,7 +35,7 @@ type DB struct {
 // Open connects to the database named by dsn (see ParseDSN) and checks that
 // it answers. It does not migrate: call Migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	d := &DB{dialect: ParseDSN(dsn), Now: time.Now}
+	d := &DB{dialect: ParseDSN(dsn), Now: time.Now, stmts: map[string]*sql.Stmt{}}
 	switch d.dialect {
 	case Postgres:
 		pool, err := pgxpool.New(ctx, dsn)
@@ -60,6 +64,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes every connection.
 func (d *DB) Close() error {
+	d.stmtMu.Lock()
+	for _, s := range d.stmts {
+		s.Close()
+	}
+	d.stmts = nil
+	d.stmtMu.Unlock()
 	err := d.db.Close()
 	if d.pool != nil {
 		d.pool.Close()
@@ -152,44 +162,67 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// insertRows inserts n rows into table with multi-row INSERT statements,
-// as many rows per statement as the dialect's parameter limit allows
-// (capped at 500). suffix is appended to each statement (an ON CONFLICT
-// clause). row fills in the i-th row's values.
+// insertRows inserts n rows into table with multi-row INSERT statements.
+// suffix is appended to each statement (an ON CONFLICT clause); row fills
+// in the i-th row's values.
+//
+// Compiling a statement of hundreds of rows costs more than running it, so
+// rows go in chunks of power-of-two sizes whose statements are prepared
+// once and cached: any n takes at most a handful of cached statements.
 func (d *DB) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, suffix string, n int, row func(i int) []any) error {
-	per := min(500, d.dialect.maxParams()/len(cols))
+	maxRows := min(512, d.dialect.maxParams()/len(cols))
 	tuple := "(" + repeatJoin("?", len(cols), ",") + ")"
 	head := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES "
-	var stmt *sql.Stmt // reused for every full chunk
-	defer func() {
-		if stmt != nil {
-			stmt.Close()
-		}
-	}()
-	args := make([]any, 0, per*len(cols))
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
+	args := make([]any, 0, min(n, maxRows)*len(cols))
+	for done := 0; done < n; {
+		size := chunkSize(n-done, maxRows)
 		args = args[:0]
-		for i := start; i < end; i++ {
+		for i := done; i < done+size; i++ {
 			args = append(args, row(i)...)
 		}
-		query := d.dialect.rebind(head + repeatJoin(tuple, end-start, ",") + " " + suffix)
-		var err error
-		if end-start == per {
-			if stmt == nil {
-				if stmt, err = tx.PrepareContext(ctx, query); err != nil {
-					return fmt.Errorf("store: prepare insert %s: %w", table, err)
-				}
-			}
-			_, err = stmt.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.ExecContext(ctx, query, args...)
-		}
+		stmt, err := d.stmt(ctx, tx, head+repeatJoin(tuple, size, ",")+" "+suffix)
 		if err != nil {
+			return fmt.Errorf("store: prepare insert %s: %w", table, err)
+		}
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("store: insert %s: %w", table, err)
 		}
+		done += size
 	}
 	return nil
+}
+
+// chunkSize is the largest power of two no larger than n or limit.
+func chunkSize(n, limit int) int {
+	size := 1
+	for size*2 <= min(n, limit) {
+		size *= 2
+	}
+	return size
+}
+
+// stmt returns query prepared for tx, from a cache of statements prepared
+// on the database (database/sql re-prepares one per connection as needed).
+func (d *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	query = d.dialect.rebind(query)
+	d.stmtMu.Lock()
+	s, ok := d.stmts[query]
+	d.stmtMu.Unlock()
+	if !ok {
+		var err error
+		if s, err = d.db.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		d.stmtMu.Lock()
+		if prev, ok := d.stmts[query]; ok {
+			s.Close()
+			s = prev
+		} else {
+			d.stmts[query] = s
+		}
+		d.stmtMu.Unlock()
+	}
+	return tx.StmtContext(ctx, s), nil
 }
 
 func repeatJoin(s string, n int, sep string) string {

@@ -52,6 +52,12 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
+	// 64 MiB of page cache: a reservation batch of thousands of rows then
+	// never spills to the database file before its commit.
+	q.Add("_pragma", "cache_size(-65536)")
+	// Checkpoint the WAL into the database every ~40 MiB rather than 4 MiB:
+	// rush batches rewrite the same pages, and fewer checkpoints copy them fewer times.
+	q.Add("_pragma", "wal_autocheckpoint(10000)")
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }

@@ -66,12 +66,25 @@ func (d *DB) upsertEvent(ctx context.Context, tx *sql.Tx, e *lanyard.Event) erro
 // DeleteEvent removes an event and everything that belongs to it.
 // Returns ENOTFOUND if there is no such event.
 func (d *DB) DeleteEvent(ctx context.Context, slug string) error {
-	res, err := d.exec(ctx, d.db, "DELETE FROM events WHERE slug = ?", slug)
-	if err != nil {
-		return fmt.Errorf("store: delete event %q: %w", slug, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return lanyard.Errorf(lanyard.ENOTFOUND, "No event %q.", slug)
-	}
-	return nil
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		// The reservation tables have no foreign keys to cascade along (see their migration).
+		for _, q := range []string{
+			"DELETE FROM reservation_log WHERE event_id IN (SELECT id FROM events WHERE slug = ?)",
+			"DELETE FROM reservations WHERE session_id IN (SELECT s.id FROM sessions s JOIN events e ON e.id = s.event_id WHERE e.slug = ?)",
+			"DELETE FROM waitlist WHERE session_id IN (SELECT s.id FROM sessions s JOIN events e ON e.id = s.event_id WHERE e.slug = ?)",
+			"DELETE FROM admissions WHERE session_id IN (SELECT s.id FROM sessions s JOIN events e ON e.id = s.event_id WHERE e.slug = ?)",
+		} {
+			if _, err := d.exec(ctx, tx, q, slug); err != nil {
+				return fmt.Errorf("store: delete event %q: %w", slug, err)
+			}
+		}
+		res, err := d.exec(ctx, tx, "DELETE FROM events WHERE slug = ?", slug)
+		if err != nil {
+			return fmt.Errorf("store: delete event %q: %w", slug, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return lanyard.Errorf(lanyard.ENOTFOUND, "No event %q.", slug)
+		}
+		return nil
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/reserve"
 )
@@ -62,7 +63,7 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 			return err
 		}},
 		{"reservations", `SELECT r.session_id, r.attendee_id FROM reservations r
-			JOIN sessions s ON s.id = r.session_id WHERE s.event_id = ? AND r.status = 'active' ORDER BY r.id`, func(rows *sql.Rows) error {
+			JOIN sessions s ON s.id = r.session_id WHERE s.event_id = ? ORDER BY r.created_at, r.session_id, r.attendee_id`, func(rows *sql.Rows) error {
 			var r reserve.KeyRow
 			err := rows.Scan(&r.SessionID, &r.AttendeeID)
 			snap.Reservations = append(snap.Reservations, r)
@@ -114,7 +115,8 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 			return nil, wrap(sc.what, err)
 		}
 	}
-	err = d.queryRow(ctx, d.db, "SELECT COALESCE(MAX(seq), 0), COALESCE(MAX(batch_id), 0) FROM reservation_log WHERE event_id = ?", eventID).
+	err = d.queryRow(ctx, d.db, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM reservation_log WHERE event_id = ?),
+		(SELECT COALESCE(MAX(id), 0) FROM reservation_batches WHERE event_id = ?)`, eventID, eventID).
 		Scan(&snap.LastSeq, &snap.LastBatch)
 	if err != nil {
 		return nil, wrap("log", err)
@@ -165,11 +167,11 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 		}
 		// A batch holds net changes: each (session, attendee) is at most once
 		// in Cancel or Insert, so their order cannot trip the unique index.
-		if err := d.updateKeys(ctx, tx, "UPDATE reservations SET status = 'cancelled', cancelled_at = ? WHERE status = 'active' AND ", at, b.Cancel); err != nil {
+		if err := d.updateKeys(ctx, tx, "DELETE FROM reservations WHERE ", nil, b.Cancel); err != nil {
 			return err
 		}
-		if err := d.insertRows(ctx, tx, "reservations", []string{"session_id", "attendee_id", "status", "created_at"}, "",
-			len(b.Insert), func(i int) []any { return []any{b.Insert[i].SessionID, b.Insert[i].AttendeeID, "active", at} }); err != nil {
+		if err := d.insertRows(ctx, tx, "reservations", []string{"session_id", "attendee_id", "created_at"}, "",
+			len(b.Insert), func(i int) []any { return []any{b.Insert[i].SessionID, b.Insert[i].AttendeeID, at} }); err != nil {
 			return mapError(err, "That reservation")
 		}
 		if err := d.updateKeys(ctx, tx, "DELETE FROM waitlist WHERE ", nil, b.WaitDel); err != nil {
@@ -183,13 +185,20 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 			len(b.Admit), func(i int) []any { return []any{b.Admit[i].SessionID, b.Admit[i].AttendeeID, b.Admit[i].Kind, at} }); err != nil {
 			return err
 		}
+		if err := d.insertRows(ctx, tx, "session_seats", []string{"session_id", "reservable", "taken", "released"}, "",
+			len(b.NewSeats), func(i int) []any { return []any{b.NewSeats[i], 0, 0, false} }); err != nil {
+			return err
+		}
 		if err := d.saveSeats(ctx, tx, b.Seats); err != nil {
 			return err
 		}
-		if err := d.insertRows(ctx, tx, "reservation_log", []string{"event_id", "batch_id", "seq", "at", "attendee_id", "command", "session_id", "outcome", "detail"}, "",
+		if _, err := d.exec(ctx, tx, "INSERT INTO reservation_batches (event_id, id, at) VALUES (?, ?, ?)", b.EventID, b.ID, at); err != nil {
+			return fmt.Errorf("store: save batch %d: %w", b.ID, err)
+		}
+		if err := d.insertRows(ctx, tx, "reservation_log", []string{"event_id", "seq", "batch_id", "attendee_id", "command", "session_id", "outcome", "detail"}, "",
 			len(b.Log), func(i int) []any {
 				l := b.Log[i]
-				return []any{b.EventID, b.ID, l.Seq, at, nullInt(l.AttendeeID), l.Command, nullInt(l.SessionID), l.Outcome, l.Detail}
+				return []any{b.EventID, l.Seq, b.ID, nullInt(l.AttendeeID), l.Command, nullInt(l.SessionID), l.Outcome, l.Detail}
 			}); err != nil {
 			return err
 		}
@@ -210,9 +219,10 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 
 // updateKeys runs head + "(session_id, attendee_id) IN (…)" for keys, in chunks.
 func (d *DB) updateKeys(ctx context.Context, tx *sql.Tx, head string, first any, keys []reserve.KeyRow) error {
-	const per = 500
-	for start := 0; start < len(keys); start += per {
-		chunk := keys[start:min(start+per, len(keys))]
+	for done := 0; done < len(keys); {
+		size := chunkSize(len(keys)-done, 512)
+		chunk := keys[done : done+size]
+		done += size
 		args := make([]any, 0, 1+2*len(chunk))
 		if first != nil {
 			args = append(args, first)
@@ -229,7 +239,11 @@ func (d *DB) updateKeys(ctx context.Context, tx *sql.Tx, head string, first any,
 			args = append(args, k.SessionID, k.AttendeeID)
 		}
 		b.WriteByte(')')
-		res, err := d.exec(ctx, tx, b.String(), args...)
+		stmt, err := d.stmt(ctx, tx, b.String())
+		if err != nil {
+			return fmt.Errorf("store: prepare %s: %w", strings.Fields(head)[0], err)
+		}
+		res, err := stmt.ExecContext(ctx, args...)
 		if err != nil {
 			return fmt.Errorf("store: %s: %w", strings.Fields(head)[0], err)
 		}
@@ -240,24 +254,36 @@ func (d *DB) updateKeys(ctx context.Context, tx *sql.Tx, head string, first any,
 	return nil
 }
 
-// saveSeats creates missing seat rows and applies taken deltas. The CHECK
+// saveSeats applies a batch's seat changes with one UPDATE per chunk (a
+// join against the batch's values, which both dialects support). The CHECK
 // (taken <= reservable) refuses an overbooking here.
 func (d *DB) saveSeats(ctx context.Context, tx *sql.Tx, seats []reserve.SeatDelta) error {
-	if len(seats) == 0 {
-		return nil
-	}
-	if err := d.insertRows(ctx, tx, "session_seats", []string{"session_id", "reservable", "taken", "released"}, "ON CONFLICT (session_id) DO NOTHING",
-		len(seats), func(i int) []any { return []any{seats[i].SessionID, 0, 0, false} }); err != nil {
-		return err
-	}
-	stmt, err := tx.PrepareContext(ctx, d.dialect.rebind("UPDATE session_seats SET taken = taken + ?, reservable = ?, released = ? WHERE session_id = ?"))
-	if err != nil {
-		return fmt.Errorf("store: prepare seats: %w", err)
-	}
-	defer stmt.Close()
-	for _, s := range seats {
-		if _, err := stmt.ExecContext(ctx, s.TakenDelta, s.Reservable, s.Released, s.SessionID); err != nil {
-			return fmt.Errorf("store: seats of session %d: %w", s.SessionID, mapError(err, "The seat count"))
+	for done := 0; done < len(seats); {
+		size := chunkSize(len(seats)-done, 1024)
+		chunk := seats[done : done+size]
+		done += size
+		var q strings.Builder
+		q.WriteString(`UPDATE session_seats SET taken = session_seats.taken + v.column2, reservable = v.column3, released = v.column4 FROM (VALUES `)
+		args := make([]any, 0, 4*len(chunk))
+		for i, s := range chunk {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			// Casts type the parameters for PostgreSQL; SQLite takes them as they are.
+			q.WriteString("(CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS BOOLEAN))")
+			args = append(args, s.SessionID, s.TakenDelta, s.Reservable, s.Released)
+		}
+		q.WriteString(") AS v WHERE session_seats.session_id = v.column1")
+		stmt, err := d.stmt(ctx, tx, q.String())
+		if err != nil {
+			return fmt.Errorf("store: prepare save seats: %w", err)
+		}
+		res, err := stmt.ExecContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("store: save seats: %w", mapError(err, "The seat count"))
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(chunk)) {
+			return fmt.Errorf("store: save seats: %d of %d sessions have no seat row: the ledger and the store disagree", int64(len(chunk))-n, len(chunk))
 		}
 	}
 	return nil
@@ -284,4 +310,36 @@ func (d *DB) ReservationLog(ctx context.Context, eventID int64) ([]reserve.LogRo
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// ReserveNaive is the design most web apps use, kept as the baseline the
+// ledger is measured against: one transaction per request, a conditional
+// UPDATE of the seat count, then the insert. It returns false when the
+// session is full or the attendee already holds it. It checks no other rule.
+func (d *DB) ReserveNaive(ctx context.Context, sessionID, attendeeID int64, at time.Time) (bool, error) {
+	ok := false
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var held int
+		if err := d.queryRow(ctx, tx, "SELECT COUNT(*) FROM reservations WHERE session_id = ? AND attendee_id = ?",
+			sessionID, attendeeID).Scan(&held); err != nil {
+			return fmt.Errorf("store: naive reserve: %w", err)
+		}
+		if held > 0 {
+			return nil
+		}
+		res, err := d.exec(ctx, tx, "UPDATE session_seats SET taken = taken + 1 WHERE session_id = ? AND taken < reservable", sessionID)
+		if err != nil {
+			return fmt.Errorf("store: naive reserve: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		if _, err := d.exec(ctx, tx, "INSERT INTO reservations (session_id, attendee_id, created_at) VALUES (?, ?, ?)",
+			sessionID, attendeeID, at.UTC()); err != nil {
+			return fmt.Errorf("store: naive reserve: %w", mapError(err, "That reservation"))
+		}
+		ok = true
+		return nil
+	})
+	return ok, err
 }

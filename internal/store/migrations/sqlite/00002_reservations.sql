@@ -60,33 +60,39 @@ CREATE TABLE session_seats (
     CHECK (taken <= reservable)
 );
 
+-- The rush-path tables below (reservations, waitlist, admissions and the
+-- log) carry no foreign keys: their rows come only from the engine, which
+-- takes session and attendee IDs from the database, and checking each row's
+-- parents would cost more than writing the row. DeleteEvent removes them
+-- explicitly. Their primary keys are their only index (WITHOUT ROWID on
+-- SQLite), so a row costs one B-tree insert.
+
+-- Active reservations: one row per seat held. The primary key is the
+-- second line's "one active reservation per attendee and session"; the
+-- history of every reservation is the log.
 CREATE TABLE reservations (
-    id            INTEGER PRIMARY KEY,
-    session_id    INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    attendee_id   INTEGER NOT NULL REFERENCES attendees (id) ON DELETE CASCADE,
-    status        TEXT    NOT NULL CHECK (status IN ('active', 'cancelled')),
-    created_at    TIMESTAMP NOT NULL,
-    cancelled_at  TIMESTAMP
-);
-CREATE UNIQUE INDEX reservations_one_active ON reservations (session_id, attendee_id) WHERE status = 'active';
-CREATE INDEX reservations_attendee ON reservations (attendee_id) WHERE status = 'active';
+    session_id   INTEGER NOT NULL,
+    attendee_id  INTEGER NOT NULL,
+    created_at   TIMESTAMP NOT NULL,
+    PRIMARY KEY (session_id, attendee_id)
+) WITHOUT ROWID;
 
 CREATE TABLE waitlist (
-    session_id   INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    attendee_id  INTEGER NOT NULL REFERENCES attendees (id) ON DELETE CASCADE,
+    session_id   INTEGER NOT NULL,
+    attendee_id  INTEGER NOT NULL,
     seq          INTEGER NOT NULL,
     PRIMARY KEY (session_id, attendee_id)
-);
+) WITHOUT ROWID;
 
 -- Door admissions: a reserved attendee checked in, a walk-up admitted, or
 -- someone sent to an overflow room.
 CREATE TABLE admissions (
-    session_id   INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-    attendee_id  INTEGER NOT NULL REFERENCES attendees (id) ON DELETE CASCADE,
+    session_id   INTEGER NOT NULL,
+    attendee_id  INTEGER NOT NULL,
     kind         TEXT    NOT NULL CHECK (kind IN ('reserved', 'walkup', 'overflow')),
     at           TIMESTAMP NOT NULL,
     PRIMARY KEY (session_id, attendee_id)
-);
+) WITHOUT ROWID;
 
 -- Overflow rooms of a session, with their own capacity.
 CREATE TABLE overflow_rooms (
@@ -95,20 +101,26 @@ CREATE TABLE overflow_rooms (
     PRIMARY KEY (session_id, room_id)
 );
 
--- The append-only audit log: every applied command and its outcome.
-CREATE TABLE reservation_log (
-    id           INTEGER PRIMARY KEY,
+-- The append-only audit log: every applied command and its outcome, in
+-- order. One row per command; the instant is the batch's.
+CREATE TABLE reservation_batches (
     event_id     INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
-    batch_id     INTEGER NOT NULL,
-    seq          INTEGER NOT NULL,
+    id           INTEGER NOT NULL,
     at           TIMESTAMP NOT NULL,
+    PRIMARY KEY (event_id, id)
+);
+
+CREATE TABLE reservation_log (
+    event_id     INTEGER NOT NULL,
+    seq          INTEGER NOT NULL,
+    batch_id     INTEGER NOT NULL,
     attendee_id  INTEGER,
     command      TEXT    NOT NULL,
     session_id   INTEGER,
     outcome      TEXT    NOT NULL,
-    detail       TEXT    NOT NULL DEFAULT ''
-);
-CREATE UNIQUE INDEX reservation_log_seq ON reservation_log (event_id, seq);
+    detail       TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (event_id, seq)
+) WITHOUT ROWID;
 
 -- Answers to writes sent with an Idempotency-Key, so a retry gets the first answer.
 CREATE TABLE idempotency_keys (
@@ -136,6 +148,7 @@ CREATE INDEX notifications_unsent ON notifications (created_at) WHERE sent_at IS
 DROP TABLE notifications;
 DROP TABLE idempotency_keys;
 DROP TABLE reservation_log;
+DROP TABLE reservation_batches;
 DROP TABLE overflow_rooms;
 DROP TABLE admissions;
 DROP TABLE waitlist;
