@@ -96,13 +96,10 @@ func (f *rushFixture) engine(b *testing.B) *reserve.Engine {
 	return e
 }
 
-// clients is how many callers rush at once.
-const clients = 2000
-
 // rush runs b.N reserve commands from `clients` goroutines, each command
 // one attendee reserving one session drawn by popularity, and reports
 // commands/s and latency percentiles.
-func rush(b *testing.B, f *rushFixture, do func(ctx context.Context, attendee int64, s *lanyard.Session) error) {
+func rush(b *testing.B, f *rushFixture, clients int, do func(ctx context.Context, attendee int64, s *lanyard.Session) error) {
 	var next atomic.Int64
 	lat := make([][]time.Duration, clients)
 	var wg sync.WaitGroup
@@ -151,34 +148,35 @@ func BenchmarkRush(b *testing.B) {
 		{"postgres", storetest.OpenPostgres},
 	}
 	for _, d := range dbs {
-		b.Run("ledger/"+d.name, func(b *testing.B) {
-			f := newRush(b, d.open(b))
-			e := f.engine(b)
-			defer e.Close()
-			f.stats.batches.Store(0)
-			f.stats.logRows.Store(0)
-			f.stats.nanos.Store(0)
-			rush(b, f, func(ctx context.Context, who int64, s *lanyard.Session) error {
-				_, err := e.Reserve(ctx, who, []string{s.Code}, false, "")
-				return err
+		for _, clients := range []int{1000, 4000} {
+			b.Run(fmt.Sprintf("ledger/%s/clients=%d", d.name, clients), func(b *testing.B) {
+				f := newRush(b, d.open(b))
+				e := f.engine(b)
+				defer e.Close()
+				f.stats.batches.Store(0)
+				f.stats.logRows.Store(0)
+				f.stats.nanos.Store(0)
+				rush(b, f, clients, func(ctx context.Context, who int64, s *lanyard.Session) error {
+					_, err := e.Reserve(ctx, who, []string{s.Code}, false, "")
+					return err
+				})
+				if n := f.stats.batches.Load(); n > 0 {
+					b.ReportMetric(float64(f.stats.logRows.Load())/float64(n), "cmds/batch")
+					b.ReportMetric(float64(f.stats.nanos.Load())/float64(n)/1e6, "ms/commit")
+				}
+				checkNotOverbooked(b, f)
 			})
-			if n := f.stats.batches.Load(); n > 0 {
-				b.ReportMetric(float64(f.stats.logRows.Load())/float64(n), "cmds/batch")
-				b.ReportMetric(float64(f.stats.nanos.Load())/float64(n)/1e6, "ms/commit")
-			}
-			checkNotOverbooked(b, f)
-		})
-		b.Run("naive/"+d.name, func(b *testing.B) {
-			f := newRush(b, d.open(b))
-			e := f.engine(b) // writes the seat rows the naive design updates
-			e.Close()
-			now := time.Now()
-			rush(b, f, func(ctx context.Context, who int64, s *lanyard.Session) error {
-				_, err := f.db.ReserveNaive(ctx, s.ID, who, now)
-				return err
+			b.Run(fmt.Sprintf("naive/%s/clients=%d", d.name, clients), func(b *testing.B) {
+				f := newRush(b, d.open(b))
+				e := f.engine(b) // writes the seat rows the naive design updates
+				e.Close()
+				rush(b, f, clients, func(ctx context.Context, who int64, s *lanyard.Session) error {
+					_, err := f.db.ReserveNaive(ctx, s.ID, who)
+					return err
+				})
+				checkNotOverbooked(b, f)
 			})
-			checkNotOverbooked(b, f)
-		})
+		}
 	}
 }
 
@@ -202,5 +200,4 @@ func checkNotOverbooked(b *testing.B, f *rushFixture) {
 		}
 	}
 	b.Logf("%d reservations held in %d sessions", len(snap.Reservations), len(held))
-	_ = fmt.Sprint()
 }

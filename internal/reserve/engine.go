@@ -556,12 +556,10 @@ func (e *Engine) Reserve(ctx context.Context, attendee int64, codes []string, wa
 	if len(codes) == 0 || len(codes) > MaxSessionsPerRequest {
 		return nil, lanyard.Errorf(lanyard.EINVALID, "Name between 1 and %d sessions.", MaxSessionsPerRequest)
 	}
-	seen := make(map[string]bool, len(codes))
-	for _, c := range codes {
-		if seen[c] {
+	for k, c := range codes {
+		if slices.Contains(codes[:k], c) {
 			return nil, lanyard.Errorf(lanyard.EINVALID, "Session %s is named twice.", c)
 		}
-		seen[c] = true
 	}
 	c := &command{kind: "reserve", attendee: attendee, codes: codes, waitlist: waitlist, idemKey: idemKey}
 	if idemKey != "" {

@@ -172,7 +172,7 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 func (d *DB) insertRows(ctx context.Context, tx *sql.Tx, table string, cols []string, suffix string, n int, row func(i int) []any) error {
 	maxRows := min(512, d.dialect.maxParams()/len(cols))
 	tuple := "(" + repeatJoin("?", len(cols), ",") + ")"
-	head := "INSERT INTO " + table + " (" + strings.Join(cols, ",") + ") VALUES "
+	head := d.dialect.insert() + table + " (" + strings.Join(cols, ",") + ") VALUES "
 	args := make([]any, 0, min(n, maxRows)*len(cols))
 	for done := 0; done < n; {
 		size := chunkSize(n-done, maxRows)

@@ -55,6 +55,9 @@ func sqliteDSN(path string) string {
 	// 64 MiB of page cache: a reservation batch of thousands of rows then
 	// never spills to the database file before its commit.
 	q.Add("_pragma", "cache_size(-65536)")
+	// Statement journals (kept so a multi-row INSERT can be undone alone)
+	// stay in memory instead of spilling to a temporary file.
+	q.Add("_pragma", "temp_store(2)")
 	// Checkpoint the WAL into the database every ~40 MiB rather than 4 MiB:
 	// rush batches rewrite the same pages, and fewer checkpoints copy them fewer times.
 	q.Add("_pragma", "wal_autocheckpoint(10000)")
@@ -81,6 +84,25 @@ func (d Dialect) rebind(query string) string {
 		b.WriteByte(query[i])
 	}
 	return b.String()
+}
+
+// insert starts a multi-row INSERT. On SQLite it is INSERT OR FAIL: a
+// failing row stops the statement without undoing its earlier rows, so
+// SQLite keeps no statement journal to undo them, and every caller rolls
+// back the whole transaction on an error anyway.
+func (d Dialect) insert() string {
+	if d == SQLite {
+		return "INSERT OR FAIL INTO "
+	}
+	return "INSERT INTO "
+}
+
+// update starts a multi-row UPDATE, OR FAIL on SQLite for the same reason as insert.
+func (d Dialect) update() string {
+	if d == SQLite {
+		return "UPDATE OR FAIL "
+	}
+	return "UPDATE "
 }
 
 // maxParams is how many bind parameters one statement may carry: SQLite's

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/lanyardhq/lanyard/internal/reserve"
 )
@@ -63,7 +62,7 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 			return err
 		}},
 		{"reservations", `SELECT r.session_id, r.attendee_id FROM reservations r
-			JOIN sessions s ON s.id = r.session_id WHERE s.event_id = ? ORDER BY r.created_at, r.session_id, r.attendee_id`, func(rows *sql.Rows) error {
+			JOIN sessions s ON s.id = r.session_id WHERE s.event_id = ? ORDER BY r.batch_id, r.session_id, r.attendee_id`, func(rows *sql.Rows) error {
 			var r reserve.KeyRow
 			err := rows.Scan(&r.SessionID, &r.AttendeeID)
 			snap.Reservations = append(snap.Reservations, r)
@@ -170,8 +169,8 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 		if err := d.updateKeys(ctx, tx, "DELETE FROM reservations WHERE ", nil, b.Cancel); err != nil {
 			return err
 		}
-		if err := d.insertRows(ctx, tx, "reservations", []string{"session_id", "attendee_id", "created_at"}, "",
-			len(b.Insert), func(i int) []any { return []any{b.Insert[i].SessionID, b.Insert[i].AttendeeID, at} }); err != nil {
+		if err := d.insertRows(ctx, tx, "reservations", []string{"session_id", "attendee_id", "batch_id"}, "",
+			len(b.Insert), func(i int) []any { return []any{b.Insert[i].SessionID, b.Insert[i].AttendeeID, b.ID} }); err != nil {
 			return mapError(err, "That reservation")
 		}
 		if err := d.updateKeys(ctx, tx, "DELETE FROM waitlist WHERE ", nil, b.WaitDel); err != nil {
@@ -263,7 +262,8 @@ func (d *DB) saveSeats(ctx context.Context, tx *sql.Tx, seats []reserve.SeatDelt
 		chunk := seats[done : done+size]
 		done += size
 		var q strings.Builder
-		q.WriteString(`UPDATE session_seats SET taken = session_seats.taken + v.column2, reservable = v.column3, released = v.column4 FROM (VALUES `)
+		q.WriteString(d.dialect.update())
+		q.WriteString(`session_seats SET taken = session_seats.taken + v.column2, reservable = v.column3, released = v.column4 FROM (VALUES `)
 		args := make([]any, 0, 4*len(chunk))
 		for i, s := range chunk {
 			if i > 0 {
@@ -316,7 +316,7 @@ func (d *DB) ReservationLog(ctx context.Context, eventID int64) ([]reserve.LogRo
 // ledger is measured against: one transaction per request, a conditional
 // UPDATE of the seat count, then the insert. It returns false when the
 // session is full or the attendee already holds it. It checks no other rule.
-func (d *DB) ReserveNaive(ctx context.Context, sessionID, attendeeID int64, at time.Time) (bool, error) {
+func (d *DB) ReserveNaive(ctx context.Context, sessionID, attendeeID int64) (bool, error) {
 	ok := false
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var held int
@@ -334,8 +334,8 @@ func (d *DB) ReserveNaive(ctx context.Context, sessionID, attendeeID int64, at t
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil
 		}
-		if _, err := d.exec(ctx, tx, "INSERT INTO reservations (session_id, attendee_id, created_at) VALUES (?, ?, ?)",
-			sessionID, attendeeID, at.UTC()); err != nil {
+		if _, err := d.exec(ctx, tx, "INSERT INTO reservations (session_id, attendee_id, batch_id) VALUES (?, ?, 0)",
+			sessionID, attendeeID); err != nil {
 			return fmt.Errorf("store: naive reserve: %w", mapError(err, "That reservation"))
 		}
 		ok = true

@@ -69,11 +69,12 @@ CREATE TABLE session_seats (
 
 -- Active reservations: one row per seat held. The primary key is the
 -- second line's "one active reservation per attendee and session"; the
--- history of every reservation is the log.
+-- history of every reservation is the log, and batch_id says when
+-- (reservation_batches.at).
 CREATE TABLE reservations (
     session_id   BIGINT NOT NULL,
     attendee_id  BIGINT NOT NULL,
-    created_at   TIMESTAMPTZ NOT NULL,
+    batch_id     BIGINT NOT NULL,
     PRIMARY KEY (session_id, attendee_id)
 );
 
