@@ -127,6 +127,9 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 // The schema refuses an overbooked session or a second active reservation
 // of one attendee for one session; then nothing of the batch is written.
 func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
+	if d.dialect == Postgres {
+		return d.commitPostgres(ctx, b)
+	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		at := b.At.UTC()
 		if s := b.Settings; s != nil {
