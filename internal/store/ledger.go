@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 )
 
@@ -322,6 +323,9 @@ func (d *DB) ReservationLog(ctx context.Context, eventID int64) ([]reserve.LogRo
 func (d *DB) ReserveNaive(ctx context.Context, sessionID, attendeeID int64) (bool, error) {
 	ok := false
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		// Two concurrent requests of one attendee can both pass this check;
+		// the primary key then refuses the second insert, and the
+		// transaction, with its seat count, rolls back.
 		var held int
 		if err := d.queryRow(ctx, tx, "SELECT COUNT(*) FROM reservations WHERE session_id = ? AND attendee_id = ?",
 			sessionID, attendeeID).Scan(&held); err != nil {
@@ -344,5 +348,8 @@ func (d *DB) ReserveNaive(ctx context.Context, sessionID, attendeeID int64) (boo
 		ok = true
 		return nil
 	})
+	if lanyard.ErrorCode(err) == lanyard.ECONFLICT {
+		return false, nil
+	}
 	return ok, err
 }

@@ -40,7 +40,7 @@ func ForEach(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 // OpenSQLite returns a migrated database in a new file under t.TempDir().
 func OpenSQLite(tb testing.TB) *store.DB {
 	tb.Helper()
-	return open(tb, filepath.Join(tb.TempDir(), "lanyard.db"))
+	return Open(tb, filepath.Join(tb.TempDir(), "lanyard.db"))
 }
 
 // PostgresURL returns a URL of a fresh schema of the test PostgreSQL, dropped
@@ -83,10 +83,11 @@ func PostgresURL(tb testing.TB) string {
 // OpenPostgres returns a migrated database in a fresh schema (see PostgresURL).
 func OpenPostgres(tb testing.TB) *store.DB {
 	tb.Helper()
-	return open(tb, PostgresURL(tb))
+	return Open(tb, PostgresURL(tb))
 }
 
-func open(tb testing.TB, dsn string) *store.DB {
+// Open returns the database at dsn, migrated, closed when the test ends.
+func Open(tb testing.TB, dsn string) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
