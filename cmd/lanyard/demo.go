@@ -49,6 +49,7 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	}
 	log := cfg.Logger(e.stderr)
 	start := time.Now()
+	cfg.Migrate = true // the demo makes its own database, PostgreSQL included
 
 	gen := demo.Generate(demo.Options{Seed: *seed, Attendees: *attendees})
 	db, err := freshDemoDB(ctx, &cfg, log, gen.Catalog.Event.Slug)

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite"
+
+	"github.com/lanyardhq/lanyard/internal/store/storetest"
+)
+
+// buildBinary compiles lanyard once for tests that run it as a process.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "lanyard")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startProcess runs `lanyard serve` as a child and returns its base URL.
+func startProcess(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		re := regexp.MustCompile(`serving .* at (http://\S+)`)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+	}()
+	select {
+	case url := <-found:
+		return cmd, url
+	case <-time.After(30 * time.Second):
+		t.Fatal("lanyard serve did not start")
+	}
+	return nil, ""
+}
+
+// TestCrashLosesNothingAcknowledged kills `lanyard serve` with SIGKILL in
+// the middle of a stream of reservations, several times: after each
+// restart every acknowledged reservation is there and no session holds
+// more reservations than seats.
+func TestCrashLosesNothingAcknowledged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills a server; skipped with -short")
+	}
+	bin := buildBinary(t)
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		crashRounds(t, bin, dir, filepath.Join(dir, "crash.db"), "sqlite")
+	})
+	t.Run("postgres", func(t *testing.T) {
+		crashRounds(t, bin, t.TempDir(), storetest.PostgresURL(t), "pgx")
+	})
+}
+
+func crashRounds(t *testing.T, bin, dir, db, driver string) {
+	if code, _, stderr := runCmd(t, "demo", "--db", db, "--attendees", "300", "--serve=false", "--tokens", filepath.Join(dir, "tokens.csv")); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	tokens := readTokens(t, filepath.Join(dir, "tokens.csv"))
+	var people []string
+	for _, tok := range tokens {
+		people = append(people, tok)
+	}
+
+	type key struct{ token, session string }
+	acked := map[key]bool{}
+	var mu sync.Mutex
+	for round := range 4 {
+		cmd, base := startProcess(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "error")
+		var list struct{ Sessions []struct{ Code string } }
+		getJSON(t, base+"/api/v1/sessions?type=chalk-talk&limit=40", "", 200, &list)
+		ctx, stop := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		for w := range 32 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := rand.New(rand.NewPCG(uint64(round), uint64(w)))
+				client := &http.Client{Timeout: 5 * time.Second}
+				for n := 0; ctx.Err() == nil; n++ {
+					tok := people[r.IntN(len(people))]
+					codes := []string{list.Sessions[r.IntN(len(list.Sessions))].Code}
+					body, _ := json.Marshal(map[string]any{"sessions": codes})
+					req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/reservations", bytes.NewReader(body))
+					req.Header.Set("Authorization", "Bearer "+tok)
+					req.Header.Set("Idempotency-Key", fmt.Sprintf("r%d-w%d-%d", round, w, n))
+					resp, err := client.Do(req)
+					if err != nil {
+						continue // the server is gone: not acknowledged
+					}
+					var res struct{ Results []struct{ Session, Outcome string } }
+					err = json.NewDecoder(resp.Body).Decode(&res)
+					resp.Body.Close()
+					if err != nil || resp.StatusCode != 200 {
+						continue
+					}
+					mu.Lock()
+					for _, x := range res.Results {
+						if x.Outcome == "reserved" {
+							acked[key{tok, x.Session}] = true
+						}
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		time.Sleep(time.Duration(300+100*round) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		stop()
+		wg.Wait()
+	}
+	if len(acked) == 0 {
+		t.Fatal("no reservation was acknowledged before the kills")
+	}
+
+	// Restart once more and ask the server: every acknowledged seat is held.
+	_, base := startProcess(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "error")
+	held := map[key]bool{}
+	for _, tok := range people {
+		var ag struct{ Reservations []struct{ Session string } }
+		getJSON(t, base+"/api/v1/me/agenda", tok, 200, &ag)
+		for _, r := range ag.Reservations {
+			held[key{tok, r.Session}] = true
+		}
+	}
+	for k := range acked {
+		if !held[k] {
+			t.Errorf("acknowledged reservation of %s lost after SIGKILL", k.session)
+		}
+	}
+	// And the store agrees with itself: no session over its seats.
+	sdb, err := sql.Open(driver, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	var bad int
+	err = sdb.QueryRow(`SELECT COUNT(*) FROM session_seats ss
+		WHERE ss.taken > ss.reservable
+		   OR ss.taken <> (SELECT COUNT(*) FROM reservations r WHERE r.session_id = ss.session_id)`).Scan(&bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 {
+		t.Fatalf("%d sessions overbooked or miscounted", bad)
+	}
+	t.Logf("%d acknowledged reservations survived 4 SIGKILLs; %d held", len(acked), len(held))
+}
