@@ -118,7 +118,9 @@ func crashRounds(t *testing.T, bin, dir, db, driver string) {
 					if err != nil {
 						continue // the server is gone: not acknowledged
 					}
-					var res struct{ Results []struct{ Session, Outcome string } }
+					var res struct {
+						Results []struct{ Session, Outcome string }
+					}
 					err = json.NewDecoder(resp.Body).Decode(&res)
 					resp.Body.Close()
 					if err != nil || resp.StatusCode != 200 {
