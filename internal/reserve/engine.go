@@ -272,13 +272,19 @@ func (e *Engine) loop(tick time.Duration) {
 		}
 		p := e.prepare(cmds, timed)
 		if inflight != nil {
-			err := <-inflight.done
-			e.settle(inflight, err)
+			prev := inflight
 			inflight = nil
-			if err != nil {
+			if err := <-prev.done; err != nil {
+				e.settle(prev, err)
 				e.answer(p, fmt.Errorf("reserve: an earlier batch failed: %w", err))
 				continue
 			}
+			// Start the next commit before answering the last batch's
+			// callers, so the database never waits on the answering.
+			e.commit(p)
+			inflight = p
+			e.settle(prev, nil)
+			continue
 		}
 		e.commit(p)
 		inflight = p
