@@ -179,3 +179,41 @@ func crashRounds(t *testing.T, bin, dir, db, driver string) {
 	}
 	t.Logf("%d acknowledged reservations survived 4 SIGKILLs; %d held", len(acked), len(held))
 }
+
+// SIGTERM stops `lanyard serve` gracefully: it exits 0, and what it had
+// acknowledged is there on the next start.
+func TestSIGTERMShutsDownGracefully(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a server binary; skipped with -short")
+	}
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "term.db")
+	if code, _, stderr := runCmd(t, "demo", "--db", db, "--attendees", "5", "--serve=false"); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	tok := readTokens(t, filepath.Join(dir, "tokens.csv"))["attendee00001@demo.lanyard.dev"]
+	cmd, base := startProcess(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	var res struct{ Results []seatResult }
+	call(t, "POST", base+"/api/v1/reservations", tok, map[string]any{"sessions": []string{"KEY001"}}, nil, 200, &res)
+	if res.Results[0].Outcome != "reserved" {
+		t.Fatalf("reserve: %+v", res.Results)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no exit 20 s after SIGTERM")
+	}
+	_, base = startProcess(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	var ag struct{ Reservations []struct{ Session string } }
+	getJSON(t, base+"/api/v1/me/agenda", tok, 200, &ag)
+	if len(ag.Reservations) != 1 || ag.Reservations[0].Session != "KEY001" {
+		t.Fatalf("agenda after restart: %+v", ag)
+	}
+}

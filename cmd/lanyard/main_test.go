@@ -336,3 +336,28 @@ func TestUsage(t *testing.T) {
 		})
 	}
 }
+
+func TestTokenCreate(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.db")
+	if code, _, stderr := runCmd(t, "demo", "--db", db, "--attendees", "3", "--serve=false"); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	code, out, stderr := runCmd(t, "token", "create", "--db", db, "--email", "ATTENDEE00002@demo.lanyard.dev")
+	if code != 0 {
+		t.Fatalf("token create: exit %d: %s", code, stderr)
+	}
+	token := strings.TrimSpace(out)
+	if !strings.HasPrefix(token, "lyd_") {
+		t.Fatalf("token %q", token)
+	}
+	if code, _, stderr := runCmd(t, "token", "create", "--db", db, "--email", "nobody@example.com"); code != 1 || !strings.Contains(stderr, "No attendee") {
+		t.Fatalf("token for an unknown email: exit %d, %s", code, stderr)
+	}
+	base, _ := startCmd(t, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	var me struct{ Email string }
+	getJSON(t, base+"/api/v1/me", token, 200, &me)
+	if me.Email != "attendee00002@demo.lanyard.dev" {
+		t.Fatalf("token acts as %q", me.Email)
+	}
+}
