@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lanyardhq/lanyard/internal/realdata"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 )
 
@@ -239,11 +240,7 @@ func TestDemoRefusesForeignDatabase(t *testing.T) {
 
 func sharedData(t *testing.T, name string) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "data", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("test data: %v (the repository must sit beside shared/)", err)
-	}
-	return p
+	return realdata.Path(t, name)
 }
 
 func TestImportRealFiles(t *testing.T) {

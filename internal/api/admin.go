@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -61,64 +62,40 @@ func (h *Handler) putHoldback(w http.ResponseWriter, r *http.Request) {
 	h.getHoldbacks(w, r)
 }
 
-func (h *Handler) listWindows(w http.ResponseWriter, r *http.Request) {
-	ws, err := h.Engine.Windows(r.Context())
-	if err != nil {
-		h.error(w, r, err)
-		return
+// list answers GET with what get returns, under name.
+func list[T any](h *Handler, name string, get func(context.Context) ([]T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		items, err := get(r.Context())
+		if err != nil {
+			h.error(w, r, err)
+			return
+		}
+		respond.JSON(w, http.StatusOK, map[string][]T{name: nonNil(items)})
 	}
-	respond.JSON(w, http.StatusOK, struct {
-		Windows []lanyard.Window `json:"windows"`
-	}{nonNil(ws)})
 }
 
-func (h *Handler) createWindow(w http.ResponseWriter, r *http.Request) {
-	var body lanyard.Window
-	key, err := idemKey(r)
-	if err == nil {
-		err = decode(r, &body)
+// create answers POST by decoding a T and passing it to add with the
+// caller and the request's Idempotency-Key; fields the server sets (an ID)
+// are cleared first.
+func create[T any](h *Handler, clear func(*T), add func(ctx context.Context, caller int64, key string, v T) (T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var body T
+		key, err := idemKey(r)
+		if err == nil {
+			err = decode(r, &body)
+		}
+		if err != nil {
+			h.error(w, r, err)
+			return
+		}
+		clear(&body)
+		out, err := add(r.Context(), caller(r.Context()).ID, key, body)
+		if err != nil {
+			h.error(w, r, err)
+			return
+		}
+		respond.JSON(w, http.StatusCreated, out)
 	}
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	body.ID = 0
-	win, err := h.Engine.AddWindow(r.Context(), caller(r.Context()).ID, key, body)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	respond.JSON(w, http.StatusCreated, win)
-}
-
-func (h *Handler) listWaves(w http.ResponseWriter, r *http.Request) {
-	ws, err := h.Engine.Waves(r.Context())
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	respond.JSON(w, http.StatusOK, struct {
-		Waves []lanyard.Wave `json:"waves"`
-	}{nonNil(ws)})
-}
-
-func (h *Handler) createWave(w http.ResponseWriter, r *http.Request) {
-	var body lanyard.Wave
-	key, err := idemKey(r)
-	if err == nil {
-		err = decode(r, &body)
-	}
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	body.ID, body.Released = 0, false
-	wave, err := h.Engine.AddWave(r.Context(), caller(r.Context()).ID, key, body)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	respond.JSON(w, http.StatusCreated, wave)
 }
 
 func (h *Handler) addOverflow(w http.ResponseWriter, r *http.Request) {

@@ -10,32 +10,13 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/realdata"
 )
 
-// mustReadScheduleData reads one of the published schedules kept beside the
-// project, in ../shared/data/schedules relative to the directory of go.mod.
+// mustReadScheduleData reads a published schedule from ../shared/data/schedules.
 func mustReadScheduleData(tb testing.TB, name string) []byte {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	path := filepath.Join(dir, "..", "shared", "data", "schedules", name)
-	data, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("the real schedule files are needed: %v", err)
-	}
-	return data
+	return realdata.Read(tb, filepath.Join("schedules", name))
 }
 
 // mustReadSchedule imports data in format f and fails the test on an error.

@@ -14,31 +14,13 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/realdata"
 )
 
-// mustReadRealCatalog reads one of the real catalogs kept beside the
-// project, in ../shared/data relative to the module root.
+// mustReadRealCatalog reads one of the real catalogs in ../shared/data.
 func mustReadRealCatalog(tb testing.TB, name string) []byte {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatalf("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	data, err := os.ReadFile(filepath.Join(dir, "..", "shared", "data", name))
-	if err != nil {
-		tb.Fatalf("the real catalogs must sit in ../shared/data beside the project: %v", err)
-	}
-	return data
+	return realdata.Read(tb, name)
 }
 
 func mustReadFixture(tb testing.TB, name string) []byte {

@@ -15,31 +15,14 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/importer"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/realdata"
 )
 
-// schedulesDir returns ../shared/data/schedules relative to the directory of
-// go.mod: the published schedules and the schemas they follow.
+// schedulesDir returns ../shared/data/schedules: the published schedules
+// and the schemas they follow.
 func schedulesDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	dir = filepath.Join(dir, "..", "shared", "data", "schedules")
-	if _, err := os.Stat(dir); err != nil {
-		tb.Fatalf("the schedule files and schemas are needed: %v", err)
-	}
-	return dir
+	return filepath.Dir(realdata.Path(tb, "schedules/voc-schedule__json_schema.json"))
 }
 
 // mustValidateXML checks data against the C3VOC XSD with xmllint.
