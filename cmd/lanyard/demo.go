@@ -25,7 +25,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 with API tokens) into a fresh database and serves it. The event is the same
 for the same --seed; tokens are new each time. One token per attendee is
 written to a CSV file (email,token) beside the database, for load tests.`)
-	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptLog); err != nil {
+	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptLog|config.OptEngine); err != nil {
 		return err
 	}
 	seed := fs.Int64("seed", 1, "seed of the generated event")

@@ -12,6 +12,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/naive"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/server"
 	"github.com/lanyardhq/lanyard/internal/store"
@@ -21,7 +22,7 @@ import (
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	cfg := config.Default()
 	fs := newFlagSet(e, "serve", "", "Serves one event's web app and JSON API (/api/v1), schedule exports, /metrics, /healthz and /readyz.")
-	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog); err != nil {
+	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog|config.OptEngine); err != nil {
 		return err
 	}
 	if err := parse(fs, args); err != nil {
@@ -53,11 +54,18 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	var current atomic.Pointer[catalog.Catalog]
 	current.Store(cat)
-	engine, err := reserve.Open(ctx, db, cat, reserve.Options{Log: log})
+	ledger, err := reserve.Open(ctx, db, cat, reserve.Options{Log: log})
 	if err != nil {
 		return err
 	}
-	defer engine.Close() // after the server has drained its requests
+	defer ledger.Close() // after the server has drained its requests
+	var engine api.Engine = ledger
+	if cfg.Engine == "naive" {
+		// The ledger has written the seat rows; the baseline takes over.
+		ledger.Close()
+		engine = &naive.Engine{DB: db, Catalog: cat}
+		log.Warn("serving reservations with the naive engine, the baseline for load tests")
+	}
 
 	srv := server.New(log, db.Ping)
 	(&api.Handler{Catalog: &current, Engine: engine, Ident: db, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst)}).Routes(srv.Mux())

@@ -63,9 +63,9 @@ func (h *Handler) putHoldback(w http.ResponseWriter, r *http.Request) {
 }
 
 // list answers GET with what get returns, under name.
-func list[T any](h *Handler, name string, get func(context.Context) ([]T, error)) http.HandlerFunc {
+func list[T any](h *Handler, name string, get func(Engine, context.Context) ([]T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		items, err := get(r.Context())
+		items, err := get(h.Engine, r.Context())
 		if err != nil {
 			h.error(w, r, err)
 			return
@@ -77,7 +77,7 @@ func list[T any](h *Handler, name string, get func(context.Context) ([]T, error)
 // create answers POST by decoding a T and passing it to add with the
 // caller and the request's Idempotency-Key; fields the server sets (an ID)
 // are cleared first.
-func create[T any](h *Handler, clear func(*T), add func(ctx context.Context, caller int64, key string, v T) (T, error)) http.HandlerFunc {
+func create[T any](h *Handler, clear func(*T), add func(e Engine, ctx context.Context, caller int64, key string, v T) (T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body T
 		key, err := idemKey(r)
@@ -89,7 +89,7 @@ func create[T any](h *Handler, clear func(*T), add func(ctx context.Context, cal
 			return
 		}
 		clear(&body)
-		out, err := add(r.Context(), caller(r.Context()).ID, key, body)
+		out, err := add(h.Engine, r.Context(), caller(r.Context()).ID, key, body)
 		if err != nil {
 			h.error(w, r, err)
 			return

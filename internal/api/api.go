@@ -14,7 +14,6 @@ import (
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
-	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
 )
 
@@ -33,7 +32,7 @@ type Identities interface {
 type Handler struct {
 	// Catalog is the current catalog; swapped whole when it changes.
 	Catalog *atomic.Pointer[catalog.Catalog]
-	Engine  *reserve.Engine
+	Engine  Engine
 	Ident   Identities
 	Log     *slog.Logger
 	// Limiter bounds each attendee's write rate; nil means no limit.
@@ -76,10 +75,10 @@ func (h *Handler) Routes(mux *http.ServeMux) []string {
 	handle("PUT /api/v1/admin/settings", h.auth(organizer, h.putSettings))
 	handle("GET /api/v1/admin/holdbacks", h.auth(organizer, h.getHoldbacks))
 	handle("PUT /api/v1/admin/holdbacks/{type}", h.auth(organizer, h.putHoldback))
-	handle("GET /api/v1/admin/windows", h.auth(organizer, list(h, "windows", h.Engine.Windows)))
-	handle("POST /api/v1/admin/windows", h.auth(organizer, create(h, func(w *lanyard.Window) { w.ID = 0 }, h.Engine.AddWindow)))
-	handle("GET /api/v1/admin/waves", h.auth(organizer, list(h, "waves", h.Engine.Waves)))
-	handle("POST /api/v1/admin/waves", h.auth(organizer, create(h, func(w *lanyard.Wave) { w.ID, w.Released = 0, false }, h.Engine.AddWave)))
+	handle("GET /api/v1/admin/windows", h.auth(organizer, list(h, "windows", Engine.Windows)))
+	handle("POST /api/v1/admin/windows", h.auth(organizer, create(h, func(w *lanyard.Window) { w.ID = 0 }, Engine.AddWindow)))
+	handle("GET /api/v1/admin/waves", h.auth(organizer, list(h, "waves", Engine.Waves)))
+	handle("POST /api/v1/admin/waves", h.auth(organizer, create(h, func(w *lanyard.Wave) { w.ID, w.Released = 0, false }, Engine.AddWave)))
 	handle("POST /api/v1/admin/sessions/{code}/overflow", h.auth(organizer, h.addOverflow))
 
 	handle("POST /api/v1/door/{code}/checkin", h.auth(staff, h.door(func(h *Handler, r *http.Request, who int64, code, key string) (lanyard.SeatResult, error) {

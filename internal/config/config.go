@@ -19,11 +19,12 @@ type Config struct {
 	Migrate   bool       // apply pending migrations on PostgreSQL at start
 	LogLevel  slog.Level // debug, info, warn, error
 	LogFormat string     // text or json
+	Engine    string     // reservation engine: ledger, or naive (the baseline for load tests)
 }
 
 // Default returns the defaults: port 8080, the SQLite file ./lanyard.db.
 func Default() Config {
-	return Config{Addr: ":8080", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text"}
+	return Config{Addr: ":8080", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger"}
 }
 
 // Env returns the value of LANYARD_<name>, or the contents of the file named
@@ -52,6 +53,7 @@ const (
 	OptEvent
 	OptMigrate
 	OptLog
+	OptEngine
 )
 
 // Register applies the environment to c and then registers the chosen
@@ -68,7 +70,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	for _, e := range []struct {
 		name string
 		dst  *string
-	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}} {
+	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}} {
 		if err := env(e.name, e.dst); err != nil {
 			return err
 		}
@@ -97,6 +99,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 		fs.TextVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn or error (env LANYARD_LOG_LEVEL)")
 		fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: text or json (env LANYARD_LOG_FORMAT)")
 	}
+	if opts&OptEngine != 0 {
+		fs.StringVar(&c.Engine, "engine", c.Engine, "reservation engine: ledger (one writer, group commit), or naive (one transaction per request, the baseline for load tests) (env LANYARD_ENGINE)")
+	}
 	return nil
 }
 
@@ -109,6 +114,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: --addr is empty: give host:port, such as :8080")
 	case c.LogFormat != "text" && c.LogFormat != "json":
 		return fmt.Errorf("config: --log-format must be text or json, not %q", c.LogFormat)
+	case c.Engine != "ledger" && c.Engine != "naive":
+		return fmt.Errorf("config: --engine must be ledger or naive, not %q", c.Engine)
 	}
 	return nil
 }

@@ -20,13 +20,13 @@ func TestRegisterPrecedence(t *testing.T) {
 	}{
 		{"defaults", nil, nil, Default()},
 		{"env", map[string]string{"LANYARD_ADDR": ":9000", "LANYARD_LOG_LEVEL": "debug"}, nil,
-			Config{Addr: ":9000", DB: "lanyard.db", LogLevel: slog.LevelDebug, LogFormat: "text"}},
+			Config{Addr: ":9000", DB: "lanyard.db", LogLevel: slog.LevelDebug, LogFormat: "text", Engine: "ledger"}},
 		{"flag beats env", map[string]string{"LANYARD_ADDR": ":9000"}, []string{"--addr", ":7000"},
-			Config{Addr: ":7000", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text"}},
+			Config{Addr: ":7000", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger"}},
 		{"secret file", map[string]string{"LANYARD_DB_FILE": secret}, nil,
-			Config{Addr: ":8080", DB: "postgres://u:p@h/db", LogLevel: slog.LevelInfo, LogFormat: "text"}},
+			Config{Addr: ":8080", DB: "postgres://u:p@h/db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger"}},
 		{"env var beats its file", map[string]string{"LANYARD_DB": "x.db", "LANYARD_DB_FILE": secret}, nil,
-			Config{Addr: ":8080", DB: "x.db", LogLevel: slog.LevelInfo, LogFormat: "text"}},
+			Config{Addr: ":8080", DB: "x.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -56,6 +56,8 @@ func TestValidate(t *testing.T) {
 		{"no db", func(c *Config) { c.DB = "" }, false},
 		{"no addr", func(c *Config) { c.Addr = "" }, false},
 		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, false},
+		{"naive engine", func(c *Config) { c.Engine = "naive" }, true},
+		{"unknown engine", func(c *Config) { c.Engine = "fast" }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 )
 
@@ -314,42 +313,4 @@ func (d *DB) ReservationLog(ctx context.Context, eventID int64) ([]reserve.LogRo
 		out = append(out, l)
 	}
 	return out, rows.Err()
-}
-
-// ReserveNaive is the design most web apps use, kept as the baseline the
-// ledger is measured against: one transaction per request, a conditional
-// UPDATE of the seat count, then the insert. It returns false when the
-// session is full or the attendee already holds it. It checks no other rule.
-func (d *DB) ReserveNaive(ctx context.Context, sessionID, attendeeID int64) (bool, error) {
-	ok := false
-	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		// Two concurrent requests of one attendee can both pass this check;
-		// the primary key then refuses the second insert, and the
-		// transaction, with its seat count, rolls back.
-		var held int
-		if err := d.queryRow(ctx, tx, "SELECT COUNT(*) FROM reservations WHERE session_id = ? AND attendee_id = ?",
-			sessionID, attendeeID).Scan(&held); err != nil {
-			return fmt.Errorf("store: naive reserve: %w", err)
-		}
-		if held > 0 {
-			return nil
-		}
-		res, err := d.exec(ctx, tx, "UPDATE session_seats SET taken = taken + 1 WHERE session_id = ? AND taken < reservable", sessionID)
-		if err != nil {
-			return fmt.Errorf("store: naive reserve: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		if _, err := d.exec(ctx, tx, "INSERT INTO reservations (session_id, attendee_id, batch_id) VALUES (?, ?, 0)",
-			sessionID, attendeeID); err != nil {
-			return fmt.Errorf("store: naive reserve: %w", mapError(err, "That reservation"))
-		}
-		ok = true
-		return nil
-	})
-	if lanyard.ErrorCode(err) == lanyard.ECONFLICT {
-		return false, nil
-	}
-	return ok, err
 }
