@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,31 +17,12 @@ import (
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 )
 
-// syncBuffer is a bytes.Buffer safe to write from a running command while
-// the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func noEnv(string) string { return "" }
 
 // runCmd runs a command to completion and returns its exit code and output.
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr syncBuffer
+	var stdout, stderr lockedBuffer
 	code := run(context.Background(), args, noEnv, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
@@ -52,10 +31,10 @@ var urlRE = regexp.MustCompile(`serving .* at (http://\S+)`)
 
 // startCmd starts a serving command and returns its base URL. The command
 // is stopped, and must exit 0, when the test ends.
-func startCmd(t *testing.T, args ...string) (string, *syncBuffer) {
+func startCmd(t *testing.T, args ...string) (string, *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, args, noEnv, &stdout, &stderr) }()
 	t.Cleanup(func() {

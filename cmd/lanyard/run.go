@@ -19,6 +19,7 @@ Commands:
   import   import a catalog file (lanyard JSON/CSV, frab schedule.xml, C3VOC schedule.json, re:Invent JSON)
   migrate  apply pending database migrations
   token    create API tokens (lanyard token create --email …)
+  rush     the registration-opening load test against a running lanyard
 
 Run "lanyard <command> --help" for a command's flags. Every flag also has a
 LANYARD_* environment variable as its default (--db: LANYARD_DB).
@@ -44,6 +45,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"import":  cmdImport,
 		"migrate": cmdMigrate,
 		"token":   cmdToken,
+		"rush":    cmdRush,
 	}
 	name, rest := args[0], args[1:]
 	switch name {

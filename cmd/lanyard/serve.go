@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/api"
+	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -48,6 +49,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 // is done. banner, if set, is printed once the server listens.
 func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logger, db *store.DB, ev *lanyard.Event, banner func(url string)) error {
 	start := time.Now()
+	tuneGC(e.getenv)
 	cat, err := loadCatalog(ctx, db, ev)
 	if err != nil {
 		return err
@@ -68,7 +70,8 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 
 	srv := server.New(log, db.Ping)
-	(&api.Handler{Catalog: &current, Engine: engine, Ident: db, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst)}).Routes(srv.Mux())
+	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
+	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst)}).Routes(srv.Mux())
 	(&web.Handler{Catalog: &current, Log: log}).Routes(srv.Mux())
 
 	l, err := net.Listen("tcp", cfg.Addr)
@@ -82,6 +85,18 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		banner(url)
 	}
 	return srv.Serve(ctx, l)
+}
+
+// identities answers token lookups from a short-lived cache: during a rush
+// every request carries a token, and a database query each would compete
+// with the reservation commits.
+type identities struct {
+	*store.DB
+	tokens *auth.Cache
+}
+
+func (i *identities) FindAttendeeByTokenHash(ctx context.Context, hash []byte) (*lanyard.Attendee, error) {
+	return i.tokens.FindAttendeeByTokenHash(ctx, hash)
 }
 
 // An attendee may send this many seat writes per second, and this many at

@@ -1,0 +1,424 @@
+// Package rush simulates the opening of reservations against a running
+// lanyard over real HTTP: many attendees, each with a wishlist drawn from
+// the event's skewed popularity, reserve down their lists at once from a
+// pool of keep-alive clients, falling back to waitlists, retrying 429s.
+// It measures what a rush does to the server and to the attendees.
+package rush
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Token is one attendee's API token, as demo writes them to tokens.csv.
+type Token struct {
+	Email, Token string
+}
+
+// Options configure a rush.
+type Options struct {
+	Target    string // base URL of the server
+	Tokens    []Token
+	Attendees int // how many attendees rush (at most len(Tokens))
+	Wishlist  int // sessions per attendee
+	Clients   int // concurrent HTTP clients
+	Seed      uint64
+	// Popularity weighs the sessions by code when drawing wishlists; nil
+	// weighs them by capacity.
+	Popularity map[string]float64
+	// Progress, if set, is called about ten times a second with the
+	// attendees done and the requests sent so far.
+	Progress func(attendees, requests int)
+}
+
+// Session is what the rush knows of a session.
+type Session struct {
+	Code        string `json:"code"`
+	Type        string `json:"type"`
+	Capacity    int    `json:"capacity"`
+	RepeatGroup string `json:"repeat_group"`
+	Reservable  bool   `json:"reservable"`
+	Start       string `json:"start"`
+}
+
+// Report is what a rush measured.
+type Report struct {
+	Target            string         `json:"target"`
+	Label             string         `json:"label,omitempty"`
+	Attendees         int            `json:"attendees"`
+	Wishlist          int            `json:"wishlist"`
+	Clients           int            `json:"clients"`
+	Requests          int            `json:"requests"`
+	Seconds           float64        `json:"seconds"`
+	RequestsPerSecond float64        `json:"requests_per_second"`
+	P50ms             float64        `json:"p50_ms"`
+	P95ms             float64        `json:"p95_ms"`
+	P99ms             float64        `json:"p99_ms"`
+	Maxms             float64        `json:"max_ms"`
+	Outcomes          map[string]int `json:"outcomes"`
+	// Errors are requests that got no answer of the API's shape: transport
+	// failures and 5xx. Rule refusals are outcomes, not errors.
+	Errors  int `json:"errors"`
+	Retries int `json:"retries_429"`
+	// FirstChoiceShare is the share of attendees who got their first choice;
+	// TopFiveShare those who got at least 3 of their top 5.
+	FirstChoiceShare float64 `json:"first_choice_share"`
+	TopFiveShare     float64 `json:"three_of_top5_share"`
+	// Gini measures how unequally seats went to attendees (0: equal).
+	Gini float64 `json:"gini"`
+	// OverbookedSessions is read from the database by the caller; -1 when not checked.
+	OverbookedSessions int     `json:"overbooked_sessions"`
+	Timeline           []Point `json:"timeline"`
+}
+
+// Point is one second of the rush.
+type Point struct {
+	Second   int     `json:"second"`
+	Requests int     `json:"requests"`
+	P50ms    float64 `json:"p50_ms"`
+	P99ms    float64 `json:"p99_ms"`
+}
+
+// sample is one request's timing.
+type sample struct {
+	at  time.Duration // since the start
+	lat time.Duration
+}
+
+// Run performs a rush and returns its report.
+func Run(ctx context.Context, opt Options) (*Report, error) {
+	if opt.Attendees <= 0 || opt.Attendees > len(opt.Tokens) {
+		opt.Attendees = len(opt.Tokens)
+	}
+	if opt.Attendees == 0 {
+		return nil, errors.New("rush: no tokens")
+	}
+	opt.Clients = max(opt.Clients, 1)
+	opt.Wishlist = max(opt.Wishlist, 1)
+	tr := &http.Transport{MaxIdleConns: opt.Clients, MaxIdleConnsPerHost: opt.Clients, IdleConnTimeout: time.Minute}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+
+	sessions, err := Sessions(ctx, client, opt.Target)
+	if err != nil {
+		return nil, err
+	}
+	lists := Wishlists(sessions, opt.Popularity, opt.Attendees, opt.Wishlist, opt.Seed)
+
+	r := &runner{client: client, target: opt.Target, outcomes: map[string]int{}}
+	won := make([][]bool, opt.Attendees) // per attendee, per rank: reserved?
+	work := make(chan int)
+	var done atomic.Int64
+	var wg sync.WaitGroup
+	r.start = time.Now()
+	for range opt.Clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var local []sample
+			for a := range work {
+				won[a] = r.attendee(ctx, opt.Tokens[a].Token, lists[a], &local)
+				done.Add(1)
+			}
+			r.mu.Lock()
+			r.samples = append(r.samples, local...)
+			r.mu.Unlock()
+		}()
+	}
+	stopProgress := make(chan struct{})
+	if opt.Progress != nil {
+		go func() {
+			t := time.NewTicker(100 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-t.C:
+					opt.Progress(int(done.Load()), int(r.requests.Load()))
+				case <-stopProgress:
+					return
+				}
+			}
+		}()
+	}
+feed:
+	for a := range opt.Attendees {
+		select {
+		case work <- a:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	close(stopProgress)
+	elapsed := time.Since(r.start)
+	if opt.Progress != nil {
+		opt.Progress(int(done.Load()), int(r.requests.Load()))
+	}
+	return r.report(opt, elapsed, won), ctx.Err()
+}
+
+type runner struct {
+	client   *http.Client
+	target   string
+	start    time.Time
+	requests atomic.Int64
+
+	mu       sync.Mutex
+	outcomes map[string]int
+	errors   int
+	retries  int
+	samples  []sample
+}
+
+// attendee reserves down one wishlist, waitlisting full sessions, and
+// reports which ranks were won.
+func (r *runner) attendee(ctx context.Context, token string, list []string, local *[]sample) []bool {
+	won := make([]bool, len(list))
+	for rank, code := range list {
+		out := r.call(ctx, token, "POST", "/api/v1/reservations", map[string]any{"sessions": []string{code}}, local)
+		if out == "session_full" {
+			out = r.call(ctx, token, "POST", "/api/v1/waitlist/"+url.PathEscape(code), nil, local)
+		}
+		won[rank] = out == "reserved"
+	}
+	return won
+}
+
+// call sends one request, retrying 429s with backoff, and returns its outcome:
+// the result's outcome, or its error code.
+func (r *runner) call(ctx context.Context, token, method, path string, body any, local *[]sample) string {
+	var data []byte
+	if body != nil {
+		data, _ = json.Marshal(body)
+	}
+	backoff := 50 * time.Millisecond
+	for ctx.Err() == nil {
+		req, _ := http.NewRequestWithContext(ctx, method, r.target+path, bytes.NewReader(data))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		t := time.Now()
+		resp, err := r.client.Do(req)
+		lat := time.Since(t)
+		r.requests.Add(1)
+		*local = append(*local, sample{at: t.Sub(r.start), lat: lat})
+		if err != nil {
+			r.count("", true, false)
+			return "error"
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusTooManyRequests {
+			r.count("", false, true)
+			time.Sleep(backoff + time.Duration(rand.Int64N(int64(backoff))))
+			backoff = min(2*backoff, 2*time.Second)
+			continue
+		}
+		out := outcome(resp.StatusCode, raw)
+		r.count(out, out == "error", false)
+		return out
+	}
+	return "cancelled"
+}
+
+func (r *runner) count(out string, failed, retried bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case retried:
+		r.retries++
+	case failed:
+		r.errors++
+	default:
+		r.outcomes[out]++
+	}
+}
+
+// outcome reads a response: a result list, one result, or an error body.
+func outcome(status int, raw []byte) string {
+	var body struct {
+		Results []struct {
+			Outcome string
+			Error   *struct{ Code string }
+		}
+		Outcome string
+		Error   *struct{ Code string }
+	}
+	if status >= 500 || json.Unmarshal(raw, &body) != nil {
+		return "error"
+	}
+	if len(body.Results) > 0 {
+		if e := body.Results[0].Error; e != nil {
+			return e.Code
+		}
+		return body.Results[0].Outcome
+	}
+	if body.Error != nil {
+		return body.Error.Code
+	}
+	return body.Outcome
+}
+
+func (r *runner) report(opt Options, elapsed time.Duration, won [][]bool) *Report {
+	rep := &Report{Target: opt.Target, Attendees: opt.Attendees, Wishlist: opt.Wishlist, Clients: opt.Clients,
+		Requests: len(r.samples), Seconds: elapsed.Seconds(), Outcomes: r.outcomes, Errors: r.errors, Retries: r.retries,
+		OverbookedSessions: -1}
+	rep.RequestsPerSecond = float64(rep.Requests) / elapsed.Seconds()
+	lat := make([]time.Duration, len(r.samples))
+	for i, s := range r.samples {
+		lat[i] = s.lat
+	}
+	rep.P50ms, rep.P95ms, rep.P99ms, rep.Maxms = percentile(lat, 0.50), percentile(lat, 0.95), percentile(lat, 0.99), percentile(lat, 1)
+	first, top5 := 0, 0
+	seats := make([]float64, len(won))
+	for a, w := range won {
+		if len(w) > 0 && w[0] {
+			first++
+		}
+		n := 0
+		for k, ok := range w {
+			if ok {
+				seats[a]++
+				if k < 5 {
+					n++
+				}
+			}
+		}
+		if n >= min(3, len(w)) {
+			top5++
+		}
+	}
+	rep.FirstChoiceShare = float64(first) / float64(len(won))
+	rep.TopFiveShare = float64(top5) / float64(len(won))
+	rep.Gini = Gini(seats)
+	// The timeline, one point per second.
+	buckets := map[int][]time.Duration{}
+	for _, s := range r.samples {
+		sec := int(s.at / time.Second)
+		buckets[sec] = append(buckets[sec], s.lat)
+	}
+	secs := make([]int, 0, len(buckets))
+	for s := range buckets {
+		secs = append(secs, s)
+	}
+	sort.Ints(secs)
+	for _, s := range secs {
+		b := buckets[s]
+		rep.Timeline = append(rep.Timeline, Point{Second: s, Requests: len(b), P50ms: percentile(b, 0.5), P99ms: percentile(b, 0.99)})
+	}
+	return rep
+}
+
+// percentile returns the p-quantile of ds in milliseconds (sorting ds).
+func percentile(ds []time.Duration, p float64) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	i := min(int(math.Ceil(p*float64(len(ds))))-1, len(ds)-1)
+	return float64(ds[max(i, 0)].Microseconds()) / 1000
+}
+
+// Gini is the Gini coefficient of xs: 0 when all are equal, towards 1 when
+// one holds everything.
+func Gini(xs []float64) float64 {
+	n := len(xs)
+	if n == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	var sum, weighted float64
+	for i, x := range s {
+		sum += x
+		weighted += float64(i+1) * x
+	}
+	if sum == 0 {
+		return 0
+	}
+	return (2*weighted)/(float64(n)*sum) - float64(n+1)/float64(n)
+}
+
+// Sessions reads the whole catalog from the server.
+func Sessions(ctx context.Context, client *http.Client, target string) ([]Session, error) {
+	var all []Session
+	for offset := 0; ; offset += 500 {
+		req, _ := http.NewRequestWithContext(ctx, "GET", fmt.Sprintf("%s/api/v1/sessions?limit=500&offset=%d", target, offset), nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("rush: read the catalog: %w", err)
+		}
+		var page struct {
+			Total    int
+			Sessions []Session
+		}
+		err = json.NewDecoder(resp.Body).Decode(&page)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != 200 {
+			return nil, fmt.Errorf("rush: read the catalog: status %d: %v", resp.StatusCode, err)
+		}
+		all = append(all, page.Sessions...)
+		if len(all) >= page.Total || len(page.Sessions) == 0 {
+			return all, nil
+		}
+	}
+}
+
+// Wishlists draws n wishlists of k sessions each, by popularity (capacity
+// when popularity is nil), without two repeats of one content in a list.
+// The same seed gives the same lists.
+func Wishlists(sessions []Session, popularity map[string]float64, n, k int, seed uint64) [][]string {
+	var pool []Session
+	var weight []float64
+	for _, s := range sessions {
+		if !s.Reservable || s.Start == "" {
+			continue
+		}
+		w := float64(s.Capacity)
+		if popularity != nil {
+			w = popularity[s.Code]
+		}
+		if w > 0 {
+			pool = append(pool, s)
+			weight = append(weight, w)
+		}
+	}
+	cdf := make([]float64, len(weight))
+	sum := 0.0
+	for i, w := range weight {
+		sum += w
+		cdf[i] = sum
+	}
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	lists := make([][]string, n)
+	k = min(k, len(pool))
+	for a := range lists {
+		seen := map[string]bool{}
+		for tries := 0; len(lists[a]) < k && tries < 50*k; tries++ {
+			s := pool[sort.SearchFloat64s(cdf, r.Float64()*sum)]
+			group := s.RepeatGroup
+			if group == "" {
+				group = s.Code
+			}
+			if seen[group] {
+				continue
+			}
+			seen[group] = true
+			lists[a] = append(lists[a], s.Code)
+		}
+	}
+	return lists
+}
