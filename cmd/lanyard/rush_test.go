@@ -1,0 +1,47 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRushCompare runs the README's load test, small: it makes the demo,
+// rushes the ledger and the naive engine over HTTP, and reports both.
+func TestRushCompare(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCmd(t, "rush", "--compare", "--attendees", "300", "--wishlist", "6", "--clients", "32", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "ledger / naive:") {
+		t.Fatalf("no comparison printed:\n%s", stdout)
+	}
+	type report struct {
+		Requests           int
+		Outcomes           map[string]int
+		Errors             int
+		OverbookedSessions int     `json:"overbooked_sessions"`
+		FirstChoiceShare   float64 `json:"first_choice_share"`
+	}
+	var cmp struct{ Ledger, Naive report }
+	b, err := os.ReadFile(filepath.Join(out, "compare.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &cmp); err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string]report{"ledger": cmp.Ledger, "naive": cmp.Naive} {
+		if r.Requests < 300 || r.Errors != 0 || r.OverbookedSessions != 0 || r.Outcomes["reserved"] == 0 || r.FirstChoiceShare <= 0 {
+			t.Errorf("%s report: %+v", name, r)
+		}
+	}
+	for _, f := range []string{"report-ledger.json", "latency-ledger.svg", "report-naive.json", "latency-naive.svg"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s", f)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package rush
+
+import (
+	"bytes"
+	"encoding/xml"
+	"math"
+	"slices"
+	"testing"
+)
+
+func TestGini(t *testing.T) {
+	tests := []struct {
+		xs   []float64
+		want float64
+	}{
+		{[]float64{3, 3, 3, 3}, 0},
+		{[]float64{0, 0, 0, 4}, 0.75},
+		{[]float64{1, 2, 3, 4}, 0.25},
+		{nil, 0},
+		{[]float64{0, 0}, 0},
+	}
+	for _, tt := range tests {
+		if got := Gini(tt.xs); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("Gini(%v)=%v, want %v", tt.xs, got, tt.want)
+		}
+	}
+}
+
+func TestWishlists(t *testing.T) {
+	sessions := []Session{
+		{Code: "A-R1", RepeatGroup: "A", Reservable: true, Start: "x", Capacity: 10},
+		{Code: "A-R2", RepeatGroup: "A", Reservable: true, Start: "x", Capacity: 10},
+		{Code: "B", Reservable: true, Start: "x", Capacity: 10},
+		{Code: "C", Reservable: true, Start: "x", Capacity: 10},
+		{Code: "N", Reservable: false, Start: "x", Capacity: 1000},
+		{Code: "U", Reservable: true, Capacity: 1000}, // unscheduled
+	}
+	a := Wishlists(sessions, nil, 50, 3, 9)
+	b := Wishlists(sessions, nil, 50, 3, 9)
+	for i := range a {
+		if !slices.Equal(a[i], b[i]) {
+			t.Fatal("the same seed drew different wishlists")
+		}
+		if len(a[i]) != 3 {
+			t.Fatalf("list %v, want 3 sessions", a[i])
+		}
+		if slices.Contains(a[i], "A-R1") && slices.Contains(a[i], "A-R2") {
+			t.Fatalf("list %v holds two repeats of A", a[i])
+		}
+		if slices.Contains(a[i], "N") || slices.Contains(a[i], "U") {
+			t.Fatalf("list %v holds a session that cannot be reserved", a[i])
+		}
+	}
+	pop := map[string]float64{"B": 1} // only B has demand
+	for _, l := range Wishlists(sessions, pop, 10, 3, 1) {
+		if !slices.Equal(l, []string{"B"}) {
+			t.Fatalf("with all demand on B, list %v", l)
+		}
+	}
+}
+
+func TestOutcome(t *testing.T) {
+	tests := []struct {
+		status int
+		body   string
+		want   string
+	}{
+		{200, `{"results":[{"session":"A","outcome":"reserved"}]}`, "reserved"},
+		{200, `{"results":[{"session":"A","outcome":"refused","error":{"code":"session_full","message":"x"}}]}`, "session_full"},
+		{200, `{"session":"A","outcome":"waitlisted","position":3}`, "waitlisted"},
+		{409, `{"error":{"code":"limit_reached","message":"x"}}`, "limit_reached"},
+		{502, `bad gateway`, "error"},
+		{200, `not json`, "error"},
+	}
+	for _, tt := range tests {
+		if got := outcome(tt.status, []byte(tt.body)); got != tt.want {
+			t.Errorf("outcome(%d, %s)=%q, want %q", tt.status, tt.body, got, tt.want)
+		}
+	}
+}
+
+func TestWriteSVG(t *testing.T) {
+	r := &Report{Label: "ledger <x>", RequestsPerSecond: 1000, P50ms: 2, P99ms: 30,
+		Timeline: []Point{{0, 900, 1.5, 20}, {1, 1100, 2.5, 40}}}
+	var b bytes.Buffer
+	if err := r.WriteSVG(&b); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		XMLName  xml.Name
+		Polyline []struct {
+			Points string `xml:"points,attr"`
+		} `xml:"polyline"`
+	}
+	if err := xml.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatalf("not well-formed XML: %v", err)
+	}
+	if doc.XMLName.Local != "svg" || len(doc.Polyline) != 3 {
+		t.Fatalf("svg with %d lines, want 3 (requests, p50, p99)", len(doc.Polyline))
+	}
+}
