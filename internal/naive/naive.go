@@ -145,7 +145,9 @@ func (e *Engine) Settings(context.Context) (lanyard.ReservationSettings, error) 
 }
 
 // SetSettings is not available.
-func (e *Engine) SetSettings(context.Context, lanyard.ReservationSettings) error { return errUnsupported }
+func (e *Engine) SetSettings(context.Context, lanyard.ReservationSettings) error {
+	return errUnsupported
+}
 
 // Holdbacks is not available.
 func (e *Engine) Holdbacks(context.Context) (map[lanyard.SessionType]int, error) {

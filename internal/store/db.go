@@ -2,9 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
