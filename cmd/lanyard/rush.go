@@ -38,7 +38,7 @@ top 5), and an overbooking check read from the database. Writes DIR/report.json
 and DIR/latency.svg. With --compare it makes the demo itself and rushes the
 ledger and the naive engine in turn.`)
 	var f rushFlags
-	fs.StringVar(&f.target, "target", "http://localhost:8080", "base URL of the lanyard to rush")
+	fs.StringVar(&f.target, "target", "http://localhost:8080", "base URL of the lanyard to rush; several nodes of one cluster comma-separated")
 	fs.StringVar(&f.tokens, "tokens", "tokens.csv", "email,token file, as lanyard demo writes it")
 	fs.IntVar(&f.attendees, "attendees", 65000, "how many attendees rush (at most one per token)")
 	fs.IntVar(&f.wishlist, "wishlist", 15, "sessions on each attendee's wishlist")
@@ -78,7 +78,8 @@ func rushOnce(ctx context.Context, e *env, f rushFlags) (*rush.Report, error) {
 	}
 	n := min(f.attendees, len(tokens))
 	var pop map[string]float64
-	if slug, err := eventSlug(ctx, f.target); err == nil && slug == "reinvent-demo" {
+	targets := strings.Split(f.target, ",")
+	if slug, err := eventSlug(ctx, targets[0]); err == nil && slug == "reinvent-demo" {
 		pop = demo.Generate(demo.Options{Seed: f.seed, Attendees: 1}).Popularity
 	}
 	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("rush"),
@@ -86,7 +87,7 @@ func rushOnce(ctx context.Context, e *env, f rushFlags) (*rush.Report, error) {
 		progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
 	start := time.Now()
 	rep, err := rush.Run(ctx, rush.Options{
-		Target: f.target, Tokens: tokens, Attendees: n, Wishlist: f.wishlist, Clients: f.clients,
+		Targets: targets, Tokens: tokens, Attendees: n, Wishlist: f.wishlist, Clients: f.clients,
 		Seed: uint64(f.seed), Popularity: pop,
 		Progress: func(done, requests int) {
 			bar.Describe(fmt.Sprintf("rush: %.0f requests/s", float64(requests)/time.Since(start).Seconds()))
@@ -187,7 +188,7 @@ func writeReport(dir string, rep *rush.Report) error {
 func printReport(e *env, r *rush.Report) {
 	label := r.Label
 	if label == "" {
-		label = r.Target
+		label = strings.Join(r.Targets, ", ")
 	}
 	fmt.Fprintf(e.stdout, "%s: %d attendees × %d wishes, %d clients\n", label, r.Attendees, r.Wishlist, r.Clients)
 	fmt.Fprintf(e.stdout, "  %d requests in %.1fs: %.0f requests/s\n", r.Requests, r.Seconds, r.RequestsPerSecond)

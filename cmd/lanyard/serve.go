@@ -11,6 +11,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/api"
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/cluster"
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/naive"
@@ -56,30 +57,54 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	var current atomic.Pointer[catalog.Catalog]
 	current.Store(cat)
-	ledger, err := reserve.Open(ctx, db, cat, reserve.Options{Log: log})
-	if err != nil {
-		return err
-	}
-	defer ledger.Close() // after the server has drained its requests
-	var engine api.Engine = ledger
-	if cfg.Engine == "naive" {
-		// The ledger has written the seat rows; the baseline takes over.
-		ledger.Close()
-		engine = &naive.Engine{DB: db, Catalog: cat}
-		log.Warn("serving reservations with the naive engine, the baseline for load tests")
-	}
-
-	srv := server.New(log, db.Ping)
-	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
-	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst)}).Routes(srv.Mux())
-	(&web.Handler{Catalog: &current, Log: log}).Routes(srv.Mux())
-
 	l, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	defer l.Close()
 	url := "http://" + displayAddr(l.Addr())
-	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "load", time.Since(start).Round(time.Millisecond))
+	if cfg.Advertise != "" {
+		url = cfg.Advertise
+	}
+
+	srv := server.New(log, db.Ping)
+	var engine api.Engine
+	switch {
+	case cfg.Engine == "naive":
+		// The ledger writes the seat rows once; the baseline takes over.
+		ledger, err := reserve.Open(ctx, db, cat, reserve.Options{Log: log})
+		if err != nil {
+			return err
+		}
+		ledger.Close()
+		engine = &naive.Engine{DB: db, Catalog: cat}
+		log.Warn("serving reservations with the naive engine, the baseline for load tests")
+	case db.Dialect() == store.Postgres:
+		// Several nodes may share the database: one holds the event's lease
+		// and runs the engine, the others forward to it.
+		node := &cluster.Node{DB: db, Catalog: cat, Log: log, URL: url}
+		nctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		if err := node.Start(nctx); err != nil {
+			stop()
+			return err
+		}
+		defer node.Wait() // the lease is released for the next holder at once
+		defer stop()      // after the server has drained its requests
+		engine = node.Engine()
+		srv.Use(node.Forward)
+	default:
+		ledger, err := reserve.Open(ctx, db, cat, reserve.Options{Log: log})
+		if err != nil {
+			return err
+		}
+		defer ledger.Close() // after the server has drained its requests
+		engine = ledger
+	}
+	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
+	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst)}).Routes(srv.Mux())
+	(&web.Handler{Catalog: &current, Log: log}).Routes(srv.Mux())
+
+	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "engine", cfg.Engine, "load", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)
 	if banner != nil {
 		banner(url)

@@ -20,6 +20,7 @@ type Config struct {
 	LogLevel  slog.Level // debug, info, warn, error
 	LogFormat string     // text or json
 	Engine    string     // reservation engine: ledger, or naive (the baseline for load tests)
+	Advertise string     // URL other nodes reach this one at; derived from Addr when empty
 }
 
 // Default returns the defaults: port 8080, the SQLite file ./lanyard.db.
@@ -70,7 +71,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	for _, e := range []struct {
 		name string
 		dst  *string
-	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}} {
+	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}, {"ADVERTISE", &c.Advertise}} {
 		if err := env(e.name, e.dst); err != nil {
 			return err
 		}
@@ -85,6 +86,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	}
 	if opts&OptAddr != 0 {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on, host:port (env LANYARD_ADDR)")
+		fs.StringVar(&c.Advertise, "advertise", c.Advertise, "URL other nodes forward seat commands to, when several share a PostgreSQL (default: http:// and the listen address) (env LANYARD_ADVERTISE)")
 	}
 	if opts&OptDB != 0 {
 		fs.StringVar(&c.DB, "db", c.DB, "database: a SQLite file path, or a postgres:// URL (env LANYARD_DB or LANYARD_DB_FILE)")

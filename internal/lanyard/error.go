@@ -13,6 +13,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests"
+	EUNAVAILABLE  = "unavailable" // for now: retry in a moment
 	EINTERNAL     = "internal"
 )
 

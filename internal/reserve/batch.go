@@ -3,6 +3,8 @@ package reserve
 import (
 	"context"
 	"time"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
 // Store is what the engine needs of the database.
@@ -118,6 +120,19 @@ type Notification struct {
 	Body       string
 }
 
+// Fence names the lease a node holds for an event. A batch carrying one
+// commits only while the lease still has that holder and epoch.
+type Fence struct {
+	Holder string
+	Epoch  int64
+}
+
+// CountRow is a session's seat counts after a batch, for other nodes.
+type CountRow struct {
+	Code  string
+	Count lanyard.SeatCount
+}
+
 // Batch is the durable effect of a run of commands: net row changes (a
 // reservation made and cancelled within one batch writes nothing), seat
 // counts, and the audit log of every command.
@@ -125,6 +140,10 @@ type Batch struct {
 	EventID int64
 	ID      int64
 	At      time.Time
+	Fence   *Fence // nil on a single node
+	// Counts are the touched sessions' counts once the batch commits; a
+	// store shared by several nodes tells them (PostgreSQL NOTIFY).
+	Counts []CountRow
 
 	Insert    []KeyRow // new active reservations
 	Cancel    []KeyRow // active reservations cancelled

@@ -24,13 +24,14 @@ const MaxBatch = 4096
 const MaxSessionsPerRequest = 10
 
 // ErrClosed is returned by commands sent after Close.
-var ErrClosed = lanyard.Errorf(lanyard.EINTERNAL, "The reservation engine is shutting down; try again.")
+var ErrClosed = lanyard.Errorf(lanyard.EUNAVAILABLE, "The reservation engine is shutting down; try again in a moment.")
 
 // Engine is the one writer of an event's seats. Create it with Open; it is
 // safe for concurrent use.
 type Engine struct {
 	store   Store
 	eventID int64
+	fence   *Fence
 	log     *slog.Logger
 	// Now returns the current time; tests replace it before Open.
 	now func() time.Time
@@ -56,6 +57,9 @@ type Options struct {
 	// Tick is how often timed work (waves, fair draws, seat releases) is
 	// checked; 0 means every second, negative never (tests call Tick).
 	Tick time.Duration
+	// Fence, when set, is checked by every batch: the engine of a node
+	// that lost the event's lease can never write.
+	Fence *Fence
 }
 
 // Open rebuilds the event's seat state from the store and starts the engine.
@@ -69,6 +73,7 @@ func Open(ctx context.Context, st Store, cat *catalog.Catalog, opt Options) (*En
 	e := &Engine{
 		store:   st,
 		eventID: cat.Event.ID,
+		fence:   opt.Fence,
 		log:     opt.Log,
 		now:     opt.Now,
 		cmds:    make(chan *command, MaxBatch),
@@ -128,6 +133,7 @@ func (e *Engine) syncSeats(ctx context.Context) error {
 		return nil
 	}
 	batch := b.finish()
+	batch.Fence = e.fence
 	batch.NewSeats = missing
 	// A new seat row starts at 0 taken; the reservations it counts, if any, come with it.
 	for k := range batch.Seats {
@@ -298,13 +304,7 @@ type pending struct {
 	answers []reply
 	pooled  []bool // commands held in a fair pool, answered when it is drawn
 	drawn   []drawnCommand
-	counts  []seatCount // the touched seats' counts once this batch commits
 	done    chan error
-}
-
-type seatCount struct {
-	code  string
-	count lanyard.SeatCount
 }
 
 // prepare applies commands (and, if timed, the work that is due) to the
@@ -333,9 +333,10 @@ func (e *Engine) prepare(cmds []*command, timed bool) *pending {
 	if !p.batch.empty() {
 		e.st.batch = p.batch.ID
 	}
-	p.counts = make([]seatCount, 0, len(b.hit))
+	p.batch.Fence = e.fence
+	p.batch.Counts = make([]CountRow, 0, len(b.hit))
 	for i := range b.hit {
-		p.counts = append(p.counts, seatCount{e.st.seats[i].s.Code, e.st.count(i)})
+		p.batch.Counts = append(p.batch.Counts, CountRow{e.st.seats[i].s.Code, e.st.count(i)})
 	}
 	return p
 }
@@ -364,8 +365,8 @@ func (e *Engine) settle(p *pending, err error) {
 		return
 	}
 	e.mu.Lock()
-	for _, c := range p.counts {
-		e.counts[c.code] = c.count
+	for _, c := range p.batch.Counts {
+		e.counts[c.Code] = c.Count
 	}
 	e.mu.Unlock()
 	e.answer(p, nil)

@@ -20,6 +20,7 @@ var statuses = map[string]int{
 	lanyard.EUNAUTHORIZED: http.StatusUnauthorized,
 	lanyard.EFORBIDDEN:    http.StatusForbidden,
 	lanyard.ETOOMANY:      http.StatusTooManyRequests,
+	lanyard.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	lanyard.EINTERNAL:     http.StatusInternalServerError,
 
 	lanyard.ESessionFull:      http.StatusConflict,

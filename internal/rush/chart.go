@@ -64,7 +64,7 @@ func title(r *Report) string {
 	if r.Label != "" {
 		return r.Label
 	}
-	return r.Target
+	return strings.Join(r.Targets, ", ")
 }
 
 func escape(s string) string {

@@ -30,7 +30,9 @@ type Token struct {
 
 // Options configure a rush.
 type Options struct {
-	Target    string // base URL of the server
+	// Targets are the base URLs of the servers (several nodes of one
+	// cluster); attendees are spread over them in turn.
+	Targets   []string
 	Tokens    []Token
 	Attendees int // how many attendees rush (at most len(Tokens))
 	Wishlist  int // sessions per attendee
@@ -56,7 +58,7 @@ type Session struct {
 
 // Report is what a rush measured.
 type Report struct {
-	Target            string         `json:"target"`
+	Targets           []string       `json:"targets"`
 	Label             string         `json:"label,omitempty"`
 	Attendees         int            `json:"attendees"`
 	Wishlist          int            `json:"wishlist"`
@@ -106,19 +108,22 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 	if opt.Attendees == 0 {
 		return nil, errors.New("rush: no tokens")
 	}
+	if len(opt.Targets) == 0 {
+		return nil, errors.New("rush: no target")
+	}
 	opt.Clients = max(opt.Clients, 1)
 	opt.Wishlist = max(opt.Wishlist, 1)
 	tr := &http.Transport{MaxIdleConns: opt.Clients, MaxIdleConnsPerHost: opt.Clients, IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
 
-	sessions, err := Sessions(ctx, client, opt.Target)
+	sessions, err := Sessions(ctx, client, opt.Targets[0])
 	if err != nil {
 		return nil, err
 	}
 	lists := Wishlists(sessions, opt.Popularity, opt.Attendees, opt.Wishlist, opt.Seed)
 
-	r := &runner{client: client, target: opt.Target, outcomes: map[string]int{}}
+	r := &runner{client: client, outcomes: map[string]int{}}
 	won := make([][]bool, opt.Attendees) // per attendee, per rank: reserved?
 	work := make(chan int)
 	var done atomic.Int64
@@ -130,7 +135,7 @@ func Run(ctx context.Context, opt Options) (*Report, error) {
 			defer wg.Done()
 			var local []sample
 			for a := range work {
-				won[a] = r.attendee(ctx, opt.Tokens[a].Token, lists[a], &local)
+				won[a] = r.attendee(ctx, opt.Targets[a%len(opt.Targets)], opt.Tokens[a].Token, lists[a], &local)
 				done.Add(1)
 			}
 			r.mu.Lock()
@@ -173,7 +178,6 @@ feed:
 
 type runner struct {
 	client   *http.Client
-	target   string
 	start    time.Time
 	requests atomic.Int64
 
@@ -186,12 +190,12 @@ type runner struct {
 
 // attendee reserves down one wishlist, waitlisting full sessions, and
 // reports which ranks were won.
-func (r *runner) attendee(ctx context.Context, token string, list []string, local *[]sample) []bool {
+func (r *runner) attendee(ctx context.Context, target, token string, list []string, local *[]sample) []bool {
 	won := make([]bool, len(list))
 	for rank, code := range list {
-		out := r.call(ctx, token, "POST", "/api/v1/reservations", map[string]any{"sessions": []string{code}}, local)
+		out := r.call(ctx, target, token, "POST", "/api/v1/reservations", map[string]any{"sessions": []string{code}}, local)
 		if out == "session_full" {
-			out = r.call(ctx, token, "POST", "/api/v1/waitlist/"+url.PathEscape(code), nil, local)
+			out = r.call(ctx, target, token, "POST", "/api/v1/waitlist/"+url.PathEscape(code), nil, local)
 		}
 		won[rank] = out == "reserved"
 	}
@@ -200,14 +204,14 @@ func (r *runner) attendee(ctx context.Context, token string, list []string, loca
 
 // call sends one request, retrying 429s with backoff, and returns its outcome:
 // the result's outcome, or its error code.
-func (r *runner) call(ctx context.Context, token, method, path string, body any, local *[]sample) string {
+func (r *runner) call(ctx context.Context, target, token, method, path string, body any, local *[]sample) string {
 	var data []byte
 	if body != nil {
 		data, _ = json.Marshal(body)
 	}
 	backoff := 50 * time.Millisecond
 	for ctx.Err() == nil {
-		req, _ := http.NewRequestWithContext(ctx, method, r.target+path, bytes.NewReader(data))
+		req, _ := http.NewRequestWithContext(ctx, method, target+path, bytes.NewReader(data))
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/json")
 		t := time.Now()
@@ -273,7 +277,7 @@ func outcome(status int, raw []byte) string {
 }
 
 func (r *runner) report(opt Options, elapsed time.Duration, won [][]bool) *Report {
-	rep := &Report{Target: opt.Target, Attendees: opt.Attendees, Wishlist: opt.Wishlist, Clients: opt.Clients,
+	rep := &Report{Targets: opt.Targets, Attendees: opt.Attendees, Wishlist: opt.Wishlist, Clients: opt.Clients,
 		Requests: len(r.samples), Seconds: elapsed.Seconds(), Outcomes: r.outcomes, Errors: r.errors, Retries: r.retries,
 		OverbookedSessions: -1}
 	rep.RequestsPerSecond = float64(rep.Requests) / elapsed.Seconds()

@@ -20,6 +20,7 @@ import (
 // Server is an HTTP server for one lanyard node.
 type Server struct {
 	mux      *http.ServeMux
+	inner    http.Handler // mux, wrapped by Use
 	log      *slog.Logger
 	registry *prometheus.Registry
 	latency  *prometheus.HistogramVec
@@ -49,6 +50,14 @@ func New(log *slog.Logger, ready func(context.Context) error) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	s.mux.HandleFunc("GET /readyz", s.readyz)
 	return s
+}
+
+// Use wraps the router in mw, inside the metrics and recovery middleware.
+func (s *Server) Use(mw func(http.Handler) http.Handler) {
+	if s.inner == nil {
+		s.inner = s.mux
+	}
+	s.inner = mw(s.inner)
 }
 
 // Mux returns the router to register handlers on.
@@ -93,7 +102,11 @@ func (s *Server) Handler() http.Handler {
 			s.latency.WithLabelValues(route, r.Method, fmt.Sprint(rec.status)).Observe(d.Seconds())
 			s.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
 		}()
-		s.mux.ServeHTTP(rec, r)
+		inner := s.inner
+		if inner == nil {
+			inner = s.mux
+		}
+		inner.ServeHTTP(rec, r)
 	})
 }
 

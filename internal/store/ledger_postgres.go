@@ -32,6 +32,11 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 	}
 	at := b.At.UTC()
 
+	if f := b.Fence; f != nil {
+		// Fencing: the row lock holds until commit, so a node taking the
+		// lease over waits for this batch, and every later batch of ours fails.
+		queue("lease", 1, `UPDATE ledger_leases SET epoch = epoch WHERE event_id = $1 AND holder = $2 AND epoch = $3`, b.EventID, f.Holder, f.Epoch)
+	}
 	if s := b.Settings; s != nil {
 		queue("settings", -1, `INSERT INTO reservation_settings (event_id, changes_close_minutes, release_minutes,
 			fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -130,6 +135,11 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 			SELECT a, k, NULLIF(s, 0), b, $5 FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[]) AS t(a, k, s, b)`, a, kind, sid, body, at)
 	}
 
+	// Other nodes learn the new seat counts when (and only if) this commits.
+	for _, n := range notices(b) {
+		queue("notify", -1, `SELECT pg_notify('`+seatChannel+`', $1)`, n)
+	}
+
 	res := tx.SendBatch(ctx, &q)
 	for _, c := range checks {
 		tag, err := res.Exec()
@@ -139,6 +149,9 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 		}
 		if c.rows >= 0 && tag.RowsAffected() != c.rows {
 			res.Close()
+			if c.what == "lease" {
+				return fmt.Errorf("store: %w", ErrLeaseLost)
+			}
 			return fmt.Errorf("store: %s: %d rows changed, want %d: the ledger and the store disagree", c.what, tag.RowsAffected(), c.rows)
 		}
 	}

@@ -1,0 +1,97 @@
+package cluster
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/respond"
+)
+
+// forwardedHeader marks a request one node sent another, so that a node
+// which just lost the lease answers 503 instead of forwarding it again.
+const forwardedHeader = "X-Lanyard-Forwarded"
+
+// Forward sends requests that need the reservation engine (every API write,
+// agendas, organizer reads) to the lease holder when this node is not it,
+// and retries while the lease changes hands (up to 15 s). A write without
+// an Idempotency-Key gets one, so a retry of a command that committed
+// before its answer was lost gets that answer, not a second seat.
+func (n *Node) Forward(next http.Handler) http.Handler {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !needsEngine(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			respond.Error(w, r, n.Log, lanyard.Errorf(lanyard.EINVALID, "The request body could not be read."))
+			return
+		}
+		if r.Method != http.MethodGet && r.Header.Get("Idempotency-Key") == "" {
+			b := make([]byte, 16)
+			rand.Read(b)
+			r.Header.Set("Idempotency-Key", "fwd-"+hex.EncodeToString(b))
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			url, self := n.Leader()
+			if self {
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				next.ServeHTTP(w, r)
+				return
+			}
+			if url != "" && r.Header.Get(forwardedHeader) == "" && n.relay(client, url, w, r, body) {
+				return
+			}
+			if r.Header.Get(forwardedHeader) != "" || time.Now().After(deadline) {
+				respond.Error(w, r, n.Log, errUnavailable)
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+}
+
+// relay sends the request to the holder at base and copies its answer,
+// reporting false (nothing written) when the holder could not answer.
+func (n *Node) relay(client *http.Client, base string, w http.ResponseWriter, r *http.Request, body []byte) bool {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, base+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	for k, v := range r.Header {
+		req.Header[k] = v
+	}
+	req.Header.Set(forwardedHeader, "1")
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusServiceUnavailable {
+		io.Copy(io.Discard, resp.Body)
+		return false
+	}
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	io.Copy(w, resp.Body)
+	return true
+}
+
+// needsEngine reports whether a request is answered by the engine.
+func needsEngine(r *http.Request) bool {
+	p := r.URL.Path
+	if !strings.HasPrefix(p, "/api/v1/") {
+		return false
+	}
+	return r.Method != http.MethodGet || p == "/api/v1/me/agenda" || strings.HasPrefix(p, "/api/v1/admin/")
+}
