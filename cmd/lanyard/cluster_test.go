@@ -120,7 +120,9 @@ func TestClusterFailover(t *testing.T) {
 					time.Sleep(50 * time.Millisecond)
 					continue
 				}
-				var out struct{ Results []struct{ Session, Outcome string } }
+				var out struct {
+					Results []struct{ Session, Outcome string }
+				}
 				raw, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				err = json.Unmarshal(raw, &out)
