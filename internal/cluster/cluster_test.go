@@ -1,0 +1,96 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/storetest"
+)
+
+func mustEvent(t *testing.T, db *store.DB) (*catalog.Catalog, int64) {
+	t.Helper()
+	ctx := context.Background()
+	start := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Hour)
+	c := &lanyard.Catalog{
+		Event:  lanyard.Event{Slug: "fence", Name: "Fence", TimeZone: "UTC", StartDate: start.Format(time.DateOnly), Days: 3},
+		Venues: []lanyard.Venue{{Code: "v", Name: "V", Rooms: []lanyard.Room{{Name: "R", Capacity: 5}}}},
+		Sessions: []lanyard.Session{{Code: "S", Title: "S", Type: lanyard.TypeSession, Venue: "v", Room: "R",
+			Start: start, End: start.Add(time.Hour), Reservable: true}},
+	}
+	if _, err := db.ImportCatalog(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	people := []*lanyard.Attendee{{Name: "A", Email: "a@example.com"}}
+	if err := db.CreateAttendees(ctx, c.Event.ID, people); err != nil {
+		t.Fatal(err)
+	}
+	sessions, _ := db.FindSessions(ctx, c.Event.ID)
+	venues, travel, _ := db.FindVenues(ctx, c.Event.ID)
+	cat, err := catalog.New(&c.Event, venues, travel, sessions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat, people[0].ID
+}
+
+// A node that lost the lease can never write: its engine's next batch is
+// refused by the epoch check, and nothing of it is stored.
+func TestFencing(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.OpenPostgres(t)
+	cat, attendee := mustEvent(t, db)
+	ev := cat.Event.ID
+
+	a, err := db.AcquireLease(ctx, ev, "node-a", "http://a", time.Minute)
+	if err != nil || a.Holder != "node-a" || a.Epoch != 1 {
+		t.Fatalf("first lease: %+v %v", a, err)
+	}
+	if b, _ := db.AcquireLease(ctx, ev, "node-b", "http://b", time.Minute); b.Holder != "node-a" {
+		t.Fatalf("node-b took a live lease: %+v", b)
+	}
+	engineA, err := reserve.Open(ctx, db, cat, reserve.Options{Tick: -1, Fence: &reserve.Fence{Holder: "node-a", Epoch: a.Epoch}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engineA.Close()
+	if _, err := engineA.AddWindow(ctx, 0, "", lanyard.Window{SessionType: lanyard.TypeSession, Opens: time.Now().Add(-time.Hour), Closes: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatalf("the holder cannot write: %v", err)
+	}
+
+	// node-a stalls past its lease; node-b takes it over.
+	if err := db.ReleaseLease(ctx, ev, "node-a"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.AcquireLease(ctx, ev, "node-b", "http://b", time.Minute)
+	if err != nil || b.Holder != "node-b" || b.Epoch != 2 {
+		t.Fatalf("takeover: %+v %v", b, err)
+	}
+	_, err = engineA.Reserve(ctx, attendee, []string{"S"}, false, "")
+	if !errors.Is(err, store.ErrLeaseLost) {
+		t.Fatalf("the old holder's write: err=%v, want ErrLeaseLost", err)
+	}
+	snap, _ := db.LoadLedger(ctx, ev)
+	if len(snap.Reservations) != 0 {
+		t.Fatalf("the fenced batch left %d reservations", len(snap.Reservations))
+	}
+	// The new holder rebuilds and writes.
+	engineB, err := reserve.Open(ctx, db, cat, reserve.Options{Tick: -1, Fence: &reserve.Fence{Holder: "node-b", Epoch: b.Epoch}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer engineB.Close()
+	rs, err := engineB.Reserve(ctx, attendee, []string{"S"}, false, "")
+	if err != nil || rs[0].Outcome != lanyard.OutcomeReserved {
+		t.Fatalf("the new holder's write: %+v %v", rs, err)
+	}
+	// And node-a renewing finds the lease gone.
+	if l, _ := db.AcquireLease(ctx, ev, "node-a", "http://a", time.Minute); l.Holder != "node-b" {
+		t.Fatalf("node-a got the lease back from a live holder: %+v", l)
+	}
+}
