@@ -64,6 +64,8 @@ func (h *Handler) Routes(mux *http.ServeMux) []string {
 	handle("GET /api/v1/venues", h.auth(public, h.listVenues))
 	handle("GET /api/v1/me", h.auth(attendee, h.getMe))
 	handle("GET /api/v1/me/agenda", h.auth(attendee, h.getAgenda))
+	handle("GET /api/v1/me/wishlist", h.auth(attendee, h.getWishlist))
+	handle("PUT /api/v1/me/wishlist", h.auth(attendee, h.limited(h.putWishlist)))
 
 	handle("POST /api/v1/reservations", h.auth(attendee, h.limited(h.createReservations)))
 	handle("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.switchReservation)))

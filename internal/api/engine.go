@@ -17,6 +17,8 @@ type Engine interface {
 	JoinWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
 	LeaveWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
 	Agenda(ctx context.Context, attendee int64) (*lanyard.Agenda, error)
+	SetWishlist(ctx context.Context, attendee int64, codes []string, idemKey string) ([]string, error)
+	Wishlist(ctx context.Context, attendee int64) ([]string, error)
 	// Seats returns a session's live counts; ENOTFOUND for an unknown code.
 	Seats(code string) (lanyard.SeatCount, error)
 

@@ -130,6 +130,37 @@ func (h *Handler) leaveWaitlist(w http.ResponseWriter, r *http.Request) {
 	h.seatResult(w, r, res, err)
 }
 
+type wishlistJSON struct {
+	Sessions []string `json:"sessions"`
+}
+
+func (h *Handler) getWishlist(w http.ResponseWriter, r *http.Request) {
+	list, err := h.Engine.Wishlist(r.Context(), caller(r.Context()).ID)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, wishlistJSON{list})
+}
+
+func (h *Handler) putWishlist(w http.ResponseWriter, r *http.Request) {
+	var body wishlistJSON
+	key, err := idemKey(r)
+	if err == nil {
+		err = decode(r, &body)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	list, err := h.Engine.SetWishlist(r.Context(), caller(r.Context()).ID, body.Sessions, key)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, wishlistJSON{list})
+}
+
 func (h *Handler) getAgenda(w http.ResponseWriter, r *http.Request) {
 	a := caller(r.Context())
 	ag, err := h.Engine.Agenda(r.Context(), a.ID)

@@ -20,6 +20,22 @@ var _ api.Engine = facade{}
 // errUnavailable answers when the lease is changing hands; Forward retries it.
 var errUnavailable = lanyard.Errorf(lanyard.EUNAVAILABLE, "The reservation service is changing hands; try again in a moment.")
 
+func (f facade) SetWishlist(ctx context.Context, attendee int64, codes []string, idemKey string) ([]string, error) {
+	e := f.n.Local()
+	if e == nil {
+		return nil, errUnavailable
+	}
+	return e.SetWishlist(ctx, attendee, codes, idemKey)
+}
+
+func (f facade) Wishlist(ctx context.Context, attendee int64) ([]string, error) {
+	e := f.n.Local()
+	if e == nil {
+		return nil, errUnavailable
+	}
+	return e.Wishlist(ctx, attendee)
+}
+
 func (f facade) Seats(code string) (lanyard.SeatCount, error) { return f.n.Seats(code) }
 
 func (f facade) Reserve(ctx context.Context, attendee int64, codes []string, waitlist bool, idemKey string) ([]lanyard.SeatResult, error) {

@@ -93,5 +93,5 @@ func needsEngine(r *http.Request) bool {
 	if !strings.HasPrefix(p, "/api/v1/") {
 		return false
 	}
-	return r.Method != http.MethodGet || p == "/api/v1/me/agenda" || strings.HasPrefix(p, "/api/v1/admin/")
+	return r.Method != http.MethodGet || p == "/api/v1/me/agenda" || p == "/api/v1/me/wishlist" || strings.HasPrefix(p, "/api/v1/admin/")
 }

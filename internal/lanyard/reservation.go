@@ -131,6 +131,9 @@ type Window struct {
 	Session     string      `json:"session,omitempty"` // a session's window wins over its type's
 	Opens       time.Time   `json:"opens"`
 	Closes      time.Time   `json:"closes"`
+	// Draft opens the window by a snake draft over the attendees' ranked
+	// wishlists, before first come, first served.
+	Draft bool `json:"draft,omitempty"`
 }
 
 // Validate reports the first problem with the window.

@@ -134,6 +134,14 @@ func (e *Engine) Seats(code string) (lanyard.SeatCount, error) {
 // errUnsupported answers the commands the baseline does not have.
 var errUnsupported = lanyard.Errorf(lanyard.EINVALID, "Not available with --engine naive, the baseline for load tests.")
 
+// SetWishlist is not available: the baseline has no draft.
+func (e *Engine) SetWishlist(context.Context, int64, []string, string) ([]string, error) {
+	return nil, errUnsupported
+}
+
+// Wishlist is not available.
+func (e *Engine) Wishlist(context.Context, int64) ([]string, error) { return nil, errUnsupported }
+
 // Switch is not available.
 func (e *Engine) Switch(context.Context, int64, string, string, string) ([]lanyard.SeatResult, error) {
 	return nil, errUnsupported

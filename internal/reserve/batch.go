@@ -24,6 +24,7 @@ type Snapshot struct {
 	Seats        []SeatRow
 	Reservations []KeyRow
 	Waitlist     []WaitRow // in seq order
+	Wishlists    []KeyRow  // (session, attendee) in each attendee's rank order
 	Admissions   []AdmitRow
 	Overflow     []OverflowRow
 	Idempotency  []IdemRow
@@ -46,6 +47,7 @@ type WindowRow struct {
 	SessionID   int64
 	Opens       time.Time
 	Closes      time.Time
+	Draft       bool
 }
 
 // WaveRow is a stored wave.
@@ -145,22 +147,29 @@ type Batch struct {
 	// store shared by several nodes tells them (PostgreSQL NOTIFY).
 	Counts []CountRow
 
-	Insert    []KeyRow // new active reservations
-	Cancel    []KeyRow // active reservations cancelled
-	WaitAdd   []WaitRow
-	WaitDel   []KeyRow
-	Admit     []AdmitRow
-	NewSeats  []int64 // sessions whose seat row is created (at 0) before Seats apply
-	Seats     []SeatDelta
-	Log       []LogRow
-	Notify    []Notification
-	Idem      []IdemRow
-	Settings  *SettingsRow
-	Holdback  map[string]int
-	Windows   []WindowRow // ID 0: insert
-	WindowDel []int64
-	Waves     []WaveRow // ID 0: insert; else mark released
-	Overflow  []OverflowRow
+	Insert   []KeyRow // new active reservations
+	Cancel   []KeyRow // active reservations cancelled
+	WaitAdd  []WaitRow
+	WaitDel  []KeyRow
+	Admit    []AdmitRow
+	NewSeats []int64 // sessions whose seat row is created (at 0) before Seats apply
+	Seats    []SeatDelta
+	Log      []LogRow
+	Notify   []Notification
+	Idem     []IdemRow
+	Settings *SettingsRow
+	Holdback map[string]int
+	Windows  []WindowRow // new windows
+	Waves    []WaveRow   // new waves, or released ones (Released set)
+	Overflow []OverflowRow
+	// Wishlists replace attendees' ranked wishlists whole.
+	Wishlists []Wishlist
+}
+
+// Wishlist is an attendee's ranked sessions.
+type Wishlist struct {
+	AttendeeID int64
+	SessionIDs []int64 // best first
 }
 
 // SeatDelta changes a session's seat row: taken moves by TakenDelta (the
@@ -176,5 +185,5 @@ type SeatDelta struct {
 // empty reports whether the batch writes nothing.
 func (b *Batch) empty() bool {
 	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
-		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0
+		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0
 }

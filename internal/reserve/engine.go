@@ -100,7 +100,7 @@ func (e *Engine) load(ctx context.Context, cat *catalog.Catalog) (*state, error)
 	if err != nil {
 		return nil, fmt.Errorf("reserve: load: %w", err)
 	}
-	return newState(cat, snap)
+	return newState(cat, snap, e.now())
 }
 
 // syncSeats writes seat rows whose stored reservable count differs from the
@@ -488,6 +488,9 @@ func (e *Engine) draw(b *builder, now time.Time) []drawnCommand {
 			continue
 		}
 		w.drawn = true
+		if w.draft {
+			b.draft(w)
+		}
 		if len(w.pooled) == 0 {
 			continue
 		}

@@ -87,7 +87,7 @@ func (e *Engine) Windows(ctx context.Context) ([]lanyard.Window, error) {
 }
 
 func (st *state) windowOut(w *window) lanyard.Window {
-	lw := lanyard.Window{ID: w.id, SessionType: w.typ, Opens: w.opens, Closes: w.closes}
+	lw := lanyard.Window{ID: w.id, SessionType: w.typ, Opens: w.opens, Closes: w.closes, Draft: w.draft}
 	if w.session >= 0 {
 		lw.Session = st.seats[w.session].s.Code
 	}
@@ -102,8 +102,8 @@ func (e *Engine) AddWindow(ctx context.Context, caller int64, idemKey string, w 
 	}
 	return as[lanyard.Window](e.do(ctx, caller, idemKey, request("window", w), func(b *builder) (any, error) {
 		st := b.st
-		win := &window{id: st.nextID(), typ: w.SessionType, session: -1, opens: w.Opens.UTC(), closes: w.Closes.UTC()}
-		row := WindowRow{ID: win.id, SessionType: string(w.SessionType), Opens: win.opens, Closes: win.closes}
+		win := &window{id: st.nextID(), typ: w.SessionType, session: -1, opens: w.Opens.UTC(), closes: w.Closes.UTC(), draft: w.Draft}
+		row := WindowRow{ID: win.id, SessionType: string(w.SessionType), Opens: win.opens, Closes: win.closes, Draft: w.Draft}
 		if w.Session != "" {
 			i, err := st.session(w.Session)
 			if err != nil {
@@ -112,8 +112,12 @@ func (e *Engine) AddWindow(ctx context.Context, caller int64, idemKey string, w 
 			win.session, win.typ = i, ""
 			row.SessionID, row.SessionType = st.seats[i].s.ID, ""
 		}
-		// A window already past its fair interval has nothing to draw.
+		// A window already past its fair interval has nothing to draw; a
+		// draft needs a window that has not opened yet.
 		win.drawn = !b.now.Before(win.opens.Add(time.Duration(st.settings.FairSeconds) * time.Second))
+		if w.Draft && !b.now.Before(win.opens) {
+			return nil, lanyard.Errorf(lanyard.EINVALID, "A window opening by draft must open in the future.")
+		}
 		st.windows = append(st.windows, win)
 		b.b.Windows = append(b.b.Windows, row)
 		out := st.windowOut(win)

@@ -52,6 +52,7 @@ type window struct {
 	closes  time.Time
 	pooled  []*command // requests of the fair-opening pool, until it is drawn
 	drawn   bool
+	draft   bool // open by a snake draft over the wishlists
 }
 
 // wave withholds seats until at.
@@ -85,8 +86,9 @@ type state struct {
 	windows  []*window
 	waves    []*wave
 	idem     map[idemKey]idemAnswer
-	seq      int64 // last audit log seq
-	batch    int64 // last batch id
+	wishlist map[int64][]int32 // attendee → ranked sessions, best first
+	seq      int64             // last audit log seq
+	batch    int64             // last batch id
 }
 
 func (st *state) person(id int64) *person {
@@ -99,7 +101,7 @@ func (st *state) person(id int64) *person {
 }
 
 // newState builds the state from the catalog and a stored snapshot.
-func newState(cat *catalog.Catalog, snap *Snapshot) (*state, error) {
+func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, error) {
 	sessions := cat.Sessions()
 	st := &state{
 		cat:      cat,
@@ -110,6 +112,7 @@ func newState(cat *catalog.Catalog, snap *Snapshot) (*state, error) {
 		settings: lanyard.DefaultReservationSettings(),
 		holdback: map[lanyard.SessionType]int{},
 		idem:     make(map[idemKey]idemAnswer, len(snap.Idempotency)),
+		wishlist: map[int64][]int32{},
 		seq:      snap.LastSeq,
 		batch:    snap.LastBatch,
 	}
@@ -140,7 +143,7 @@ func newState(cat *catalog.Catalog, snap *Snapshot) (*state, error) {
 		st.seats[i].released = r.Released
 	}
 	for _, w := range snap.Windows {
-		win := &window{id: w.ID, typ: lanyard.SessionType(w.SessionType), session: -1, opens: w.Opens, closes: w.Closes}
+		win := &window{id: w.ID, typ: lanyard.SessionType(w.SessionType), session: -1, opens: w.Opens, closes: w.Closes, draft: w.Draft}
 		if w.SessionID != 0 {
 			i, err := idx(w.SessionID)
 			if err != nil {
@@ -148,9 +151,13 @@ func newState(cat *catalog.Catalog, snap *Snapshot) (*state, error) {
 			}
 			win.session = i
 		}
-		// A window whose fair pool was drawn before a restart stays drawn:
-		// its pool would be empty anyway, as unanswered requests died with the process.
-		win.drawn = true
+		// A window past its fair interval was drawn before the restart (its
+		// pool died with the process, unanswered); one still ahead will be.
+		fair := time.Duration(snap.Settings.Fair) * time.Second
+		if !snap.Settings.Exists {
+			fair = time.Duration(lanyard.DefaultReservationSettings().FairSeconds) * time.Second
+		}
+		win.drawn = !now.Before(w.Opens.Add(fair))
 		st.windows = append(st.windows, win)
 	}
 	for _, w := range snap.Waves {
@@ -177,6 +184,13 @@ func newState(cat *catalog.Catalog, snap *Snapshot) (*state, error) {
 		st.seats[i].waitlist = append(st.seats[i].waitlist, waiter{w.AttendeeID, w.Seq})
 		p := st.person(w.AttendeeID)
 		p.waits = append(p.waits, i)
+	}
+	for _, w := range snap.Wishlists {
+		i, err := idx(w.SessionID)
+		if err != nil {
+			return nil, err
+		}
+		st.wishlist[w.AttendeeID] = append(st.wishlist[w.AttendeeID], i)
 	}
 	for _, o := range snap.Overflow {
 		i, err := idx(o.SessionID)

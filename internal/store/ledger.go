@@ -40,9 +40,9 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 			snap.Holdbacks[t] = p
 			return err
 		}},
-		{"windows", "SELECT id, COALESCE(session_type, ''), COALESCE(session_id, 0), opens_at, closes_at FROM windows WHERE event_id = ? ORDER BY id", func(rows *sql.Rows) error {
+		{"windows", "SELECT id, COALESCE(session_type, ''), COALESCE(session_id, 0), opens_at, closes_at, draft FROM windows WHERE event_id = ? ORDER BY id", func(rows *sql.Rows) error {
 			var w reserve.WindowRow
-			err := rows.Scan(&w.ID, &w.SessionType, &w.SessionID, &w.Opens, &w.Closes)
+			err := rows.Scan(&w.ID, &w.SessionType, &w.SessionID, &w.Opens, &w.Closes, &w.Draft)
 			w.Opens, w.Closes = w.Opens.UTC(), w.Closes.UTC()
 			snap.Windows = append(snap.Windows, w)
 			return err
@@ -73,6 +73,13 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 			var r reserve.WaitRow
 			err := rows.Scan(&r.SessionID, &r.AttendeeID, &r.Seq)
 			snap.Waitlist = append(snap.Waitlist, r)
+			return err
+		}},
+		{"wishlists", `SELECT w.session_id, w.attendee_id FROM wishlists w
+			JOIN attendees a ON a.id = w.attendee_id WHERE a.event_id = ? ORDER BY w.attendee_id, w.rank`, func(rows *sql.Rows) error {
+			var r reserve.KeyRow
+			err := rows.Scan(&r.SessionID, &r.AttendeeID)
+			snap.Wishlists = append(snap.Wishlists, r)
 			return err
 		}},
 		{"admissions", `SELECT a.session_id, a.attendee_id, a.kind FROM admissions a
@@ -149,12 +156,21 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 				return fmt.Errorf("store: save holdback: %w", err)
 			}
 		}
-		if err := d.insertRows(ctx, tx, "windows", []string{"id", "event_id", "session_type", "session_id", "opens_at", "closes_at"}, "",
+		if err := d.insertRows(ctx, tx, "windows", []string{"id", "event_id", "session_type", "session_id", "opens_at", "closes_at", "draft"}, "",
 			len(b.Windows), func(i int) []any {
 				w := b.Windows[i]
-				return []any{w.ID, b.EventID, nullString(w.SessionType), nullInt(w.SessionID), w.Opens.UTC(), w.Closes.UTC()}
+				return []any{w.ID, b.EventID, nullString(w.SessionType), nullInt(w.SessionID), w.Opens.UTC(), w.Closes.UTC(), w.Draft}
 			}); err != nil {
 			return err
+		}
+		for _, wl := range b.Wishlists {
+			if _, err := d.exec(ctx, tx, "DELETE FROM wishlists WHERE attendee_id = ?", wl.AttendeeID); err != nil {
+				return fmt.Errorf("store: save wishlist: %w", err)
+			}
+			if err := d.insertRows(ctx, tx, "wishlists", []string{"attendee_id", "rank", "session_id"}, "", len(wl.SessionIDs),
+				func(i int) []any { return []any{wl.AttendeeID, i + 1, wl.SessionIDs[i]} }); err != nil {
+				return err
+			}
 		}
 		if err := d.insertRows(ctx, tx, "waves", []string{"id", "event_id", "session_id", "seats", "release_at", "released"},
 			"ON CONFLICT (event_id, id) DO UPDATE SET released = excluded.released", len(b.Waves), func(i int) []any {

@@ -51,8 +51,13 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 			ON CONFLICT (event_id, session_type) DO UPDATE SET percent = excluded.percent`, b.EventID, t, p)
 	}
 	for _, w := range b.Windows {
-		queue("window", -1, `INSERT INTO windows (id, event_id, session_type, session_id, opens_at, closes_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			w.ID, b.EventID, nullString(w.SessionType), nullInt(w.SessionID), w.Opens.UTC(), w.Closes.UTC())
+		queue("window", -1, `INSERT INTO windows (id, event_id, session_type, session_id, opens_at, closes_at, draft) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			w.ID, b.EventID, nullString(w.SessionType), nullInt(w.SessionID), w.Opens.UTC(), w.Closes.UTC(), w.Draft)
+	}
+	for _, wl := range b.Wishlists {
+		queue("wishlist", -1, `DELETE FROM wishlists WHERE attendee_id = $1`, wl.AttendeeID)
+		queue("wishlist", int64(len(wl.SessionIDs)), `INSERT INTO wishlists (attendee_id, rank, session_id)
+			SELECT $1, r, s FROM unnest($2::bigint[]) WITH ORDINALITY AS t(s, r)`, wl.AttendeeID, wl.SessionIDs)
 	}
 	for _, w := range b.Waves {
 		queue("wave", -1, `INSERT INTO waves (id, event_id, session_id, seats, release_at, released) VALUES ($1, $2, $3, $4, $5, $6)
