@@ -49,6 +49,7 @@ ledger and the naive engine in turn.`)
 	fs.Int64Var(&f.seed, "seed", 1, "seed of the wishlists (and of the demo, which gives the popularity)")
 	fs.StringVar(&f.label, "label", "", "name of this run in the report")
 	compare := fs.Bool("compare", false, "make the demo (--attendees of them) and rush the ledger, then the naive engine, on it")
+	draft := fs.Bool("draft", false, "compare opening by preference draft with first come, first served on the same wishlists (in-process, on fresh demo databases)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -61,6 +62,9 @@ ledger and the naive engine in turn.`)
 	tuneGC(e.getenv)
 	if *compare {
 		return rushCompare(ctx, e, f)
+	}
+	if *draft {
+		return rushDraft(ctx, e, f)
 	}
 	rep, err := rushOnce(ctx, e, f)
 	if err != nil {
@@ -277,4 +281,24 @@ func waitForURL(out *lockedBuffer, done <-chan int) (string, error) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
+}
+
+// rushDraft compares the draft with first come, first served.
+func rushDraft(ctx context.Context, e *env, f rushFlags) error {
+	work, err := os.MkdirTemp("", "lanyard-draft-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	fmt.Fprintf(e.stderr, "opening the demo twice for %d attendees with %d wishes each…\n", f.attendees, f.wishlist)
+	allocs, err := rush.CompareDraft(ctx, work, f.attendees, f.wishlist, f.seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%-6s %10s %13s %16s %6s\n", "mode", "seats won", "first choice", "3 of top 5", "Gini")
+	for _, a := range allocs {
+		fmt.Fprintf(e.stdout, "%-6s %10d %12.1f%% %15.1f%% %6.3f\n", a.Mode, a.SeatsWon, 100*a.FirstChoiceShare, 100*a.TopFiveShare, a.Gini)
+	}
+	b, _ := json.MarshalIndent(allocs, "", "  ")
+	return os.WriteFile(filepath.Join(f.out, "draft.json"), b, 0o644)
 }

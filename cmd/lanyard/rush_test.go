@@ -45,3 +45,31 @@ func TestRushCompare(t *testing.T) {
 		}
 	}
 }
+
+func TestRushDraft(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCmd(t, "rush", "--draft", "--attendees", "300", "--wishlist", "8", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var allocs []struct {
+		Mode             string
+		SeatsWon         int     `json:"seats_won"`
+		FirstChoiceShare float64 `json:"first_choice_share"`
+	}
+	b, err := os.ReadFile(filepath.Join(out, "draft.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &allocs); err != nil {
+		t.Fatal(err)
+	}
+	if len(allocs) != 2 || allocs[0].Mode != "fcfs" || allocs[1].Mode != "draft" {
+		t.Fatalf("draft.json: %+v", allocs)
+	}
+	for _, a := range allocs {
+		if a.SeatsWon < 300 || a.FirstChoiceShare <= 0.5 {
+			t.Fatalf("%s gave out %d seats, first choice %.2f", a.Mode, a.SeatsWon, a.FirstChoiceShare)
+		}
+	}
+}

@@ -26,24 +26,31 @@ func (st *state) governs(w *window, i int32) bool {
 	return w.typ == st.seats[i].s.Type
 }
 
-// draft opens window w by a snake draft: the attendees with a wishlist
-// naming its sessions, in a random order from a logged seed, each round
+// draft opens windows ws by a snake draft: the attendees with a wishlist
+// naming their sessions, in a random order from a logged seed, each round
 // (forward, then backward) get the highest-ranked session still open that
 // fits their agenda, until a round gives nobody anything. First come,
 // first served follows.
-func (b *builder) draft(w *window) {
+func (b *builder) draft(ws []*window) {
 	st := b.st
+	drafted := func(i int32) bool {
+		return slices.ContainsFunc(ws, func(w *window) bool { return st.governs(w, i) })
+	}
 	var entrants []int64
 	for a, list := range st.wishlist {
-		if slices.ContainsFunc(list, func(i int32) bool { return st.governs(w, i) }) {
+		if slices.ContainsFunc(list, drafted) {
 			entrants = append(entrants, a)
 		}
 	}
 	slices.Sort(entrants) // map order is random; the seed alone must decide
 	seed := rand.Uint64()
-	r := rand.New(rand.NewPCG(seed, uint64(w.id)))
+	r := rand.New(rand.NewPCG(seed, uint64(ws[0].id)))
 	r.Shuffle(len(entrants), func(x, y int) { entrants[x], entrants[y] = entrants[y], entrants[x] })
-	b.log(0, "draft", -1, "drawn", fmt.Sprintf("window=%d entrants=%d seed=%d", w.id, len(entrants), seed))
+	ids := make([]int64, len(ws))
+	for k, w := range ws {
+		ids[k] = w.id
+	}
+	b.log(0, "draft", -1, "drawn", fmt.Sprintf("windows=%v entrants=%d seed=%d", ids, len(entrants), seed))
 	next := make(map[int64]int, len(entrants)) // next rank to try, per attendee
 	for round := 1; len(entrants) > 0; round++ {
 		got := make(map[int64]bool, len(entrants))
@@ -52,22 +59,22 @@ func (b *builder) draft(w *window) {
 				k = len(entrants) - 1 - k
 			}
 			a := entrants[k]
-			got[a] = b.pick(a, w, next, round)
+			got[a] = b.pick(a, drafted, next, round)
 		}
 		// Whoever got nothing this round has nothing left they can get.
 		entrants = slices.DeleteFunc(entrants, func(a int64) bool { return !got[a] })
 	}
 }
 
-// pick gives attendee a their best remaining wish under w, if any fits.
-func (b *builder) pick(a int64, w *window, next map[int64]int, round int) bool {
+// pick gives attendee a their best remaining drafted wish, if any fits.
+func (b *builder) pick(a int64, drafted func(int32) bool, next map[int64]int, round int) bool {
 	st := b.st
 	list := st.wishlist[a]
 	for next[a] < len(list) {
 		i := list[next[a]]
 		next[a]++
 		s := &st.seats[i]
-		if !st.governs(w, i) || st.person(a).holds(i) || s.taken >= s.reservable || !s.s.Reservable ||
+		if !drafted(i) || st.person(a).holds(i) || s.taken >= s.reservable || !s.s.Reservable ||
 			st.changesOpen(i, b.now) != nil || st.fits(a, i, -1) != nil ||
 			(st.settings.TravelBlocks && len(st.travel(a, i, -1)) > 0) {
 			continue

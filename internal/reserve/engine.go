@@ -483,14 +483,22 @@ func (e *Engine) draw(b *builder, now time.Time) []drawnCommand {
 	st := b.st
 	var drawn []drawnCommand
 	fair := time.Duration(st.settings.FairSeconds) * time.Second
+	// Draft windows opening together are drafted together: an attendee's
+	// wishes across session types compete for one agenda.
+	var drafts []*window
+	for _, w := range st.windows {
+		if w.draft && !w.drawn && !now.Before(w.opens.Add(fair)) {
+			drafts = append(drafts, w)
+		}
+	}
+	if len(drafts) > 0 {
+		b.draft(drafts)
+	}
 	for _, w := range st.windows {
 		if w.drawn || now.Before(w.opens.Add(fair)) {
 			continue
 		}
 		w.drawn = true
-		if w.draft {
-			b.draft(w)
-		}
 		if len(w.pooled) == 0 {
 			continue
 		}

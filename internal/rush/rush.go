@@ -286,7 +286,32 @@ func (r *runner) report(opt Options, elapsed time.Duration, won [][]bool) *Repor
 		lat[i] = s.lat
 	}
 	rep.P50ms, rep.P95ms, rep.P99ms, rep.Maxms = percentile(lat, 0.50), percentile(lat, 0.95), percentile(lat, 0.99), percentile(lat, 1)
-	first, top5 := 0, 0
+	rep.FirstChoiceShare, rep.TopFiveShare, rep.Gini = shares(won)
+	// The timeline, one point per second.
+	buckets := map[int][]time.Duration{}
+	for _, s := range r.samples {
+		sec := int(s.at / time.Second)
+		buckets[sec] = append(buckets[sec], s.lat)
+	}
+	secs := make([]int, 0, len(buckets))
+	for s := range buckets {
+		secs = append(secs, s)
+	}
+	sort.Ints(secs)
+	for _, s := range secs {
+		b := buckets[s]
+		rep.Timeline = append(rep.Timeline, Point{Second: s, Requests: len(b), P50ms: percentile(b, 0.5), P99ms: percentile(b, 0.99)})
+	}
+	return rep
+}
+
+// shares reads attendees' outcomes (per attendee, per wishlist rank: won?):
+// the share who got their first choice, the share who got at least 3 of
+// their top 5, and the Gini coefficient of seats won.
+func shares(won [][]bool) (first, top5, gini float64) {
+	if len(won) == 0 {
+		return 0, 0, 0
+	}
 	seats := make([]float64, len(won))
 	for a, w := range won {
 		if len(w) > 0 && w[0] {
@@ -305,25 +330,7 @@ func (r *runner) report(opt Options, elapsed time.Duration, won [][]bool) *Repor
 			top5++
 		}
 	}
-	rep.FirstChoiceShare = float64(first) / float64(len(won))
-	rep.TopFiveShare = float64(top5) / float64(len(won))
-	rep.Gini = Gini(seats)
-	// The timeline, one point per second.
-	buckets := map[int][]time.Duration{}
-	for _, s := range r.samples {
-		sec := int(s.at / time.Second)
-		buckets[sec] = append(buckets[sec], s.lat)
-	}
-	secs := make([]int, 0, len(buckets))
-	for s := range buckets {
-		secs = append(secs, s)
-	}
-	sort.Ints(secs)
-	for _, s := range secs {
-		b := buckets[s]
-		rep.Timeline = append(rep.Timeline, Point{Second: s, Requests: len(b), P50ms: percentile(b, 0.5), P99ms: percentile(b, 0.99)})
-	}
-	return rep
+	return first / float64(len(won)), top5 / float64(len(won)), Gini(seats)
 }
 
 // percentile returns the p-quantile of ds in milliseconds (sorting ds).
