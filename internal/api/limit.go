@@ -31,10 +31,12 @@ func (l *Limiter) Allow(attendee int64) (time.Duration, bool) {
 		l.buckets[attendee] = b
 	}
 	l.mu.Unlock()
-	res := b.Reserve()
-	if d := res.Delay(); d > 0 {
-		res.Cancel()
-		return d, false
+	if b.Allow() {
+		return 0, true
 	}
-	return 0, true
+	// Refused: work out when a token will be free, for Retry-After.
+	res := b.Reserve()
+	d := res.Delay()
+	res.Cancel()
+	return d, false
 }

@@ -43,7 +43,7 @@ func (r *Report) WriteSVG(w io.Writer) error {
 		left, escape(title(r)), r.RequestsPerSecond, r.P50ms, r.P99ms)
 	for e := lo; e <= hi; e++ {
 		ms := math.Pow(10, e)
-		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#ddd"/><text x="%g" y="%.1f" text-anchor="end">%g ms</text>`+"\n",
+		fmt.Fprintf(&b, `<line x1="%g" x2="%g" y1="%.1f" y2="%.1f" stroke="#ddd"/><text x="%g" y="%.1f" text-anchor="end">%.3g ms</text>`+"\n",
 			left, left+plotW, y(ms), y(ms), left-6, y(ms)+4, ms)
 	}
 	for s := 0; s <= maxSec; s += max(1, maxSec/10) {

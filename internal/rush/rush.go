@@ -193,7 +193,8 @@ type runner struct {
 func (r *runner) attendee(ctx context.Context, target, token string, list []string, local *[]sample) []bool {
 	won := make([]bool, len(list))
 	for rank, code := range list {
-		out := r.call(ctx, target, token, "POST", "/api/v1/reservations", map[string]any{"sessions": []string{code}}, local)
+		body, _ := json.Marshal(reserveBody{Sessions: []string{code}})
+		out := r.call(ctx, target, token, "POST", "/api/v1/reservations", body, local)
 		if out == "session_full" {
 			out = r.call(ctx, target, token, "POST", "/api/v1/waitlist/"+url.PathEscape(code), nil, local)
 		}
@@ -204,11 +205,11 @@ func (r *runner) attendee(ctx context.Context, target, token string, list []stri
 
 // call sends one request, retrying 429s with backoff, and returns its outcome:
 // the result's outcome, or its error code.
-func (r *runner) call(ctx context.Context, target, token, method, path string, body any, local *[]sample) string {
-	var data []byte
-	if body != nil {
-		data, _ = json.Marshal(body)
-	}
+type reserveBody struct {
+	Sessions []string `json:"sessions"`
+}
+
+func (r *runner) call(ctx context.Context, target, token, method, path string, data []byte, local *[]sample) string {
 	backoff := 50 * time.Millisecond
 	for ctx.Err() == nil {
 		req, _ := http.NewRequestWithContext(ctx, method, target+path, bytes.NewReader(data))

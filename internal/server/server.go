@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -99,7 +100,7 @@ func (s *Server) Handler() http.Handler {
 				route = "unmatched"
 			}
 			d := time.Since(start)
-			s.latency.WithLabelValues(route, r.Method, fmt.Sprint(rec.status)).Observe(d.Seconds())
+			s.latency.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Observe(d.Seconds())
 			s.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
 		}()
 		inner := s.inner
