@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"sync/atomic"
 	"time"
 
@@ -67,6 +69,10 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		url = cfg.Advertise
 	}
 
+	if cfg.DebugAddr != "" {
+		// Profiles on their own listener, never on the public address.
+		go func() { log.Warn("debug listener stopped", "err", http.ListenAndServe(cfg.DebugAddr, debugMux())) }()
+	}
 	srv := server.New(log, db.Ping)
 	var engine api.Engine
 	switch {
@@ -110,6 +116,15 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		banner(url)
 	}
 	return srv.Serve(ctx, l)
+}
+
+func debugMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }
 
 // identities answers token lookups from a short-lived cache: during a rush

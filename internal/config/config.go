@@ -21,6 +21,7 @@ type Config struct {
 	LogFormat string     // text or json
 	Engine    string     // reservation engine: ledger, or naive (the baseline for load tests)
 	Advertise string     // URL other nodes reach this one at; derived from Addr when empty
+	DebugAddr string     // where to serve /debug/pprof; off when empty
 }
 
 // Default returns the defaults: port 8080, the SQLite file ./lanyard.db.
@@ -86,6 +87,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	}
 	if opts&OptAddr != 0 {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on, host:port (env LANYARD_ADDR)")
+		fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's /debug/pprof profiles on this separate address, e.g. 127.0.0.1:6060; off when empty")
 		fs.StringVar(&c.Advertise, "advertise", c.Advertise, "URL other nodes forward seat commands to, when several share a PostgreSQL (default: http:// and the listen address) (env LANYARD_ADVERTISE)")
 	}
 	if opts&OptDB != 0 {
