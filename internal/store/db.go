@@ -162,14 +162,10 @@ func (d *DB) queryRow(ctx context.Context, q querier, query string, args ...any)
 // cached returns query prepared for q: the database itself or a transaction.
 // An error means the caller runs the query unprepared (and meets the error there).
 func (d *DB) cached(ctx context.Context, q querier, query string) (*sql.Stmt, error) {
-	s, err := d.prepared(ctx, query)
-	if err != nil {
-		return nil, err
-	}
 	if tx, ok := q.(*sql.Tx); ok {
-		return tx.StmtContext(ctx, s), nil
+		return d.stmt(ctx, tx, query)
 	}
-	return s, nil
+	return d.prepared(ctx, query)
 }
 
 // inTx runs fn in one transaction, committing if it returns nil.
@@ -227,13 +223,21 @@ func chunkSize(n, limit int) int {
 	return size
 }
 
-// stmt returns query prepared for tx, from the statement cache.
+// stmt returns query prepared for tx. A statement not cached yet is
+// prepared on the transaction's own connection, and cached beside it:
+// preparing on the database would wait for a second connection while this
+// one holds the write lock, and with every connection in that state (a
+// rush on the naive design) nothing would move until the busy timeout.
 func (d *DB) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
-	s, err := d.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+	query = d.dialect.rebind(query)
+	d.stmtMu.Lock()
+	s, ok := d.stmts[query]
+	d.stmtMu.Unlock()
+	if ok {
+		return tx.StmtContext(ctx, s), nil
 	}
-	return tx.StmtContext(ctx, s), nil
+	go d.prepared(context.WithoutCancel(ctx), query)
+	return tx.PrepareContext(ctx, query)
 }
 
 // prepared returns query (rebound for the dialect) prepared on the
