@@ -101,7 +101,9 @@ func (s *Server) Handler() http.Handler {
 			}
 			d := time.Since(start)
 			s.latency.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Observe(d.Seconds())
-			s.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
+			if s.log.Enabled(r.Context(), slog.LevelDebug) { // building the attributes costs allocations
+				s.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
+			}
 		}()
 		inner := s.inner
 		if inner == nil {
