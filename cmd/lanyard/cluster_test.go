@@ -85,7 +85,6 @@ func TestClusterFailover(t *testing.T) {
 	// Rush all three nodes; kill the holder in the middle.
 	var list struct{ Sessions []struct{ Code string } }
 	getJSON(t, follower+"/api/v1/sessions?type=chalk-talk&limit=40", "", 200, &list)
-	type key struct{ token, session string }
 	acked := map[key]bool{{people[0], "KEY002"}: true}
 	var mu sync.Mutex
 	rctx, stop := context.WithCancel(ctx)
@@ -180,14 +179,7 @@ func TestClusterFailover(t *testing.T) {
 	}
 	// Every acknowledged reservation is held, as a surviving node sees it.
 	survivor := nodes[(leader+1)%3].base
-	held := map[key]bool{}
-	for _, tok := range people {
-		var ag struct{ Reservations []struct{ Session string } }
-		getJSON(t, survivor+"/api/v1/me/agenda", tok, 200, &ag)
-		for _, r := range ag.Reservations {
-			held[key{tok, r.Session}] = true
-		}
-	}
+	held := heldSeats(t, survivor, people)
 	for k := range acked {
 		if !held[k] {
 			t.Errorf("acknowledged reservation of %s lost in the failover", k.session)

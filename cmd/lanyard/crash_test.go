@@ -92,7 +92,6 @@ func crashRounds(t *testing.T, bin, dir, db, driver string) {
 		people = append(people, tok)
 	}
 
-	type key struct{ token, session string }
 	acked := map[key]bool{}
 	var mu sync.Mutex
 	for round := range 4 {
@@ -148,14 +147,7 @@ func crashRounds(t *testing.T, bin, dir, db, driver string) {
 
 	// Restart once more and ask the server: every acknowledged seat is held.
 	_, base := startProcess(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "error")
-	held := map[key]bool{}
-	for _, tok := range people {
-		var ag struct{ Reservations []struct{ Session string } }
-		getJSON(t, base+"/api/v1/me/agenda", tok, 200, &ag)
-		for _, r := range ag.Reservations {
-			held[key{tok, r.Session}] = true
-		}
-	}
+	held := heldSeats(t, base, people)
 	for k := range acked {
 		if !held[k] {
 			t.Errorf("acknowledged reservation of %s lost after SIGKILL", k.session)
@@ -216,4 +208,21 @@ func TestSIGTERMShutsDownGracefully(t *testing.T) {
 	if len(ag.Reservations) != 1 || ag.Reservations[0].Session != "KEY001" {
 		t.Fatalf("agenda after restart: %+v", ag)
 	}
+}
+
+// key names one attendee's reservation of one session.
+type key struct{ token, session string }
+
+// heldSeats asks the server at base for every attendee's agenda.
+func heldSeats(t *testing.T, base string, tokens []string) map[key]bool {
+	t.Helper()
+	held := map[key]bool{}
+	for _, tok := range tokens {
+		var ag struct{ Reservations []struct{ Session string } }
+		getJSON(t, base+"/api/v1/me/agenda", tok, 200, &ag)
+		for _, r := range ag.Reservations {
+			held[key{tok, r.Session}] = true
+		}
+	}
+	return held
 }

@@ -69,9 +69,9 @@ func (h *Handler) Routes(mux *http.ServeMux) []string {
 
 	handle("POST /api/v1/reservations", h.auth(attendee, h.limited(h.createReservations)))
 	handle("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.switchReservation)))
-	handle("DELETE /api/v1/reservations/{code}", h.auth(attendee, h.limited(h.cancelReservation)))
-	handle("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.joinWaitlist)))
-	handle("DELETE /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.leaveWaitlist)))
+	handle("DELETE /api/v1/reservations/{code}", h.auth(attendee, h.limited(h.seatCommand(Engine.Cancel))))
+	handle("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(Engine.JoinWaitlist))))
+	handle("DELETE /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(Engine.LeaveWaitlist))))
 
 	handle("GET /api/v1/admin/settings", h.auth(organizer, h.getSettings))
 	handle("PUT /api/v1/admin/settings", h.auth(organizer, h.putSettings))

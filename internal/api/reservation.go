@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -79,14 +80,18 @@ func (h *Handler) seatResult(w http.ResponseWriter, r *http.Request, res lanyard
 	respond.JSON(w, http.StatusOK, res)
 }
 
-func (h *Handler) cancelReservation(w http.ResponseWriter, r *http.Request) {
-	key, err := idemKey(r)
-	if err != nil {
-		h.error(w, r, err)
-		return
+// seatCommand answers a command of the caller on the session in the path
+// (cancel, join or leave a waitlist), with the request's Idempotency-Key.
+func (h *Handler) seatCommand(do func(e Engine, ctx context.Context, attendee int64, code, key string) (lanyard.SeatResult, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key, err := idemKey(r)
+		if err != nil {
+			h.error(w, r, err)
+			return
+		}
+		res, err := do(h.Engine, r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+		h.seatResult(w, r, res, err)
 	}
-	res, err := h.Engine.Cancel(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
-	h.seatResult(w, r, res, err)
 }
 
 func (h *Handler) switchReservation(w http.ResponseWriter, r *http.Request) {
@@ -108,26 +113,6 @@ func (h *Handler) switchReservation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	respond.JSON(w, http.StatusOK, resultsJSON{rs})
-}
-
-func (h *Handler) joinWaitlist(w http.ResponseWriter, r *http.Request) {
-	key, err := idemKey(r)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	res, err := h.Engine.JoinWaitlist(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
-	h.seatResult(w, r, res, err)
-}
-
-func (h *Handler) leaveWaitlist(w http.ResponseWriter, r *http.Request) {
-	key, err := idemKey(r)
-	if err != nil {
-		h.error(w, r, err)
-		return
-	}
-	res, err := h.Engine.LeaveWaitlist(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
-	h.seatResult(w, r, res, err)
 }
 
 type wishlistJSON struct {
