@@ -80,10 +80,7 @@ func list[T any](h *Handler, name string, get func(Engine, context.Context) ([]T
 func create[T any](h *Handler, clear func(*T), add func(e Engine, ctx context.Context, caller int64, key string, v T) (T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body T
-		key, err := idemKey(r)
-		if err == nil {
-			err = decode(r, &body)
-		}
+		key, err := writeBody(r, &body)
 		if err != nil {
 			h.error(w, r, err)
 			return
@@ -119,10 +116,7 @@ type doorBody struct {
 func (h *Handler) door(admit func(h *Handler, r *http.Request, who int64, code, key string) (lanyard.SeatResult, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body doorBody
-		key, err := idemKey(r)
-		if err == nil {
-			err = decode(r, &body)
-		}
+		key, err := writeBody(r, &body)
 		if err == nil {
 			var a *lanyard.Attendee
 			a, err = h.Ident.FindAttendeeByID(r.Context(), body.AttendeeID)

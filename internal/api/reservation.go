@@ -46,6 +46,14 @@ func idemKey(r *http.Request) (string, error) {
 	return k, nil
 }
 
+// writeBody reads a write request: its Idempotency-Key and its JSON body.
+func writeBody(r *http.Request, v any) (key string, err error) {
+	if key, err = idemKey(r); err != nil {
+		return "", err
+	}
+	return key, decode(r, v)
+}
+
 type resultsJSON struct {
 	Results []lanyard.SeatResult `json:"results"`
 }
@@ -55,10 +63,7 @@ func (h *Handler) createReservations(w http.ResponseWriter, r *http.Request) {
 		Sessions []string `json:"sessions"`
 		Waitlist bool     `json:"waitlist"`
 	}
-	key, err := idemKey(r)
-	if err == nil {
-		err = decode(r, &body)
-	}
+	key, err := writeBody(r, &body)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -96,10 +101,7 @@ func (h *Handler) seatCommand(do func(e Engine, ctx context.Context, attendee in
 
 func (h *Handler) switchReservation(w http.ResponseWriter, r *http.Request) {
 	var body struct{ From, To string }
-	key, err := idemKey(r)
-	if err == nil {
-		err = decode(r, &body)
-	}
+	key, err := writeBody(r, &body)
 	if err == nil && (body.From == "" || body.To == "") {
 		err = lanyard.Errorf(lanyard.EINVALID, `Give both "from" and "to" session codes.`)
 	}
@@ -130,10 +132,7 @@ func (h *Handler) getWishlist(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) putWishlist(w http.ResponseWriter, r *http.Request) {
 	var body wishlistJSON
-	key, err := idemKey(r)
-	if err == nil {
-		err = decode(r, &body)
-	}
+	key, err := writeBody(r, &body)
 	if err != nil {
 		h.error(w, r, err)
 		return
