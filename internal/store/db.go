@@ -45,6 +45,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		d.pool = pool
 		d.db = stdlib.OpenDBFromPool(pool)
+		// As many idle as the pool holds, so prepared statements stay prepared.
+		d.db.SetMaxIdleConns(int(pool.Config().MaxConns))
 	default:
 		db, err := sql.Open("sqlite", sqliteDSN(dsn))
 		if err != nil {
@@ -53,7 +55,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// SQLite has one writer at a time; a few connections let reads run
 		// beside it in WAL mode without piling up waiting writers.
 		db.SetMaxOpenConns(4)
-		db.SetConnMaxIdleTime(0)
+		// Keep all four: database/sql keeps two idle by default and closes
+		// the rest, and a new connection must rerun the pragmas and
+		// re-prepare every cached statement (seen in a rush profile).
+		db.SetMaxIdleConns(4)
 		d.db = db
 	}
 	if err := d.db.PingContext(ctx); err != nil {
