@@ -44,9 +44,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
 		d.pool = pool
+		// database/sql and the engine's direct pgx use share the pool:
+		// database/sql keeps its default two idle, leaving the rest to pgx.
 		d.db = stdlib.OpenDBFromPool(pool)
-		// As many idle as the pool holds, so prepared statements stay prepared.
-		d.db.SetMaxIdleConns(int(pool.Config().MaxConns))
 	default:
 		db, err := sql.Open("sqlite", sqliteDSN(dsn))
 		if err != nil {
