@@ -142,7 +142,19 @@ func (n *Node) stepDown() {
 // listen keeps the seat counts current from the holder's notices.
 func (n *Node) listen(ctx context.Context) {
 	for ctx.Err() == nil {
-		err := n.DB.ListenSeats(ctx, func(s store.SeatNotice) {
+		// Read the counts once listening, on every (re)connect, so that no
+		// batch committed in between goes unseen.
+		reload := func() {
+			counts, err := n.DB.SeatCounts(ctx, n.Catalog.Event.ID)
+			if err != nil {
+				n.Log.Warn("seat counts not reloaded", "err", err)
+				return
+			}
+			n.mu.Lock()
+			n.counts = counts
+			n.mu.Unlock()
+		}
+		err := n.DB.ListenSeats(ctx, reload, func(s store.SeatNotice) {
 			if s.Event != n.Catalog.Event.ID {
 				return
 			}

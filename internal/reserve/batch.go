@@ -185,5 +185,6 @@ type SeatDelta struct {
 // empty reports whether the batch writes nothing.
 func (b *Batch) empty() bool {
 	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
-		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0
+		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0 &&
+		len(b.Idem) == 0 // an answer kept for retries must survive a restart
 }

@@ -23,6 +23,10 @@ const MaxBatch = 4096
 // (as the AWS Events API allows).
 const MaxSessionsPerRequest = 10
 
+// errBatchFailed answers the commands of a batch whose commit failed (the
+// cause is logged): nothing of them was written, so a retry is safe.
+var errBatchFailed = lanyard.Errorf(lanyard.EUNAVAILABLE, "Your request could not be saved and was not applied; try again in a moment.")
+
 // ErrClosed is returned by commands sent after Close.
 var ErrClosed = lanyard.Errorf(lanyard.EUNAVAILABLE, "The reservation engine is shutting down; try again in a moment.")
 
@@ -38,6 +42,7 @@ type Engine struct {
 
 	cmds   chan *command
 	done   chan struct{}
+	exited chan struct{} // closed when the loop has answered its last command
 	closed atomic.Bool
 	wg     sync.WaitGroup
 
@@ -78,6 +83,7 @@ func Open(ctx context.Context, st Store, cat *catalog.Catalog, opt Options) (*En
 		now:     opt.Now,
 		cmds:    make(chan *command, MaxBatch),
 		done:    make(chan struct{}),
+		exited:  make(chan struct{}),
 	}
 	state, err := e.load(ctx, cat)
 	if err != nil {
@@ -213,12 +219,33 @@ func (e *Engine) send(ctx context.Context, c *command) (any, error) {
 	}
 	// Once queued, the command is applied whatever the caller does; wait for
 	// the answer so that a caller never mistakes a committed command for a lost one.
-	r := <-c.reply
-	return r.value, r.err
+	select {
+	case r := <-c.reply:
+		return r.value, r.err
+	case <-e.exited:
+		// The loop answers before it exits, so an answer is either here
+		// now or the command was queued after the loop's last look.
+		select {
+		case r := <-c.reply:
+			return r.value, r.err
+		default:
+			return nil, ErrClosed
+		}
+	}
 }
 
 func (e *Engine) loop(tick time.Duration) {
 	defer e.wg.Done()
+	defer close(e.exited)
+	// Requests still waiting in fair pools were never applied: tell them.
+	defer func() {
+		for _, w := range e.st.windows {
+			for _, c := range w.pooled {
+				c.reply <- reply{err: ErrClosed}
+			}
+			w.pooled = nil
+		}
+	}()
 	if tick == 0 {
 		tick = time.Second
 	}
@@ -282,7 +309,7 @@ func (e *Engine) loop(tick time.Duration) {
 			inflight = nil
 			if err := <-prev.done; err != nil {
 				e.settle(prev, err)
-				e.answer(p, fmt.Errorf("reserve: an earlier batch failed: %w", err))
+				e.answer(p, errBatchFailed)
 				continue
 			}
 			// Start the next commit before answering the last batch's
@@ -361,7 +388,7 @@ func (e *Engine) settle(p *pending, err error) {
 	if err != nil {
 		e.log.Error("batch failed; rebuilding seat state from the store", "batch", p.batch.ID, "commands", len(p.cmds), "err", err)
 		e.recover()
-		e.answer(p, fmt.Errorf("reserve: commit batch %d: %w", p.batch.ID, err))
+		e.answer(p, errBatchFailed)
 		return
 	}
 	e.mu.Lock()
@@ -400,11 +427,17 @@ func (e *Engine) recover() {
 		e.log.Error("rebuild failed", "err", err)
 		return
 	}
-	// Requests waiting in fair pools were never applied; keep them waiting.
-	for k, w := range e.st.windows {
-		if k < len(st.windows) && st.windows[k].id == w.id {
-			st.windows[k].pooled, st.windows[k].drawn = w.pooled, w.drawn
+	// Requests waiting in fair pools were never applied: they keep
+	// waiting, unless their window came with the failed batch.
+	for _, w := range e.st.windows {
+		k := slices.IndexFunc(st.windows, func(n *window) bool { return n.id == w.id })
+		if k < 0 {
+			for _, c := range w.pooled {
+				c.reply <- reply{err: errBatchFailed}
+			}
+			continue
 		}
+		st.windows[k].pooled, st.windows[k].drawn = w.pooled, w.drawn
 	}
 	e.st = st
 	e.publish()

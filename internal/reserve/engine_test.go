@@ -347,3 +347,60 @@ func TestReleaseUnclaimedAtStart(t *testing.T) {
 		}
 	})
 }
+
+// Requests waiting in a fair pool are answered, not stranded, when the
+// engine closes (a node losing its lease closes its engine).
+func TestCloseAnswersPooledRequests(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	f := newFixture(t, db, 2)
+	e := f.open(t, nil)
+	if _, err := e.AddWindow(ctx, 0, "", lanyard.Window{SessionType: lanyard.TypeChalk, Opens: f.clock.Now(), Closes: f.clock.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	answered := make(chan error, 1)
+	go func() {
+		_, err := e.Reserve(ctx, f.people[0], []string{"S"}, false, "")
+		answered <- err
+	}()
+	for e.PooledForTest() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	e.Close()
+	select {
+	case err := <-answered:
+		if lanyard.ErrorCode(err) != lanyard.EUNAVAILABLE {
+			t.Fatalf("pooled request answered %v, want EUNAVAILABLE", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a pooled request was never answered after Close")
+	}
+	if _, err := e.Agenda(ctx, f.people[0]); lanyard.ErrorCode(err) != lanyard.EUNAVAILABLE {
+		t.Fatalf("command after Close: %v", err)
+	}
+}
+
+// An idempotent answer that changed nothing (the seat was held already) is
+// still stored: after a restart the retry gets the same answer.
+func TestIdempotentNoOpSurvivesRestart(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	f := newFixture(t, db, 1)
+	e := f.open(t, nil)
+	f.openWindows(t, e)
+	step{0, "reserve", []string{"S"}, "reserved"}.run(t, e, f)
+	first, err := e.Reserve(ctx, f.people[0], []string{"S"}, false, "k")
+	if err != nil || !first[0].Already {
+		t.Fatalf("second reserve: %+v %v", first, err)
+	}
+	step{0, "cancel", []string{"S"}, "cancelled"}.run(t, e, f)
+	e.Close()
+	e = f.open(t, nil)
+	again, err := e.Reserve(ctx, f.people[0], []string{"S"}, false, "k")
+	if err != nil || !again[0].Already {
+		t.Fatalf("retry after restart: %+v %v, want the first answer (already)", again, err)
+	}
+	if c, _ := e.Seats("S"); c.Taken != 0 {
+		t.Fatalf("the retry took a seat: %+v", c)
+	}
+}

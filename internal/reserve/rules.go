@@ -124,6 +124,9 @@ func (b *builder) giveBack(attendee int64, i int32) {
 	p := b.st.person(attendee)
 	p.held = remove(p.held, i)
 	b.st.seats[i].taken--
+	// A raised holdback or a new wave may have kept reservable at the seats
+	// then taken; a freed seat returns to where the settings say it belongs.
+	b.st.seats[i].reservable = b.st.computeReservable(i)
 }
 
 func (b *builder) dropWaiter(attendee int64, i int32) {

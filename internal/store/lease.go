@@ -125,8 +125,9 @@ func notices(b *reserve.Batch) []string {
 }
 
 // ListenSeats calls fn with every batch's seat counts committed by any node,
-// until ctx is done. PostgreSQL only.
-func (d *DB) ListenSeats(ctx context.Context, fn func(SeatNotice)) error {
+// until ctx is done. listening is called once LISTEN is in place: counts
+// read from then on miss no notice. PostgreSQL only.
+func (d *DB) ListenSeats(ctx context.Context, listening func(), fn func(SeatNotice)) error {
 	if d.dialect != Postgres {
 		return errors.New("store: seat notices need PostgreSQL")
 	}
@@ -138,6 +139,7 @@ func (d *DB) ListenSeats(ctx context.Context, fn func(SeatNotice)) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+seatChannel); err != nil {
 		return fmt.Errorf("store: listen: %w", err)
 	}
+	listening()
 	for {
 		n, err := conn.Conn().WaitForNotification(ctx)
 		if err != nil {
