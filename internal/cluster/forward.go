@@ -50,6 +50,9 @@ func (n *Node) Forward(next http.Handler) http.Handler {
 			if url != "" && r.Header.Get(forwardedHeader) == "" && n.relay(client, url, w, r, body) {
 				return
 			}
+			if r.Context().Err() != nil {
+				return // the client has gone
+			}
 			if r.Header.Get(forwardedHeader) != "" || time.Now().After(deadline) {
 				respond.Error(w, r, n.Log, errUnavailable)
 				return

@@ -240,6 +240,11 @@ func (b *builder) switchSeat(attendee int64, from, to int32) []lanyard.SeatResul
 	if err := st.reservable(to, b.now); err != nil {
 		return fail(err)
 	}
+	if w, _ := st.openWindow(to, b.now); w != nil && !w.drawn {
+		// Its window is in its fair seconds (or its draft): a switch must
+		// not overtake the pooled requests.
+		return fail(lanyard.Errorf(lanyard.EWindowClosed, "%s has just opened and its first requests are being drawn; try again in a few seconds.", ts.s.Code))
+	}
 	if err := st.fits(attendee, to, from); err != nil {
 		return fail(err)
 	}
