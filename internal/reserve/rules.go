@@ -49,13 +49,16 @@ func (b *builder) touchWait(i int32, attendee int64) {
 	b.hit[i] = true // the waitlist length is published with the seat counts
 }
 
-func (s *seat) waitSeq(attendee int64) int64 {
-	for _, w := range s.waitlist {
-		if w.attendee == attendee {
-			return w.seq
-		}
+// waitSeq returns attendee's place in the log order of the waitlist, or 0.
+func (s *seat) waitSeq(attendee int64) int64 { return s.waitSeqs[attendee] }
+
+// addWaiter appends attendee to the waitlist with seq.
+func (s *seat) addWaiter(attendee, seq int64) {
+	s.waitlist = append(s.waitlist, waiter{attendee, seq})
+	if s.waitSeqs == nil {
+		s.waitSeqs = map[int64]int64{}
 	}
-	return 0
+	s.waitSeqs[attendee] = seq
 }
 
 func (b *builder) log(attendee int64, command string, i int32, outcome, detail string) {
@@ -132,11 +135,9 @@ func (b *builder) giveBack(attendee int64, i int32) {
 func (b *builder) dropWaiter(attendee int64, i int32) {
 	b.touchWait(i, attendee)
 	s := &b.st.seats[i]
-	for k, w := range s.waitlist {
-		if w.attendee == attendee {
-			s.waitlist = append(s.waitlist[:k], s.waitlist[k+1:]...)
-			break
-		}
+	if k := s.position(attendee); k > 0 {
+		s.waitlist = append(s.waitlist[:k-1], s.waitlist[k:]...)
+		delete(s.waitSeqs, attendee)
 	}
 	p := b.st.person(attendee)
 	p.waits = remove(p.waits, i)
@@ -195,7 +196,7 @@ func (b *builder) joinWaitlist(attendee int64, i int32) lanyard.SeatResult {
 	}
 	b.touchWait(i, attendee)
 	b.log(attendee, "waitlist", i, lanyard.OutcomeWaitlisted, "")
-	s.waitlist = append(s.waitlist, waiter{attendee, st.seq}) // the waitlist order is the log order
+	s.addWaiter(attendee, st.seq) // the waitlist order is the log order
 	p.waits = append(p.waits, i)
 	return lanyard.SeatResult{Session: s.s.Code, Outcome: lanyard.OutcomeWaitlisted, Position: len(s.waitlist)}
 }

@@ -3,6 +3,7 @@ package reserve
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/catalog"
@@ -14,10 +15,11 @@ type seat struct {
 	s   *lanyard.Session
 	day string // civil date in the event's zone
 
-	reservable int // seats reservable now (capacity − holdback − withheld waves, never below taken)
-	taken      int // active reservations
-	waitlist   []waiter
-	released   bool // unclaimed reserved seats went to the walk-up line
+	reservable int             // seats reservable now (capacity − holdback − withheld waves, never below taken)
+	taken      int             // active reservations
+	waitlist   []waiter        // in seq order
+	waitSeqs   map[int64]int64 // attendee → seq, for the lookups a rush makes on long waitlists
+	released   bool            // unclaimed reserved seats went to the walk-up line
 
 	checkedIn int // reserved attendees admitted at the door
 	walkups   int // walk-up attendees admitted
@@ -181,7 +183,7 @@ func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, erro
 		if err != nil {
 			return nil, err
 		}
-		st.seats[i].waitlist = append(st.seats[i].waitlist, waiter{w.AttendeeID, w.Seq})
+		st.seats[i].addWaiter(w.AttendeeID, w.Seq)
 		p := st.person(w.AttendeeID)
 		p.waits = append(p.waits, i)
 	}
@@ -271,12 +273,12 @@ func remove(list []int32, i int32) []int32 {
 
 // position returns the 1-based place of attendee in the waitlist, or 0.
 func (s *seat) position(attendee int64) int {
-	for k, w := range s.waitlist {
-		if w.attendee == attendee {
-			return k + 1
-		}
+	seq, ok := s.waitSeqs[attendee]
+	if !ok {
+		return 0
 	}
-	return 0
+	// The waitlist is in seq order: find the place by binary search.
+	return sort.Search(len(s.waitlist), func(k int) bool { return s.waitlist[k].seq >= seq }) + 1
 }
 
 // seatsLeft is how many seats can still be reserved.
