@@ -37,9 +37,12 @@ type Node struct {
 	// ID names this node in the lease; a random one when empty.
 	ID string
 
-	mu      sync.RWMutex
-	engine  *reserve.Engine // while this node holds the lease
-	lease   store.Lease
+	mu     sync.RWMutex
+	engine *reserve.Engine // while this node holds the lease
+	lease  store.Lease
+	// until is when this node's hold on the lease ends unless renewed
+	// (measured from before the renewal was sent, so it errs early).
+	until   time.Time
 	counts  map[string]lanyard.SeatCount // seat counts heard from the holder
 	started chan struct{}                // closed after the first lease attempt
 	stopped chan struct{}                // closed when run has given the lease up
@@ -98,6 +101,7 @@ func (n *Node) run(ctx context.Context) {
 
 // step renews or takes the lease, starting or stopping the engine.
 func (n *Node) step(ctx context.Context) {
+	sent := time.Now()
 	l, err := n.DB.AcquireLease(ctx, n.Catalog.Event.ID, n.ID, n.URL, TTL)
 	if err != nil {
 		if ctx.Err() == nil {
@@ -109,6 +113,9 @@ func (n *Node) step(ctx context.Context) {
 	n.mu.Lock()
 	prev := n.lease
 	n.lease = l
+	if mine {
+		n.until = sent.Add(TTL)
+	}
 	running := n.engine != nil
 	n.mu.Unlock()
 	switch {
@@ -171,18 +178,25 @@ func (n *Node) listen(ctx context.Context) {
 	}
 }
 
-// Local returns this node's engine while it holds the lease, or nil.
+// Local returns this node's engine while it surely holds the lease, or
+// nil. Past the lease's known end without a renewal (the database out of
+// reach), the engine's memory may be stale: another node may have taken
+// over. Its writes would be fenced anyway; this keeps its reads honest too.
 func (n *Node) Local() *reserve.Engine {
 	n.mu.RLock()
 	defer n.mu.RUnlock()
+	if time.Now().After(n.until) {
+		return nil
+	}
 	return n.engine
 }
 
 // Leader returns the URL of the lease holder, and whether it is this node.
 func (n *Node) Leader() (url string, self bool) {
+	self = n.Local() != nil
 	n.mu.RLock()
 	defer n.mu.RUnlock()
-	return n.lease.URL, n.lease.Holder == n.ID && n.engine != nil
+	return n.lease.URL, self
 }
 
 // Seats returns a session's seat counts: the engine's on the holder, the

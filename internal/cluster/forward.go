@@ -70,7 +70,9 @@ func (n *Node) relay(client *http.Client, base string, w http.ResponseWriter, r 
 		return false
 	}
 	for k, v := range r.Header {
-		req.Header[k] = v
+		if !hopByHop[k] {
+			req.Header[k] = v
+		}
 	}
 	req.Header.Set(forwardedHeader, "1")
 	resp, err := client.Do(req)
@@ -83,11 +85,20 @@ func (n *Node) relay(client *http.Client, base string, w http.ResponseWriter, r 
 		return false
 	}
 	for k, v := range resp.Header {
-		w.Header()[k] = v
+		if !hopByHop[k] {
+			w.Header()[k] = v
+		}
 	}
 	w.WriteHeader(resp.StatusCode)
 	io.Copy(w, resp.Body)
 	return true
+}
+
+// hopByHop are the headers that concern one connection, not the request
+// (RFC 9110, section 7.6.1): a relay must not pass them on.
+var hopByHop = map[string]bool{
+	"Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true, "Proxy-Authorization": true,
+	"Proxy-Connection": true, "Te": true, "Trailer": true, "Transfer-Encoding": true, "Upgrade": true,
 }
 
 // needsEngine reports whether a request is answered by the engine.
