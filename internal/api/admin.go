@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -21,13 +23,21 @@ func (h *Handler) getSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) putSettings(w http.ResponseWriter, r *http.Request) {
-	s, err := h.Engine.Settings(r.Context())
-	if err == nil {
-		err = decode(r, &s) // a partial body changes only the fields it names
+	var body json.RawMessage
+	if err := decode(r, &body); err != nil {
+		h.error(w, r, err)
+		return
 	}
-	if err == nil {
-		err = h.Engine.SetSettings(r.Context(), s)
-	}
+	// A partial body changes only the fields it names, merged in the engine
+	// so that two organizers' changes cannot overwrite each other.
+	s, err := h.Engine.UpdateSettings(r.Context(), func(s *lanyard.ReservationSettings) error {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(s); err != nil {
+			return lanyard.Errorf(lanyard.EINVALID, "The settings cannot be read: %s.", err.Error())
+		}
+		return nil
+	})
 	if err != nil {
 		h.error(w, r, err)
 		return

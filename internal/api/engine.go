@@ -24,6 +24,7 @@ type Engine interface {
 
 	Settings(ctx context.Context) (lanyard.ReservationSettings, error)
 	SetSettings(ctx context.Context, s lanyard.ReservationSettings) error
+	UpdateSettings(ctx context.Context, patch func(*lanyard.ReservationSettings) error) (lanyard.ReservationSettings, error)
 	Holdbacks(ctx context.Context) (map[lanyard.SessionType]int, error)
 	SetHoldback(ctx context.Context, t lanyard.SessionType, percent int) error
 	Windows(ctx context.Context) ([]lanyard.Window, error)

@@ -36,6 +36,14 @@ func (f facade) Wishlist(ctx context.Context, attendee int64) ([]string, error) 
 	return e.Wishlist(ctx, attendee)
 }
 
+func (f facade) UpdateSettings(ctx context.Context, patch func(*lanyard.ReservationSettings) error) (lanyard.ReservationSettings, error) {
+	e := f.n.Local()
+	if e == nil {
+		return lanyard.ReservationSettings{}, errUnavailable
+	}
+	return e.UpdateSettings(ctx, patch)
+}
+
 func (f facade) Seats(code string) (lanyard.SeatCount, error) { return f.n.Seats(code) }
 
 func (f facade) Reserve(ctx context.Context, attendee int64, codes []string, waitlist bool, idemKey string) ([]lanyard.SeatResult, error) {

@@ -157,6 +157,11 @@ func (e *Engine) SetSettings(context.Context, lanyard.ReservationSettings) error
 	return errUnsupported
 }
 
+// UpdateSettings is not available.
+func (e *Engine) UpdateSettings(context.Context, func(*lanyard.ReservationSettings) error) (lanyard.ReservationSettings, error) {
+	return lanyard.ReservationSettings{}, errUnsupported
+}
+
 // Holdbacks is not available.
 func (e *Engine) Holdbacks(context.Context) (map[lanyard.SessionType]int, error) {
 	return nil, errUnsupported

@@ -19,17 +19,30 @@ func (e *Engine) Settings(ctx context.Context) (lanyard.ReservationSettings, err
 
 // SetSettings replaces the event's reservation settings.
 func (e *Engine) SetSettings(ctx context.Context, s lanyard.ReservationSettings) error {
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	_, err := e.do(ctx, 0, "", "", func(b *builder) (any, error) {
+	_, err := e.UpdateSettings(ctx, func(cur *lanyard.ReservationSettings) error {
+		*cur = s
+		return nil
+	})
+	return err
+}
+
+// UpdateSettings changes the settings with patch, in the loop, so that two
+// partial updates cannot overwrite each other, and returns the result.
+func (e *Engine) UpdateSettings(ctx context.Context, patch func(*lanyard.ReservationSettings) error) (lanyard.ReservationSettings, error) {
+	return as[lanyard.ReservationSettings](e.do(ctx, 0, "", "", func(b *builder) (any, error) {
+		s := b.st.settings
+		if err := patch(&s); err != nil {
+			return nil, err
+		}
+		if err := s.Validate(); err != nil {
+			return nil, err
+		}
 		b.st.settings = s
 		b.b.Settings = &SettingsRow{Exists: true, ChangesClose: s.ChangesCloseMinutes, Release: s.ReleaseMinutes, Fair: s.FairSeconds,
 			MaxRes: s.MaxReservations, MaxDay: s.MaxPerDay, MaxWaits: s.MaxWaitlists, TravelBlocks: s.TravelBlocks}
 		b.log(0, "settings", -1, lanyard.OutcomeSettings, fmt.Sprintf("%+v", s))
-		return nil, nil
-	})
-	return err
+		return s, nil
+	}))
 }
 
 // Holdbacks returns the walk-up holdback percentage of each session type that has one.
