@@ -48,6 +48,7 @@ type WindowRow struct {
 	Opens       time.Time
 	Closes      time.Time
 	Draft       bool
+	Drafted     bool // the draft has run
 }
 
 // WaveRow is a stored wave.
@@ -164,6 +165,8 @@ type Batch struct {
 	Overflow []OverflowRow
 	// Wishlists replace attendees' ranked wishlists whole.
 	Wishlists []Wishlist
+	// Drafted names the windows whose draft this batch ran.
+	Drafted []int64
 }
 
 // Wishlist is an attendee's ranked sessions.
@@ -186,5 +189,5 @@ type SeatDelta struct {
 func (b *Batch) empty() bool {
 	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
 		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0 &&
-		len(b.Idem) == 0 // an answer kept for retries must survive a restart
+		len(b.Idem) == 0 && len(b.Drafted) == 0 // an answer kept for retries must survive a restart
 }

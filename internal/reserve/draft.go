@@ -50,6 +50,7 @@ func (b *builder) draft(ws []*window) {
 	for k, w := range ws {
 		ids[k] = w.id
 	}
+	b.b.Drafted = ids
 	b.log(0, "draft", -1, "drawn", fmt.Sprintf("windows=%v entrants=%d seed=%d", ids, len(entrants), seed))
 	next := make(map[int64]int, len(entrants)) // next rank to try, per attendee
 	for round := 1; len(entrants) > 0; round++ {

@@ -73,3 +73,39 @@ func TestDraftOpensTheWindow(t *testing.T) {
 		}
 	})
 }
+
+// A draft whose batch fails runs again: its window is marked drafted only
+// by the batch that commits the draft.
+func TestFailedDraftRunsAgain(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	f := newFixture(t, db, 3)
+	fs := &failingStore{Store: db}
+	e := f.open(t, fs)
+	opens := f.clock.Now().Add(time.Hour)
+	if _, err := e.AddWindow(ctx, 0, "", lanyard.Window{SessionType: lanyard.TypeChalk, Opens: opens, Closes: opens.Add(72 * time.Hour), Draft: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range f.people {
+		if _, err := e.SetWishlist(ctx, p, []string{"S", "S2"}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.clock.Set(opens.Add(10 * time.Second))
+	fs.fail.Store(true)
+	if err := e.Tick(ctx); err == nil {
+		t.Fatal("the failing draft batch reported success")
+	}
+	fs.fail.Store(false)
+	if err := e.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	held := 0
+	for _, p := range f.people {
+		ag, _ := e.Agenda(ctx, p)
+		held += len(ag.Reservations)
+	}
+	if held != 4 { // S and S2 have 2 seats each and do not overlap
+		t.Fatalf("%d seats after the draft ran again, want all 4", held)
+	}
+}

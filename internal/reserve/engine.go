@@ -437,7 +437,10 @@ func (e *Engine) recover() {
 			}
 			continue
 		}
-		st.windows[k].pooled, st.windows[k].drawn = w.pooled, w.drawn
+		st.windows[k].pooled = w.pooled
+		if !w.draft { // a draft window's drawn comes from the store: a failed draft runs again
+			st.windows[k].drawn = w.drawn
+		}
 	}
 	e.st = st
 	e.publish()

@@ -160,6 +160,9 @@ func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, erro
 			fair = time.Duration(lanyard.DefaultReservationSettings().FairSeconds) * time.Second
 		}
 		win.drawn = !now.Before(w.Opens.Add(fair))
+		if w.Draft {
+			win.drawn = w.Drafted // a draft that never committed runs (again) at the next tick
+		}
 		st.windows = append(st.windows, win)
 	}
 	for _, w := range snap.Waves {

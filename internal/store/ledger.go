@@ -40,9 +40,9 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 			snap.Holdbacks[t] = p
 			return err
 		}},
-		{"windows", "SELECT id, COALESCE(session_type, ''), COALESCE(session_id, 0), opens_at, closes_at, draft FROM windows WHERE event_id = ? ORDER BY id", func(rows *sql.Rows) error {
+		{"windows", "SELECT id, COALESCE(session_type, ''), COALESCE(session_id, 0), opens_at, closes_at, draft, drafted FROM windows WHERE event_id = ? ORDER BY id", func(rows *sql.Rows) error {
 			var w reserve.WindowRow
-			err := rows.Scan(&w.ID, &w.SessionType, &w.SessionID, &w.Opens, &w.Closes, &w.Draft)
+			err := rows.Scan(&w.ID, &w.SessionType, &w.SessionID, &w.Opens, &w.Closes, &w.Draft, &w.Drafted)
 			w.Opens, w.Closes = w.Opens.UTC(), w.Closes.UTC()
 			snap.Windows = append(snap.Windows, w)
 			return err
@@ -162,6 +162,11 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 				return []any{w.ID, b.EventID, nullString(w.SessionType), nullInt(w.SessionID), w.Opens.UTC(), w.Closes.UTC(), w.Draft}
 			}); err != nil {
 			return err
+		}
+		for _, id := range b.Drafted {
+			if _, err := d.exec(ctx, tx, "UPDATE windows SET drafted = TRUE WHERE event_id = ? AND id = ?", b.EventID, id); err != nil {
+				return fmt.Errorf("store: mark draft: %w", err)
+			}
 		}
 		for _, wl := range b.Wishlists {
 			if _, err := d.exec(ctx, tx, "DELETE FROM wishlists WHERE attendee_id = ?", wl.AttendeeID); err != nil {

@@ -54,6 +54,9 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 		queue("window", -1, `INSERT INTO windows (id, event_id, session_type, session_id, opens_at, closes_at, draft) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			w.ID, b.EventID, nullString(w.SessionType), nullInt(w.SessionID), w.Opens.UTC(), w.Closes.UTC(), w.Draft)
 	}
+	for _, id := range b.Drafted {
+		queue("draft", 1, `UPDATE windows SET drafted = TRUE WHERE event_id = $1 AND id = $2`, b.EventID, id)
+	}
 	for _, wl := range b.Wishlists {
 		queue("wishlist", -1, `DELETE FROM wishlists WHERE attendee_id = $1`, wl.AttendeeID)
 		queue("wishlist", int64(len(wl.SessionIDs)), `INSERT INTO wishlists (attendee_id, rank, session_id)
