@@ -282,7 +282,9 @@ func (e *Engine) loop(tick time.Duration) {
 			for { // answer what is queued, then stop
 				select {
 				case c := <-e.cmds:
-					p := e.prepare([]*command{c}, false)
+					p := e.begin()
+					e.add(p, c)
+					e.seal(p, false)
 					e.commit(p)
 					e.settle(p, <-p.done)
 				default:
@@ -290,42 +292,62 @@ func (e *Engine) loop(tick time.Duration) {
 				}
 			}
 		}
-		cmds := make([]*command, 0, 64)
+		p := e.begin()
 		if first != nil {
-			cmds = append(cmds, first)
+			e.add(p, first)
 		}
 	drain:
-		for len(cmds) < MaxBatch {
+		for len(p.cmds) < MaxBatch {
 			select {
 			case c := <-e.cmds:
-				cmds = append(cmds, c)
+				e.add(p, c)
 			default:
 				break drain
 			}
 		}
-		p := e.prepare(cmds, timed)
-		if inflight != nil {
-			prev := inflight
-			inflight = nil
-			if err := <-prev.done; err != nil {
-				e.settle(prev, err)
-				e.answer(p, errBatchFailed)
-				continue
-			}
-			// Start the next commit before answering the last batch's
-			// callers, so the database never waits on the answering.
+		if inflight == nil {
+			e.seal(p, timed)
 			e.commit(p)
 			inflight = p
-			e.settle(prev, nil)
 			continue
 		}
+		// This batch cannot commit before the one in flight: until that is
+		// done, keep applying what arrives. The batch grows with the load,
+		// at no cost in latency, and applying overlaps committing.
+		prev := inflight
+		inflight = nil
+		var err error
+	gather:
+		for {
+			if len(p.cmds) >= MaxBatch {
+				err = <-prev.done
+				break
+			}
+			select {
+			case c := <-e.cmds:
+				e.add(p, c)
+			case err = <-prev.done:
+				break gather
+			}
+		}
+		e.seal(p, timed)
+		if err != nil {
+			e.settle(prev, err)
+			e.answer(p, errBatchFailed)
+			continue
+		}
+		// Start the next commit before answering the last batch's
+		// callers, so the database never waits on the answering.
 		e.commit(p)
 		inflight = p
+		e.settle(prev, nil)
 	}
 }
 
 // pending is a batch applied in memory whose commit has not been settled.
 type pending struct {
+	b       *builder
+	timed   bool // do the timed work when sealing
 	batch   *Batch
 	cmds    []*command
 	answers []reply
@@ -334,27 +356,36 @@ type pending struct {
 	done    chan error
 }
 
-// prepare applies commands (and, if timed, the work that is due) to the
-// state and builds their batch.
-func (e *Engine) prepare(cmds []*command, timed bool) *pending {
+// begin starts a batch. Pools whose fair seconds are over are drawn before
+// anything else, so no later request overtakes them.
+func (e *Engine) begin() *pending {
 	now := e.now()
 	b := newBuilder(e.st, e.eventID, now)
-	p := &pending{cmds: cmds, answers: make([]reply, len(cmds)), pooled: make([]bool, len(cmds)), done: make(chan error, 1)}
-	// Pools whose fair seconds are over are drawn before anything else, so
-	// no later request overtakes them.
-	p.drawn = e.draw(b, now)
-	for k, c := range cmds {
-		switch {
-		case c.kind == "tick":
-			timed = true
-		case c.kind == "reserve" && e.pool(c, now):
-			p.pooled[k] = true
-		default:
-			p.answers[k] = e.apply(b, c)
-		}
+	return &pending{b: b, drawn: e.draw(b, now), cmds: make([]*command, 0, 64), done: make(chan error, 1)}
+}
+
+// add applies one command to the state, into p.
+func (e *Engine) add(p *pending, c *command) {
+	p.cmds = append(p.cmds, c)
+	var r reply
+	pooled := false
+	switch {
+	case c.kind == "tick":
+		p.timed = true
+	case c.kind == "reserve" && e.pool(c, p.b.now):
+		pooled = true
+	default:
+		r = e.apply(p.b, c)
 	}
-	if timed {
-		e.due(b, now)
+	p.answers = append(p.answers, r)
+	p.pooled = append(p.pooled, pooled)
+}
+
+// seal does the timed work (if due) and turns p's effects into its batch.
+func (e *Engine) seal(p *pending, timed bool) {
+	b := p.b
+	if timed || p.timed {
+		e.due(b, b.now)
 	}
 	p.batch = b.finish()
 	if !p.batch.empty() {
@@ -365,7 +396,6 @@ func (e *Engine) prepare(cmds []*command, timed bool) *pending {
 	for i := range b.hit {
 		p.batch.Counts = append(p.batch.Counts, CountRow{e.st.seats[i].s.Code, e.st.count(i)})
 	}
-	return p
 }
 
 // commit writes p's batch in the background; p.done receives the outcome.

@@ -2,8 +2,6 @@
 -- The preference draft: attendees rank a wishlist before a window opens; a
 -- window with draft set opens by a snake draft over those wishlists.
 ALTER TABLE windows ADD COLUMN draft BOOLEAN NOT NULL DEFAULT FALSE;
--- Set by the batch that ran the draft: a draft that did not commit runs again.
-ALTER TABLE windows ADD COLUMN drafted BOOLEAN NOT NULL DEFAULT FALSE;
 
 CREATE TABLE wishlists (
     attendee_id  INTEGER NOT NULL REFERENCES attendees (id) ON DELETE CASCADE,
@@ -15,5 +13,4 @@ CREATE TABLE wishlists (
 
 -- +goose Down
 DROP TABLE wishlists;
-ALTER TABLE windows DROP COLUMN drafted;
 ALTER TABLE windows DROP COLUMN draft;
