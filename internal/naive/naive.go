@@ -13,6 +13,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/store"
 )
 
@@ -26,8 +27,8 @@ func (e *Engine) session(code string) (*lanyard.Session, error) { return e.Catal
 
 // Reserve reserves each session in its own transaction.
 func (e *Engine) Reserve(ctx context.Context, attendee int64, codes []string, waitlist bool, _ string) ([]lanyard.SeatResult, error) {
-	if len(codes) == 0 || len(codes) > 10 {
-		return nil, lanyard.Errorf(lanyard.EINVALID, "Name between 1 and 10 sessions.")
+	if len(codes) == 0 || len(codes) > reserve.MaxSessionsPerRequest {
+		return nil, lanyard.Errorf(lanyard.EINVALID, "Name between 1 and %d sessions.", reserve.MaxSessionsPerRequest)
 	}
 	out := make([]lanyard.SeatResult, 0, len(codes))
 	for _, code := range codes {

@@ -102,10 +102,11 @@ func allocate(ctx context.Context, path string, gen *demo.Event, mode string, n,
 	}
 	var list []Session
 	for _, s := range cat.Sessions() {
-		list = append(list, Session{Code: s.Code, Capacity: s.Capacity, RepeatGroup: s.RepeatGroup, Reservable: s.Reservable, Start: s.Start.String()})
-		if !s.Scheduled() {
-			list[len(list)-1].Start = ""
+		rs := Session{Code: s.Code, Capacity: s.Capacity, RepeatGroup: s.RepeatGroup, Reservable: s.Reservable}
+		if s.Scheduled() {
+			rs.Start = s.Start.Format(time.RFC3339) // as the API writes it
 		}
+		list = append(list, rs)
 	}
 	lists := Wishlists(list, gen.Popularity, len(people), k, uint64(seed))
 	won := make([][]bool, len(people))
