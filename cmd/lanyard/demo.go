@@ -75,6 +75,9 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	if err := openReservations(ctx, db, ev, start); err != nil {
 		return err
 	}
+	if err := setDemoPassword(ctx, db, ev.ID, sample.email); err != nil {
+		return err
+	}
 	log.Info("demo event generated", "sessions", len(gen.Catalog.Sessions), "attendees", len(people), "took", time.Since(start).Round(time.Millisecond))
 	if !*serve {
 		fmt.Fprintf(e.stdout, "demo event written to %s (%d sessions, %d attendees); tokens in %s\n", cfg.DB, len(gen.Catalog.Sessions), len(people), *tokensPath)
@@ -85,6 +88,7 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 Demo ready in %s: %s, %d sessions, %d attendees.
 
   Open        %s/
+  Sign in     %s with the password %s (or sign up)
   Search      %s/api/v1/sessions?q=serverless&day=%s
   OpenAPI     %s/api/v1/openapi.json
   Schedule    %s/schedule.xml  (for Giggity, ConfClerk, FOSDEM apps)
@@ -96,8 +100,25 @@ Demo ready in %s: %s, %d sessions, %d attendees.
   Try: curl -H "Authorization: Bearer %s" %s/api/v1/me
 
 `, time.Since(start).Round(time.Millisecond), ev.Name, len(gen.Catalog.Sessions), len(people),
-			url, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+			url, sample.email, demoPassword, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
 	})
+}
+
+// demoPassword is the sample attendee's web password: the demo is for
+// trying things out, never for real people.
+const demoPassword = "vegas-demo-2026"
+
+// setDemoPassword lets the sample attendee sign in to the web app.
+func setDemoPassword(ctx context.Context, db *store.DB, eventID int64, email string) error {
+	a, err := db.FindAttendeeByEmail(ctx, eventID, email)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.NewHasher(1).Hash(ctx, demoPassword)
+	if err != nil {
+		return err
+	}
+	return db.SetPassword(ctx, a.ID, hash)
 }
 
 // freshDemoDB opens an empty database for the demo. A SQLite file is

@@ -108,7 +108,13 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
 	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst)}).Routes(srv.Mux())
-	(&web.Handler{Catalog: &current, Log: log}).Routes(srv.Mux())
+	pages := &web.Handler{Catalog: &current, Engine: engine, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
+		Hasher: auth.NewHasher(2), Log: log, BaseURL: cfg.Advertise}
+	pages.Routes(srv.Mux())
+	lctx, stopLive := context.WithCancel(ctx)
+	defer stopLive()
+	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain
+	go sweepSessions(lctx, db, log)
 
 	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "engine", cfg.Engine, "load", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)
@@ -116,6 +122,24 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		banner(url)
 	}
 	return srv.Serve(ctx, l)
+}
+
+// sweepSessions deletes expired sign-in sessions every hour.
+func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := db.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("expired sessions not deleted", "err", err)
+		} else if n > 0 {
+			log.Debug("expired sessions deleted", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func debugMux() *http.ServeMux {

@@ -58,7 +58,9 @@ type Event struct {
 	Attendees []lanyard.Attendee
 	// Popularity maps each session code to its share of all demand. Shares
 	// follow a Zipf law over contents, keynotes first; the repeats of one
-	// content split its share evenly. The shares sum to 1.
+	// content split its share evenly. The shares sum to 1. The expo's hours
+	// and the parties (EXP001…, PTY001…) take no reservations and draw no
+	// demand, so they are left out.
 	Popularity map[string]float64
 }
 

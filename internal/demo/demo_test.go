@@ -1,6 +1,8 @@
 package demo_test
 
 import (
+	"context"
+	"crypto/sha256"
 	"fmt"
 	"math"
 	"reflect"
@@ -11,8 +13,12 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/demo"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/storetest"
 )
 
 func TestGenerate_Deterministic(t *testing.T) {
@@ -162,6 +168,13 @@ func TestGenerate_SessionShape(t *testing.T) {
 		if s.Capacity != seats || s.CapacityOverride != 0 {
 			t.Errorf("%s: Capacity=%d, override %d; want the room's %d, no override", s.Code, s.Capacity, s.CapacityOverride, seats)
 		}
+		start, end := s.Start.In(loc), s.End.In(loc)
+		if !slices.Contains(dates, start.Format(time.DateOnly)) || start.Format(time.DateOnly) != end.Format(time.DateOnly) {
+			t.Errorf("%s: runs %s–%s, not within one day of the event", s.Code, start, end)
+		}
+		if _, ok := happenings[s.Code]; ok {
+			continue // checked by TestGenerate_Happenings
+		}
 		if s.Level < 100 || s.Level > 400 {
 			t.Errorf("%s: Level=%d, want 100–400", s.Code, s.Level)
 		}
@@ -173,11 +186,6 @@ func TestGenerate_SessionShape(t *testing.T) {
 		}
 		if !s.Reservable && s.Type != lanyard.TypeOther {
 			t.Errorf("%s: a %s must be reservable", s.Code, s.Type)
-		}
-
-		start, end := s.Start.In(loc), s.End.In(loc)
-		if !slices.Contains(dates, start.Format(time.DateOnly)) || start.Format(time.DateOnly) != end.Format(time.DateOnly) {
-			t.Errorf("%s: runs %s–%s, not within one day of the event", s.Code, start, end)
 		}
 		if start.Hour() < 8 || end.Hour()*60+end.Minute() > 19*60 || start.Minute()%30 != 0 || start.Second() != 0 {
 			t.Errorf("%s: runs %s–%s local, want on the half hour within 08:00–19:00", s.Code, start.Format(time.Kitchen), end.Format(time.Kitchen))
@@ -206,7 +214,7 @@ func TestGenerate_TypeRules(t *testing.T) {
 		t.Run(string(tc.typ), func(t *testing.T) {
 			n := 0
 			for _, s := range cat.Sessions {
-				if s.Type != tc.typ {
+				if _, ok := happenings[s.Code]; s.Type != tc.typ || ok {
 					continue
 				}
 				n++
@@ -313,6 +321,201 @@ func TestGenerate_NoDoubleBooking(t *testing.T) {
 	}
 }
 
+// happenings are the expo's hours and the parties, which the generator
+// places by hand: the day (0 is Monday) and the local times of each.
+var happenings = map[string]struct {
+	title       string
+	day         int
+	from, to    string // "15:04" on the event's clocks
+	venue, room string
+}{
+	"EXP001": {"Expo opening reception", 0, "16:00", "19:00", "venetian", "Level 2, Expo Hall"},
+	"EXP002": {"Expo", 1, "10:00", "18:00", "venetian", "Level 2, Expo Hall"},
+	"EXP003": {"Expo", 2, "10:00", "18:00", "venetian", "Level 2, Expo Hall"},
+	"EXP004": {"Expo (last day)", 3, "10:00", "16:00", "venetian", "Level 2, Expo Hall"},
+	"PTY001": {"Pub crawl", 2, "17:30", "19:30", "mgm", "Level 1, Casino Bars"},
+	"PTY002": {"re:Play party", 3, "19:00", "23:00", "mgm", "re:Play, Grand Garden Arena"},
+}
+
+func TestGenerate_Happenings(t *testing.T) {
+	for _, opt := range []demo.Options{{Seed: 1}, {Seed: 7, StartDate: "2027-11-29"}} {
+		t.Run(fmt.Sprint(opt.Seed), func(t *testing.T) {
+			cat := demo.Generate(opt).Catalog
+			loc, err := cat.Event.Location()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dates, err := cat.Event.DayDates()
+			if err != nil {
+				t.Fatal(err)
+			}
+			seats := map[[2]string]int{}
+			for _, v := range cat.Venues {
+				for _, r := range v.Rooms {
+					seats[[2]string{v.Code, r.Name}] = r.Capacity
+				}
+			}
+			stages := map[[2]string]bool{}
+			for _, h := range happenings {
+				stages[[2]string{h.venue, h.room}] = true
+			}
+			found := map[string]bool{}
+			for _, s := range cat.Sessions {
+				h, ok := happenings[s.Code]
+				if !ok {
+					// The stages host the happenings and nothing else.
+					if stages[[2]string{s.Venue, s.Room}] {
+						t.Errorf("%s runs in %s, %s, a stage of the happenings", s.Code, s.Venue, s.Room)
+					}
+					continue
+				}
+				found[s.Code] = true
+				if err := s.Validate(); err != nil {
+					t.Fatal(err)
+				}
+				start, end := s.Start.In(loc), s.End.In(loc)
+				if got, want := start.Format(time.DateOnly), dates[h.day]; got != want {
+					t.Errorf("%s: on %s, want %s (day %d)", s.Code, got, want, h.day)
+				}
+				if got, want := end.Format(time.DateOnly), dates[h.day]; got != want {
+					t.Errorf("%s: ends on %s, want %s", s.Code, got, want)
+				}
+				if got, want := start.Weekday(), time.Monday+time.Weekday(h.day); got != want {
+					t.Errorf("%s: on a %s, want a %s", s.Code, got, want)
+				}
+				if got, want := start.Format("15:04")+"–"+end.Format("15:04"), h.from+"–"+h.to; got != want {
+					t.Errorf("%s: runs %s local, want %s", s.Code, got, want)
+				}
+				if s.Title != h.title || s.Type != lanyard.TypeOther || s.Reservable || s.Level != 0 || s.RepeatGroup != "" {
+					t.Errorf("%s: %q, type %s, reservable %v, level %d, repeat group %q; want %q, other, not reservable, no level, no repeats",
+						s.Code, s.Title, s.Type, s.Reservable, s.Level, s.RepeatGroup, h.title)
+				}
+				if s.Venue != h.venue || s.Room != h.room {
+					t.Errorf("%s: in %s, %s; want %s, %s", s.Code, s.Venue, s.Room, h.venue, h.room)
+				}
+				if got, ok := seats[[2]string{s.Venue, s.Room}]; !ok || s.Capacity != got || got < 5000 {
+					t.Errorf("%s: Capacity=%d, room's %d (in catalog: %v); want the room's, at least 5,000", s.Code, s.Capacity, got, ok)
+				}
+				if len(s.Abstract) < 80 || s.Topics == nil || s.Speakers == nil {
+					t.Errorf("%s: abstract %q, topics %v, speakers %v; want an abstract of 80 bytes or more and empty, non-nil lists", s.Code, s.Abstract, s.Topics, s.Speakers)
+				}
+			}
+			for code := range happenings {
+				if !found[code] {
+					t.Errorf("no %s", code)
+				}
+			}
+		})
+	}
+}
+
+// The happenings leave the rest of a seed's event as it was: their rooms come
+// after the drawn ones and they draw nothing from the random stream. want is
+// the digest of seed 1's sessions, popularity and rooms as they were before
+// the happenings were added; a change to the generator that is meant to
+// change the event must update it.
+func TestGenerate_HappeningsDrawNothing(t *testing.T) {
+	const want = "60f0497156f57942"
+	e := demo.Generate(demo.Options{Seed: 1})
+	h := sha256.New()
+	n := 0
+	for _, s := range e.Catalog.Sessions {
+		if _, ok := happenings[s.Code]; ok {
+			continue
+		}
+		n++
+		fmt.Fprintf(h, "%s|%s|%s|%s|%d|%q|%s|%s|%s|%s|%d|%s|%t|%v\n", s.Code, s.Title, s.Abstract, s.Type, s.Level, s.Topics,
+			s.Venue, s.Room, s.Start.Format(time.RFC3339), s.End.Format(time.RFC3339), s.Capacity, s.RepeatGroup, s.Reservable, e.Popularity[s.Code])
+		for _, sp := range s.Speakers {
+			fmt.Fprintf(h, "%s|%s|%s\n", sp.Name, sp.JobTitle, sp.Company)
+		}
+	}
+	for _, v := range e.Catalog.Venues {
+		stage := false
+		for _, r := range v.Rooms {
+			if isStage(v.Code, r.Name) {
+				stage = true
+				continue
+			}
+			if stage {
+				t.Errorf("%s: room %q comes after a stage; stages go last", v.Code, r.Name)
+			}
+			fmt.Fprintf(h, "%s|%s|%s|%d\n", v.Code, v.Name, r.Name, r.Capacity)
+		}
+	}
+	if n != 2961 || len(e.Popularity) != 2961 {
+		t.Errorf("%d sessions and %d shares of popularity besides the happenings, want 2961 of each", n, len(e.Popularity))
+	}
+	if got := fmt.Sprintf("%x", h.Sum(nil))[:16]; got != want {
+		t.Errorf("digest of seed 1's event besides the happenings = %s, want %s", got, want)
+	}
+}
+
+func isStage(venue, room string) bool {
+	for _, h := range happenings {
+		if h.venue == venue && h.room == room {
+			return true
+		}
+	}
+	return false
+}
+
+// The engine takes no reservations, and keeps no waitlist, for a happening:
+// attendees walk in.
+func TestGenerate_HappeningsNotReservable(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		gen := demo.Generate(demo.Options{Seed: 1, Attendees: 1})
+		if _, err := db.ImportCatalog(ctx, gen.Catalog); err != nil {
+			t.Fatal(err)
+		}
+		ev := &gen.Catalog.Event
+		people := []*lanyard.Attendee{&gen.Attendees[0]}
+		if err := db.CreateAttendees(ctx, ev.ID, people); err != nil {
+			t.Fatal(err)
+		}
+		venues, travel, err := db.FindVenues(ctx, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sessions, err := db.FindSessions(ctx, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cat, err := catalog.New(ev, venues, travel, sessions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := gen.Catalog.Sessions[0].Start.Add(-7 * 24 * time.Hour)
+		e, err := reserve.Open(ctx, db, cat, reserve.Options{Now: func() time.Time { return now }, Tick: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { e.Close() })
+		settings := lanyard.DefaultReservationSettings()
+		settings.FairSeconds = 0
+		if err := e.SetSettings(ctx, settings); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.AddWindow(ctx, 0, "", lanyard.Window{SessionType: lanyard.TypeOther, Opens: now.Add(-time.Hour), Closes: now.Add(30 * 24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		a := people[0].ID
+		for code := range happenings {
+			rs, err := e.Reserve(ctx, a, []string{code}, true, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := rs[0]; r.Error == nil || r.Error.Code != lanyard.ENotReservable {
+				t.Errorf("reserve %s: %+v, want %s", code, r, lanyard.ENotReservable)
+			}
+			if n, err := e.Seats(code); err != nil || n.Reservable != 0 || n.Taken != 0 || n.WaitlistLength != 0 {
+				t.Errorf("seats of %s: %+v, %v; want none reservable, taken or waited for", code, n, err)
+			}
+		}
+	})
+}
+
 func TestGenerate_SortedByStart(t *testing.T) {
 	sessions := demo.Generate(demo.Options{Seed: 1}).Catalog.Sessions
 	if !slices.IsSortedFunc(sessions, func(a, b lanyard.Session) int { return a.Start.Compare(b.Start) }) {
@@ -322,13 +525,19 @@ func TestGenerate_SortedByStart(t *testing.T) {
 
 func TestGenerate_Popularity(t *testing.T) {
 	e := demo.Generate(demo.Options{Seed: 1})
-	if got, want := len(e.Popularity), len(e.Catalog.Sessions); got != want {
-		t.Fatalf("Popularity has %d codes, want %d", got, want)
+	if got, want := len(e.Popularity), len(e.Catalog.Sessions)-len(happenings); got != want {
+		t.Fatalf("Popularity has %d codes, want %d (all but the happenings)", got, want)
 	}
 	sum := 0.0
 	content := map[string]float64{} // by repeat group, or code when not repeated
 	var keynoteMin, otherMax float64 = 1, 0
 	for _, s := range e.Catalog.Sessions {
+		if _, ok := happenings[s.Code]; ok {
+			if p, ok := e.Popularity[s.Code]; ok {
+				t.Errorf("%s: popularity %v, want none: a happening draws no demand", s.Code, p)
+			}
+			continue
+		}
 		p, ok := e.Popularity[s.Code]
 		if !ok || p <= 0 {
 			t.Fatalf("%s: popularity %v, %v; want > 0", s.Code, p, ok)

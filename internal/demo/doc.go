@@ -1,6 +1,7 @@
 // Package demo generates a realistic re:Invent-scale event: six venues on the
 // Las Vegas Strip with their rooms and travel times, about 3,000 sessions over
-// five days, any number of attendees, and how much demand each session draws.
+// five days, the expo's hours and the parties (which take no reservations),
+// any number of attendees, and how much demand each session draws.
 // The demo server, the registration-rush load test and benchmarks use it, so
 // nobody needs real data to click through lanyard.
 //

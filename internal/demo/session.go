@@ -29,7 +29,8 @@ type typeSpec struct {
 
 // mix is the catalog's make-up, modelled on re:Invent 2019 and 2025: about
 // 3,000 sessions, builders' sessions and chalk talks repeated most. Keynotes
-// are placed by hand (see keynotes).
+// and the expo's hours and parties are placed by hand (see keynotes and
+// happenings).
 var mix = []typeSpec{
 	{
 		typ: lanyard.TypeSession, count: 920, kind: sessionRoom, minutes: 60, reservable: true,
@@ -278,6 +279,32 @@ var keynotes = []struct {
 		"Go deep on the silicon, networks and storage systems behind AWS and the engineering choices that shaped them."},
 }
 
+// happenings are the fixed parts of the week that attendees plan around but
+// cannot reserve: the expo's opening hours and the parties. Each has a stage
+// to itself (see stages). They are added after everything drawn from the
+// random stream, so they leave the rest of a seed's catalog unchanged, and
+// they draw no demand (see Event.Popularity). Like keynotes, they are placed
+// by the local clock on day (0 is Monday).
+var happenings = []struct {
+	code                       string
+	day, hour, minute, minutes int
+	venue, room                string
+	title, abstract            string
+}{
+	{"EXP001", 0, 16, 0, 180, "venetian", "Level 2, Expo Hall", "Expo opening reception",
+		"The expo opens on Monday evening: meet AWS teams and hundreds of sponsors at their booths, with food and drinks across the hall."},
+	{"EXP002", 1, 10, 0, 480, "venetian", "Level 2, Expo Hall", "Expo",
+		"Explore the expo: AWS service teams, sponsors, demos and the developer and community lounges. No reservation needed."},
+	{"EXP003", 2, 10, 0, 480, "venetian", "Level 2, Expo Hall", "Expo",
+		"Explore the expo: AWS service teams, sponsors, demos and the developer and community lounges. No reservation needed."},
+	{"EXP004", 3, 10, 0, 360, "venetian", "Level 2, Expo Hall", "Expo (last day)",
+		"The expo's last day, closing at 4 pm: catch the AWS teams and sponsors you missed. No reservation needed."},
+	{"PTY001", 2, 17, 30, 120, "mgm", "Level 1, Casino Bars", "Pub crawl",
+		"Unwind after the sessions with other attendees at bars across the campus, with food and drinks; the crawl starts at MGM Grand. Bring your badge."},
+	{"PTY002", 3, 19, 0, 240, "mgm", "re:Play, Grand Garden Arena", "re:Play party",
+		"The week's closing party: live music, DJs, food and games at the Grand Garden Arena. Bring your badge and a government-issued ID."},
+}
+
 // dayWeights spread first runs over the week; Friday is a half day.
 var dayWeights = []int{5, 6, 6, 6, 2}
 
@@ -311,7 +338,7 @@ type slotVars struct {
 
 // sessions generates the sessions, sorted by start and code, and their popularity.
 func (g *catalogGen) sessions() ([]lanyard.Session, map[string]float64) {
-	total := len(keynotes)
+	total := len(keynotes) + len(happenings)
 	for _, spec := range mix {
 		total += spec.count
 	}
@@ -359,6 +386,7 @@ func (g *catalogGen) sessions() ([]lanyard.Session, map[string]float64) {
 	}
 
 	pop := g.popularity(out, groups)
+	out = g.happenings(out)
 	slices.SortFunc(out, func(a, b lanyard.Session) int {
 		if c := a.Start.Compare(b.Start); c != 0 {
 			return c
@@ -366,6 +394,37 @@ func (g *catalogGen) sessions() ([]lanyard.Session, map[string]float64) {
 		return strings.Compare(a.Code, b.Code)
 	})
 	return out, pop
+}
+
+// happenings appends the happenings to out. They draw nothing from the
+// random stream.
+func (g *catalogGen) happenings(out []lanyard.Session) []lanyard.Session {
+	for _, h := range happenings {
+		seats := 0
+		for _, st := range stages {
+			if st.venue == h.venue && st.name == h.room {
+				seats = st.seats
+			}
+		}
+		if seats == 0 {
+			panic("demo: happening " + h.code + " is on no stage")
+		}
+		out = append(out, lanyard.Session{
+			Code:       h.code,
+			Title:      h.title,
+			Abstract:   h.abstract,
+			Type:       lanyard.TypeOther,
+			Topics:     []string{},
+			Speakers:   []lanyard.Speaker{},
+			Venue:      h.venue,
+			Room:       h.room,
+			Start:      g.clock(h.day, h.hour, h.minute),
+			End:        g.clock(h.day, h.hour, h.minute+h.minutes),
+			Capacity:   seats,
+			Reservable: false,
+		})
+	}
+	return out
 }
 
 // content writes one content of spec, runs it up to n times and appends the
@@ -645,8 +704,14 @@ func span(slot, n int) uint32 { return (1<<n - 1) << slot }
 
 // at returns the instant of half hour slot (from 08:00) on day d, in UTC.
 func (g *catalogGen) at(d, slot int) time.Time {
+	return g.clock(d, 8+slot/2, 30*(slot%2))
+}
+
+// clock returns the instant the event's clocks show hour:minute on day d, in
+// UTC. Minutes past 59 carry into the hours, as in time.Date.
+func (g *catalogGen) clock(d, hour, minute int) time.Time {
 	y, m, day := g.start.Date()
-	return time.Date(y, m, day+d, 8+slot/2, 30*(slot%2), 0, 0, g.loc).UTC()
+	return time.Date(y, m, day+d, hour, minute, 0, 0, g.loc).UTC()
 }
 
 // venueIndex returns the index of the venue with code in campus.

@@ -90,6 +90,20 @@ var campus = []venueSpec{
 	}},
 }
 
+// stages are the rooms that host only the happenings (see happenings): the
+// expo hall and the parties' venues. The scheduler never places a session in
+// them, and their seats are fixed, so they draw nothing from the random
+// stream; each comes after its venue's other rooms, so adding one leaves the
+// rest of a seed's event as it was.
+var stages = []struct {
+	venue, name string
+	seats       int
+}{
+	{"venetian", "Level 2, Expo Hall", 20000},
+	{"mgm", "Level 1, Casino Bars", 5000},
+	{"mgm", "re:Play, Grand Garden Arena", 16000},
+}
+
 // travel lists each pair of venues once. Walks follow the Strip and the
 // casino floors; shuttles loop, so some trips back take longer.
 var travel = []struct {
@@ -148,8 +162,9 @@ type room struct {
 	busy  [days]uint32 // bit i: the half hour from 08:00 + i×30 min is taken
 }
 
-// venues builds the campus with seat counts drawn from the seed. It also
-// returns the rooms by kind and venue (rooms[kind][venue]) for the scheduler.
+// venues builds the campus with seat counts drawn from the seed, and the
+// stages. It also returns the rooms by kind and venue (rooms[kind][venue])
+// for the scheduler, stages left out.
 func (g *catalogGen) venues() ([]lanyard.Venue, [numRoomKinds][][]*room) {
 	var rooms [numRoomKinds][][]*room
 	for k := range rooms {
@@ -171,6 +186,11 @@ func (g *catalogGen) venues() ([]lanyard.Venue, [numRoomKinds][][]*room) {
 				}
 				v.Rooms = append(v.Rooms, lanyard.Room{Name: rm.name, Capacity: rm.seats})
 				rooms[grp.kind][vi] = append(rooms[grp.kind][vi], rm)
+			}
+		}
+		for _, st := range stages {
+			if st.venue == spec.code {
+				v.Rooms = append(v.Rooms, lanyard.Room{Name: st.name, Capacity: st.seats})
 			}
 		}
 		out[vi] = v

@@ -1,33 +1,90 @@
-// Package web serves lanyard's pages for people and the schedule exports
-// that offline schedule apps read (/schedule.xml, /schedule.json).
+// Package web serves lanyard's pages for people: the attendee web app
+// (accounts, the catalog, favorites, reservations, the agenda and its
+// calendar feed, in English and Korean) and the schedule exports that
+// offline schedule apps read (/schedule.xml, /schedule.json).
+//
+// Pages are rendered on the server and work without JavaScript; a little
+// script adds search as you type and live seat counts.
 package web
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
+	"errors"
 	"html/template"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/alexedwards/scs/v2"
+	"github.com/klauspost/compress/gzhttp"
+
+	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"github.com/lanyardhq/lanyard/internal/schedule"
 )
 
-//go:embed templates
-var templates embed.FS
+//go:embed templates static
+var files embed.FS
 
-var pages = template.Must(template.ParseFS(templates, "templates/*.html"))
+// Engine is the part of the reservation engine the pages drive.
+type Engine interface {
+	Reserve(ctx context.Context, attendee int64, codes []string, waitlist bool, idemKey string) ([]lanyard.SeatResult, error)
+	Cancel(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	Switch(ctx context.Context, attendee int64, from, to, idemKey string) ([]lanyard.SeatResult, error)
+	LeaveWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	Agenda(ctx context.Context, attendee int64) (*lanyard.Agenda, error)
+	SetWishlist(ctx context.Context, attendee int64, codes []string, idemKey string) ([]string, error)
+	Wishlist(ctx context.Context, attendee int64) ([]string, error)
+	Seats(code string) (lanyard.SeatCount, error)
+}
+
+// Store is what the pages keep in the database beyond the engine's seats.
+type Store interface {
+	FindAttendeeByID(ctx context.Context, id int64) (*lanyard.Attendee, error)
+	FindAttendeeByEmail(ctx context.Context, eventID int64, email string) (*lanyard.Attendee, error)
+	SignUp(ctx context.Context, eventID int64, a *lanyard.Attendee, passwordHash string) error
+	Account(ctx context.Context, attendeeID int64) (*lanyard.Account, error)
+	SetPassword(ctx context.Context, attendeeID int64, hash string) error
+	SetPreferences(ctx context.Context, attendeeID int64, language, zonePrimary, homeZone string) error
+	CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.OutboxMessage) error
+	ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPasswordHash string) (int64, error)
+	CalendarToken(ctx context.Context, attendeeID int64) (string, error)
+	SetCalendarToken(ctx context.Context, attendeeID int64, token string) error
+	FindAttendeeByCalendarToken(ctx context.Context, token string) (*lanyard.Attendee, error)
+}
 
 // Handler serves the pages of one event.
 type Handler struct {
-	Catalog *atomic.Pointer[catalog.Catalog]
-	Log     *slog.Logger
+	Catalog  *atomic.Pointer[catalog.Catalog]
+	Engine   Engine
+	Store    Store
+	Sessions *scs.SessionManager
+	Hasher   *auth.Hasher
+	Log      *slog.Logger
+	// BaseURL is where people reach the server ("https://lanyard.example");
+	// links in emails and calendar feeds use it.
+	BaseURL string
+
+	once    sync.Once
+	pages   map[string]*template.Template
+	static  map[string]staticFile
+	logins  *keyedLimiter // sign-in attempts by email and by client address
+	resets  *keyedLimiter // reset emails by email
+	derived atomic.Pointer[derived]
+	seats   *seatFeed
 
 	mu      sync.Mutex
 	exports map[string]export // by format, for the catalog they were made from
@@ -38,31 +95,190 @@ type export struct {
 	body []byte
 }
 
+// NewSessions returns the session manager for sign-in: sessions kept in
+// store for 12 hours of inactivity (a conference day) and at most 30 days,
+// in a Secure, HttpOnly, SameSite=Lax cookie.
+func NewSessions(store scs.Store) *scs.SessionManager {
+	s := scs.New()
+	s.Store = store
+	s.IdleTimeout = 7 * 24 * time.Hour
+	s.Lifetime = 30 * 24 * time.Hour
+	s.Cookie.Name = "lanyard_session"
+	s.Cookie.HttpOnly = true
+	s.Cookie.Secure = true // browsers treat http://localhost as secure too
+	s.Cookie.SameSite = http.SameSiteLaxMode
+	s.Cookie.Persist = true
+	return s
+}
+
+func (h *Handler) init() {
+	h.once.Do(func() {
+		h.pages = parsePages()
+		h.static = loadStatic()
+		h.logins = newKeyedLimiter(5.0/60, 5, 100_000)
+		h.resets = newKeyedLimiter(3.0/3600, 3, 100_000)
+		h.seats = newSeatFeed(h.Catalog, h.Engine)
+		if h.Hasher == nil {
+			h.Hasher = auth.NewHasher(2)
+		}
+	})
+}
+
+// Run pushes live seat counts to open pages until ctx is done.
+func (h *Handler) Run(ctx context.Context) {
+	h.init()
+	h.seats.run(ctx, time.Second)
+}
+
 // Routes registers the pages on mux.
 func (h *Handler) Routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /{$}", h.home)
+	h.init()
+	// Pages that read or write a sign-in session; CSRF-checked (no
+	// cross-site form posts) and compressed.
+	csrf := http.NewCrossOriginProtection()
+	gz := gzhttp.GzipHandler
+	page := func(pattern string, fn http.HandlerFunc) {
+		mux.Handle(pattern, gz(csrf.Handler(h.Sessions.LoadAndSave(h.identify(fn)))))
+	}
+	page("GET /{$}", h.catalogPage)
+	page("GET /sessions/{code}", h.sessionPage)
+	page("GET /signup", h.signUpForm)
+	page("POST /signup", h.signUp)
+	page("GET /signin", h.signInForm)
+	page("POST /signin", h.signIn)
+	page("POST /signout", h.signOut)
+	page("GET /reset", h.resetForm)
+	page("POST /reset", h.requestReset)
+	page("GET /reset/{token}", h.newPasswordForm)
+	page("POST /reset/{token}", h.setNewPassword)
+	page("POST /language", h.setLanguage)
+	page("GET /settings", h.signedIn(h.settingsPage))
+	page("POST /settings", h.signedIn(h.saveSettings))
+	page("POST /zone", h.signedIn(h.toggleZone))
+
+	page("GET /favorites", h.signedIn(h.favoritesPage))
+	page("POST /favorites", h.signedIn(h.editFavorites))
+	page("POST /favorites/reserve", h.signedIn(h.reserveFavorites))
+	page("POST /reserve/{code}", h.signedIn(h.reserve))
+
+	page("GET /agenda", h.signedIn(h.agendaPage))
+	page("POST /agenda/cancel/{code}", h.signedIn(h.cancel))
+	page("POST /agenda/switch/{code}", h.signedIn(h.switchRepeat))
+	page("POST /agenda/leave/{code}", h.signedIn(h.leaveWaitlist))
+	page("GET /agenda.ics", h.signedIn(h.agendaICS))
+	page("POST /agenda/feed", h.signedIn(h.feedToken))
+
+	// No session: the calendar feed is found by its secret, seat counts
+	// and files are the same for everyone.
+	mux.Handle("GET /calendar/{token}", gz(http.HandlerFunc(h.calendarFeed)))
+	mux.HandleFunc("GET /live/seats", h.seatEvents)
+	mux.Handle("GET /static/{name}", gz(http.HandlerFunc(h.serveStatic)))
 	mux.HandleFunc("GET /schedule.xml", h.schedule("xml", "application/xml; charset=utf-8", schedule.WriteXML))
 	mux.HandleFunc("GET /schedule.json", h.schedule("json", "application/json; charset=utf-8", schedule.WriteJSON))
 }
 
-func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
-	c := h.Catalog.Load()
-	var buf bytes.Buffer
-	err := pages.ExecuteTemplate(&buf, "home.html", struct {
-		Event    *lanyard.Event
-		Sessions int
-		Venues   []lanyard.Venue
-	}{c.Event, c.Len(), c.Venues})
-	if err != nil {
-		respond.Error(w, r, h.Log, err)
-		return
+type ctxKey int
+
+const (
+	userKey ctxKey = iota
+)
+
+// sessionKey is where the signed-in attendee's ID lives in the session.
+const sessionKey = "attendee"
+
+// identify loads the signed-in attendee, if any, into the request context.
+func (h *Handler) identify(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id := h.Sessions.GetInt64(r.Context(), sessionKey)
+		if id != 0 {
+			a, err := h.Store.FindAttendeeByID(r.Context(), id)
+			switch {
+			case err == nil && a.EventID == h.Catalog.Load().Event.ID:
+				r = r.WithContext(context.WithValue(r.Context(), userKey, a))
+			case err == nil || lanyard.ErrorCode(err) == lanyard.ENOTFOUND:
+				// Deleted, or of another event: sign out.
+				h.Sessions.Remove(r.Context(), sessionKey)
+			default:
+				h.serverError(w, r, err)
+				return
+			}
+		}
+		next(w, r)
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Write(buf.Bytes())
 }
 
-// schedule serves an export of the current catalog, made once per catalog:
-// schedule apps poll these files, and the catalog only changes on import.
+// user returns the signed-in attendee, or nil.
+func user(r *http.Request) *lanyard.Attendee {
+	a, _ := r.Context().Value(userKey).(*lanyard.Attendee)
+	return a
+}
+
+// signedIn sends people who are not signed in to the sign-in page, and
+// back here afterwards.
+func (h *Handler) signedIn(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if user(r) == nil {
+			if r.Method != http.MethodGet {
+				h.errorPage(w, r, http.StatusUnauthorized, "error.signin_needed")
+				return
+			}
+			http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		next(w, r)
+	}
+}
+
+// localPath returns p if it is a path on this site, else "/": redirects
+// after a form must not send people elsewhere.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/"
+	}
+	return p
+}
+
+// newKey returns a random key for idempotent form posts: a form submitted
+// twice carries the same key, and the engine answers the second as the first.
+func newKey() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// flash messages survive one redirect.
+func (h *Handler) flash(r *http.Request, kind, text string) {
+	h.Sessions.Put(r.Context(), "flash", kind+"\x00"+text)
+}
+
+func (h *Handler) popFlash(r *http.Request) (kind, text string) {
+	s := h.Sessions.PopString(r.Context(), "flash")
+	kind, text, _ = strings.Cut(s, "\x00")
+	return kind, text
+}
+
+// serverError logs err and shows a page that says something went wrong,
+// or the error's own message for a domain error.
+func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	var le *lanyard.Error
+	if errors.As(err, &le) {
+		h.errorPageText(w, r, respond.Status(le.Code), le.Message)
+		return
+	}
+	h.Log.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
+	h.errorPage(w, r, http.StatusInternalServerError, "error.internal")
+}
+
+func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int, id string) {
+	h.errorPageText(w, r, status, translatorFor(pickLanguage(r)).T(id))
+}
+
+func (h *Handler) errorPageText(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	p := h.newPage(r, "error.title")
+	p.Data = msg
+	h.render(w, r, status, "error", p)
+}
+
 func (h *Handler) schedule(format, contentType string, write func(io.Writer, *lanyard.Catalog, schedule.Options) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c := h.Catalog.Load()
@@ -106,4 +322,52 @@ func baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// siteURL is the address for links that leave the page (emails, feeds).
+func (h *Handler) siteURL(r *http.Request) string {
+	if h.BaseURL != "" {
+		return strings.TrimSuffix(h.BaseURL, "/")
+	}
+	return baseURL(r)
+}
+
+// staticFile is an embedded asset, served with a content hash in its URL
+// so browsers may cache it for good.
+type staticFile struct {
+	body        []byte
+	contentType string
+	version     string
+}
+
+func loadStatic() map[string]staticFile {
+	out := map[string]staticFile{}
+	entries, _ := fs.ReadDir(files, "static")
+	for _, e := range entries {
+		b, _ := fs.ReadFile(files, "static/"+e.Name())
+		ct := "application/octet-stream"
+		switch {
+		case strings.HasSuffix(e.Name(), ".css"):
+			ct = "text/css; charset=utf-8"
+		case strings.HasSuffix(e.Name(), ".js"):
+			ct = "text/javascript; charset=utf-8"
+		case strings.HasSuffix(e.Name(), ".svg"):
+			ct = "image/svg+xml"
+		}
+		out[e.Name()] = staticFile{body: b, contentType: ct, version: contentVersion(b)}
+	}
+	return out
+}
+
+func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
+	f, ok := h.static[r.PathValue("name")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", f.contentType)
+	if r.URL.Query().Get("v") == f.version {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	}
+	w.Write(f.body)
 }

@@ -1,0 +1,438 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/auth"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// form is a form's typed values and the problem with each field, so a
+// refused form comes back as the person filled it in.
+type form struct {
+	Values map[string]string
+	Errors map[string]string
+	Error  string // about the whole form
+	Next   string // where to go after signing in
+	Zones  []string
+}
+
+func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
+
+// fail records a problem with field; it reports whether the form is still valid.
+func (f *form) fail(field, msg string) { f.Errors[field] = msg }
+func (f *form) ok() bool               { return len(f.Errors) == 0 && f.Error == "" }
+
+// homeZones are offered when choosing a home time zone; any IANA zone is
+// accepted when typed.
+var homeZones = []string{
+	"America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York", "America/Sao_Paulo",
+	"Europe/London", "Europe/Paris", "Europe/Berlin", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
+	"Asia/Shanghai", "Asia/Seoul", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland",
+}
+
+func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) {
+	if user(r) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	p := h.newPage(r, "signup.title")
+	f := newForm()
+	f.Zones = homeZones
+	p.Data = f
+	h.render(w, r, http.StatusOK, "signup", p)
+}
+
+func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "signup.title")
+	t := p.translator
+	f := newForm()
+	f.Zones = homeZones
+	for _, k := range []string{"name", "email", "company", "home_zone"} {
+		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	pw := r.PostFormValue("password")
+	a := &lanyard.Attendee{Name: f.Values["name"], Email: lanyard.NormalizeEmail(f.Values["email"]), Company: f.Values["company"],
+		HomeZone: f.Values["home_zone"], Role: lanyard.RoleAttendee}
+	switch {
+	case a.Name == "":
+		f.fail("name", t.T("form.name_required"))
+	case len(a.Name) > 200:
+		f.fail("name", t.T("form.too_long"))
+	}
+	if a.Email == "" {
+		f.fail("email", t.T("form.email_required"))
+	} else if err := (&lanyard.Attendee{Name: "x", Email: a.Email, Role: lanyard.RoleAttendee}).Validate(); err != nil {
+		f.fail("email", t.T("form.email_invalid"))
+	}
+	if len(a.Company) > 200 {
+		f.fail("company", t.T("form.too_long"))
+	}
+	if a.HomeZone != "" {
+		if _, err := lanyard.LoadZone(a.HomeZone); err != nil {
+			f.fail("home_zone", t.T("form.zone_invalid"))
+		}
+	}
+	if err := auth.CheckPassword(pw, a.Email); err != nil {
+		f.fail("password", passwordProblem(t, pw, err))
+	}
+	if f.ok() {
+		hash, err := h.Hasher.Hash(r.Context(), pw)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		err = h.Store.SignUp(r.Context(), p.Event.ID, a, hash)
+		switch {
+		case lanyard.ErrorCode(err) == lanyard.ECONFLICT:
+			f.fail("email", t.T("form.email_taken"))
+		case lanyard.ErrorCode(err) == lanyard.EINVALID:
+			f.Error = lanyard.ErrorMessage(err)
+		case err != nil:
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	if !f.ok() {
+		p.Data = f
+		h.render(w, r, http.StatusUnprocessableEntity, "signup", p)
+		return
+	}
+	if err := h.startSession(r, a); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.flash(r, "ok", t.T("signup.welcome", "Name", a.Name))
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// passwordProblem words auth.CheckPassword's refusal in the page's language.
+func passwordProblem(t *translator, pw string, err error) string {
+	msg := lanyard.ErrorMessage(err)
+	switch {
+	case len([]rune(pw)) < auth.MinPasswordLen:
+		return t.T("form.password_short", "Min", auth.MinPasswordLen)
+	case len(pw) > auth.MaxPasswordLen:
+		return t.T("form.password_long", "Max", auth.MaxPasswordLen)
+	case strings.Contains(msg, "email"):
+		return t.T("form.password_email")
+	}
+	return t.T("form.password_common")
+}
+
+// startSession signs a in, with a new session token so that a token set
+// before signing in (session fixation) is worth nothing after.
+func (h *Handler) startSession(r *http.Request, a *lanyard.Attendee) error {
+	if err := h.Sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	h.Sessions.Put(r.Context(), sessionKey, a.ID)
+	return nil
+}
+
+func (h *Handler) signInForm(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "signin.title")
+	f := newForm()
+	f.Next = localPath(r.URL.Query().Get("next"))
+	p.Data = f
+	h.render(w, r, http.StatusOK, "signin", p)
+}
+
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "signin.title")
+	t := p.translator
+	f := newForm()
+	f.Next = localPath(r.PostFormValue("next"))
+	f.Values["email"] = strings.TrimSpace(r.PostFormValue("email"))
+	email := lanyard.NormalizeEmail(f.Values["email"])
+	pw := r.PostFormValue("password")
+	if !h.logins.allow("email:"+email) || !h.logins.allow("addr:"+clientAddr(r)) {
+		f.Error = t.T("signin.too_many")
+		p.Data = f
+		w.Header().Set("Retry-After", "60")
+		h.render(w, r, http.StatusTooManyRequests, "signin", p)
+		return
+	}
+	a, err := h.checkPassword(r, p.Event.ID, email, pw)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if a == nil {
+		f.Error = t.T("signin.wrong")
+		p.Data = f
+		h.render(w, r, http.StatusUnauthorized, "signin", p)
+		return
+	}
+	if err := h.startSession(r, a); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	// The language chosen on the account wins over the browser's, unless
+	// one was chosen on this device.
+	if acc, err := h.Store.Account(r.Context(), a.ID); err == nil && acc.Language != "" {
+		if _, err := r.Cookie(langCookie); err != nil {
+			setLangCookie(w, acc.Language)
+		}
+	}
+	http.Redirect(w, r, f.Next, http.StatusSeeOther)
+}
+
+// checkPassword returns the attendee whose email and password these are, or
+// nil. It takes as long for an unknown email as for a wrong password, so
+// the answer's timing does not tell who has an account.
+func (h *Handler) checkPassword(r *http.Request, eventID int64, email, pw string) (*lanyard.Attendee, error) {
+	hash := auth.DummyHash
+	a, err := h.Store.FindAttendeeByEmail(r.Context(), eventID, email)
+	switch {
+	case err == nil:
+		acc, err := h.Store.Account(r.Context(), a.ID)
+		switch {
+		case err == nil:
+			hash = acc.PasswordHash
+		case lanyard.ErrorCode(err) == lanyard.ENOTFOUND:
+			a = nil // registered, but never set a password: a reset link sets one
+		default:
+			return nil, err
+		}
+	case lanyard.ErrorCode(err) == lanyard.ENOTFOUND:
+		a = nil
+	default:
+		return nil, err
+	}
+	ok, err := h.Hasher.Verify(r.Context(), pw, hash)
+	if err != nil || !ok || a == nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// clientAddr is the client's IP address, for rate limits.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
+	if err := h.Sessions.Destroy(r.Context()); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// resetTTL is how long a password reset link works.
+const resetTTL = time.Hour
+
+func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "reset.title")
+	p.Data = newForm()
+	h.render(w, r, http.StatusOK, "reset", p)
+}
+
+// requestReset emails a reset link (to the outbox) if the email is
+// registered, and says the same either way.
+func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "reset.title")
+	t := p.translator
+	f := newForm()
+	f.Values["email"] = strings.TrimSpace(r.PostFormValue("email"))
+	email := lanyard.NormalizeEmail(f.Values["email"])
+	if email == "" {
+		f.fail("email", t.T("form.email_required"))
+		p.Data = f
+		h.render(w, r, http.StatusUnprocessableEntity, "reset", p)
+		return
+	}
+	a, err := h.Store.FindAttendeeByEmail(r.Context(), p.Event.ID, email)
+	switch {
+	case err == nil && h.resets.allow(email):
+		b := make([]byte, 32)
+		rand.Read(b)
+		token := base64.RawURLEncoding.EncodeToString(b)
+		link := h.siteURL(r) + "/reset/" + token
+		msg := lanyard.OutboxMessage{EventID: p.Event.ID, AttendeeID: a.ID, Kind: "password_reset", Recipient: a.Email,
+			Subject: t.T("reset.mail_subject", "Event", p.Event.Name),
+			Body:    t.T("reset.mail_body", "Name", a.Name, "Link", link, "Minutes", int(resetTTL.Minutes()))}
+		if err := h.Store.CreatePasswordReset(r.Context(), a.ID, auth.HashToken(token), time.Now().Add(resetTTL), msg); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	case err == nil, lanyard.ErrorCode(err) == lanyard.ENOTFOUND:
+		// Say nothing different: the page must not reveal who is registered.
+	default:
+		h.serverError(w, r, err)
+		return
+	}
+	h.flash(r, "ok", t.T("reset.sent", "Email", email))
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "reset.new_title")
+	p.Data = newForm()
+	h.render(w, r, http.StatusOK, "newpassword", p)
+}
+
+func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "reset.new_title")
+	t := p.translator
+	f := newForm()
+	pw := r.PostFormValue("password")
+	if err := auth.CheckPassword(pw, ""); err != nil {
+		f.fail("password", passwordProblem(t, pw, err))
+		p.Data = f
+		h.render(w, r, http.StatusUnprocessableEntity, "newpassword", p)
+		return
+	}
+	hash, err := h.Hasher.Hash(r.Context(), pw)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	id, err := h.Store.ConsumePasswordReset(r.Context(), auth.HashToken(r.PathValue("token")), hash)
+	if lanyard.ErrorCode(err) == lanyard.EINVALID {
+		f.Error = t.T("reset.link_invalid")
+		p.Data = f
+		h.render(w, r, http.StatusBadRequest, "newpassword", p)
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	a, err := h.Store.FindAttendeeByID(r.Context(), id)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if err := h.startSession(r, a); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.flash(r, "ok", t.T("reset.done"))
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func setLangCookie(w http.ResponseWriter, lang string) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
+}
+
+// setLanguage switches the pages' language, for this browser and, when
+// signed in, for the account.
+func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
+	lang := supported(r.PostFormValue("lang"))
+	if lang == "" {
+		h.errorPage(w, r, http.StatusBadRequest, "error.language")
+		return
+	}
+	setLangCookie(w, lang)
+	if a := user(r); a != nil {
+		if err := h.savePrefs(r, a, func(acc *lanyard.Account, _ *string) { acc.Language = lang }); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
+}
+
+// savePrefs changes the account's preferences with edit.
+func (h *Handler) savePrefs(r *http.Request, a *lanyard.Attendee, edit func(acc *lanyard.Account, homeZone *string)) error {
+	acc, err := h.Store.Account(r.Context(), a.ID)
+	if lanyard.ErrorCode(err) == lanyard.ENOTFOUND {
+		acc, err = &lanyard.Account{AttendeeID: a.ID, ZonePrimary: "venue"}, nil
+	}
+	if err != nil {
+		return err
+	}
+	zone := a.HomeZone
+	edit(acc, &zone)
+	if acc.ZonePrimary == "" {
+		acc.ZonePrimary = "venue"
+	}
+	return h.Store.SetPreferences(r.Context(), a.ID, acc.Language, acc.ZonePrimary, zone)
+}
+
+type settingsData struct {
+	*form
+	Languages   []string
+	ZonePrimary string
+	Lang        string
+}
+
+func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "settings.title")
+	a := user(r)
+	f := newForm()
+	f.Zones = homeZones
+	f.Values["home_zone"] = a.HomeZone
+	d := settingsData{form: f, ZonePrimary: "venue", Lang: p.lang}
+	if p.HomeFirst {
+		d.ZonePrimary = "home"
+	}
+	p.Data = d
+	h.render(w, r, http.StatusOK, "settings", p)
+}
+
+func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "settings.title")
+	t := p.translator
+	a := user(r)
+	f := newForm()
+	f.Zones = homeZones
+	zone := strings.TrimSpace(r.PostFormValue("home_zone"))
+	primary := r.PostFormValue("zone_primary")
+	lang := supported(r.PostFormValue("lang"))
+	f.Values["home_zone"] = zone
+	if zone != "" {
+		if _, err := lanyard.LoadZone(zone); err != nil {
+			f.fail("home_zone", t.T("form.zone_invalid"))
+		}
+	}
+	if primary != "venue" && primary != "home" {
+		f.fail("zone_primary", t.T("form.choose_one"))
+	}
+	if lang == "" {
+		f.fail("lang", t.T("form.choose_one"))
+	}
+	if !f.ok() {
+		p.Data = settingsData{form: f, ZonePrimary: primary, Lang: p.lang}
+		h.render(w, r, http.StatusUnprocessableEntity, "settings", p)
+		return
+	}
+	err := h.savePrefs(r, a, func(acc *lanyard.Account, home *string) {
+		acc.Language, acc.ZonePrimary, *home = lang, primary, zone
+	})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	setLangCookie(w, lang)
+	h.flash(r, "ok", translatorFor(lang).T("settings.saved"))
+	http.Redirect(w, r, "/settings", http.StatusSeeOther)
+}
+
+// toggleZone swaps which zone's times come first.
+func (h *Handler) toggleZone(w http.ResponseWriter, r *http.Request) {
+	err := h.savePrefs(r, user(r), func(acc *lanyard.Account, _ *string) {
+		if acc.ZonePrimary == "home" {
+			acc.ZonePrimary = "venue"
+		} else {
+			acc.ZonePrimary = "home"
+		}
+	})
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
+}

@@ -1,0 +1,296 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/plan"
+)
+
+// groupsPerPage bounds a catalog page: ~40 contents keep it well under
+// 150 KB while a phone scrolls it easily.
+const groupsPerPage = 40
+
+// derived is what the pages compute once per catalog: facet values, the
+// repeats of each content, and the fixed happenings (keynotes, the expo,
+// parties) an agenda shows.
+type derived struct {
+	from    *catalog.Catalog
+	days    []string // civil dates
+	topics  []string
+	repeats map[string][]*lanyard.Session // by repeat group, by start
+	markers []*lanyard.Session
+	venueIx map[string]int // colour index per venue
+}
+
+func (h *Handler) derive() *derived {
+	c := h.Catalog.Load()
+	if d := h.derived.Load(); d != nil && d.from == c {
+		return d
+	}
+	d := &derived{from: c, repeats: map[string][]*lanyard.Session{}, venueIx: map[string]int{}}
+	d.days, _ = c.Event.DayDates()
+	topics := map[string]bool{}
+	for _, s := range c.Sessions() {
+		for _, t := range s.Topics {
+			topics[t] = true
+		}
+		if s.RepeatGroup != "" {
+			d.repeats[s.RepeatGroup] = append(d.repeats[s.RepeatGroup], s)
+		}
+		if isMarker(s) {
+			d.markers = append(d.markers, s)
+		}
+	}
+	for t := range topics {
+		d.topics = append(d.topics, t)
+	}
+	slices.Sort(d.topics)
+	for i, v := range c.Venues {
+		d.venueIx[v.Code] = i % 8
+	}
+	h.derived.Store(d)
+	return d
+}
+
+// isMarker reports whether s is a fixed happening every agenda shows:
+// keynotes, and scheduled sessions nobody reserves (the expo, parties).
+func isMarker(s *lanyard.Session) bool {
+	return s.Scheduled() && (s.Type == lanyard.TypeKeynote || (!s.Reservable && s.Type == lanyard.TypeOther))
+}
+
+// group is one content with each of its times.
+type group struct {
+	First *lanyard.Session
+	Times []*slot
+}
+
+// slot is one time of a session, with its live seats and the viewer's state.
+type slot struct {
+	S        *lanyard.Session
+	Seats    lanyard.SeatCount
+	Held     bool // the viewer holds a seat
+	Waiting  int  // the viewer's waitlist place, 0 if not on it
+	Favorite bool
+	Fits     bool // fits the viewer's agenda
+}
+
+// Full reports whether no seat is left to reserve.
+func (s *slot) Full() bool { return s.S.Reservable && s.Seats.SeatsLeft <= 0 }
+
+type catalogData struct {
+	Query    url.Values
+	Filter   lanyard.SessionFilter
+	Seats    string // "", "open"
+	Fits     bool
+	Groups   []*group
+	Total    int // contents matching
+	Sessions int // sessions matching
+	Page     int
+	Pages    int
+	Days     []string
+	DayNames map[string]string
+	Venues   []lanyard.Venue
+	Types    []lanyard.SessionType
+	Levels   []int
+	Topics   []string
+	Key      string
+	Codes    string // the sessions on the page, for live seats
+	PrevURL  string
+	NextURL  string
+	Error    string
+}
+
+func (h *Handler) catalogPage(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "catalog.title")
+	d, status := h.searchCatalog(r, p)
+	p.Data = d
+	if r.URL.Query().Get("fragment") == "1" {
+		// Search as you type swaps the results only.
+		h.renderBlock(w, r, status, "catalog", "results", p)
+		return
+	}
+	h.render(w, r, status, "catalog", p)
+}
+
+func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
+	c := h.Catalog.Load()
+	dv := h.derive()
+	q := r.URL.Query()
+	d := &catalogData{Query: q, Days: dv.days, DayNames: map[string]string{}, Venues: c.Venues, Types: lanyard.SessionTypes,
+		Levels: []int{100, 200, 300, 400}, Topics: dv.topics, Key: newKey(), Page: 1}
+	for _, day := range dv.days {
+		if tm, err := time.ParseInLocation(time.DateOnly, day, c.Loc); err == nil {
+			d.DayNames[day] = p.Day(tm)
+		}
+	}
+	f := lanyard.SessionFilter{Query: strings.TrimSpace(q.Get("q")), Day: q.Get("day"), Venue: q.Get("venue"),
+		Type: lanyard.SessionType(q.Get("type")), Topic: q.Get("topic"), Limit: catalog.MaxLimit}
+	if lv := q.Get("level"); lv != "" {
+		f.Level, _ = strconv.Atoi(lv)
+		if f.Level == 0 {
+			f.Level = -1 // refused below, with the catalog's message
+		}
+	}
+	d.Filter = f
+	d.Seats = q.Get("seats")
+	d.Fits = q.Get("fits") == "1" && p.User != nil
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		d.Page = n
+	}
+
+	// The whole match, then grouped: a page holds contents, not sessions.
+	var matches []*lanyard.Session
+	for f.Offset = 0; ; f.Offset += catalog.MaxLimit {
+		page, total, err := c.Search(f)
+		if err != nil {
+			d.Error = lanyard.ErrorMessage(err)
+			return d, http.StatusBadRequest
+		}
+		matches = append(matches, page...)
+		if len(matches) >= total || len(page) == 0 {
+			break
+		}
+	}
+
+	v := h.viewerState(r, p)
+
+	byGroup := map[string]*group{}
+	var groups []*group
+	for _, s := range matches {
+		if isMarker(s) && s.Type != lanyard.TypeKeynote && f.Query == "" && f.Type == "" {
+			continue // the expo's hours are not something to browse
+		}
+		sl := &slot{S: s, Held: v.held[s.Code], Waiting: v.waiting[s.Code], Favorite: v.favs[s.Code]}
+		sl.Seats, _ = h.Engine.Seats(s.Code)
+		if d.Seats == "open" && (!s.Reservable || sl.Seats.SeatsLeft <= 0) {
+			continue
+		}
+		if p.User != nil && s.Scheduled() {
+			sl.Fits = sl.Held || plan.Fits(c.Loc, s, v.sessions, c.TravelTime)
+		}
+		if d.Fits && !sl.Fits {
+			continue
+		}
+		key := s.RepeatGroup
+		if key == "" {
+			key = "\x00" + s.Code
+		}
+		g, ok := byGroup[key]
+		if !ok {
+			g = &group{First: s}
+			byGroup[key] = g
+			groups = append(groups, g)
+		}
+		g.Times = append(g.Times, sl)
+		d.Sessions++
+	}
+	for _, g := range groups {
+		slices.SortStableFunc(g.Times, func(a, b *slot) int { return a.S.Start.Compare(b.S.Start) })
+	}
+	d.Total = len(groups)
+	d.Pages = max(1, (len(groups)+groupsPerPage-1)/groupsPerPage)
+	d.Page = min(d.Page, d.Pages)
+	lo := (d.Page - 1) * groupsPerPage
+	d.Groups = groups[lo:min(lo+groupsPerPage, len(groups))]
+	var codes []string
+	for _, g := range d.Groups {
+		for _, t := range g.Times {
+			if t.S.Reservable {
+				codes = append(codes, t.S.Code)
+			}
+		}
+	}
+	d.Codes = strings.Join(codes, ",")
+	if d.Page > 1 {
+		d.PrevURL = pageURL(q, d.Page-1)
+	}
+	if d.Page < d.Pages {
+		d.NextURL = pageURL(q, d.Page+1)
+	}
+	return d, http.StatusOK
+}
+
+func pageURL(q url.Values, n int) string {
+	v := url.Values{}
+	for k, vs := range q {
+		if k != "fragment" {
+			v[k] = vs
+		}
+	}
+	v.Set("page", strconv.Itoa(n))
+	return "/?" + v.Encode()
+}
+
+type sessionData struct {
+	S       *slot
+	Venue   string
+	Repeats []*slot
+	Key     string
+}
+
+func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
+	c := h.Catalog.Load()
+	s, err := c.Session(r.PathValue("code"))
+	if err != nil {
+		h.errorPage(w, r, http.StatusNotFound, "error.no_session")
+		return
+	}
+	p := h.newPage(r, "catalog.title")
+	p.Title = s.Title
+	v := h.viewerState(r, p)
+	mk := func(s *lanyard.Session) *slot {
+		sl := &slot{S: s, Held: v.held[s.Code], Waiting: v.waiting[s.Code], Favorite: v.favs[s.Code]}
+		sl.Seats, _ = h.Engine.Seats(s.Code)
+		return sl
+	}
+	d := sessionData{S: mk(s), Venue: c.VenueName(s.Venue), Key: newKey()}
+	if s.RepeatGroup != "" {
+		for _, o := range h.derive().repeats[s.RepeatGroup] {
+			if o.Code != s.Code {
+				d.Repeats = append(d.Repeats, mk(o))
+			}
+		}
+	}
+	p.Data = d
+	h.render(w, r, http.StatusOK, "session", p)
+}
+
+// viewer is what the signed-in attendee holds, waits for and favours.
+type viewer struct {
+	sessions []*lanyard.Session // held
+	held     map[string]bool
+	waiting  map[string]int
+	favs     map[string]bool
+}
+
+func (h *Handler) viewerState(r *http.Request, p *page) viewer {
+	v := viewer{held: map[string]bool{}, waiting: map[string]int{}, favs: map[string]bool{}}
+	if p.User == nil {
+		return v
+	}
+	if ag, err := h.Engine.Agenda(r.Context(), p.User.ID); err == nil {
+		c := h.Catalog.Load()
+		for _, it := range ag.Reservations {
+			v.held[it.Session] = true
+			if s, err := c.Session(it.Session); err == nil {
+				v.sessions = append(v.sessions, s)
+			}
+		}
+		for _, it := range ag.Waitlists {
+			v.waiting[it.Session] = it.Position
+		}
+	}
+	if list, err := h.Engine.Wishlist(r.Context(), p.User.ID); err == nil {
+		for _, code := range list {
+			v.favs[code] = true
+		}
+	}
+	return v
+}

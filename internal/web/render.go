@@ -1,0 +1,194 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/lanyardhq/lanyard/internal/catalog"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// page is what every template gets: the translator's methods (T, Day,
+// Clock), who is signed in, and the page's own Data.
+type page struct {
+	*translator
+	Title     string
+	Event     *lanyard.Event
+	User      *lanyard.Attendee
+	Path      string // this page's URL, to come back to after a form
+	FlashKind string // "ok" or "error"
+	Flash     string
+	Static    map[string]string // asset name → versioned URL
+
+	// Venue is the event's zone; Home the attendee's, when set and different.
+	// HomeFirst shows home times first.
+	Venue, Home *time.Location
+	HomeFirst   bool
+
+	Data any
+
+	cat *catalog.Catalog
+}
+
+// VenueName is a venue's name from its code.
+func (p *page) VenueName(code string) string { return p.cat.VenueName(code) }
+
+func (h *Handler) newPage(r *http.Request, titleID string) *page {
+	c := h.Catalog.Load()
+	t := translatorFor(pickLanguage(r))
+	p := &page{translator: t, Title: t.T(titleID), Event: c.Event, User: user(r), Path: r.URL.RequestURI(), Venue: c.Loc, Static: map[string]string{}, cat: c}
+	for name, f := range h.static {
+		p.Static[name] = "/static/" + name + "?v=" + f.version
+	}
+	if p.User != nil {
+		if p.User.HomeZone != "" {
+			if loc, err := lanyard.LoadZone(p.User.HomeZone); err == nil && loc.String() != c.Loc.String() {
+				p.Home = loc
+			}
+		}
+		if p.Home != nil {
+			if acc, err := h.Store.Account(r.Context(), p.User.ID); err == nil {
+				p.HomeFirst = acc.ZonePrimary == "home"
+			}
+		}
+	}
+	if r.Method == http.MethodGet {
+		p.FlashKind, p.Flash = h.popFlash(r)
+	}
+	return p
+}
+
+// When shows an instant in the primary zone and, beside it, the other.
+func (p *page) When(tm time.Time) clocks {
+	if p.Home == nil {
+		return p.translator.When(tm, p.Venue, nil)
+	}
+	if p.HomeFirst {
+		return p.translator.When(tm, p.Home, p.Venue)
+	}
+	return p.translator.When(tm, p.Venue, p.Home)
+}
+
+// Until formats a session's end as a time of day in the primary zone.
+func (p *page) Until(tm time.Time) string {
+	if p.Home != nil && p.HomeFirst {
+		return p.Clock(tm.In(p.Home))
+	}
+	return p.Clock(tm.In(p.Venue))
+}
+
+// IsoTime is an instant for <time datetime="">.
+func (p *page) IsoTime(tm time.Time) string { return tm.UTC().Format(time.RFC3339) }
+
+// pages: every templates/*.html but the layout and partials is a page,
+// rendered inside layout.html.
+func parsePages() map[string]*template.Template {
+	funcs := template.FuncMap{
+		"join": strings.Join,
+		"add":  func(a, b int) int { return a + b },
+		// dict passes several values to a partial: dict "P" $ "S" .Session.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, errors.New("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, errors.New("dict: keys must be strings")
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+	}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials.html"))
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	out := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		out[name] = template.Must(template.Must(base.Clone()).ParseFS(files, n))
+	}
+	return out
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// render writes a whole page, or only its "content" block when the script
+// asks for a fragment (search as you type).
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	h.renderBlock(w, r, status, name, "layout", p)
+}
+
+func (h *Handler) renderBlock(w http.ResponseWriter, r *http.Request, status int, name, block string, p any) {
+	t, ok := h.pages[name]
+	if !ok {
+		panic("web: no page " + name)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, block, p); err != nil {
+		h.Log.ErrorContext(r.Context(), "template failed", "page", name, "err", err)
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store") // pages show who is signed in
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "same-origin")
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func contentVersion(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
+// keyedLimiter is a token bucket per key (an email, a client address),
+// forgetting the oldest keys past max so a flood of keys cannot grow it.
+type keyedLimiter struct {
+	rate  rate.Limit
+	burst int
+	max   int
+
+	mu      sync.Mutex
+	buckets map[string]*rate.Limiter
+}
+
+func newKeyedLimiter(perSecond float64, burst, max int) *keyedLimiter {
+	return &keyedLimiter{rate: rate.Limit(perSecond), burst: burst, max: max, buckets: map[string]*rate.Limiter{}}
+}
+
+func (l *keyedLimiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) >= l.max {
+			clear(l.buckets) // rare; everyone gets a fresh bucket
+		}
+		b = rate.NewLimiter(l.rate, l.burst)
+		l.buckets[key] = b
+	}
+	return b.Allow()
+}

@@ -1,0 +1,67 @@
+// lanyard: search as you type and live seat counts. The pages work
+// without this script; it only makes them quicker.
+"use strict";
+document.documentElement.classList.add("js");
+
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("search");
+  const results = document.getElementById("results");
+  if (form && results) {
+    let timer = 0, seq = 0;
+    const run = () => {
+      const params = new URLSearchParams(new FormData(form));
+      for (const [k, v] of [...params]) if (v === "") params.delete(k);
+      const qs = params.toString();
+      history.replaceState(null, "", qs ? "/?" + qs : "/");
+      params.set("fragment", "1");
+      const mine = ++seq;
+      fetch("/?" + params.toString(), {headers: {"Accept": "text/html"}, credentials: "same-origin"})
+        .then(r => r.text())
+        .then(html => {
+          if (mine !== seq) return; // a newer search has started
+          results.innerHTML = html;
+          watchSeats();
+        })
+        .catch(() => {});
+    };
+    form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 120); });
+    form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(run, 0); });
+    form.addEventListener("submit", e => { e.preventDefault(); clearTimeout(timer); run(); });
+  }
+
+  // Time zone for a new account: the browser's, unless one was typed.
+  for (const el of document.querySelectorAll("[data-detect-zone]")) {
+    if (!el.value) {
+      try { el.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) {}
+    }
+  }
+
+  watchSeats();
+});
+
+// Live seats: one EventSource for the sessions on the page.
+let source = null;
+function watchSeats() {
+  const holder = document.querySelector("[data-codes]");
+  if (source) { source.close(); source = null; }
+  if (!holder || !holder.dataset.codes || !window.EventSource) return;
+  const texts = document.body;
+  const left = texts.dataset.left || "{n}", full = texts.dataset.full || "{w}";
+  source = new EventSource("/live/seats?codes=" + encodeURIComponent(holder.dataset.codes));
+  source.addEventListener("seats", ev => {
+    const counts = JSON.parse(ev.data);
+    for (const [code, c] of Object.entries(counts)) {
+      for (const el of document.querySelectorAll('[data-seats="' + CSS.escape(code) + '"]')) {
+        const text = c.left > 0 ? left.replace("{n}", c.left) : full.replace("{w}", c.wait);
+        if (el.textContent !== text) {
+          el.textContent = text;
+          el.classList.toggle("full", c.left <= 0);
+          el.classList.remove("changed"); void el.offsetWidth; el.classList.add("changed");
+        }
+        // A reserve button on a now-full session would be refused: show it.
+        const btn = document.querySelector('[data-reserve="' + CSS.escape(code) + '"]');
+        if (btn && c.left <= 0 && !btn.form.querySelector('[name=waitlist]')) btn.disabled = true;
+      }
+    }
+  });
+}
