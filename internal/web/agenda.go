@@ -38,6 +38,15 @@ type agendaDay struct {
 	Items    []agendaItem
 	Gaps     []agendaGap
 	Warnings []string
+	// Rows are the items and gaps in time order: the list under the grid,
+	// which screen readers and phones use and which holds the actions.
+	Rows []agendaRow
+}
+
+// agendaRow is one line of the day's list: an item, or the trip after one.
+type agendaRow struct {
+	Item *agendaItem
+	Gap  *agendaGap
 }
 
 type hourMark struct {
@@ -165,6 +174,7 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived) agendaDay {
 		}
 		out.Items = append(out.Items, it)
 	}
+	gapAfter := map[string]int{} // index in out.Gaps by the session before it
 	for _, g := range day.Gaps {
 		gap := agendaGap{Top: top(g.From.End), Enough: g.Enough}
 		switch {
@@ -175,7 +185,15 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived) agendaDay {
 		default:
 			gap.Text = p.T("agenda.travel_short", "Mode", p.T("agenda.mode_"+g.Mode), "Minutes", g.Travel, "Venue", c.VenueName(g.To.Venue), "Gap", g.Minutes)
 		}
+		gapAfter[g.From.Code] = len(out.Gaps)
 		out.Gaps = append(out.Gaps, gap)
+	}
+	for i := range out.Items {
+		it := &out.Items[i]
+		out.Rows = append(out.Rows, agendaRow{Item: it})
+		if k, ok := gapAfter[it.S.Code]; ok && !it.Marker && !it.Waitlisted {
+			out.Rows = append(out.Rows, agendaRow{Gap: &out.Gaps[k]})
+		}
 	}
 	for _, wn := range day.Warnings {
 		out.Warnings = append(out.Warnings, p.T("agenda.warn_"+wn.Code, "Minutes", wn.Minutes, "Hours", float64(wn.Minutes)/60))

@@ -59,10 +59,16 @@ func (h *Handler) derive() *derived {
 	return d
 }
 
+// happeningSeats is the size from which a walk-in session is a happening
+// for everyone (the expo, a party) rather than a meetup.
+const happeningSeats = 2000
+
 // isMarker reports whether s is a fixed happening every agenda shows:
-// keynotes, and scheduled sessions nobody reserves (the expo, parties).
+// keynotes, and walk-in gatherings big enough for everyone (the expo
+// opening, parties). Catalogs have no field for this; size tells.
 func isMarker(s *lanyard.Session) bool {
-	return s.Scheduled() && (s.Type == lanyard.TypeKeynote || (!s.Reservable && s.Type == lanyard.TypeOther))
+	return s.Scheduled() && (s.Type == lanyard.TypeKeynote ||
+		(!s.Reservable && s.Type == lanyard.TypeOther && s.Capacity >= happeningSeats))
 }
 
 // group is one content with each of its times.

@@ -230,9 +230,12 @@ func (h *Handler) signedIn(next http.HandlerFunc) http.HandlerFunc {
 }
 
 // localPath returns p if it is a path on this site, else "/": redirects
-// after a form must not send people elsewhere.
+// after a form must not send people elsewhere. Browsers drop tabs and
+// newlines from a URL and read a backslash as a slash, so "/\t/evil.example"
+// would lead to //evil.example: no control character passes.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
 	return p

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath is Debian's Chromium, which .ci/run installs.
+const chromiumPath = "/usr/bin/chromium"
+
+// newBrowser starts a headless Chromium for one test, with a fresh profile.
+// Without Chromium the test is skipped locally and fails in CI.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI needs Chromium at %s (apt-get install chromium fonts-nanum): %v", chromiumPath, err)
+		}
+		t.Skipf("no Chromium at %s; apt-get install chromium fonts-nanum to run the browser tests", chromiumPath)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("lang", "en-US"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// poll polls a JavaScript condition until it holds.
+func poll(cond string) chromedp.Action[chromedp.Void] {
+	return void(chromedp.Poll[bool](cond))
+}
+
+// void drops an action's value, for a list of steps.
+func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+// demoSession is a session as the API lists it.
+type demoSession struct {
+	Code, Title, Venue, Day string
+	Start, End              time.Time
+	RepeatGroup             string `json:"repeat_group"`
+	Reservable              bool
+	SeatsLeft               int `json:"seats_left"`
+}
+
+// travelPair finds two reservable sessions on one day, A then B, in venues
+// too far apart for the gap between them, B being one of several repeats:
+// the agenda must warn about the trip, and B can be switched.
+func travelPair(t *testing.T, base string) (a, b demoSession) {
+	t.Helper()
+	var all []demoSession
+	for offset := 0; ; offset += 500 {
+		var page struct {
+			Total    int
+			Sessions []demoSession
+		}
+		getJSON(t, fmt.Sprintf("%s/api/v1/sessions?limit=500&offset=%d", base, offset), "", 200, &page)
+		all = append(all, page.Sessions...)
+		if len(all) >= page.Total || len(page.Sessions) == 0 {
+			break
+		}
+	}
+	var venues struct {
+		Travel []struct {
+			From, To string
+			Walk     int `json:"walk_minutes"`
+			Shuttle  int `json:"shuttle_minutes"`
+		} `json:"travel_times"`
+	}
+	getJSON(t, base+"/api/v1/venues", "", 200, &venues)
+	need := map[[2]string]int{}
+	for _, tr := range venues.Travel {
+		best := tr.Walk
+		if best == 0 || (tr.Shuttle > 0 && tr.Shuttle < best) {
+			best = tr.Shuttle
+		}
+		need[[2]string{tr.From, tr.To}] = best
+	}
+	repeats := map[string]int{}
+	for _, s := range all {
+		if s.RepeatGroup != "" {
+			repeats[s.RepeatGroup]++
+		}
+	}
+	ok := func(s demoSession) bool { return s.Reservable && s.SeatsLeft > 5 && !s.Start.IsZero() }
+	for _, x := range all {
+		if !ok(x) || x.RepeatGroup == "" {
+			continue
+		}
+		for _, y := range all {
+			gap := y.Start.Sub(x.End)
+			if !ok(y) || y.Day != x.Day || y.RepeatGroup == "" || repeats[y.RepeatGroup] < 2 || y.RepeatGroup == x.RepeatGroup ||
+				gap < 0 || gap > 30*time.Minute || x.Venue == y.Venue {
+				continue
+			}
+			if n := need[[2]string{x.Venue, y.Venue}]; n > 0 && time.Duration(n)*time.Minute > gap {
+				return x, y
+			}
+		}
+	}
+	t.Fatal("the demo has no two sessions with too little travel time between them")
+	return
+}
+
+// TestBrowserAttendeeJourney drives the web app in Chromium as a newcomer
+// would: sign up, search, filter, reserve two sessions too far apart, see
+// the agenda's travel warning, switch a repeat, cancel, switch to Korean,
+// download the agenda as iCal. With LANYARD_SCREENSHOTS=dir it saves the
+// catalog and agenda at desktop and phone widths there (docs/screenshots).
+func TestBrowserAttendeeJourney(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives Chromium; skipped with -short")
+	}
+	ctx := newBrowser(t)
+	dir := t.TempDir()
+	base, _ := startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db"), "--attendees", "40", "--log-level", "warn")
+	a, b := travelPair(t, base)
+	shots := os.Getenv("LANYARD_SCREENSHOTS")
+
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+			t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
+		}
+	}
+	shoot := func(name string, width, height int64) {
+		t.Helper()
+		if shots == "" {
+			return
+		}
+		do("resize", chromedp.EmulateViewport(width, height))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		do("resize back", chromedp.EmulateViewport(1280, 900))
+	}
+
+	// Sign up, from Seoul.
+	do("sign up",
+		chromedp.Navigate(base+"/signup"),
+		chromedp.WaitVisible(chromedp.ID("signup-form")),
+		chromedp.SendKeys(chromedp.ID("name"), "Kim Min-ji"),
+		chromedp.SendKeys(chromedp.ID("email"), "minji@example.com"),
+		chromedp.SetValue(chromedp.ID("home_zone"), "Asia/Seoul"),
+		chromedp.SendKeys(chromedp.ID("password"), "sturdy-lantern-41"),
+		chromedp.Click(chromedp.ID("signup-submit")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+	if got := text("#flash"); !strings.Contains(got, "Welcome, Kim Min-ji") {
+		t.Fatalf("after sign-up the page says %q", got)
+	}
+
+	// Search as you type: the results change without a page load.
+	do("search",
+		chromedp.SendKeys(chromedp.ID("q"), "serverless"),
+		poll(`location.search.includes("q=serverless") && !document.querySelector("#result-count").textContent.startsWith("17")`),
+	)
+	titles, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".group")].map(g => g.textContent.toLowerCase())`))
+	if err != nil || len(titles) == 0 {
+		t.Fatalf("no results for serverless: %v", err)
+	}
+	for _, g := range titles {
+		if !strings.Contains(g, "serverless") {
+			t.Errorf("a result for serverless does not mention it: %.200s", g)
+		}
+	}
+	// Both time zones show: the venue's first, Seoul's beside it.
+	if got := text(".time .when"); !strings.Contains(got, "PST") || !strings.Contains(got, "KST") {
+		t.Errorf("times %q do not show PST and KST", got)
+	}
+
+	// Filter by A's day: every time listed is on that day.
+	do("filter by day",
+		chromedp.SetValue(chromedp.ID("f-day"), a.Day),
+		void(chromedp.Evaluate[bool](`document.getElementById("f-day").dispatchEvent(new Event("change", {bubbles: true}))`)),
+		poll(`location.search.includes("day=`+a.Day+`")`),
+		chromedp.Sleep(300*time.Millisecond), // the fetch that follows the URL change
+		poll(`document.querySelectorAll(".time").length > 0`),
+	)
+	days, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".time time")].map(e => new Date(e.getAttribute("datetime")).toLocaleDateString("en-CA", {timeZone: "America/Los_Angeles"}))`))
+	if err != nil || len(days) == 0 {
+		t.Fatalf("no times after filtering by day: %v", err)
+	}
+	for _, d := range days {
+		if d != a.Day {
+			t.Errorf("filtered by %s, a time on %s is listed", a.Day, d)
+		}
+	}
+	do("clear search", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("result-count")))
+	shoot("catalog-desktop", 1280, 900)
+	shoot("catalog-phone", 390, 844)
+
+	// Reserve A then B from their pages; B leaves too little time to travel.
+	for _, s := range []demoSession{a, b} {
+		do("reserve "+s.Code,
+			chromedp.Navigate(base+"/sessions/"+s.Code),
+			chromedp.Click(chromedp.CSS(`#session > .actions [data-reserve="`+s.Code+`"]`)),
+			chromedp.WaitVisible(chromedp.ID("flash")),
+		)
+		if got := text("#flash"); !strings.Contains(got, s.Code) || !strings.Contains(got, "Reserved") {
+			t.Fatalf("reserving %s: %q", s.Code, got)
+		}
+	}
+
+	// The agenda marks the trip from A to B as too short.
+	do("agenda", chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(".day")))
+	if got := text(".trip.short"); !strings.Contains(got, "Not enough time") {
+		t.Errorf("the agenda's travel gap says %q", got)
+	}
+	shoot("agenda-desktop", 1280, 1300)
+	shoot("agenda-phone", 390, 844)
+
+	// Switch B to another of its times.
+	to, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("to-"+b.Code)))
+	if err != nil || to == "" {
+		t.Fatalf("no other time to switch %s to: %v", b.Code, err)
+	}
+	do("switch", chromedp.Click(chromedp.CSS(`[data-switch="`+b.Code+`"]`)), chromedp.WaitVisible(chromedp.ID("flash")))
+	if got := text("#flash"); !strings.Contains(got, to) || !strings.Contains(got, "Reserved") {
+		t.Fatalf("switching %s to %s: %q", b.Code, to, got)
+	}
+	do("switched", chromedp.WaitVisible(chromedp.CSS(`.item[data-session="`+to+`"]`)), chromedp.WaitNotPresent(chromedp.CSS(`.item[data-session="`+b.Code+`"]`)))
+
+	// Cancel A.
+	do("cancel", chromedp.Click(chromedp.CSS(`[data-cancel="`+a.Code+`"]`)), chromedp.WaitVisible(chromedp.ID("flash")),
+		chromedp.WaitNotPresent(chromedp.CSS(`.item[data-session="`+a.Code+`"]`)))
+	if got := text("#flash"); !strings.Contains(got, "Cancelled") {
+		t.Errorf("cancelling %s: %q", a.Code, got)
+	}
+
+	// Download the agenda: the file parses and holds the switched session,
+	// in the venue's zone.
+	body, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.getElementById("ics-download").href).then(r => r.text())`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("the agenda's iCal does not parse: %v\n%s", err, body)
+	}
+	var found bool
+	for _, ev := range cal.Events() {
+		if strings.HasPrefix(ev.GetProperty(ics.ComponentPropertyUniqueId).Value, to+"@") {
+			found = true
+			start := ev.GetProperty(ics.ComponentPropertyDtStart)
+			if tz := start.ICalParameters["TZID"]; len(tz) != 1 || tz[0] != "America/Los_Angeles" {
+				t.Errorf("DTSTART of %s has TZID %v", to, tz)
+			}
+		}
+		if strings.HasPrefix(ev.GetProperty(ics.ComponentPropertyUniqueId).Value, a.Code+"@") {
+			t.Errorf("the cancelled %s is still in the calendar", a.Code)
+		}
+	}
+	if !found {
+		t.Errorf("the calendar lacks %s:\n%s", to, body)
+	}
+
+	// Switch to Korean: the choice sticks across pages.
+	do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)))
+	if got := text("h1"); got != "내 일정" {
+		t.Errorf("the agenda's heading in Korean is %q", got)
+	}
+	do("korean catalog", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("result-count")))
+	if got := text("#result-count"); !strings.Contains(got, "세션") {
+		t.Errorf("the catalog's count in Korean is %q", got)
+	}
+	shoot("catalog-korean-phone", 390, 844)
+}
