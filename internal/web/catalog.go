@@ -1,11 +1,14 @@
 package web
 
 import (
+	"bytes"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/catalog"
@@ -13,9 +16,10 @@ import (
 	"github.com/lanyardhq/lanyard/internal/plan"
 )
 
-// groupsPerPage bounds a catalog page: ~40 contents keep it well under
-// 150 KB while a phone scrolls it easily.
-const groupsPerPage = 40
+// groupsPerPage bounds a catalog page: 25 contents keep it small and fast
+// to render (the template is most of a page's server time) while a phone
+// scrolls it easily.
+const groupsPerPage = 25
 
 // derived is what the pages compute once per catalog: facet values, the
 // repeats of each content, and the fixed happenings (keynotes, the expo,
@@ -27,14 +31,25 @@ type derived struct {
 	repeats map[string][]*lanyard.Session // by repeat group, by start
 	markers []*lanyard.Session
 	venueIx map[string]int // colour index per venue
+
+	groupOf   map[string]int // session code → its content's index
+	groupKeys []string       // by index: the repeat group, or "\x00"+code for a single session
+
+	// heads caches each content's rendered heading, abstract and
+	// speakers by language and group: the catalog's bulk, the same for
+	// everyone, and costly to escape on every request.
+	heads sync.Map // headKey → template.HTML
 }
+
+type headKey struct{ lang, group string }
 
 func (h *Handler) derive() *derived {
 	c := h.Catalog.Load()
 	if d := h.derived.Load(); d != nil && d.from == c {
 		return d
 	}
-	d := &derived{from: c, repeats: map[string][]*lanyard.Session{}, venueIx: map[string]int{}}
+	d := &derived{from: c, repeats: map[string][]*lanyard.Session{}, venueIx: map[string]int{}, groupOf: map[string]int{}}
+	byKey := map[string]int{}
 	d.days, _ = c.Event.DayDates()
 	topics := map[string]bool{}
 	for _, s := range c.Sessions() {
@@ -47,6 +62,17 @@ func (h *Handler) derive() *derived {
 		if isMarker(s) {
 			d.markers = append(d.markers, s)
 		}
+		key := s.RepeatGroup
+		if key == "" {
+			key = "\x00" + s.Code
+		}
+		gi, ok := byKey[key]
+		if !ok {
+			gi = len(d.groupKeys)
+			byKey[key] = gi
+			d.groupKeys = append(d.groupKeys, key)
+		}
+		d.groupOf[s.Code] = gi
 	}
 	for t := range topics {
 		d.topics = append(d.topics, t)
@@ -73,18 +99,62 @@ func isMarker(s *lanyard.Session) bool {
 
 // group is one content with each of its times.
 type group struct {
+	key   string
 	First *lanyard.Session
+	Head  template.HTML // see derived.heads
 	Times []*slot
 }
 
 // slot is one time of a session, with its live seats and the viewer's state.
 type slot struct {
+	P        *page
+	Key      string // idempotency key of the page's forms
 	S        *lanyard.Session
 	Seats    lanyard.SeatCount
 	Held     bool // the viewer holds a seat
 	Waiting  int  // the viewer's waitlist place, 0 if not on it
 	Favorite bool
 	Fits     bool // fits the viewer's agenda
+}
+
+// newSlot makes the slot of s for the viewer v, with its live seat count.
+func (h *Handler) newSlot(p *page, v viewer, s *lanyard.Session, key string) *slot {
+	sl := &slot{P: p, Key: key, S: s, Held: v.held[s.Code], Waiting: v.waiting[s.Code], Favorite: v.favs[s.Code]}
+	sl.Seats, _ = h.Engine.Seats(s.Code)
+	return sl
+}
+
+// When is the slot's start in the viewer's zones.
+func (s *slot) When() clocks { return s.P.When(s.S.Start) }
+
+// SeatText says how many seats are left, or how long the waitlist is.
+func (s *slot) SeatText() string {
+	if s.Full() {
+		return s.P.T("seats.full", "Wait", s.Seats.WaitlistLength)
+	}
+	return s.P.T("seats.left", "Count", s.Seats.SeatsLeft)
+}
+
+// Iso is the slot's start for <time datetime="">.
+func (s *slot) Iso() string { return s.S.Start.UTC().Format(time.RFC3339) }
+
+// head returns g's rendered heading, from the cache when it is there.
+func (h *Handler) head(p *page, dv *derived, g *group) template.HTML {
+	k := headKey{p.Lang(), g.key}
+	if v, ok := dv.heads.Load(k); ok {
+		return v.(template.HTML)
+	}
+	var buf bytes.Buffer
+	if err := h.pages["catalog"].ExecuteTemplate(&buf, "group-head", struct {
+		*page
+		G *group
+	}{p, g}); err != nil {
+		h.Log.Error("template failed", "page", "group-head", "err", err)
+		return ""
+	}
+	out := template.HTML(buf.String())
+	dv.heads.Store(k, out)
+	return out
 }
 
 // Full reports whether no seat is left to reserve.
@@ -167,47 +237,27 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 
 	v := h.viewerState(r, p)
 
-	byGroup := map[string]*group{}
-	var groups []*group
-	for _, s := range matches {
-		if isMarker(s) && s.Type != lanyard.TypeKeynote && f.Query == "" && f.Type == "" {
-			continue // the expo's hours are not something to browse
-		}
-		sl := &slot{S: s, Held: v.held[s.Code], Waiting: v.waiting[s.Code], Favorite: v.favs[s.Code]}
-		sl.Seats, _ = h.Engine.Seats(s.Code)
-		if d.Seats == "open" && (!s.Reservable || sl.Seats.SeatsLeft <= 0) {
-			continue
-		}
-		if p.User != nil && s.Scheduled() {
-			sl.Fits = sl.Held || plan.Fits(c.Loc, s, v.sessions, c.TravelTime)
-		}
-		if d.Fits && !sl.Fits {
-			continue
-		}
-		key := s.RepeatGroup
-		if key == "" {
-			key = "\x00" + s.Code
-		}
-		g, ok := byGroup[key]
-		if !ok {
-			g = &group{First: s}
-			byGroup[key] = g
-			groups = append(groups, g)
-		}
-		g.Times = append(g.Times, sl)
-		d.Sessions++
+	// Group the matches by content, in order of first appearance, making
+	// slots only for the groups on the page asked for: a catalog of
+	// thousands must not cost thousands of allocations per request.
+	groups, total, sessions := h.group(p, dv, v, d, matches, d.Page)
+	pages := max(1, (total+groupsPerPage-1)/groupsPerPage)
+	if d.Page > pages {
+		d.Page = pages
+		groups, total, sessions = h.group(p, dv, v, d, matches, d.Page)
 	}
-	for _, g := range groups {
-		slices.SortStableFunc(g.Times, func(a, b *slot) int { return a.S.Start.Compare(b.S.Start) })
-	}
-	d.Total = len(groups)
-	d.Pages = max(1, (len(groups)+groupsPerPage-1)/groupsPerPage)
-	d.Page = min(d.Page, d.Pages)
-	lo := (d.Page - 1) * groupsPerPage
-	d.Groups = groups[lo:min(lo+groupsPerPage, len(groups))]
+	d.Groups, d.Total, d.Sessions, d.Pages = groups, total, sessions, pages
 	var codes []string
 	for _, g := range d.Groups {
+		slices.SortStableFunc(g.Times, func(a, b *slot) int { return a.S.Start.Compare(b.S.Start) })
+		g.Head = h.head(p, dv, g)
 		for _, t := range g.Times {
+			if d.Seats != "open" {
+				t.Seats, _ = h.Engine.Seats(t.S.Code)
+			}
+			if p.User != nil && t.S.Scheduled() && !d.Fits {
+				t.Fits = t.Held || plan.Fits(c.Loc, t.S, v.sessions, c.TravelTime)
+			}
 			if t.S.Reservable {
 				codes = append(codes, t.S.Code)
 			}
@@ -221,6 +271,46 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 		d.NextURL = pageURL(q, d.Page+1)
 	}
 	return d, http.StatusOK
+}
+
+// group returns the groups of matches on page n, and how many groups and
+// sessions pass the filters in all.
+func (h *Handler) group(p *page, dv *derived, v viewer, d *catalogData, matches []*lanyard.Session, n int) (shown []*group, groups, sessions int) {
+	c := dv.from
+	lo, hi := (n-1)*groupsPerPage, n*groupsPerPage
+	order := make([]int32, len(dv.groupKeys)) // 1 + the group's place in the results; 0: not seen
+	for _, s := range matches {
+		if isMarker(s) && s.Type != lanyard.TypeKeynote && d.Filter.Query == "" && d.Filter.Type == "" {
+			continue // the expo's hours are not something to browse
+		}
+		// Seats and fit are worked out here only when they filter; for the
+		// page shown, in searchCatalog.
+		var seats lanyard.SeatCount
+		if d.Seats == "open" {
+			seats, _ = h.Engine.Seats(s.Code)
+			if !s.Reservable || seats.SeatsLeft <= 0 {
+				continue
+			}
+		}
+		if d.Fits && !v.held[s.Code] && !plan.Fits(c.Loc, s, v.sessions, c.TravelTime) {
+			continue
+		}
+		sessions++
+		gi := dv.groupOf[s.Code]
+		if order[gi] == 0 {
+			groups++
+			order[gi] = int32(groups)
+			if groups > lo && groups <= hi {
+				shown = append(shown, &group{key: dv.groupKeys[gi], First: s})
+			}
+		}
+		if k := int(order[gi]) - 1; k >= lo && k < hi {
+			g := shown[k-lo]
+			g.Times = append(g.Times, &slot{P: p, Key: d.Key, S: s, Seats: seats, Held: v.held[s.Code], Waiting: v.waiting[s.Code],
+				Favorite: v.favs[s.Code], Fits: true})
+		}
+	}
+	return shown, groups, sessions
 }
 
 func pageURL(q url.Values, n int) string {
@@ -251,12 +341,9 @@ func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "catalog.title")
 	p.Title = s.Title
 	v := h.viewerState(r, p)
-	mk := func(s *lanyard.Session) *slot {
-		sl := &slot{S: s, Held: v.held[s.Code], Waiting: v.waiting[s.Code], Favorite: v.favs[s.Code]}
-		sl.Seats, _ = h.Engine.Seats(s.Code)
-		return sl
-	}
-	d := sessionData{S: mk(s), Venue: c.VenueName(s.Venue), Key: newKey()}
+	key := newKey()
+	mk := func(s *lanyard.Session) *slot { return h.newSlot(p, v, s, key) }
+	d := sessionData{S: mk(s), Venue: c.VenueName(s.Venue), Key: key}
 	if s.RepeatGroup != "" {
 		for _, o := range h.derive().repeats[s.RepeatGroup] {
 			if o.Code != s.Code {

@@ -51,9 +51,7 @@ func (h *Handler) favoritesPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			continue
 		}
-		sl := &slot{S: s, Held: v.held[code], Waiting: v.waiting[code], Favorite: true}
-		sl.Seats, _ = h.Engine.Seats(code)
-		d.Slots = append(d.Slots, sl)
+		d.Slots = append(d.Slots, h.newSlot(p, v, s, d.Key))
 	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "favorites", p)

@@ -91,7 +91,8 @@ func testCatalog() *lanyard.Catalog {
 			s("EXPO", "Expo hall opening", "", lanyard.TypeOther, 0, "expo", "venetian", "Hall", at(1, 17, 0), at(1, 19, 0)),
 		},
 	}
-	c.Sessions[len(c.Sessions)-1].Reservable = false
+	expo := &c.Sessions[len(c.Sessions)-1]
+	expo.Reservable, expo.CapacityOverride = false, 5000 // a happening for everyone
 	for i := range fillers {
 		start := at(3, 8, 0).Add(time.Duration(i) * 15 * time.Minute)
 		c.Sessions = append(c.Sessions, s(fmt.Sprintf("F%02d", i+1), fmt.Sprintf("Filler %d", i+1), "", lanyard.TypeBuilders, 100, "filler",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -63,8 +64,28 @@ func supported(l string) string {
 
 // translator formats messages, dates and times for one language.
 type translator struct {
-	lang string
-	loc  *i18n.Localizer
+	lang  string
+	loc   *i18n.Localizer
+	plain sync.Map // id → message, for messages without arguments
+
+	labelsOnce sync.Once
+	labels     *labels
+}
+
+// labels are the words every session row repeats, looked up once: a
+// template reads a field far faster than it calls a method.
+type labels struct {
+	Reserved, Reserve, JoinWaitlist, Favorite, Unfavorite, Walkin, Conflict, ConflictHint string
+}
+
+// L returns the row labels in t's language.
+func (t *translator) L() *labels {
+	t.labelsOnce.Do(func() {
+		t.labels = &labels{Reserved: t.T("slot.reserved"), Reserve: t.T("slot.reserve"), JoinWaitlist: t.T("slot.join_waitlist"),
+			Favorite: t.T("slot.favorite"), Unfavorite: t.T("slot.unfavorite"), Walkin: t.T("seats.walkin"),
+			Conflict: t.T("slot.conflict"), ConflictHint: t.T("slot.conflict_hint")}
+	})
+	return t.labels
 }
 
 var translators = func() map[string]*translator {
@@ -89,6 +110,11 @@ func (t *translator) Lang() string { return t.lang }
 // A "Count" argument selects the plural form. A missing message shows its
 // id, so a gap is visible rather than blank.
 func (t *translator) T(id string, args ...any) string {
+	if len(args) == 0 {
+		if s, ok := t.plain.Load(id); ok {
+			return s.(string)
+		}
+	}
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	if len(args) > 0 {
 		data := make(map[string]any, len(args)/2)
@@ -101,8 +127,11 @@ func (t *translator) T(id string, args ...any) string {
 		}
 		cfg.TemplateData = data
 	}
+	// With an error, Localize may still give a text: a message written once
+	// for every count (no "one" form) in its "other" form, or one missing
+	// in this language in English. Only a message missing entirely is blank.
 	s, err := t.loc.Localize(cfg)
-	if err != nil {
+	if err != nil && s == "" {
 		return id
 	}
 	return s

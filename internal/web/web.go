@@ -96,13 +96,14 @@ type export struct {
 }
 
 // NewSessions returns the session manager for sign-in: sessions kept in
-// store for 12 hours of inactivity (a conference day) and at most 30 days,
-// in a Secure, HttpOnly, SameSite=Lax cookie.
+// store for two weeks (a conference week and the follow-up), in a Secure,
+// HttpOnly, SameSite=Lax cookie. No idle timeout: scs would then write the
+// session back on every request, a database write per page view that would
+// compete with the reservation engine's commits during a rush.
 func NewSessions(store scs.Store) *scs.SessionManager {
 	s := scs.New()
 	s.Store = store
-	s.IdleTimeout = 7 * 24 * time.Hour
-	s.Lifetime = 30 * 24 * time.Hour
+	s.Lifetime = 14 * 24 * time.Hour
 	s.Cookie.Name = "lanyard_session"
 	s.Cookie.HttpOnly = true
 	s.Cookie.Secure = true // browsers treat http://localhost as secure too

@@ -1,70 +1,79 @@
-package web
+package web_test
 
 import (
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
-func testHandler(t *testing.T) (*Handler, *atomic.Pointer[catalog.Catalog]) {
-	t.Helper()
-	ev := &lanyard.Event{ID: 1, Slug: "conf-2026", Name: "Conf <2026>", TimeZone: "Europe/Berlin", StartDate: "2026-03-02", Days: 2}
-	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	sessions := []*lanyard.Session{{ID: 1, Code: "T1", Title: "Talk", Type: lanyard.TypeSession, Venue: "main", Room: "A",
-		Start: start, End: start.Add(time.Hour), Reservable: true}}
-	venues := []lanyard.Venue{{Code: "main", Name: "Main", Rooms: []lanyard.Room{{Name: "A", Capacity: 100}}}}
-	c, err := catalog.New(ev, venues, nil, sessions)
+func TestPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	c := e.client()
+	home := c.get("/")
+	if home.status != http.StatusOK || !strings.Contains(home.body, "<title>Catalog · Test Conf</title>") {
+		t.Fatalf("home: %d\n%s", home.status, home.text())
+	}
+	for _, h := range []string{"X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"} {
+		if home.header.Get(h) == "" {
+			t.Errorf("home lacks the %s header", h)
+		}
+	}
+	if got := home.header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("home Cache-Control %q", got)
+	}
+	for _, tt := range []struct{ path, ctype, has string }{
+		{"/schedule.xml", "application/xml", "<title>Hands-on machine learning</title>"},
+		{"/schedule.json", "application/json", `"title": "Hands-on machine learning"`},
+	} {
+		a, b := c.get(tt.path), c.get(tt.path)
+		if a.status != http.StatusOK || !strings.HasPrefix(a.header.Get("Content-Type"), tt.ctype) {
+			t.Fatalf("%s: %d %s", tt.path, a.status, a.header.Get("Content-Type"))
+		}
+		if a.body != b.body {
+			t.Fatalf("%s: two requests gave different bytes", tt.path)
+		}
+		if !strings.Contains(strings.ReplaceAll(a.body, `":"`, `": "`), tt.has) {
+			t.Fatalf("%s lacks %s:\n%.800s", tt.path, tt.has, a.body)
+		}
+	}
+	// A new catalog replaces the pages' event and the cached export; names
+	// are escaped.
+	cur := e.h.Catalog.Load()
+	ev := *cur.Event
+	ev.Name = "Conf <2026>"
+	next, err := catalog.New(&ev, cur.Venues, nil, []*lanyard.Session{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cur atomic.Pointer[catalog.Catalog]
-	cur.Store(c)
-	return &Handler{Catalog: &cur, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, &cur
-}
-
-func TestPages(t *testing.T) {
-	h, cur := testHandler(t)
-	mux := http.NewServeMux()
-	h.Routes(mux)
-	get := func(path string) *httptest.ResponseRecorder {
-		w := httptest.NewRecorder()
-		mux.ServeHTTP(w, httptest.NewRequest("GET", "http://example.org"+path, nil))
-		return w
-	}
-	home := get("/")
-	if home.Code != 200 || !strings.Contains(home.Body.String(), "Conf &lt;2026&gt;") {
-		t.Fatalf("home: %d, event name not shown escaped:\n%.500s", home.Code, home.Body)
-	}
-	for _, tt := range []struct{ path, ctype, has string }{
-		{"/schedule.xml", "application/xml", "<title>Talk</title>"},
-		{"/schedule.json", "application/json", `"title": "Talk"`},
-	} {
-		a, b := get(tt.path), get(tt.path)
-		if a.Code != 200 || !strings.HasPrefix(a.Header().Get("Content-Type"), tt.ctype) {
-			t.Fatalf("%s: %d %s", tt.path, a.Code, a.Header().Get("Content-Type"))
-		}
-		if a.Body.String() != b.Body.String() {
-			t.Fatalf("%s: two requests gave different bytes", tt.path)
-		}
-		if !strings.Contains(strings.ReplaceAll(a.Body.String(), `":"`, `": "`), tt.has) {
-			t.Fatalf("%s lacks %s:\n%.800s", tt.path, tt.has, a.Body)
-		}
-	}
-	// A new catalog replaces the cached export.
-	next, _ := catalog.New(cur.Load().Event, cur.Load().Venues, nil, nil)
-	cur.Store(next)
-	if body := get("/schedule.xml").Body.String(); strings.Contains(body, "<title>Talk</title>") {
+	e.h.Catalog.Store(next)
+	if body := c.get("/schedule.xml").body; strings.Contains(body, "Hands-on machine learning") {
 		t.Fatal("the export was not rebuilt for the new catalog")
 	}
-	if get("/nope").Code != 404 {
+	if body := c.get("/").body; !strings.Contains(body, "Conf &lt;2026&gt;") || strings.Contains(body, "Conf <2026>") {
+		t.Fatal("the event name is not shown escaped")
+	}
+	if c.get("/nope").status != http.StatusNotFound {
 		t.Fatal("unknown page is not 404")
+	}
+	// Static files carry a version; with it they are cached for good.
+	css := c.get("/static/app.css")
+	if css.status != http.StatusOK || !strings.HasPrefix(css.header.Get("Content-Type"), "text/css") || css.header.Get("Cache-Control") != "" {
+		t.Fatalf("app.css: %d %q %q", css.status, css.header.Get("Content-Type"), css.header.Get("Cache-Control"))
+	}
+	i := strings.Index(home.body, `href="/static/app.css?v=`)
+	if i < 0 {
+		t.Fatal("the page does not link a versioned app.css")
+	}
+	link := home.body[i+len(`href="`):]
+	link = link[:strings.Index(link, `"`)]
+	if got := c.get(link).header.Get("Cache-Control"); !strings.Contains(got, "immutable") {
+		t.Errorf("%s Cache-Control %q", link, got)
+	}
+	if c.get("/static/nope.css").status != http.StatusNotFound {
+		t.Error("unknown static file is not 404")
 	}
 }

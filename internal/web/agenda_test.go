@@ -1,0 +1,338 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	ics "github.com/arran4/golang-ical"
+)
+
+func TestReserveCancelSwitchLeave(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.attendee("Ria", "ria@example.com")
+	other := e.attendee("Sam", "sam@example.com")
+	c := e.signIn("ria@example.com")
+	state := func(wantHeld, wantWaiting []string) {
+		t.Helper()
+		held, waiting := e.agendaOf(a.ID)
+		if !slices.Equal(held, wantHeld) || !slices.Equal(waiting, wantWaiting) {
+			t.Fatalf("held %v waiting %v, want %v and %v", held, waiting, wantHeld, wantWaiting)
+		}
+	}
+
+	// From the catalog, back to the same search.
+	back := "/?q=serverless&day=2026-12-01"
+	if got := c.postOK("/reserve/A-R1", url.Values{"back": {back}, "key": {"k1"}}, back); got != "A-R1 · Building serverless APIs: Reserved" {
+		t.Errorf("flash %q", got)
+	}
+	state([]string{"A-R1"}, nil)
+	// The same form again is answered as the first.
+	c.postOK("/reserve/A-R1", url.Values{"back": {back}, "key": {"k1"}}, back)
+	state([]string{"A-R1"}, nil)
+	// Refusals come back as the flash, in words.
+	if got := c.postOK("/reserve/O", url.Values{"back": {"/"}}, "/"); got != "O · Event sourcing in practice: It overlaps a session you have reserved." {
+		t.Errorf("overlap flash %q", got)
+	}
+	if got := c.postOK("/reserve/A-R2", url.Values{"back": {"/"}}, "/"); got != "A-R2 · Building serverless APIs: You already hold another time of this session; switch instead." {
+		t.Errorf("repeat flash %q", got)
+	}
+	// B is 10 minutes from A-R1 by a 25-minute shuttle: reserved, with a warning.
+	if got := c.postOK("/reserve/B", url.Values{"back": {"/"}}, "/"); !strings.HasPrefix(got, "B · Scaling databases: Reserved") ||
+		!strings.Contains(got, "Only 10 minutes between A-R1 and B; the trip takes 25.") {
+		t.Errorf("travel flash %q", got)
+	}
+	state([]string{"A-R1", "B"}, nil)
+
+	// A full session: refused without waitlist=1, waitlisted with it.
+	e.reserve(other.ID, "C")
+	if got := c.postOK("/reserve/C", url.Values{"back": {"/"}}, "/"); got != "C · Kubernetes whiteboard: The session is full." {
+		t.Errorf("full flash %q", got)
+	}
+	if got := c.postOK("/reserve/C", url.Values{"back": {"/"}, "waitlist": {"1"}}, "/"); got != "C · Kubernetes whiteboard: Full: you are #1 on the waitlist" {
+		t.Errorf("waitlist flash %q", got)
+	}
+	state([]string{"A-R1", "B"}, []string{"C"})
+	if r := c.post("/reserve/NOPE", nil); r.status != http.StatusNotFound {
+		t.Errorf("reserve an unknown session: %d", r.status)
+	}
+
+	// On the agenda: leave the waitlist, switch to the other time, cancel.
+	ag := c.get("/agenda")
+	for _, want := range []string{`data-leave="C"`, `data-cancel="A-R1"`, `data-cancel="B"`, `data-switch="A-R1"`, `<option value="A-R2">`, "Waitlist #1"} {
+		if !strings.Contains(ag.body, want) {
+			t.Errorf("agenda lacks %s", want)
+		}
+	}
+	if strings.Contains(ag.body, `data-switch="B"`) || strings.Contains(ag.body, `data-cancel="C"`) {
+		t.Error("agenda offers a switch without repeats, or cancelling a waitlist")
+	}
+	if got := c.postOK("/agenda/leave/C", url.Values{"key": {ag.key()}}, "/agenda"); got != "C · Kubernetes whiteboard: Left the waitlist" {
+		t.Errorf("leave flash %q", got)
+	}
+	state([]string{"A-R1", "B"}, nil)
+	if got := c.postOK("/agenda/switch/A-R1", url.Values{"to": {"B"}}, "/agenda"); got != "A-R1 · Building serverless APIs: Choose another time of the same session." {
+		t.Errorf("switch to another content: flash %q", got)
+	}
+	if got := c.postOK("/agenda/switch/A-R1", url.Values{"to": {"A-R2"}, "key": {ag.key()}}, "/agenda"); got != "A-R2 · Building serverless APIs: Reserved" {
+		t.Errorf("switch flash %q", got)
+	}
+	state([]string{"A-R2", "B"}, nil)
+	if got := c.postOK("/agenda/cancel/B", url.Values{"key": {ag.key()}}, "/agenda"); got != "B · Scaling databases: Cancelled" {
+		t.Errorf("cancel flash %q", got)
+	}
+	state([]string{"A-R2"}, nil)
+	if got := c.postOK("/agenda/cancel/B", nil, "/agenda"); got != "B · Scaling databases: You do not hold a seat in this session." {
+		t.Errorf("cancel again: flash %q", got)
+	}
+	if r := c.post("/agenda/cancel/NOPE", nil); r.status != http.StatusNotFound {
+		t.Errorf("cancel an unknown session: %d", r.status)
+	}
+	// The seat given back is free again.
+	if s, _ := e.eng.Seats("B"); s.SeatsLeft != 20 {
+		t.Errorf("B has %d seats left, want 20", s.SeatsLeft)
+	}
+}
+
+// key returns the idempotency key of a page's forms.
+func (r *resp) key() string {
+	m := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(r.body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+func TestAgendaPage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.attendee("Tao", "tao@example.com")
+	other := e.attendee("Uma", "uma@example.com")
+	c := e.signIn("tao@example.com")
+	if r := c.get("/agenda"); r.status != http.StatusOK || !strings.Contains(r.body, `id="agenda-empty"`) {
+		t.Fatalf("empty agenda: %d", r.status)
+	}
+	e.reserve(other.ID, "C")
+	e.reserve(a.ID, "A-R1", "B", "E", "D")
+	if _, err := e.eng.Reserve(context.Background(), a.ID, []string{"C"}, true, ""); err != nil {
+		t.Fatal(err)
+	}
+
+	r := c.get("/agenda")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d", r.status)
+	}
+	if strings.Contains(r.body, `id="agenda-empty"`) {
+		t.Error("the agenda says it is empty")
+	}
+	day1 := section(r.body, "d-2026-12-01")
+	if day1 == "" || !strings.Contains(day1, "Tue, Dec 1") {
+		t.Fatalf("no first day:\n%s", r.text())
+	}
+	// A-R1 (Venetian, to 11:00) then B (MGM, 11:10): 10 minutes for a
+	// 25-minute shuttle. B (to 12:00) then E (Venetian, 13:00): enough.
+	for _, want := range []string{
+		"Not enough time: 25 min shuttle to MGM Grand, only 10 min free",
+		"25 min shuttle to Venetian · 60 min free",
+		"A trip between venues has only 10 minutes.",
+	} {
+		if !strings.Contains(html.UnescapeString(day1), want) {
+			t.Errorf("day 1 lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`class="trip short">.*Not enough time`).MatchString(day1) {
+		t.Error("the short trip is not marked short in the list")
+	}
+	// Keynotes and the expo are on every agenda, unreserved; the waitlist is
+	// shown with its place.
+	if got, want := codes(day1), []string{"K1", "A-R1", "B", "E", "C", "EXPO"}; !slices.Equal(got, want) {
+		t.Errorf("day 1 shows %v, want %v", got, want)
+	}
+	for _, code := range []string{"K1", "EXPO"} {
+		if !regexp.MustCompile(`class="entry v\d marker" data-session="` + code + `"`).MatchString(day1) {
+			t.Errorf("%s is not a marker", code)
+		}
+		if strings.Contains(day1, `data-cancel="`+code+`"`) {
+			t.Errorf("%s can be cancelled", code)
+		}
+	}
+	if !regexp.MustCompile(`class="entry v\d waitlisted" data-session="C"`).MatchString(day1) || !strings.Contains(day1, "Waitlist #1") {
+		t.Error("C is not shown as waitlisted")
+	}
+	day3 := section(r.body, "d-2026-12-03")
+	if got := codes(day3); !slices.Equal(got, []string{"D"}) {
+		t.Errorf("day 3 shows %v, want [D]", got)
+	}
+	if strings.Contains(r.body, `id="d-2026-12-02"`) {
+		t.Error("a day with nothing on it is shown")
+	}
+}
+
+// section returns the day's <section> of the agenda page.
+func section(body, id string) string {
+	i := strings.Index(body, `id="`+id+`"`)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(body[i:], "</section>")
+	if j < 0 {
+		return body[i:]
+	}
+	return body[i : i+j]
+}
+
+// parseICS parses a calendar and returns its events by UID.
+func parseICS(t *testing.T, r *resp) map[string]*ics.VEvent {
+	t.Helper()
+	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/calendar") {
+		t.Fatalf("calendar: %d %s\n%s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	cal, err := ics.ParseCalendar(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, r.body)
+	}
+	out := map[string]*ics.VEvent{}
+	for _, ev := range cal.Events() {
+		out[ev.Id()] = ev
+	}
+	return out
+}
+
+func TestAgendaICS(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.attendee("Vic", "vic@example.com")
+	other := e.attendee("Wu", "wu@example.com")
+	e.reserve(other.ID, "C")
+	e.reserve(a.ID, "A-R1", "D")
+	if _, err := e.eng.Reserve(context.Background(), a.ID, []string{"C"}, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	c := e.signIn("vic@example.com")
+	r := c.get("/agenda.ics")
+	if got := r.header.Get("Content-Disposition"); got != `attachment; filename="test-conf-agenda.ics"` {
+		t.Errorf("Content-Disposition %q", got)
+	}
+	evs := parseICS(t, r)
+	if len(evs) != 3 {
+		t.Fatalf("%d events, want A-R1, D and C", len(evs))
+	}
+	for _, tt := range []struct{ uid, start, end, status, summary string }{
+		{"A-R1@test-conf.lanyard", "20261201T100000", "20261201T110000", "CONFIRMED", "A-R1 · Building serverless APIs"},
+		{"D@test-conf.lanyard", "20261203T090000", "20261203T110000", "CONFIRMED", "D · Hands-on machine learning"},
+		{"C@test-conf.lanyard", "20261201T140000", "20261201T150000", "TENTATIVE", "C · Kubernetes whiteboard"},
+	} {
+		ev := evs[tt.uid]
+		if ev == nil {
+			t.Errorf("no event %s", tt.uid)
+			continue
+		}
+		for _, p := range []struct {
+			prop ics.ComponentProperty
+			want string
+		}{{ics.ComponentPropertyDtStart, tt.start}, {ics.ComponentPropertyDtEnd, tt.end}} {
+			v := ev.GetProperty(p.prop)
+			if v == nil || v.Value != p.want || !slices.Equal(v.ICalParameters["TZID"], []string{"America/Los_Angeles"}) {
+				t.Errorf("%s %s: %+v, want %s with TZID=America/Los_Angeles", tt.uid, p.prop, v, p.want)
+			}
+		}
+		if v := ev.GetProperty(ics.ComponentPropertyStatus); v == nil || v.Value != tt.status {
+			t.Errorf("%s status %+v, want %s", tt.uid, v, tt.status)
+		}
+		if v := ev.GetProperty(ics.ComponentPropertySummary); v == nil || v.Value != tt.summary {
+			t.Errorf("%s summary %+v", tt.uid, v)
+		}
+		if v := ev.GetProperty(ics.ComponentPropertyUrl); v == nil || !strings.HasPrefix(v.Value, e.srv.URL+"/sessions/") {
+			t.Errorf("%s URL %+v", tt.uid, v)
+		}
+	}
+	if !strings.Contains(r.body, "BEGIN:VTIMEZONE") || !strings.Contains(r.body, "TZID:America/Los_Angeles") {
+		t.Error("no VTIMEZONE for the venue's zone")
+	}
+}
+
+// feedURL returns the agenda page's calendar subscription address, or "".
+func feedURL(c *client) string {
+	r := c.get("/agenda")
+	m := regexp.MustCompile(`id="feed-url" readonly value="([^"]+)"`).FindStringSubmatch(r.body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// getURL fetches an absolute URL of the server without cookies.
+func (e *env) getURL(raw string) *resp {
+	e.t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme+"://"+u.Host != e.srv.URL {
+		e.t.Fatalf("%q is not an address of the server %s", raw, e.srv.URL)
+	}
+	return e.client().get(u.RequestURI())
+}
+
+func TestCalendarFeed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.attendee("Xia", "xia@example.com")
+	e.reserve(a.ID, "E")
+	c := e.signIn("xia@example.com")
+	if feedURL(c) != "" {
+		t.Fatal("a feed before one was created")
+	}
+	if got := c.postOK("/agenda/feed", url.Values{"action": {"create"}}, "/agenda#calendar"); got != "Your new calendar address is ready." {
+		t.Errorf("flash %q", got)
+	}
+	first := feedURL(c)
+	if !regexp.MustCompile(`^https://[^/]+/calendar/[A-Za-z0-9_-]{32}\.ics$`).MatchString(first) {
+		t.Fatalf("feed URL %q", first)
+	}
+	// The feed is read without cookies, as a calendar app does.
+	evs := parseICS(t, e.getURL(first))
+	if len(evs) != 1 || evs["E@test-conf.lanyard"] == nil {
+		t.Fatalf("feed events %v", evs)
+	}
+	// It follows the agenda.
+	e.reserve(a.ID, "D")
+	if evs := parseICS(t, e.getURL(first)); len(evs) != 2 {
+		t.Fatalf("feed after reserving D: %d events", len(evs))
+	}
+
+	// Replaced: the old address is dead, the new one works.
+	c.postOK("/agenda/feed", url.Values{"action": {"create"}}, "/agenda#calendar")
+	second := feedURL(c)
+	if second == "" || second == first {
+		t.Fatalf("rotated feed %q (was %q)", second, first)
+	}
+	if r := e.getURL(first); r.status != http.StatusNotFound {
+		t.Errorf("old feed after rotating: %d", r.status)
+	}
+	parseICS(t, e.getURL(second))
+
+	// Turned off: no address works.
+	if got := c.postOK("/agenda/feed", url.Values{"action": {"revoke"}}, "/agenda#calendar"); got != "The calendar address is turned off." {
+		t.Errorf("flash %q", got)
+	}
+	if feedURL(c) != "" {
+		t.Error("the page still shows a feed")
+	}
+	for _, u := range []string{first, second} {
+		if r := e.getURL(u); r.status != http.StatusNotFound {
+			t.Errorf("%s after turning off: %d", u, r.status)
+		}
+	}
+	for _, path := range []string{"/calendar/", "/calendar/.ics", "/calendar/nonsense.ics", "/calendar/%00.ics"} {
+		if r := e.client().get(path); r.status != http.StatusNotFound {
+			t.Errorf("%s: %d", path, r.status)
+		}
+	}
+	if r := c.post("/agenda/feed", url.Values{"action": {"share"}}); r.status != http.StatusBadRequest {
+		t.Errorf("unknown feed action: %d", r.status)
+	}
+}
