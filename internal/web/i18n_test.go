@@ -1,0 +1,99 @@
+package web
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestLocalesMatch checks that every message exists in every language and
+// that each one the code or templates use is defined.
+func TestLocalesMatch(t *testing.T) {
+	keys := map[string][]string{}
+	for _, tag := range languages {
+		b, err := localeFiles.ReadFile("locales/" + tag.String() + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", tag, err)
+		}
+		keys[tag.String()] = slices.Sorted(maps.Keys(m))
+	}
+	if en, ko := keys["en"], keys["ko"]; !slices.Equal(en, ko) {
+		t.Errorf("en and ko differ in their keys:\nen only: %v\nko only: %v", missing(en, ko), missing(ko, en))
+	}
+	for _, tag := range languages {
+		tr := translatorFor(tag.String())
+		for _, id := range keys["en"] {
+			if got := tr.T(id, "Count", 2, "Position", 1, "Min", 10, "Max", 256, "Name", "x", "Email", "x", "Event", "x",
+				"Link", "x", "Minutes", 5, "Hours", 4.5, "Code", "x", "Level", 100, "Zone", "x", "Page", 1, "Pages", 2,
+				"Sessions", 3, "Wait", 1, "From", "a", "To", "b", "Need", 20, "Gap", 5, "Mode", "walk", "Venue", "v"); got == id || strings.Contains(got, "<no value>") {
+				t.Errorf("%s: message %s renders as %q", tag, id, got)
+			}
+		}
+	}
+}
+
+func missing(a, b []string) []string {
+	var out []string
+	for _, k := range a {
+		if !slices.Contains(b, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func TestTimesPerLanguage(t *testing.T) {
+	vegas, _ := time.LoadLocation("America/Los_Angeles")
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	tm := time.Date(2026, 11, 30, 9, 0, 0, 0, vegas) // Monday 09:00 PST = Tuesday 02:00 KST
+	for _, tc := range []struct {
+		lang, primary, secondary, day string
+	}{
+		{"en", "Mon 9:00 AM PST", "Tue 2:00 AM KST", "Mon, Nov 30"},
+		{"ko", "(월) 오전 9:00 PST", "(화) 오전 2:00 KST", "11월 30일 (월)"},
+	} {
+		tr := translatorFor(tc.lang)
+		got := tr.When(tm, vegas, seoul)
+		if got.Primary != tc.primary || got.Secondary != tc.secondary {
+			t.Errorf("%s: When = %+v; want %q and %q", tc.lang, got, tc.primary, tc.secondary)
+		}
+		if got := tr.Day(tm.In(vegas)); got != tc.day {
+			t.Errorf("%s: Day = %q; want %q", tc.lang, got, tc.day)
+		}
+		if got := tr.When(tm, vegas, vegas); got.Secondary != "" {
+			t.Errorf("%s: one zone shows a second time %q", tc.lang, got.Secondary)
+		}
+	}
+	if got := translatorFor("ko").Clock(time.Date(2026, 1, 1, 0, 5, 0, 0, time.UTC)); got != "오전 12:05" {
+		t.Errorf("midnight in Korean: %q", got)
+	}
+}
+
+func TestPickLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		accept, cookie, want string
+	}{
+		{"", "", "en"},
+		{"ko-KR,ko;q=0.9,en;q=0.8", "", "ko"},
+		{"fr-FR,fr;q=0.9", "", "en"},
+		{"en-US", "ko", "ko"},
+		{"ko", "de", "ko"}, // an unknown cookie value is ignored
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Language", tc.accept)
+		if tc.cookie != "" {
+			r.Header.Set("Cookie", langCookie+"="+tc.cookie)
+		}
+		if got := pickLanguage(r); got != tc.want {
+			t.Errorf("Accept-Language %q, cookie %q: %q; want %q", tc.accept, tc.cookie, got, tc.want)
+		}
+	}
+}
