@@ -11,6 +11,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/respond"
+	"github.com/lanyardhq/lanyard/internal/web"
 )
 
 // forwardedHeader marks a request one node sent another, so that a node
@@ -23,7 +24,9 @@ const forwardedHeader = "X-Lanyard-Forwarded"
 // an Idempotency-Key gets one, so a retry of a command that committed
 // before its answer was lost gets that answer, not a second seat.
 func (n *Node) Forward(next http.Handler) http.Handler {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256},
+		// A page's redirect (post/redirect/get) is the browser's to follow.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !needsEngine(r) {
 			next.ServeHTTP(w, r)
@@ -105,7 +108,7 @@ var hopByHop = map[string]bool{
 func needsEngine(r *http.Request) bool {
 	p := r.URL.Path
 	if !strings.HasPrefix(p, "/api/v1/") {
-		return false
+		return web.NeedsEngine(r)
 	}
 	return r.Method != http.MethodGet || p == "/api/v1/me/agenda" || p == "/api/v1/me/wishlist" || strings.HasPrefix(p, "/api/v1/admin/")
 }

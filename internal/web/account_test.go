@@ -361,6 +361,17 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("the link used again: %d\n%s", r.status, r.text())
 	}
 
+	// Three links an hour per email; a fourth request says the same and
+	// sends nothing.
+	for i := range 3 {
+		if got := e.client().postOK("/reset", url.Values{"email": {"hana@example.com"}}, "/signin"); got != known {
+			t.Fatalf("request %d says %q", i+2, got)
+		}
+	}
+	if n := len(outbox()); n != 3 {
+		t.Fatalf("outbox has %d messages after four requests, want 3", n)
+	}
+
 	signin := func(pw string) int {
 		return e.client().post("/signin", url.Values{"email": {"hana@example.com"}, "password": {pw}}).status
 	}

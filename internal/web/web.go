@@ -104,7 +104,7 @@ func NewSessions(store scs.Store) *scs.SessionManager {
 	s := scs.New()
 	s.Store = store
 	s.Lifetime = 14 * 24 * time.Hour
-	s.Cookie.Name = "lanyard_session"
+	s.Cookie.Name = SessionCookie
 	s.Cookie.HttpOnly = true
 	s.Cookie.Secure = true // browsers treat http://localhost as secure too
 	s.Cookie.SameSite = http.SameSiteLaxMode
@@ -176,6 +176,30 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /static/{name}", gz(http.HandlerFunc(h.serveStatic)))
 	mux.HandleFunc("GET /schedule.xml", h.schedule("xml", "application/xml; charset=utf-8", schedule.WriteXML))
 	mux.HandleFunc("GET /schedule.json", h.schedule("json", "application/json; charset=utf-8", schedule.WriteJSON))
+}
+
+// SessionCookie names the sign-in cookie.
+const SessionCookie = "lanyard_session"
+
+// NeedsEngine reports whether a page request reads or changes the
+// signed-in attendee's seats, favorites or agenda, so that a node without
+// the event's engine must forward it to the one with it (internal/cluster).
+// Anonymous catalog pages, live seats and files are served by any node.
+func NeedsEngine(r *http.Request) bool {
+	p := r.URL.Path
+	if strings.HasPrefix(p, "/calendar/") {
+		return true
+	}
+	if _, err := r.Cookie(SessionCookie); err != nil {
+		return false
+	}
+	switch {
+	case p == "/", p == "/agenda", p == "/agenda.ics", p == "/favorites":
+		return true
+	case strings.HasPrefix(p, "/sessions/"), strings.HasPrefix(p, "/agenda/"), strings.HasPrefix(p, "/favorites/"), strings.HasPrefix(p, "/reserve/"):
+		return true
+	}
+	return false
 }
 
 type ctxKey int
