@@ -37,6 +37,8 @@ type Handler struct {
 	Log     *slog.Logger
 	// Limiter bounds each attendee's write rate; nil means no limit.
 	Limiter *Limiter
+	// Badges handles photos and badges.
+	Badges Badges
 }
 
 // access is who may call a route.
@@ -46,6 +48,7 @@ const (
 	public    access = iota // anyone; a token, if sent, must be valid
 	attendee                // any valid token
 	staff                   // door staff and organizers
+	scanner                 // who scans badges: staff, exhibitors and organizers
 	organizer               // organizers only
 )
 
@@ -90,6 +93,14 @@ func (h *Handler) Routes(mux *http.ServeMux) []string {
 		return h.Engine.AdmitWalkup(r.Context(), caller(r.Context()).ID, who, code, key)
 	})))
 	handle("POST /api/v1/door/{code}/release", h.auth(staff, h.releaseUnclaimed))
+
+	handle("PUT /api/v1/me/photo", h.auth(attendee, h.limited(h.putPhoto)))
+	handle("GET /api/v1/me/photo", h.auth(attendee, h.getPhoto))
+	handle("GET /api/v1/me/badge.pdf", h.auth(attendee, h.getBadge))
+	handle("POST /api/v1/badges/verify", h.auth(scanner, h.verifyBadge))
+	handle("GET /api/v1/admin/photos", h.auth(organizer, h.getPhotoReport))
+	handle("GET /api/v1/admin/badges.pdf", h.auth(organizer, h.getAllBadges))
+	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.pickUpBadge))
 
 	mux.HandleFunc("/api/v1/", h.notFound)
 	return patterns
@@ -137,6 +148,9 @@ func (h *Handler) auth(need access, next http.HandlerFunc) http.HandlerFunc {
 			return
 		case need == staff && a.Role != lanyard.RoleStaff && a.Role != lanyard.RoleOrganizer:
 			h.error(w, r, lanyard.Errorf(lanyard.EFORBIDDEN, "Only door staff and organizers may do this."))
+			return
+		case need == scanner && a.Role == lanyard.RoleAttendee:
+			h.error(w, r, lanyard.Errorf(lanyard.EFORBIDDEN, "Only staff, exhibitors and organizers may scan badges."))
 			return
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, a)))

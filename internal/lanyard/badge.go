@@ -6,6 +6,17 @@ import (
 	"unicode"
 )
 
+// Photo and badge error codes: each answers with its own HTTP status (see
+// internal/respond) so a client can tell what to fix.
+const (
+	EPhotoTooLarge      = "photo_too_large"       // over 10 MB: 413
+	EPhotoTooManyPixels = "photo_too_many_pixels" // over 40 megapixels, by its header: 422
+	EPhotoUnsupported   = "photo_unsupported"     // not JPEG, PNG or WebP: 415
+	EPhotoCorrupt       = "photo_corrupt"         // truncated or damaged: 422
+	EPhotoTooSmall      = "photo_too_small"       // too few pixels for a badge: 422
+	EBadgeInvalid       = "badge_invalid"         // a token that is malformed, forged or altered: 400
+)
+
 // PhotoCheck is one judgement of a badge photo: what was measured, against
 // what limit, and what to do about it.
 type PhotoCheck struct {

@@ -32,6 +32,13 @@ var statuses = map[string]int{
 	lanyard.ENotReservable:    http.StatusConflict,
 	lanyard.ETravelTime:       http.StatusConflict,
 	lanyard.ENotReserved:      http.StatusNotFound,
+
+	lanyard.EPhotoTooLarge:      http.StatusRequestEntityTooLarge,
+	lanyard.EPhotoTooManyPixels: http.StatusUnprocessableEntity,
+	lanyard.EPhotoUnsupported:   http.StatusUnsupportedMediaType,
+	lanyard.EPhotoCorrupt:       http.StatusUnprocessableEntity,
+	lanyard.EPhotoTooSmall:      http.StatusUnprocessableEntity,
+	lanyard.EBadgeInvalid:       http.StatusBadRequest,
 }
 
 // Status returns the HTTP status for a domain error code.

@@ -1,0 +1,186 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/respond"
+)
+
+// Badges is what the API needs for photos and badges (badge.Service).
+type Badges interface {
+	// UploadPhoto processes and stores an attendee's photo; a refused
+	// upload stores nothing.
+	UploadPhoto(ctx context.Context, attendeeID int64, r io.Reader) (*lanyard.Photo, error)
+	Photo(ctx context.Context, attendeeID int64) (*lanyard.Photo, error)
+	// WriteBadge writes an attendee's badge as a one-page PDF.
+	WriteBadge(ctx context.Context, w io.Writer, a *lanyard.Attendee) error
+	// Verify returns the attendee a badge token names, or EINVALID/ENOTFOUND.
+	Verify(ctx context.Context, token string) (*lanyard.Attendee, error)
+	// WriteAll writes every badge of the event, sorted by family name.
+	WriteAll(ctx context.Context, w io.Writer, eventID int64, progress func(done, total int)) error
+	PhotoReport(ctx context.Context, eventID int64) (any, error)
+	MarkPickedUp(ctx context.Context, attendeeID int64) (lanyard.BadgeState, error)
+}
+
+// maxPhotoBody bounds an upload's body: the photo's 10 MB and a multipart
+// envelope.
+const maxPhotoBody = 10<<20 + 64<<10
+
+// putPhoto takes the image as the body, or as the "photo" part of a
+// multipart form.
+func (h *Handler) putPhoto(w http.ResponseWriter, r *http.Request) {
+	body := http.MaxBytesReader(w, r.Body, maxPhotoBody)
+	var img io.Reader = body
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		mr, err := r.MultipartReader()
+		if err != nil {
+			h.error(w, r, lanyard.Errorf(lanyard.EINVALID, "The multipart body cannot be read: %s.", err))
+			return
+		}
+		for {
+			part, err := mr.NextPart()
+			if err != nil {
+				h.error(w, r, lanyard.Errorf(lanyard.EINVALID, "Send the image in a form field named \"photo\"."))
+				return
+			}
+			if part.FormName() == "photo" {
+				img = part
+				break
+			}
+		}
+	}
+	p, err := h.Badges.UploadPhoto(r.Context(), caller(r.Context()).ID, img)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = lanyard.Errorf(lanyard.EPhotoTooLarge, "The photo is larger than 10 MB; send a smaller one.")
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, p)
+}
+
+func (h *Handler) getPhoto(w http.ResponseWriter, r *http.Request) {
+	p, err := h.Badges.Photo(r.Context(), caller(r.Context()).ID)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, no-cache")
+	w.Header().Set("Content-Length", strconv.Itoa(len(p.JPEG)))
+	w.Write(p.JPEG)
+}
+
+func (h *Handler) getBadge(w http.ResponseWriter, r *http.Request) {
+	h.pdf(w, r, "badge.pdf", func(wr io.Writer) error { return h.Badges.WriteBadge(r.Context(), wr, caller(r.Context())) })
+}
+
+// pdf writes a PDF made by write, or a JSON error if it fails before
+// anything was sent.
+func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, name string, write func(io.Writer) error) {
+	cw := &countingWriter{w: w, before: func() {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		w.Header().Set("Cache-Control", "private, no-cache")
+	}}
+	if err := write(cw); err != nil {
+		if cw.n == 0 {
+			h.error(w, r, err)
+			return
+		}
+		// Too late for a status: cut the response so the client sees a broken download.
+		h.Log.ErrorContext(r.Context(), "badge PDF failed midway", "err", err)
+		panic(http.ErrAbortHandler)
+	}
+}
+
+type countingWriter struct {
+	w      io.Writer
+	n      int64
+	before func()
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	if c.n == 0 && c.before != nil {
+		c.before()
+	}
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// verifyBadge answers who a scanned badge belongs to, with the fields a
+// badge shows anyway: never an email.
+func (h *Handler) verifyBadge(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Token string `json:"token"`
+	}
+	if err := decode(r, &body); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if body.Token == "" || len(body.Token) > 200 {
+		h.error(w, r, lanyard.Errorf(lanyard.EBadgeInvalid, "token must be the text of a badge's QR code."))
+		return
+	}
+	a, err := h.Badges.Verify(r.Context(), body.Token)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if a.EventID != h.Catalog.Load().Event.ID {
+		h.error(w, r, lanyard.Errorf(lanyard.ENOTFOUND, "This badge is for another event."))
+		return
+	}
+	respond.JSON(w, http.StatusOK, struct {
+		AttendeeID int64        `json:"attendee_id"`
+		Name       string       `json:"name"`
+		Company    string       `json:"company,omitempty"`
+		JobTitle   string       `json:"job_title,omitempty"`
+		Type       lanyard.Role `json:"type"`
+	}{a.ID, a.Name, a.Company, a.JobTitle, a.Role})
+}
+
+func (h *Handler) getPhotoReport(w http.ResponseWriter, r *http.Request) {
+	rep, err := h.Badges.PhotoReport(r.Context(), h.Catalog.Load().Event.ID)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, map[string]any{"attendees": rep})
+}
+
+func (h *Handler) getAllBadges(w http.ResponseWriter, r *http.Request) {
+	ev := h.Catalog.Load().Event
+	h.pdf(w, r, ev.Slug+"-badges.pdf", func(wr io.Writer) error { return h.Badges.WriteAll(r.Context(), wr, ev.ID, nil) })
+}
+
+func (h *Handler) pickUpBadge(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		h.error(w, r, lanyard.Errorf(lanyard.EINVALID, "The attendee ID must be a positive number."))
+		return
+	}
+	a, err := h.Ident.FindAttendeeByID(r.Context(), id)
+	if err == nil && a.EventID != h.Catalog.Load().Event.ID {
+		err = lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", id)
+	}
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	st, err := h.Badges.MarkPickedUp(r.Context(), id)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, st)
+}
