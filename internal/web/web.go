@@ -73,6 +73,7 @@ type Handler struct {
 	Store    Store
 	Sessions *scs.SessionManager
 	Hasher   *auth.Hasher
+	Badges   Badges
 	Log      *slog.Logger
 	// BaseURL is where people reach the server ("https://lanyard.example");
 	// links in emails and calendar feeds use it.
@@ -161,6 +162,11 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	page("POST /favorites", h.signedIn(h.editFavorites))
 	page("POST /favorites/reserve", h.signedIn(h.reserveFavorites))
 	page("POST /reserve/{code}", h.signedIn(h.reserve))
+
+	page("GET /photo", h.signedIn(h.photoPage))
+	page("POST /photo", h.signedIn(h.uploadPhoto))
+	page("GET /photo.jpg", h.signedIn(h.photoJPEG))
+	page("GET /badge.pdf", h.signedIn(h.badgePDF))
 
 	page("GET /agenda", h.signedIn(h.agendaPage))
 	page("POST /agenda/cancel/{code}", h.signedIn(h.cancel))

@@ -1,0 +1,163 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// Badges is what the photo page needs of badge.Service.
+type Badges interface {
+	UploadPhoto(ctx context.Context, attendeeID int64, r io.Reader) (*lanyard.Photo, error)
+	Photo(ctx context.Context, attendeeID int64) (*lanyard.Photo, error)
+	WriteBadge(ctx context.Context, w io.Writer, a *lanyard.Attendee) error
+}
+
+// maxPhotoForm bounds a photo form post: the photo's 10 MB and the form around it.
+const maxPhotoForm = 10<<20 + 64<<10
+
+type photoData struct {
+	Photo  *lanyard.Photo
+	Checks []string // in the page's language
+	Error  string
+	URL    string // of the stored photo, changing with each upload
+}
+
+func (h *Handler) photoPage(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "photo.title")
+	d, err := h.photoData(r, p)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	p.Data = d
+	h.render(w, r, http.StatusOK, "photo", p)
+}
+
+func (h *Handler) photoData(r *http.Request, p *page) (*photoData, error) {
+	d := &photoData{}
+	ph, err := h.Badges.Photo(r.Context(), p.User.ID)
+	switch {
+	case err == nil:
+		d.Photo = ph
+		d.URL = "/photo.jpg?v=" + strconv.FormatInt(ph.UpdatedAt.UnixNano(), 36)
+		for _, c := range ph.Checks {
+			d.Checks = append(d.Checks, checkText(p.translator, c))
+		}
+	case lanyard.ErrorCode(err) != lanyard.ENOTFOUND:
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkText says what a photo check found and what to do, in the page's language.
+func checkText(t *translator, c lanyard.PhotoCheck) string {
+	id := "photo.check_" + c.Code
+	if s := t.T(id, "Value", int(c.Value+0.5), "Limit", int(c.Limit+0.5)); s != id {
+		return s
+	}
+	return c.Message
+}
+
+// uploadPhoto takes the photo from a multipart form; a refused photo
+// re-shows the page with why, and nothing is stored.
+func (h *Handler) uploadPhoto(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "photo.title")
+	t := p.translator
+	r.Body = http.MaxBytesReader(w, r.Body, maxPhotoForm)
+	var upErr error
+	mr, err := r.MultipartReader()
+	if err != nil {
+		upErr = lanyard.Errorf(lanyard.EINVALID, "%s", t.T("photo.err_form"))
+	} else {
+		upErr = lanyard.Errorf(lanyard.EINVALID, "%s", t.T("photo.err_none"))
+		for {
+			part, err := mr.NextPart()
+			if err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					upErr = lanyard.Errorf(lanyard.EPhotoTooLarge, "too large")
+				}
+				break
+			}
+			if part.FormName() != "photo" {
+				continue
+			}
+			// Read the part whole first: a form cut short by the size limit
+			// must not look like a truncated image.
+			var buf bytes.Buffer
+			if _, err := io.Copy(&buf, part); err != nil {
+				upErr = lanyard.Errorf(lanyard.EPhotoTooLarge, "too large")
+				break
+			}
+			if buf.Len() == 0 {
+				break
+			}
+			_, upErr = h.Badges.UploadPhoto(r.Context(), p.User.ID, &buf)
+			break
+		}
+	}
+	if upErr == nil {
+		h.flash(r, "ok", t.T("photo.saved"))
+		http.Redirect(w, r, "/photo", http.StatusSeeOther)
+		return
+	}
+	var le *lanyard.Error
+	if !errors.As(upErr, &le) {
+		h.serverError(w, r, upErr)
+		return
+	}
+	d, err := h.photoData(r, p)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	d.Error = le.Message
+	if s := t.T("photo.err_" + le.Code); s != "photo.err_"+le.Code {
+		d.Error = s
+	}
+	p.Data = d
+	h.render(w, r, statusFor(le.Code), "photo", p)
+}
+
+func statusFor(code string) int {
+	switch code {
+	case lanyard.EPhotoTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case lanyard.EPhotoUnsupported:
+		return http.StatusUnsupportedMediaType
+	}
+	return http.StatusUnprocessableEntity
+}
+
+func (h *Handler) photoJPEG(w http.ResponseWriter, r *http.Request) {
+	ph, err := h.Badges.Photo(r.Context(), user(r).ID)
+	if err != nil {
+		if lanyard.ErrorCode(err) == lanyard.ENOTFOUND {
+			http.NotFound(w, r)
+			return
+		}
+		h.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, max-age=86400") // the URL changes with each upload
+	w.Write(ph.JPEG)
+}
+
+func (h *Handler) badgePDF(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	if err := h.Badges.WriteBadge(r.Context(), &buf, user(r)); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="badge.pdf"`)
+	w.Header().Set("Cache-Control", "private, no-cache")
+	w.Write(buf.Bytes())
+}
