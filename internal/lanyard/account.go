@@ -14,8 +14,10 @@ const (
 type Account struct {
 	AttendeeID   int64
 	PasswordHash string // the password hash, encoded with its parameters; never the password
-	Language     string // the language of the pages ("ko"); "" follows the browser
-	ZonePrimary  string // ZonePrimaryVenue or ZonePrimaryHome
+	// PasswordChangedAt voids sign-in sessions begun before it.
+	PasswordChangedAt time.Time
+	Language          string // the language of the pages ("ko"); "" follows the browser
+	ZonePrimary       string // ZonePrimaryVenue or ZonePrimaryHome
 	// CalendarToken is the secret of the private iCal subscription URL;
 	// "" when there is none.
 	CalendarToken string

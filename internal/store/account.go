@@ -42,7 +42,7 @@ func (d *DB) SignUp(ctx context.Context, eventID int64, a *lanyard.Attendee, pas
 		if err != nil {
 			return fmt.Errorf("store: sign up: %w", mapError(err, "An account with that email"))
 		}
-		if _, err := d.exec(ctx, tx, "INSERT INTO accounts (attendee_id, password_hash, updated_at) VALUES (?, ?, ?)", id, passwordHash, now); err != nil {
+		if _, err := d.exec(ctx, tx, "INSERT INTO accounts (attendee_id, password_hash, password_changed_at, updated_at) VALUES (?, ?, ?, ?)", id, passwordHash, now, now); err != nil {
 			return fmt.Errorf("store: sign up: %w", mapError(err, "An account with that email"))
 		}
 		a.ID = id
@@ -74,10 +74,12 @@ func (d *DB) upsertPassword(ctx context.Context, q querier, attendeeID int64, ha
 	// apart from other errors without a foreign key violation (which would
 	// abort a PostgreSQL transaction). SQLite needs the SELECT's WHERE to
 	// parse the ON CONFLICT clause.
-	res, err := d.exec(ctx, q, `INSERT INTO accounts (attendee_id, password_hash, updated_at)
-		SELECT id, ?, ? FROM attendees WHERE id = ?
-		ON CONFLICT (attendee_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
-		hash, d.Now().UTC(), attendeeID)
+	now := d.Now().UTC()
+	res, err := d.exec(ctx, q, `INSERT INTO accounts (attendee_id, password_hash, password_changed_at, updated_at)
+		SELECT id, ?, ?, ? FROM attendees WHERE id = ?
+		ON CONFLICT (attendee_id) DO UPDATE SET password_hash = excluded.password_hash,
+			password_changed_at = excluded.password_changed_at, updated_at = excluded.updated_at`,
+		hash, now, now, attendeeID)
 	if err != nil {
 		return 0, fmt.Errorf("store: set password of %d: %w", attendeeID, err)
 	}
@@ -92,15 +94,16 @@ func (d *DB) upsertPassword(ctx context.Context, q querier, attendeeID int64, ha
 // Returns ENOTFOUND if the attendee has none.
 func (d *DB) Account(ctx context.Context, attendeeID int64) (*lanyard.Account, error) {
 	var a lanyard.Account
-	err := d.queryRow(ctx, d.db, `SELECT attendee_id, password_hash, language, zone_primary, COALESCE(calendar_token, '')
+	err := d.queryRow(ctx, d.db, `SELECT attendee_id, password_hash, password_changed_at, language, zone_primary, COALESCE(calendar_token, '')
 		FROM accounts WHERE attendee_id = ?`, attendeeID).
-		Scan(&a.AttendeeID, &a.PasswordHash, &a.Language, &a.ZonePrimary, &a.CalendarToken)
+		Scan(&a.AttendeeID, &a.PasswordHash, &a.PasswordChangedAt, &a.Language, &a.ZonePrimary, &a.CalendarToken)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lanyard.Errorf(lanyard.ENOTFOUND, "No account for attendee %d.", attendeeID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: account %d: %w", attendeeID, err)
 	}
+	a.PasswordChangedAt = a.PasswordChangedAt.UTC()
 	return &a, nil
 }
 

@@ -71,6 +71,10 @@ func TestSignUp(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !acc.PasswordChangedAt.Equal(a.CreatedAt.Truncate(time.Microsecond)) && !acc.PasswordChangedAt.Equal(a.CreatedAt) {
+			t.Errorf("password changed at %v; want the sign-up time %v", acc.PasswordChangedAt, a.CreatedAt)
+		}
+		acc.PasswordChangedAt = time.Time{}
 		want := lanyard.Account{AttendeeID: a.ID, PasswordHash: "hash-1", ZonePrimary: lanyard.ZonePrimaryVenue}
 		if *acc != want {
 			t.Fatalf("account=%+v, want %+v", *acc, want)

@@ -132,6 +132,7 @@ func (h *Handler) startSession(r *http.Request, a *lanyard.Attendee) error {
 		return err
 	}
 	h.Sessions.Put(r.Context(), sessionKey, a.ID)
+	h.Sessions.Put(r.Context(), signedInAtKey, time.Now().UnixNano())
 	return nil
 }
 

@@ -310,6 +310,12 @@ func TestPasswordReset(t *testing.T) {
 		return msgs
 	}
 
+	// A browser signed in with the old password, say a stolen one.
+	before := e.signIn("hana@example.com")
+	if r := before.get("/agenda"); r.status != http.StatusOK {
+		t.Fatalf("/agenda before the reset: %d", r.status)
+	}
+
 	c := e.client()
 	if r := c.get("/reset"); r.status != http.StatusOK || !strings.Contains(r.body, `id="reset-form"`) {
 		t.Fatalf("GET /reset: %d", r.status)
@@ -355,6 +361,10 @@ func TestPasswordReset(t *testing.T) {
 	}
 	if r := c.get("/agenda"); r.status != http.StatusOK {
 		t.Fatalf("/agenda after the reset: %d", r.status)
+	}
+	// The reset signed out the browser that had the old password.
+	if r := before.get("/agenda"); r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), "/signin") {
+		t.Errorf("the old session after the reset: %d %s; want a redirect to sign in", r.status, r.location())
 	}
 	r = e.client().post(path, url.Values{"password": {"another new passphrase"}})
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "This link has expired or was used already.") {

@@ -57,10 +57,8 @@ func (h *Handler) newPage(r *http.Request, titleID string) *page {
 				p.Home = loc
 			}
 		}
-		if p.Home != nil {
-			if acc, err := h.Store.Account(r.Context(), p.User.ID); err == nil {
-				p.HomeFirst = acc.ZonePrimary == "home"
-			}
+		if acc := userAccount(r); p.Home != nil && acc != nil {
+			p.HomeFirst = acc.ZonePrimary == lanyard.ZonePrimaryHome
 		}
 	}
 	if r.Method == http.MethodGet {

@@ -212,22 +212,31 @@ type ctxKey int
 
 const (
 	userKey ctxKey = iota
+	accountKey
 )
 
-// sessionKey is where the signed-in attendee's ID lives in the session.
-const sessionKey = "attendee"
+// What a sign-in session holds: the attendee's ID, and when they signed in
+// (Unix nanoseconds) so a password change can void older sessions.
+const (
+	sessionKey    = "attendee"
+	signedInAtKey = "since"
+)
 
-// identify loads the signed-in attendee, if any, into the request context.
+// identify loads the signed-in attendee and account, if any, into the
+// request context. A session begun before the password last changed (a
+// reset after a stolen password) is signed out.
 func (h *Handler) identify(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := h.Sessions.GetInt64(r.Context(), sessionKey)
 		if id != 0 {
-			a, err := h.Store.FindAttendeeByID(r.Context(), id)
+			a, acc, err := h.account(r.Context(), id)
+			since := time.Unix(0, h.Sessions.GetInt64(r.Context(), signedInAtKey))
 			switch {
-			case err == nil && a.EventID == h.Catalog.Load().Event.ID:
-				r = r.WithContext(context.WithValue(r.Context(), userKey, a))
+			case err == nil && a.EventID == h.Catalog.Load().Event.ID && !since.Before(acc.PasswordChangedAt):
+				ctx := context.WithValue(r.Context(), userKey, a)
+				r = r.WithContext(context.WithValue(ctx, accountKey, acc))
 			case err == nil || lanyard.ErrorCode(err) == lanyard.ENOTFOUND:
-				// Deleted, or of another event: sign out.
+				// Deleted, of another event, or from before a new password: sign out.
 				h.Sessions.Remove(r.Context(), sessionKey)
 			default:
 				h.serverError(w, r, err)
@@ -236,6 +245,24 @@ func (h *Handler) identify(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r)
 	}
+}
+
+func (h *Handler) account(ctx context.Context, id int64) (*lanyard.Attendee, *lanyard.Account, error) {
+	a, err := h.Store.FindAttendeeByID(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	acc, err := h.Store.Account(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, acc, nil
+}
+
+// userAccount returns the signed-in attendee's account, or nil.
+func userAccount(r *http.Request) *lanyard.Account {
+	acc, _ := r.Context().Value(accountKey).(*lanyard.Account)
+	return acc
 }
 
 // user returns the signed-in attendee, or nil.

@@ -13,6 +13,9 @@ CREATE TABLE accounts (
     -- is, unlike API tokens: it grants only reading this attendee's agenda,
     -- which whoever reads this table can read anyway.
     calendar_token  TEXT      UNIQUE,
+    -- Sign-in sessions begun before this are void: a password reset signs
+    -- out every browser that had the old password.
+    password_changed_at  TIMESTAMPTZ NOT NULL,
     updated_at      TIMESTAMPTZ NOT NULL
 );
 
