@@ -20,6 +20,7 @@ Commands:
   migrate  apply pending database migrations
   token    create API tokens (lanyard token create --email …)
   rush     the registration-opening load test against a running lanyard
+  badges   write every attendee's badge into one print-ready PDF
 
 Run "lanyard <command> --help" for a command's flags. Every flag also has a
 LANYARD_* environment variable as its default (--db: LANYARD_DB).
@@ -46,6 +47,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		"migrate": cmdMigrate,
 		"token":   cmdToken,
 		"rush":    cmdRush,
+		"badges":  cmdBadges,
 	}
 	name, rest := args[0], args[1:]
 	switch name {

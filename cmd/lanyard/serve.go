@@ -12,6 +12,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/api"
 	"github.com/lanyardhq/lanyard/internal/auth"
+	"github.com/lanyardhq/lanyard/internal/badge"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/cluster"
 	"github.com/lanyardhq/lanyard/internal/config"
@@ -107,9 +108,11 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		engine = ledger
 	}
 	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
-	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst)}).Routes(srv.Mux())
+	badges := &badge.Service{DB: db, Event: ev}
+	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst),
+		Badges: badges}).Routes(srv.Mux())
 	pages := &web.Handler{Catalog: &current, Engine: engine, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
-		Hasher: auth.NewHasher(2), Log: log, BaseURL: cfg.Advertise}
+		Hasher: auth.NewHasher(2), Badges: badges, Log: log, BaseURL: cfg.Advertise}
 	pages.Routes(srv.Mux())
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()

@@ -96,6 +96,7 @@ func (h *Handler) Routes(mux *http.ServeMux) []string {
 
 	handle("PUT /api/v1/me/photo", h.auth(attendee, h.limited(h.putPhoto)))
 	handle("GET /api/v1/me/photo", h.auth(attendee, h.getPhoto))
+	handle("GET /api/v1/me/badge", h.auth(attendee, h.getBadgeToken))
 	handle("GET /api/v1/me/badge.pdf", h.auth(attendee, h.getBadge))
 	handle("POST /api/v1/badges/verify", h.auth(scanner, h.verifyBadge))
 	handle("GET /api/v1/admin/photos", h.auth(organizer, h.getPhotoReport))

@@ -18,6 +18,8 @@ type Badges interface {
 	// upload stores nothing.
 	UploadPhoto(ctx context.Context, attendeeID int64, r io.Reader) (*lanyard.Photo, error)
 	Photo(ctx context.Context, attendeeID int64) (*lanyard.Photo, error)
+	// Token returns the signed token an attendee's badge carries.
+	Token(ctx context.Context, a *lanyard.Attendee) (string, lanyard.BadgeState, error)
 	// WriteBadge writes an attendee's badge as a one-page PDF.
 	WriteBadge(ctx context.Context, w io.Writer, a *lanyard.Attendee) error
 	// Verify returns the attendee a badge token names, or EINVALID/ENOTFOUND.
@@ -77,6 +79,20 @@ func (h *Handler) getPhoto(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "private, no-cache")
 	w.Header().Set("Content-Length", strconv.Itoa(len(p.JPEG)))
 	w.Write(p.JPEG)
+}
+
+// getBadgeToken answers the text of the caller's badge QR code, so an app
+// can show it on the phone's screen.
+func (h *Handler) getBadgeToken(w http.ResponseWriter, r *http.Request) {
+	tok, st, err := h.Badges.Token(r.Context(), caller(r.Context()))
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, http.StatusOK, struct {
+		Token string `json:"token"`
+		lanyard.BadgeState
+	}{tok, st})
 }
 
 func (h *Handler) getBadge(w http.ResponseWriter, r *http.Request) {

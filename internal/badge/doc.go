@@ -10,7 +10,7 @@
 // written as "LY1" and unpadded upper-case base32, which QR alphanumeric
 // mode stores at 5.5 bits a character. For event IDs below 2,097,152 and
 // attendee IDs below 268,435,456 a token is at most 35 characters, which is
-// a version 3 QR code even at error correction High (29×29 modules).
+// a version 3 QR code at error correction Q, and even at H (29×29 modules).
 //
 // Text is set in fonts embedded in the binary (see fonts/): DejaVu Sans Bold
 // for Latin, Greek and Cyrillic, NanumSquare Bold for Korean, and Droid Sans

@@ -8,20 +8,21 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
-// qrLevel is the error correction of every badge QR code. High restores up
-// to 30% of the symbol, so a code half-hidden by a thumb, a crease or a
-// lanyard clip still reads; the token is short enough that this costs no
-// more than version 3.
+// qrLevel is the error correction of every badge QR code: go-qrcode's High
+// is the standard's level Q, which restores up to 25% of the symbol, so a
+// code partly hidden by a thumb, a crease or a lanyard clip still reads. The
+// token is short enough that this costs no more than version 3 (29×29).
 const qrLevel = qrcode.High
 
 // qrPixelsPerModule is the scale of the PNG that QR returns.
 const qrPixelsPerModule = 8
 
-// QR returns token as a PNG QR code at error correction High, 8 pixels a
-// module, with the 4-module quiet zone around it. Returns EINVALID if token
+// QR returns token as a PNG QR code at error correction Q (go-qrcode's
+// High), 8 pixels a module, with the 4-module quiet zone around it. Returns EINVALID if token
 // is too long for a QR code.
 func QR(token string) ([]byte, error) {
-	return qrPNG(token, qrPixelsPerModule)
+	b, _, err := qrPNG(token, qrPixelsPerModule)
+	return b, err
 }
 
 // QRVersion returns the QR version (1–40) that QR and the badge PDF use for
@@ -35,13 +36,8 @@ func QRVersion(token string) int {
 }
 
 // qrPNG encodes token at px pixels a module, as a 1-bit PNG. It also returns
-// the number of modules a side including the quiet zone.
-func qrPNG(token string, px int) ([]byte, error) {
-	b, _, err := qrPNGModules(token, px)
-	return b, err
-}
-
-func qrPNGModules(token string, px int) ([]byte, int, error) {
+// the number of modules a side, quiet zone included.
+func qrPNG(token string, px int) ([]byte, int, error) {
 	q, err := qrcode.New(token, qrLevel)
 	if err != nil {
 		return nil, 0, fmt.Errorf("badge: qr: %w", lanyard.Errorf(lanyard.EINVALID, "The badge code is too long for a QR code."))

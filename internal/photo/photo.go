@@ -319,15 +319,21 @@ func judge(mean, stddev float64, crop image.Rectangle) []Check {
 	}
 	// Values are kept exact; messages show them rounded away from the limit,
 	// so that a mean of 69.7 never reads "70, below 70".
+	lit := true
 	switch {
 	case mean < minMean:
+		lit = false
 		cs = append(cs, Check{Code: TooDark, Value: mean, Limit: minMean,
 			Message: fmt.Sprintf("Your photo is too dark (mean brightness %.0f of 255; aim for 90–200). Retake it facing a window or a lamp, with the light in front of you rather than behind.", math.Floor(mean))})
 	case mean > maxMean:
+		lit = false
 		cs = append(cs, Check{Code: TooBright, Value: mean, Limit: maxMean,
 			Message: fmt.Sprintf("Your photo is too bright (mean brightness %.0f of 255; aim for 90–200). Retake it out of direct sunlight and without flash, in front of a background that is not white.", math.Ceil(mean))})
 	}
-	if stddev < minStddev {
+	// A photo too dark or too bright is nearly always flat as well, and the
+	// fix is the same (better light), so contrast is judged only when the
+	// brightness is fine: one problem, one thing to do.
+	if lit && stddev < minStddev {
 		cs = append(cs, Check{Code: LowContrast, Value: stddev, Limit: minStddev,
 			Message: fmt.Sprintf("Your photo looks flat or washed out (contrast %.0f; at least %d is needed). Retake it in clear light with a clean lens, in front of a background that differs from your face and hair.", math.Floor(stddev), minStddev)})
 	}

@@ -1,0 +1,405 @@
+package badge
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	_ "image/png" // for image.DecodeConfig
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-pdf/fpdf"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// Badge is what one printed badge shows.
+type Badge struct {
+	Name         string
+	Company      string
+	AttendeeType string // "Attendee", "Speaker", "Staff", "Exhibitor", "Organizer", …; picks the colour
+	EventName    string
+	// Photo is a JPEG (or PNG) portrait, ideally 600×800 (3:4); other shapes
+	// are cropped to fill. Nil prints a grey box with the initials.
+	Photo []byte
+	Token string // from Keyring.Sign
+}
+
+// Page geometry, in millimetres: a 4×6 inch badge, portrait.
+const (
+	pageW = 101.6
+	pageH = 152.4
+
+	margin   = 6.0
+	textW    = pageW - 2*margin
+	bandH    = 22.0 // event name band
+	photoW   = 30.0
+	photoH   = 40.0 // 3:4
+	photoTop = bandH + 3
+
+	nameTop    = photoTop + photoH + 2.5 // two lines of name fit below
+	nameH      = 16.0
+	companyTop = nameTop + nameH
+	companyH   = 7.0
+	typeTop    = companyTop + companyH
+	typeH      = 6.5
+
+	// qrSymbolMM is the side of the QR symbol without its quiet zone: 40 mm
+	// scans from arm's length with a phone or a door scanner.
+	qrSymbolMM = 40.0
+	// qrPagePixels is how many image pixels a module gets in the PDF. Some
+	// viewers smooth scaled-up images; at 4 pixels a module the blur stays
+	// inside the module edges.
+	qrPagePixels = 4
+
+	ptToMM = 25.4 / 72
+)
+
+// maxTextRunes caps what is laid out of one field; nothing longer fits.
+const maxTextRunes = 200
+
+// typeColors colours the event band by attendee type, so door staff tell
+// types apart from across a hall. The type is printed as text too, for
+// whoever cannot tell the colours apart.
+var typeColors = map[string]color.RGBA{
+	"attendee":  {0x1f, 0x5f, 0xad, 0xff}, // blue
+	"speaker":   {0x6a, 0x1b, 0x9a, 0xff}, // purple
+	"staff":     {0xc6, 0x28, 0x28, 0xff}, // red
+	"exhibitor": {0x2e, 0x7d, 0x32, 0xff}, // green
+	"sponsor":   {0x00, 0x69, 0x7c, 0xff}, // teal
+	"organizer": {0x21, 0x21, 0x21, 0xff}, // black
+	"press":     {0xb2, 0x5b, 0x00, 0xff}, // amber
+	"volunteer": {0xd8, 0x43, 0x15, 0xff}, // orange
+}
+
+// otherColor is the band of any type not in typeColors.
+var otherColor = color.RGBA{0x45, 0x5a, 0x64, 0xff} // blue grey
+
+func typeColor(attendeeType string) color.RGBA {
+	if c, ok := typeColors[strings.ToLower(strings.TrimSpace(attendeeType))]; ok {
+		return c
+	}
+	return otherColor
+}
+
+// Write writes badges as one PDF, a page each. It holds the whole document
+// in memory until the end; for large batches see Writer.
+func Write(w io.Writer, badges []Badge) error {
+	bw := NewWriter(w)
+	for i, b := range badges {
+		if err := bw.Add(b); err != nil {
+			return fmt.Errorf("badge %d: %w", i, err)
+		}
+	}
+	return bw.Close()
+}
+
+// Writer writes badges one at a time into one PDF, so a caller can stream
+// them from the database without a slice of every badge.
+//
+// fpdf builds the whole document in memory until Close, so memory still
+// grows with the batch: measured about 5 KB a badge when all share one photo
+// or have none, plus each distinct photo's JPEG bytes (a 600×800 JPEG is
+// typically 40–80 KB), and Close needs the finished PDF's size again. Print
+// tens of thousands of badges with photos as several files of a few thousand
+// each (see the package tests for numbers). Identical photos are stored once.
+//
+// A Writer is not safe for concurrent use.
+type Writer struct {
+	w     io.Writer
+	pdf   *fpdf.Fpdf
+	fonts map[*face]bool
+	pages int
+	err   error
+}
+
+// NewWriter returns a Writer that writes the PDF to w on Close.
+func NewWriter(w io.Writer) *Writer {
+	pdf := fpdf.NewCustom(&fpdf.InitType{
+		OrientationStr: "P",
+		UnitStr:        "mm",
+		Size:           fpdf.SizeType{Wd: pageW, Ht: pageH},
+	})
+	pdf.SetMargins(0, 0, 0)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCreator("lanyard", false)
+	pdf.SetTitle("Badges", false)
+	return &Writer{w: w, pdf: pdf, fonts: map[*face]bool{}}
+}
+
+// Add lays out b on a new page. Returns EINVALID, and adds no page, if b has
+// no token, a token too long for a QR code, or a photo that is not a JPEG or
+// PNG image; the Writer stays usable. Any other error is final: later calls
+// return it too.
+func (bw *Writer) Add(b Badge) error {
+	if bw.err != nil {
+		return bw.err
+	}
+	if b.Token == "" {
+		return lanyard.Errorf(lanyard.EINVALID, "The badge has no code.")
+	}
+	// Everything that can refuse a badge is checked before the page is
+	// started, because fpdf cannot take a page back.
+	qr, modules, err := qrPNG(b.Token, qrPagePixels)
+	if err != nil {
+		return err
+	}
+	var ph *photo
+	if b.Photo != nil {
+		if ph, err = preparePhoto(b.Photo); err != nil {
+			return err
+		}
+	}
+	bw.page(b, ph, qr, modules)
+	if err := bw.pdf.Error(); err != nil {
+		bw.err = fmt.Errorf("badge: pdf page %d: %w", bw.pages+1, err)
+		return bw.err
+	}
+	bw.pages++
+	return nil
+}
+
+// Close finishes the PDF and writes it to the underlying writer. Returns
+// EINVALID if no badge was added.
+func (bw *Writer) Close() error {
+	if bw.err != nil {
+		return bw.err
+	}
+	if bw.pages == 0 {
+		bw.err = lanyard.Errorf(lanyard.EINVALID, "There are no badges to print.")
+		return bw.err
+	}
+	if err := bw.pdf.Output(bw.w); err != nil {
+		bw.err = fmt.Errorf("badge: write pdf: %w", err)
+		return bw.err
+	}
+	bw.err = errors.New("badge: writer is closed")
+	return nil
+}
+
+// page draws one badge; errors are left in bw.pdf.
+func (bw *Writer) page(b Badge, ph *photo, qr []byte, modules int) {
+	pdf := bw.pdf
+	pdf.AddPage()
+	band := typeColor(b.AttendeeType)
+
+	// Event band.
+	pdf.SetFillColor(int(band.R), int(band.G), int(band.B))
+	pdf.Rect(0, 0, pageW, bandH, "F")
+	pdf.SetTextColor(255, 255, 255)
+	bw.line(b.EventName, 16, 8, textW, bandH/2+3)
+
+	// Photo, or initials on grey.
+	x := (pageW - photoW) / 2
+	if ph != nil {
+		bw.photo(ph, x, photoTop)
+	} else {
+		pdf.SetFillColor(0xe0, 0xe0, 0xe0)
+		pdf.Rect(x, photoTop, photoW, photoH, "F")
+		pdf.SetTextColor(0x75, 0x75, 0x75)
+		bw.line(initials(b.Name), 40, 12, photoW-4, photoTop+photoH/2+0.36*40*ptToMM)
+	}
+
+	// Name, company, type.
+	pdf.SetTextColor(0x10, 0x10, 0x10)
+	bw.name(b.Name)
+	pdf.SetTextColor(0x42, 0x42, 0x42)
+	bw.line(b.Company, 14, 8, textW, companyTop+companyH/2+0.36*14*ptToMM)
+	pdf.SetTextColor(int(band.R), int(band.G), int(band.B))
+	bw.line(strings.ToUpper(b.AttendeeType), 11, 8, textW, typeTop+typeH/2+0.36*11*ptToMM)
+
+	// QR code at the bottom; its white quiet zone may run to the page edge.
+	side := qrSymbolMM / float64(modules-8) * float64(modules)
+	name := "qr-" + b.Token
+	pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(qr))
+	pdf.ImageOptions(name, (pageW-side)/2, pageH-side, side, side, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+}
+
+// name sets the attendee's name as large as fits: one line shrinking from
+// 28 pt, else two lines split at a space, else one line cut short with "…".
+func (bw *Writer) name(s string) {
+	const maxPt, twoLinePt, minPt = 28.0, 20.0, 14.0
+	s = clean(s)
+	center := nameTop + nameH/2
+	if rs := runs(s); bw.unitWidth(rs)*minPt <= textW {
+		size := min(maxPt, textW/bw.unitWidth(rs))
+		bw.draw(rs, size, center+0.36*size*ptToMM)
+		return
+	}
+	if a, b, ok := bw.split(s); ok {
+		ra, rb := runs(a), runs(b)
+		size := min(twoLinePt, textW/max(bw.unitWidth(ra), bw.unitWidth(rb)))
+		if size >= minPt {
+			lead := 1.15 * size * ptToMM
+			base := center - lead/2 + 0.36*size*ptToMM
+			bw.draw(ra, size, base)
+			bw.draw(rb, size, base+lead)
+			return
+		}
+	}
+	bw.line(s, minPt, minPt, textW, center+0.36*minPt*ptToMM)
+}
+
+// split cuts s at the space that best balances the two lines.
+func (bw *Writer) split(s string) (string, string, bool) {
+	best, bestW := -1, 0.0
+	for i, r := range s {
+		if r != ' ' {
+			continue
+		}
+		w := max(bw.unitWidth(runs(s[:i])), bw.unitWidth(runs(s[i+1:])))
+		if best < 0 || w < bestW {
+			best, bestW = i, w
+		}
+	}
+	if best < 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(s[:best]), strings.TrimSpace(s[best+1:]), true
+}
+
+// line sets s centred on one line at baseline y, at maxPt or smaller down
+// to minPt, and cut short with "…" if it does not fit even then.
+func (bw *Writer) line(s string, maxPt, minPt, width, y float64) {
+	s = clean(s)
+	rs := runs(s)
+	if len(rs) == 0 {
+		return
+	}
+	uw := bw.unitWidth(rs)
+	if uw*minPt <= width {
+		bw.draw(rs, min(maxPt, width/uw), y)
+		return
+	}
+	cut := []rune(s)
+	for len(cut) > 0 {
+		cut = cut[:len(cut)-1]
+		rs = runs(strings.TrimRightFunc(string(cut), unicode.IsSpace) + "…")
+		if bw.unitWidth(rs)*minPt <= width {
+			break
+		}
+	}
+	bw.draw(rs, minPt, y)
+}
+
+// unitWidth is the width of rs in millimetres at 1 pt.
+func (bw *Writer) unitWidth(rs []run) float64 {
+	w := 0.0
+	for _, r := range rs {
+		bw.font(r.face, 1)
+		w += bw.pdf.GetStringWidth(r.text)
+	}
+	return w
+}
+
+// draw sets rs at size pt, centred on the page, on baseline y.
+func (bw *Writer) draw(rs []run, size, y float64) {
+	x := (pageW - bw.unitWidth(rs)*size) / 2
+	for _, r := range rs {
+		bw.font(r.face, size)
+		bw.pdf.Text(x, y, r.text)
+		x += bw.pdf.GetStringWidth(r.text)
+	}
+}
+
+// font selects f at size pt, adding it to the document on first use so a
+// document carries (subsets of) only the fonts it shows.
+func (bw *Writer) font(f *face, size float64) {
+	if !bw.fonts[f] {
+		bw.pdf.AddUTF8FontFromBytes(f.family, "", f.data)
+		bw.fonts[f] = true
+	}
+	bw.pdf.SetFont(f.family, "", size)
+}
+
+// photo places ph in the photo box, cropped to fill it.
+func (bw *Writer) photo(ph *photo, x, y float64) {
+	pdf := bw.pdf
+	pdf.RegisterImageOptionsReader(ph.name, fpdf.ImageOptions{ImageType: ph.kind}, bytes.NewReader(ph.data))
+	scale := max(photoW/float64(ph.w), photoH/float64(ph.h))
+	w, h := float64(ph.w)*scale, float64(ph.h)*scale
+	pdf.ClipRect(x, y, photoW, photoH, false)
+	pdf.ImageOptions(ph.name, x+(photoW-w)/2, y+(photoH-h)/2, w, h, false, fpdf.ImageOptions{ImageType: ph.kind}, 0, "")
+	pdf.ClipEnd()
+}
+
+// photo is a portrait ready for fpdf.
+type photo struct {
+	name string // by content, so one photo on many badges is stored once
+	kind string // "JPG" or "PNG"
+	data []byte
+	w, h int
+}
+
+// preparePhoto checks that b is an image fpdf embeds as it is (a JPEG in
+// grey, YCbCr or CMYK; an 8-bit non-interlaced PNG) and re-encodes any other
+// JPEG or PNG as a JPEG. Returns EINVALID for anything else.
+func preparePhoto(b []byte) (*photo, error) {
+	bad := lanyard.Errorf(lanyard.EINVALID, "The badge photo is not a JPEG or PNG image.")
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(b))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, bad
+	}
+	kind := ""
+	switch format {
+	case "jpeg":
+		switch cfg.ColorModel {
+		case color.GrayModel, color.YCbCrModel, color.CMYKModel:
+			kind = "JPG"
+		}
+	case "png":
+		// IHDR: bit depth at 24, interlace method at 28.
+		if len(b) > 28 && b[24] <= 8 && b[28] == 0 {
+			kind = "PNG"
+		}
+	default:
+		return nil, bad
+	}
+	if kind == "" {
+		img, _, err := image.Decode(bytes.NewReader(b))
+		if err != nil {
+			return nil, bad
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+			return nil, fmt.Errorf("badge: re-encode photo: %w", err)
+		}
+		b, kind = buf.Bytes(), "JPG"
+	}
+	sum := sha256.Sum256(b)
+	return &photo{name: "photo-" + hex.EncodeToString(sum[:16]), kind: kind, data: b, w: cfg.Width, h: cfg.Height}, nil
+}
+
+// clean trims s, turns runs of white space into one space, and cuts it to
+// maxTextRunes.
+func clean(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > maxTextRunes {
+		s = string([]rune(s)[:maxTextRunes])
+	}
+	return s
+}
+
+// initials returns what the photo placeholder shows: the first letters of
+// the first and last words of a Latin name ("Ada King" → "AK"), or the first
+// character of a name written without spaces, such as most Korean, Chinese
+// and Japanese names ("홍길동" → "홍").
+func initials(name string) string {
+	words := strings.Fields(name)
+	if len(words) == 0 {
+		return ""
+	}
+	first, _ := utf8.DecodeRuneInString(words[0])
+	if len(words) == 1 || !latin.has(first) {
+		return strings.ToUpper(string(first))
+	}
+	last, _ := utf8.DecodeRuneInString(words[len(words)-1])
+	return strings.ToUpper(string(first) + string(last))
+}
