@@ -312,7 +312,8 @@ func TestRuns(t *testing.T) {
 		{"홍길동", "nanum:홍길동"},
 		{"김 민준", "nanum:김 민준"},
 		{"Kim 김", "dejavu:Kim |nanum:김"},
-		{"山田太郎", "nanum:山田太郎"},   // all in KS X 1001
+		{"山田太", "nanum:山田太"},     // all in KS X 1001
+		{"山田太郎", "droid:山田太郎"},   // 郎 is not
 		{"渡辺さくら", "droid:渡辺さくら"}, // 辺 is not: all Han and kana move to Droid
 		{"张伟", "droid:张伟"},
 		{"王小明", "nanum:王小明"},
@@ -445,7 +446,7 @@ func TestPDF(t *testing.T) {
 	if got, want := regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(info), strconv.Itoa(len(badges)); got == nil || got[1] != want {
 		t.Fatalf("pdfinfo pages %v, want %s\n%s", got, want, info)
 	}
-	if !strings.Contains(info, "Page size:      288 x 432 pts") {
+	if !regexp.MustCompile(`Page size:\s+288 x 432 pts`).MatchString(info) {
 		t.Fatalf("pdfinfo page size is not 288 x 432 pts (4×6 in):\n%s", info)
 	}
 

@@ -59,7 +59,7 @@ type run struct {
 // characters: Latin script in DejaVu, the rest in NanumSquare, or in Droid
 // Sans Fallback when NanumSquare lacks any CJK character of s (so that one
 // Chinese or Japanese name is not set in two styles). Characters no face has,
-// and control characters, are dropped rather than printed as empty boxes.
+// and control and format characters, are dropped rather than printed as empty boxes.
 func runs(s string) []run {
 	cjk := hangul
 	for _, r := range s {
@@ -71,7 +71,7 @@ func runs(s string) []run {
 	order := [...]*face{latin, cjk, hangul, han}
 	var out []run
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.In(r, unicode.Cc, unicode.Cf) {
 			continue
 		}
 		var f *face

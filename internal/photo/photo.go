@@ -184,7 +184,7 @@ func process(data []byte) (*Result, error) {
 	if o >= 5 {
 		tw, th = Height, Width
 	}
-	small := orient(imaging.Resize(subImage(img, sourceRect(o, crop, sw, sh)), tw, th, imaging.Linear), o)
+	small := orient(imaging.Resize(subImage(img, sourceRect(o, crop, sw, sh)), tw, th, imaging.CatmullRom), o)
 	out, mean, stddev := flatten(small)
 
 	var buf bytes.Buffer

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/auth"
+	"github.com/lanyardhq/lanyard/internal/badge"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
@@ -180,6 +181,7 @@ func newEnv(t *testing.T) *env {
 	cur.Store(cat)
 	logs := &syncBuffer{}
 	h := &web.Handler{Catalog: &cur, Engine: eng, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
+		Badges: &badge.Service{DB: db, Event: ev},
 		Hasher: auth.NewHasher(2), Log: slog.New(slog.NewTextHandler(logs, nil))}
 	mux := http.NewServeMux()
 	h.Routes(mux)
