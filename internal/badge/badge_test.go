@@ -502,6 +502,9 @@ func TestPDF(t *testing.T) {
 		if got, want := img.Bounds().Size(), (image.Point{X: 800, Y: 1200}); got != want {
 			t.Errorf("page %d is %v px at 200 dpi, want %v", i+1, got, want)
 		}
+		if got, min := darkWidth(img, mmToPx(101), img.Bounds().Dy()), mmToPx(40)-2; got < min {
+			t.Errorf("page %d: QR code is %d px wide at 200 dpi, want at least %d (40 mm)", i+1, got, min)
+		}
 		tok := decodeQR(t, img)
 		got, err := k.Verify(tok)
 		if err != nil {
@@ -520,6 +523,20 @@ func TestPDF(t *testing.T) {
 	if dst := os.Getenv("BADGE_PDF_OUT"); dst != "" {
 		os.WriteFile(dst, buf.Bytes(), 0o644)
 	}
+}
+
+// darkWidth returns the distance between the leftmost and rightmost dark
+// pixels in rows y0 to y1: the QR symbol's side, below the text.
+func darkWidth(img image.Image, y0, y1 int) int {
+	lo, hi := img.Bounds().Max.X, -1
+	for y := y0; y < y1; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			if gray(img.At(x, y)) < 0x80 {
+				lo, hi = min(lo, x), max(hi, x)
+			}
+		}
+	}
+	return hi - lo + 1
 }
 
 // mmToPx converts millimetres on the page to pixels at 200 dpi.
@@ -570,9 +587,72 @@ func TestWriterRefuses(t *testing.T) {
 	}
 }
 
-// TestPhotoFormats checks photos fpdf cannot embed as they are: a
-// progressive-free PNG with alpha, an interlaced-like 16-bit PNG, and a
-// photo of another shape, all of which must still print.
+type memFile struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (f *memFile) Close() error { f.closed = true; return nil }
+
+func TestSplitWriter(t *testing.T) {
+	k := testKeyring()
+	var files []*memFile
+	create := func(part int) (io.WriteCloser, error) {
+		if part != len(files) {
+			t.Fatalf("create(%d), want create(%d)", part, len(files))
+		}
+		f := &memFile{}
+		files = append(files, f)
+		return f, nil
+	}
+	s := NewSplitWriter(2, create)
+	for i := range 5 {
+		if err := s.Add(Badge{Name: "Nobody"}); lanyard.ErrorCode(err) != lanyard.EINVALID {
+			t.Fatalf("Add without token: %v, want EINVALID", err)
+		}
+		if err := s.Add(Badge{Name: fmt.Sprintf("Person %d", i), Token: k.Sign(Claims{EventID: 1, AttendeeID: int64(i)})}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := len(files), 2; got != want {
+		t.Fatalf("%d files before Close, want %d", got, want)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.Files(), 3; got != want {
+		t.Fatalf("Files()=%d, want %d", got, want)
+	}
+	for i, f := range files {
+		pages := bytes.Count(f.Bytes(), []byte("<</Type /Page\n"))
+		if want := []int{2, 2, 1}[i]; pages != want || !f.closed {
+			t.Errorf("file %d: %d pages, closed=%v; want %d, closed", i, pages, f.closed, want)
+		}
+	}
+
+	none := NewSplitWriter(0, func(int) (io.WriteCloser, error) {
+		t.Fatal("create called for a batch of refused badges")
+		return nil, nil
+	})
+	if err := none.Add(Badge{Name: "x"}); lanyard.ErrorCode(err) != lanyard.EINVALID {
+		t.Fatalf("Add: %v", err)
+	}
+	if err := none.Close(); lanyard.ErrorCode(err) != lanyard.EINVALID {
+		t.Fatalf("Close with no badges: %v, want EINVALID", err)
+	}
+
+	failing := NewSplitWriter(1, func(int) (io.WriteCloser, error) { return nil, errors.New("disk full") })
+	if err := failing.Add(Badge{Token: k.Sign(Claims{})}); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("Add with failing create: %v", err)
+	}
+	if err := failing.Add(Badge{Token: k.Sign(Claims{})}); err == nil {
+		t.Fatal("Add after a failed file succeeded")
+	}
+}
+
+// TestPhotoFormats checks photos that are not 600×800 JPEGs: a 16-bit
+// landscape PNG, which fpdf cannot embed as it is (re-encoded as JPEG, then
+// cropped to fill), and an 8-bit grey PNG, embedded as it is.
 func TestPhotoFormats(t *testing.T) {
 	k := testKeyring()
 	img := image.NewNRGBA64(image.Rect(0, 0, 400, 300)) // 16-bit, landscape
@@ -624,6 +704,7 @@ func BenchmarkWrite(b *testing.B) {
 		badges[i].Name = "홍길동"
 	}
 	var size int
+	var heap uint64
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	b.ResetTimer()
@@ -632,23 +713,28 @@ func BenchmarkWrite(b *testing.B) {
 		if err := Write(cw, badges); err != nil {
 			b.Fatal(err)
 		}
-		size = cw.n
+		size, heap = cw.n, max(heap, cw.heap)
 	}
 	b.StopTimer()
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "badges/s")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "allocMB/1000")
 	b.ReportMetric(float64(size)/(1<<20), "pdfMB/1000")
+	b.ReportMetric(float64(heap)/(1<<20), "heapMB@output")
 	b.ReportMetric(float64(len(base))/1024, "photoKB")
 }
 
 type countWriter struct {
 	n    int
-	heap uint64 // live heap when the first byte arrived: the whole PDF is built
+	gc   bool   // collect garbage before measuring heap
+	heap uint64 // heap when the first byte arrived: the whole PDF is built
 }
 
 func (c *countWriter) Write(p []byte) (int, error) {
 	if c.n == 0 {
+		if c.gc {
+			runtime.GC()
+		}
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
 		c.heap = m.HeapAlloc
@@ -657,42 +743,49 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// TestMemory65k measures one Writer holding 65,000 badges that share one
-// small JPEG. It takes about a minute and runs only with
-// LANYARD_BADGE_65K=1.
-func TestMemory65k(t *testing.T) {
-	n, _ := strconv.Atoi(os.Getenv("LANYARD_BADGE_65K"))
-	if n == 0 {
-		t.Skip("set LANYARD_BADGE_65K=1 (or a badge count) to measure")
-	}
-	if n == 1 {
-		n = 65_000
+// TestMemory measures one Writer holding 65,000 badges that share one
+// photo, and one holding 1,000 badges with a photo each. It takes about a
+// minute and runs only with LANYARD_BADGE_MEM=1.
+func TestMemory(t *testing.T) {
+	if os.Getenv("LANYARD_BADGE_MEM") == "" {
+		t.Skip("set LANYARD_BADGE_MEM=1 to measure")
 	}
 	k := testKeyring()
 	photo := testPhoto(t, 3)
-	runtime.GC()
-	var m0, m1, m2 runtime.MemStats
-	runtime.ReadMemStats(&m0)
-	cw := &countWriter{}
-	w := NewWriter(cw)
-	for i := range n {
-		err := w.Add(Badge{
-			Name: fmt.Sprintf("Attendee %d", i), Company: "Example Corporation", AttendeeType: "Attendee",
-			EventName: "GopherCon Korea 2026", Photo: photo,
-			Token: k.Sign(Claims{EventID: 1_000_000, AttendeeID: 10_000_000 + int64(i), Version: 1}),
+	for _, tc := range []struct {
+		n        int
+		distinct bool
+	}{{1000, true}, {65_000, false}} {
+		t.Run(fmt.Sprintf("%d distinct=%v", tc.n, tc.distinct), func(t *testing.T) {
+			runtime.GC()
+			var m0, m1, m2 runtime.MemStats
+			runtime.ReadMemStats(&m0)
+			cw := &countWriter{gc: true}
+			w := NewWriter(cw)
+			for i := range tc.n {
+				ph := photo
+				if tc.distinct {
+					ph = distinctJPEG(photo, i)
+				}
+				err := w.Add(Badge{
+					Name: fmt.Sprintf("Attendee %d", i), Company: "Example Corporation", AttendeeType: "Attendee",
+					EventName: "GopherCon Korea 2026", Photo: ph,
+					Token: k.Sign(Claims{EventID: 1_000_000, AttendeeID: 10_000_000 + int64(i), Version: 1}),
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&m1)
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			runtime.ReadMemStats(&m2)
+			mb := func(v uint64) float64 { return float64(v) / (1 << 20) }
+			t.Logf("%d badges, %d KB photo (distinct=%v): live heap after Add %.0f MB (%.1f KB/badge), at output %.0f MB; Sys %.0f MB; allocated %.0f MB; PDF %.0f MB",
+				tc.n, len(photo)/1024, tc.distinct, mb(m1.HeapAlloc-m0.HeapAlloc), float64(m1.HeapAlloc-m0.HeapAlloc)/1024/float64(tc.n),
+				mb(cw.heap-m0.HeapAlloc), mb(m2.Sys), mb(m2.TotalAlloc-m0.TotalAlloc), mb(uint64(cw.n)))
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 	}
-	runtime.GC()
-	runtime.ReadMemStats(&m1)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	runtime.ReadMemStats(&m2)
-	mb := func(v uint64) float64 { return float64(v) / (1 << 20) }
-	t.Logf("%d badges, shared %d KB photo: heap after Add %.0f MB (%.1f KB/badge), at output %.0f MB, Sys %.0f MB, allocated %.0f MB, PDF %.0f MB",
-		n, len(photo)/1024, mb(m1.HeapAlloc-m0.HeapAlloc), float64(m1.HeapAlloc-m0.HeapAlloc)/1024/float64(n),
-		mb(cw.heap), mb(m2.Sys), mb(m2.TotalAlloc-m0.TotalAlloc), mb(uint64(cw.n)))
 }

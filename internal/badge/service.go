@@ -30,7 +30,15 @@ type Service struct {
 	mu     sync.Mutex
 	keys   Keyring
 	loaded time.Time
+
+	// processing bounds photos processed at once: a 40-megapixel image
+	// takes up to a few hundred MB and a second or two while it is decoded.
+	processOnce sync.Once
+	processing  chan struct{}
 }
+
+// maxProcessing is how many photos are processed at once.
+const maxProcessing = 2
 
 // keyring returns the signing keys, from the store when the copy is stale
 // or when fresh is set.
@@ -58,7 +66,14 @@ func (s *Service) keyring(ctx context.Context, fresh bool) (Keyring, error) {
 // UploadPhoto processes and stores an attendee's photo. A refused upload
 // (too big, not an image, damaged) stores nothing and says why.
 func (s *Service) UploadPhoto(ctx context.Context, attendeeID int64, r io.Reader) (*lanyard.Photo, error) {
+	s.processOnce.Do(func() { s.processing = make(chan struct{}, maxProcessing) })
+	select {
+	case s.processing <- struct{}{}:
+	case <-ctx.Done():
+		return nil, lanyard.Errorf(lanyard.EUNAVAILABLE, "Many photos are being uploaded right now; try again in a moment.")
+	}
 	res, err := photos.Process(r)
+	<-s.processing
 	if err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func TestProcessRefusesDecompressionBombs(t *testing.T) {
 	}
 }
 
-func TestProcessAcceptsAtPixelLimit(t *testing.T) {
+func TestProcessPixelLimitIsInclusive(t *testing.T) {
 	// 8000×5000 is exactly MaxPixels: the header check lets it through to
 	// the decoder, which then finds the data missing.
 	res, err := Process(bytes.NewReader(pngWithHeader(t, 8000, 5000)))
@@ -171,6 +171,26 @@ func TestProcessRefusesTooSmall(t *testing.T) {
 		res := mustProcess(t, encodePNG(t, portrait(size.X, size.Y, 128, 50)))
 		if c := findCheck(res, TooSmall); c == nil || c.Value != 150 {
 			t.Errorf("%v: checks %+v, want too_small with value 150", size, res.Checks)
+		}
+	}
+}
+
+func TestProcessConcurrently(t *testing.T) {
+	jpg := insertSegments(encodeJPEG(t, portrait(900, 1200, 128, 50), 90), segment(0xe1, exifTIFF(6, nil, nil)))
+	want := mustProcess(t, jpg).JPEG
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			res, err := Process(bytes.NewReader(jpg))
+			if err == nil && !bytes.Equal(res.JPEG, want) {
+				err = errors.New("output differs between runs")
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
@@ -417,13 +437,13 @@ func TestProcessChecks(t *testing.T) {
 		img   image.Image
 		codes []string
 	}{
-		{"good portrait", portrait(1200, 1600, 128, 55), nil},
-		{"good portrait on a white wall", portrait(1200, 1600, 175, 45), nil},
-		{"dark, as taken at the registration desk", portrait(1200, 1600, 40, 20), []string{TooDark}},
-		{"bright, overexposed", portrait(1200, 1600, 232, 20), []string{TooBright}},
-		{"flat grey", portrait(1200, 1600, 128, 0), []string{LowContrast}},
-		{"hazy", portrait(1200, 1600, 140, 12), []string{LowContrast}},
-		{"black: dark, and flat only because dark", portrait(1200, 1600, 0, 0), []string{TooDark}},
+		{"good portrait", portrait(600, 800, 128, 55), nil},
+		{"good portrait on a white wall", portrait(600, 800, 175, 45), nil},
+		{"dark, as taken at the registration desk", portrait(600, 800, 40, 20), []string{TooDark}},
+		{"bright, overexposed", portrait(600, 800, 232, 20), []string{TooBright}},
+		{"flat grey", portrait(600, 800, 128, 0), []string{LowContrast}},
+		{"hazy", portrait(600, 800, 140, 12), []string{LowContrast}},
+		{"black: dark, and flat only because dark", portrait(600, 800, 0, 0), []string{TooDark}},
 		{"small and flat", portrait(300, 400, 128, 5), []string{TooSmall, LowContrast}},
 		{"small webcam frame", portrait(640, 480, 128, 55), []string{TooSmall}},
 		{"small and dark", portrait(300, 400, 45, 30), []string{TooSmall, TooDark}},
@@ -432,6 +452,7 @@ func TestProcessChecks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			res := mustProcess(t, encodeJPEG(t, tt.img, 90))
 			var got []string
 			for _, c := range res.Checks {
@@ -462,7 +483,7 @@ func TestProcessChecks(t *testing.T) {
 }
 
 func TestCheckMessages(t *testing.T) {
-	res := mustProcess(t, encodeJPEG(t, portrait(1200, 1600, 38, 20), 90))
+	res := mustProcess(t, encodeJPEG(t, portrait(600, 800, 38, 20), 90))
 	c := findCheck(res, TooDark)
 	if c == nil {
 		t.Fatalf("checks %+v, want too_dark", res.Checks)
