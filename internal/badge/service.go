@@ -1,6 +1,7 @@
 package badge
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -66,13 +67,18 @@ func (s *Service) keyring(ctx context.Context, fresh bool) (Keyring, error) {
 // UploadPhoto processes and stores an attendee's photo. A refused upload
 // (too big, not an image, damaged) stores nothing and says why.
 func (s *Service) UploadPhoto(ctx context.Context, attendeeID int64, r io.Reader) (*lanyard.Photo, error) {
+	// Read the upload before taking a slot, so a slow sender holds no slot.
+	data, err := io.ReadAll(io.LimitReader(r, photos.MaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("badge: read photo: %w", err)
+	}
 	s.processOnce.Do(func() { s.processing = make(chan struct{}, maxProcessing) })
 	select {
 	case s.processing <- struct{}{}:
 	case <-ctx.Done():
 		return nil, lanyard.Errorf(lanyard.EUNAVAILABLE, "Many photos are being uploaded right now; try again in a moment.")
 	}
-	res, err := photos.Process(r)
+	res, err := photos.Process(bytes.NewReader(data))
 	<-s.processing
 	if err != nil {
 		return nil, err
