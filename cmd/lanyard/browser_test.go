@@ -295,10 +295,29 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 		t.Errorf("the calendar lacks %s:\n%s", to, body)
 	}
 
+	// Upload a badge photo from the photo page: a PNG named .jpg is taken
+	// for what it is, and the page shows the stored photo.
+	photoFile := filepath.Join(dir, "me.jpg")
+	if err := os.WriteFile(photoFile, encode(t, portrait(900, 1200), "png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do("photo",
+		chromedp.Navigate(base+"/photo"),
+		chromedp.WaitVisible(chromedp.ID("photo-none")),
+		chromedp.SetUploadFiles(chromedp.ID("photo"), []string{photoFile}),
+		chromedp.Click(chromedp.ID("photo-submit")),
+		chromedp.WaitVisible(chromedp.ID("photo-img")),
+		poll(`document.getElementById("photo-img").naturalWidth === 600`),
+	)
+	if got := text("#photo-ok"); !strings.Contains(got, "Looks good") {
+		t.Errorf("the photo page says %q about a good photo", got)
+	}
+	shoot("photo-desktop", 1280, 900)
+
 	// Switch to Korean: the choice sticks across pages.
 	do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)))
-	if got := text("h1"); got != "내 일정" {
-		t.Errorf("the agenda's heading in Korean is %q", got)
+	if got := text("h1"); got != "명찰 사진" {
+		t.Errorf("the photo page's heading in Korean is %q", got)
 	}
 	do("korean catalog", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("result-count")))
 	if got := text("#result-count"); !strings.Contains(got, "세션") {
