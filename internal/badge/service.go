@@ -144,6 +144,15 @@ func (s *Service) Token(ctx context.Context, a *lanyard.Attendee) (string, lanya
 	return kr.Sign(Claims{EventID: a.EventID, AttendeeID: a.ID, Version: uint16(st.Version)}), st, nil
 }
 
+// QR returns a's badge QR code as a PNG.
+func (s *Service) QR(ctx context.Context, a *lanyard.Attendee) ([]byte, error) {
+	tok, _, err := s.Token(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return QR(tok)
+}
+
 // WriteBadge writes a's badge as a one-page PDF.
 func (s *Service) WriteBadge(ctx context.Context, w io.Writer, a *lanyard.Attendee) error {
 	kr, err := s.keyring(ctx, false)

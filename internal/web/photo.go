@@ -16,6 +16,8 @@ type Badges interface {
 	UploadPhoto(ctx context.Context, attendeeID int64, r io.Reader) (*lanyard.Photo, error)
 	Photo(ctx context.Context, attendeeID int64) (*lanyard.Photo, error)
 	WriteBadge(ctx context.Context, w io.Writer, a *lanyard.Attendee) error
+	// QR returns the attendee's badge QR code as a PNG, to show on a phone.
+	QR(ctx context.Context, a *lanyard.Attendee) ([]byte, error)
 }
 
 // maxPhotoForm bounds a photo form post: the photo's 10 MB and the form around it.
@@ -148,6 +150,19 @@ func (h *Handler) photoJPEG(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Cache-Control", "private, max-age=86400") // the URL changes with each upload
 	w.Write(ph.JPEG)
+}
+
+// badgeQR is the badge's QR code, for the door to scan from the phone's
+// screen when the printed badge is not at hand.
+func (h *Handler) badgeQR(w http.ResponseWriter, r *http.Request) {
+	png, err := h.Badges.QR(r.Context(), user(r))
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "private, no-cache")
+	w.Write(png)
 }
 
 func (h *Handler) badgePDF(w http.ResponseWriter, r *http.Request) {

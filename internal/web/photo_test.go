@@ -112,6 +112,11 @@ func TestPhotoPage(t *testing.T) {
 		t.Errorf("cross-site upload: %d", r.status)
 	}
 
+	// The badge's QR code for the phone's screen.
+	if qr := c.get("/badge.png"); qr.status != http.StatusOK || !strings.HasPrefix(qr.body, "\x89PNG") {
+		t.Errorf("badge.png: %d", qr.status)
+	}
+
 	// The badge, and nobody else's photo.
 	if pdf := c.get("/badge.pdf"); pdf.status != http.StatusOK || !strings.HasPrefix(pdf.body, "%PDF-") {
 		t.Errorf("badge.pdf: %d %.20q", pdf.status, pdf.body)

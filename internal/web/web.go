@@ -167,6 +167,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	page("POST /photo", h.signedIn(h.uploadPhoto))
 	page("GET /photo.jpg", h.signedIn(h.photoJPEG))
 	page("GET /badge.pdf", h.signedIn(h.badgePDF))
+	page("GET /badge.png", h.signedIn(h.badgeQR))
 
 	page("GET /agenda", h.signedIn(h.agendaPage))
 	page("POST /agenda/cancel/{code}", h.signedIn(h.cancel))
