@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"image"
@@ -216,18 +217,29 @@ func TestBadgesEndToEnd(t *testing.T) {
 		t.Error("pick-up not recorded")
 	}
 	call(t, "POST", base+"/api/v1/admin/badges/"+strconv.FormatInt(who.AttendeeID, 10)+"/pickup", attendee, nil, nil, 403, nil)
-	status, all := send(t, "GET", base+"/api/v1/admin/badges.pdf", organizer, "", nil)
+	status, zipped := send(t, "GET", base+"/api/v1/admin/badges.zip", organizer, "", nil)
 	if status != 200 {
-		t.Fatalf("all badges: %d %.200s", status, all)
+		t.Fatalf("all badges: %d %.200s", status, zipped)
 	}
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if err != nil || len(zr.File) != 1 {
+		t.Fatalf("all badges ZIP: %v, %d files", err, len(zr.File))
+	}
+	f, _ := zr.File[0].Open()
+	all, _ := io.ReadAll(f)
 
-	// The same from the command line.
+	// The same from the command line: one file, then numbered files of --per-file.
 	out := filepath.Join(dir, "all.pdf")
 	code, stdout, stderr := runCmd(t, "badges", "--db", db, "--out", out)
 	if code != 0 || !strings.Contains(stdout, "badges to") {
 		t.Fatalf("lanyard badges: %d\n%s\n%s", code, stdout, stderr)
 	}
 	file, _ := os.ReadFile(out)
+	code, stdout, stderr = runCmd(t, "badges", "--db", db, "--out", filepath.Join(dir, "part.pdf"), "--per-file", "10")
+	if code != 0 || !strings.Contains(stdout, "4 files") {
+		t.Fatalf("lanyard badges --per-file 10: %d\n%s\n%s", code, stdout, stderr)
+	}
+	last, _ := os.ReadFile(filepath.Join(dir, "part-004.pdf"))
 
 	pages, size := pdfPages(t, pdf)
 	if pages != 1 || !strings.HasPrefix(size, "288 x 432 pts") {
@@ -238,5 +250,8 @@ func TestBadgesEndToEnd(t *testing.T) {
 		if n, _ := pdfPages(t, b); n != people {
 			t.Errorf("%s: %d pages for %d people", name, n, people)
 		}
+	}
+	if n, _ := pdfPages(t, last); n != people-30 {
+		t.Errorf("the last of four files of ten: %d pages; want %d", n, people-30)
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -19,12 +22,16 @@ func cmdBadges(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Register(fs, e.getenv, config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog); err != nil {
 		return err
 	}
-	out := fs.String("out", "badges.pdf", "the PDF to write")
+	out := fs.String("out", "badges.pdf", "the PDF to write; past --per-file badges, numbered files beside it (badges-001.pdf, …)")
+	perFile := fs.Int("per-file", badge.DefaultPerFile, "badges in each PDF")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
+	}
+	if *perFile < 1 {
+		return fmt.Errorf("--per-file must be at least 1")
 	}
 	log := cfg.Logger(e.stderr)
 	db, err := openStore(ctx, &cfg, log)
@@ -36,17 +43,33 @@ func cmdBadges(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(*out)
+	n, err := db.CountAttendees(ctx, ev.ID)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	w := bufio.NewWriterSize(f, 1<<20)
+	// One file for a small event; else badges-001.pdf, badges-002.pdf, …
+	// of --per-file badges each, so memory stays bounded.
+	name := func(part int) string {
+		if n <= *perFile {
+			return *out
+		}
+		ext := filepath.Ext(*out)
+		return fmt.Sprintf("%s-%03d%s", strings.TrimSuffix(*out, ext), part+1, ext)
+	}
+	var written []string
 	start := time.Now()
 	var bar *progressbar.ProgressBar
 	total := 0
 	svc := &badge.Service{DB: db, Event: ev}
-	err = svc.WriteAll(ctx, w, ev.ID, func(done, n int) {
+	files, err := svc.WriteAll(ctx, ev.ID, *perFile, func(part int) (io.WriteCloser, error) {
+		path := name(part)
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, err
+		}
+		written = append(written, path)
+		return &bufferedFile{f: f, Writer: bufio.NewWriterSize(f, 1<<20)}, nil
+	}, func(done, n int) {
 		if bar == nil {
 			bar = progressbar.NewOptions(n, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("badges"),
 				progressbar.OptionShowCount(), progressbar.OptionSetItsString("badges"), progressbar.OptionShowIts(),
@@ -55,17 +78,31 @@ func cmdBadges(ctx context.Context, e *env, args []string) error {
 		bar.Set(done)
 		total = n
 	})
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Close()
-	}
 	if err != nil {
-		os.Remove(*out) // half a PDF is no use to a printer
+		for _, p := range written {
+			os.Remove(p) // half a print job is no use to a printer
+		}
 		return err
 	}
 	took := time.Since(start)
-	fmt.Fprintf(e.stdout, "wrote %d badges to %s in %s (%.0f badges/s)\n", total, *out, took.Round(time.Millisecond), float64(total)/took.Seconds())
+	where := written[0]
+	if files > 1 {
+		where = fmt.Sprintf("%d files, %s to %s", files, written[0], written[len(written)-1])
+	}
+	fmt.Fprintf(e.stdout, "wrote %d badges to %s in %s (%.0f badges/s)\n", total, where, took.Round(time.Millisecond), float64(total)/took.Seconds())
 	return nil
+}
+
+// bufferedFile flushes its buffer and closes the file on Close.
+type bufferedFile struct {
+	*bufio.Writer
+	f *os.File
+}
+
+func (b *bufferedFile) Close() error {
+	if err := b.Flush(); err != nil {
+		b.f.Close()
+		return err
+	}
+	return b.f.Close()
 }

@@ -100,7 +100,7 @@ func (h *Handler) Routes(mux *http.ServeMux) []string {
 	handle("GET /api/v1/me/badge.pdf", h.auth(attendee, h.getBadge))
 	handle("POST /api/v1/badges/verify", h.auth(scanner, h.verifyBadge))
 	handle("GET /api/v1/admin/photos", h.auth(organizer, h.getPhotoReport))
-	handle("GET /api/v1/admin/badges.pdf", h.auth(organizer, h.getAllBadges))
+	handle("GET /api/v1/admin/badges.zip", h.auth(organizer, h.getAllBadges))
 	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.pickUpBadge))
 
 	mux.HandleFunc("/api/v1/", h.notFound)

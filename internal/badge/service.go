@@ -205,35 +205,40 @@ func (s *Service) Verify(ctx context.Context, token string) (*lanyard.Attendee, 
 	return a, nil
 }
 
-// WriteAll writes every badge of the event into one PDF, sorted by family
-// name, calling progress (if set) after each.
-func (s *Service) WriteAll(ctx context.Context, w io.Writer, eventID int64, progress func(done, total int)) error {
+// WriteAll writes every badge of the event, sorted by family name, into
+// PDFs of at most perFile badges each (DefaultPerFile if ≤ 0): create(i)
+// gives where file i goes. One PDF cannot hold tens of thousands of badges
+// with photos in bounded memory (see Writer), and print shops take big jobs
+// in batches anyway. progress, if set, is called after each badge. It
+// returns how many files it wrote.
+func (s *Service) WriteAll(ctx context.Context, eventID int64, perFile int, create func(part int) (io.WriteCloser, error), progress func(done, total int)) (int, error) {
 	people, err := s.DB.ListAttendees(ctx, eventID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	SortByFamilyName(people)
 	kr, err := s.keyring(ctx, false)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	bw := NewWriter(w)
+	sw := NewSplitWriter(perFile, create)
 	for i, a := range people {
 		if err := ctx.Err(); err != nil {
-			return err
+			return sw.Files(), err
 		}
 		b, err := s.badge(ctx, kr, a)
 		if err != nil {
-			return err
+			return sw.Files(), err
 		}
-		if err := bw.Add(b); err != nil {
-			return err
+		if err := sw.Add(b); err != nil {
+			return sw.Files(), err
 		}
 		if progress != nil {
 			progress(i+1, len(people))
 		}
 	}
-	return bw.Close()
+	err = sw.Close()
+	return sw.Files(), err
 }
 
 // SortByFamilyName orders people as badges are laid out at the desk.
