@@ -174,15 +174,7 @@ const (
 )
 
 func loadCatalog(ctx context.Context, db *store.DB, ev *lanyard.Event) (*catalog.Catalog, error) {
-	venues, travel, err := db.FindVenues(ctx, ev.ID)
-	if err != nil {
-		return nil, err
-	}
-	sessions, err := db.FindSessions(ctx, ev.ID)
-	if err != nil {
-		return nil, err
-	}
-	return catalog.New(ev, venues, travel, sessions)
+	return catalog.Load(ctx, db, ev)
 }
 
 // displayAddr turns a listener address into one a browser can open:

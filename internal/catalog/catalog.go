@@ -7,6 +7,7 @@
 package catalog
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -289,4 +290,23 @@ func (b bitset) and(o bitset) {
 	for i := range b {
 		b[i] &= o[i]
 	}
+}
+
+// Source is where Load reads an event's catalog from (*store.DB).
+type Source interface {
+	FindVenues(ctx context.Context, eventID int64) ([]lanyard.Venue, []lanyard.TravelTime, error)
+	FindSessions(ctx context.Context, eventID int64) ([]*lanyard.Session, error)
+}
+
+// Load reads ev's venues, travel times and sessions from src and indexes them.
+func Load(ctx context.Context, src Source, ev *lanyard.Event) (*Catalog, error) {
+	venues, travel, err := src.FindVenues(ctx, ev.ID)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: load %s: %w", ev.Slug, err)
+	}
+	sessions, err := src.FindSessions(ctx, ev.ID)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: load %s: %w", ev.Slug, err)
+	}
+	return New(ev, venues, travel, sessions)
 }

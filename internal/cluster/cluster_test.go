@@ -29,9 +29,7 @@ func mustEvent(t *testing.T, db *store.DB) (*catalog.Catalog, int64) {
 	if err := db.CreateAttendees(ctx, c.Event.ID, people); err != nil {
 		t.Fatal(err)
 	}
-	sessions, _ := db.FindSessions(ctx, c.Event.ID)
-	venues, travel, _ := db.FindVenues(ctx, c.Event.ID)
-	cat, err := catalog.New(&c.Event, venues, travel, sessions)
+	cat, err := catalog.Load(ctx, db, &c.Event)
 	if err != nil {
 		t.Fatal(err)
 	}

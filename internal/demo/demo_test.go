@@ -474,15 +474,7 @@ func TestGenerate_HappeningsNotReservable(t *testing.T) {
 		if err := db.CreateAttendees(ctx, ev.ID, people); err != nil {
 			t.Fatal(err)
 		}
-		venues, travel, err := db.FindVenues(ctx, ev.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sessions, err := db.FindSessions(ctx, ev.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cat, err := catalog.New(ev, venues, travel, sessions)
+		cat, err := catalog.Load(ctx, db, ev)
 		if err != nil {
 			t.Fatal(err)
 		}

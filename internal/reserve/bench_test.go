@@ -50,9 +50,7 @@ func newRush(b *testing.B, db *store.DB) *rushFixture {
 		f.people = append(f.people, p.ID)
 	}
 	ev := &gen.Catalog.Event
-	venues, travel, _ := db.FindVenues(ctx, ev.ID)
-	sessions, _ := db.FindSessions(ctx, ev.ID)
-	cat, err := catalog.New(ev, venues, travel, sessions)
+	cat, err := catalog.Load(ctx, db, ev)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -102,12 +102,7 @@ func (f *fixture) loadCatalog(t testing.TB) *catalog.Catalog {
 	if err != nil {
 		t.Fatal(err)
 	}
-	venues, travel, _ := f.db.FindVenues(ctx, ev.ID)
-	sessions, err := f.db.FindSessions(ctx, ev.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.New(ev, venues, travel, sessions)
+	cat, err := catalog.Load(ctx, f.db, ev)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,12 +71,7 @@ func allocate(ctx context.Context, path string, gen *demo.Event, mode string, n,
 	if err := db.CreateAttendees(ctx, c.Event.ID, people); err != nil {
 		return nil, err
 	}
-	venues, travel, _ := db.FindVenues(ctx, c.Event.ID)
-	sessions, err := db.FindSessions(ctx, c.Event.ID)
-	if err != nil {
-		return nil, err
-	}
-	cat, err := catalog.New(&c.Event, venues, travel, sessions)
+	cat, err := catalog.Load(ctx, db, &c.Event)
 	if err != nil {
 		return nil, err
 	}

@@ -47,15 +47,7 @@ func demoScale(b testing.TB) (http.Handler, *http.Cookie) {
 	if err := db.CreateAttendees(ctx, ev.ID, people); err != nil {
 		b.Fatal(err)
 	}
-	venues, travel, err := db.FindVenues(ctx, ev.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sessions, err := db.FindSessions(ctx, ev.ID)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cat, err := catalog.New(ev, venues, travel, sessions)
+	cat, err := catalog.Load(ctx, db, ev)
 	if err != nil {
 		b.Fatal(err)
 	}

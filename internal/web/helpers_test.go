@@ -148,15 +148,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	venues, travel, err := db.FindVenues(ctx, ev.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sessions, err := db.FindSessions(ctx, ev.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.New(ev, venues, travel, sessions)
+	cat, err := catalog.Load(ctx, db, ev)
 	if err != nil {
 		t.Fatal(err)
 	}
