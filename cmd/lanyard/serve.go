@@ -118,6 +118,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	defer stopLive()
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain
 	go sweepSessions(lctx, db, log)
+	go warmTokens(lctx, db, ev.ID, ident.tokens, log)
 
 	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "engine", cfg.Engine, "load", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)
@@ -125,6 +126,28 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		banner(url)
 	}
 	return srv.Serve(ctx, l)
+}
+
+// warmTokens keeps every API token's owner in the cache, refilled twice a
+// TTL: at a registration opening tens of thousands of attendees arrive at
+// once, and a database lookup each would compete with the commits.
+func warmTokens(ctx context.Context, db *store.DB, eventID int64, cache *auth.Cache, log *slog.Logger) {
+	t := time.NewTicker(cache.TTL / 2)
+	defer t.Stop()
+	for {
+		if owners, err := db.TokenAttendees(ctx, eventID); err != nil {
+			if ctx.Err() == nil {
+				log.Warn("token cache not refilled", "err", err)
+			}
+		} else if len(owners) <= cache.Max {
+			cache.Fill(owners)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // sweepSessions deletes expired sign-in sessions every hour.

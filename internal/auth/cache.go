@@ -57,3 +57,18 @@ func (c *Cache) FindAttendeeByTokenHash(ctx context.Context, hash []byte) (*lany
 	c.mu.Unlock()
 	return a, nil
 }
+
+// Fill replaces the cache's entries with every token's owner, each valid
+// for TTL: refilled more often than TTL (see serve), every known token is
+// answered from memory, even at the first request of a rush, and a revoked
+// token stops working at the next refill.
+func (c *Cache) Fill(owners map[[32]byte]*lanyard.Attendee) {
+	exp := c.Now().Add(c.TTL)
+	entries := make(map[[32]byte]cached, len(owners))
+	for k, a := range owners {
+		entries[k] = cached{a, exp}
+	}
+	c.mu.Lock()
+	c.entries = entries
+	c.mu.Unlock()
+}

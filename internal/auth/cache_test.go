@@ -52,3 +52,27 @@ func TestCache(t *testing.T) {
 		t.Fatalf("unknown tokens must not be cached: %d calls", st.calls)
 	}
 }
+
+func TestCacheFill(t *testing.T) {
+	now := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	store := &countingStore{}
+	c := &Cache{Store: store, TTL: time.Minute, Max: 10, Now: func() time.Time { return now }}
+	ada := &lanyard.Attendee{ID: 1, Name: "Ada"}
+	var k1, k2 [32]byte
+	k1[0], k2[0] = 1, 2
+	c.Fill(map[[32]byte]*lanyard.Attendee{k1: ada})
+	if a, err := c.FindAttendeeByTokenHash(context.Background(), k1[:]); err != nil || a != ada || store.calls != 0 {
+		t.Fatalf("filled token: %v, %v after %d store calls; want Ada from memory", a, err, store.calls)
+	}
+	// A token missing from the fill goes to the store.
+	c.FindAttendeeByTokenHash(context.Background(), k2[:])
+	if store.calls != 1 {
+		t.Errorf("unknown token: %d store calls; want 1", store.calls)
+	}
+	// A refill without k1 (revoked) drops it.
+	c.Fill(map[[32]byte]*lanyard.Attendee{})
+	c.FindAttendeeByTokenHash(context.Background(), k1[:])
+	if store.calls != 2 {
+		t.Errorf("revoked token answered from memory: %d store calls; want 2", store.calls)
+	}
+}

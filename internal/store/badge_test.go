@@ -114,3 +114,28 @@ func TestBadgeKeysAndPickup(t *testing.T) {
 		}
 	})
 }
+
+func TestTokenAttendees(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev := mustImport(t, db, testCatalog())
+		ada := mustCreateAttendee(t, db, ev.ID, "Ada Lovelace", "ada@example.com")
+		bob := mustCreateAttendee(t, db, ev.ID, "Bob", "bob@example.com")
+		h1, h2, h3 := bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32), bytes.Repeat([]byte{3}, 32)
+		if err := db.CreateTokens(ctx, []store.Token{{AttendeeID: ada.ID, Hash: h1, Name: "cli"}, {AttendeeID: ada.ID, Hash: h2, Name: "app"},
+			{AttendeeID: bob.ID, Hash: h3, Name: "cli"}}); err != nil {
+			t.Fatal(err)
+		}
+		owners, err := db.TokenAttendees(ctx, ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := func(h []byte) (k [32]byte) { copy(k[:], h); return k }
+		if len(owners) != 3 || owners[key(h1)].ID != ada.ID || owners[key(h2)] != owners[key(h1)] || owners[key(h3)].Email != "bob@example.com" {
+			t.Errorf("owners: %+v", owners)
+		}
+		if other, _ := db.TokenAttendees(ctx, ev.ID+1000); len(other) != 0 {
+			t.Errorf("another event's tokens: %d", len(other))
+		}
+	})
+}

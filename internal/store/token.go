@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -40,4 +41,40 @@ func (d *DB) FindAttendeeByTokenHash(ctx context.Context, hash []byte) (*lanyard
 		return nil, fmt.Errorf("store: find token: %w", err)
 	}
 	return a, nil
+}
+
+// TokenAttendees returns the owner of every API token of an event's
+// attendees, by token hash, for warming a token cache before a rush.
+func (d *DB) TokenAttendees(ctx context.Context, eventID int64) (map[[32]byte]*lanyard.Attendee, error) {
+	rows, err := d.query(ctx, d.db, `SELECT t.token_hash, a.id, a.event_id, a.name, a.email, a.company, a.job_title,
+		a.home_zone, a.certifications, a.role, a.created_at
+		FROM api_tokens t JOIN attendees a ON a.id = t.attendee_id WHERE a.event_id = ?`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("store: token attendees: %w", err)
+	}
+	defer rows.Close()
+	out := map[[32]byte]*lanyard.Attendee{}
+	byID := map[int64]*lanyard.Attendee{} // one attendee may hold several tokens
+	for rows.Next() {
+		var hash []byte
+		var a lanyard.Attendee
+		var certs, role string
+		if err := rows.Scan(&hash, &a.ID, &a.EventID, &a.Name, &a.Email, &a.Company, &a.JobTitle, &a.HomeZone, &certs, &role, &a.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: token attendees: %w", err)
+		}
+		p, ok := byID[a.ID]
+		if !ok {
+			a.Role = lanyard.Role(role)
+			a.CreatedAt = a.CreatedAt.UTC()
+			if err := json.Unmarshal([]byte(certs), &a.Certifications); err != nil {
+				return nil, fmt.Errorf("store: attendee %d certifications: %w", a.ID, err)
+			}
+			p = &a
+			byID[a.ID] = p
+		}
+		var key [32]byte
+		copy(key[:], hash)
+		out[key] = p
+	}
+	return out, rows.Err()
 }
