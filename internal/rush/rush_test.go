@@ -71,6 +71,8 @@ func TestOutcome(t *testing.T) {
 		{409, `{"error":{"code":"limit_reached","message":"x"}}`, "limit_reached"},
 		{502, `bad gateway`, "error"},
 		{200, `not json`, "error"},
+		{409, `{"error":{"message":"the key \"code\":\"fake\" in a message","code":"time_conflict"}}`, "time_conflict"},
+		{200, `{"results":[]}`, "error"},
 	}
 	for _, tt := range tests {
 		if got := outcome(tt.status, []byte(tt.body)); got != tt.want {
