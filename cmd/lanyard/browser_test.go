@@ -60,6 +60,25 @@ func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 	}
 }
 
+// unlabelled lists what a screen reader could not name on the page: form
+// fields without a label, buttons and links without text, images without
+// alt text, and a page without a language.
+const unlabelled = `(() => {
+  const bad = [];
+  if (!document.documentElement.lang) bad.push("html without lang");
+  for (const el of document.querySelectorAll("input:not([type=hidden]), select, textarea")) {
+    const named = (el.id && document.querySelector('label[for="' + CSS.escape(el.id) + '"]')) || el.closest("label") ||
+      el.getAttribute("aria-label") || el.getAttribute("aria-labelledby");
+    if (!named) bad.push("field " + (el.id || el.name));
+  }
+  for (const el of document.querySelectorAll("button, a[href]")) {
+    if (el.closest("[aria-hidden=true]")) continue;
+    if (!(el.textContent.trim() || el.getAttribute("aria-label") || el.getAttribute("title"))) bad.push("control " + el.outerHTML.slice(0, 80));
+  }
+  for (const el of document.querySelectorAll("img")) if (!el.hasAttribute("alt")) bad.push("img " + el.src);
+  return bad;
+})()`
+
 // demoSession is a session as the API lists it.
 type demoSession struct {
 	Code, Title, Venue, Day string
@@ -175,10 +194,24 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 		do("resize back", chromedp.EmulateViewport(1280, 900))
 	}
 
+	accessible := func(page string) {
+		t.Helper()
+		bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](unlabelled))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, b := range bad {
+			t.Errorf("%s: %s has no name for screen readers", page, b)
+		}
+	}
+
 	// Sign up, from Seoul.
 	do("sign up",
 		chromedp.Navigate(base+"/signup"),
 		chromedp.WaitVisible(chromedp.ID("signup-form")),
+	)
+	accessible("sign-up")
+	do("sign up",
 		chromedp.SendKeys(chromedp.ID("name"), "Kim Min-ji"),
 		chromedp.SendKeys(chromedp.ID("email"), "minji@example.com"),
 		chromedp.SetValue(chromedp.ID("home_zone"), "Asia/Seoul"),
@@ -227,6 +260,13 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 		}
 	}
 	do("clear search", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("result-count")))
+	accessible("catalog")
+	// Keyboard: the first Tab reaches the skip link, which leads to the content.
+	do("tab", chromedp.KeyEvent("\t"))
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className`)); got != "skip" {
+		t.Errorf("the first Tab focuses %q, not the skip link", got)
+	}
+	do("skip", chromedp.KeyEvent("\r"), poll(`document.activeElement.id === "main"`))
 	shoot("catalog-desktop", 1280, 900)
 	shoot("catalog-phone", 390, 844)
 
@@ -247,6 +287,7 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 	if got := text(".trip.short"); !strings.Contains(got, "Not enough time") {
 		t.Errorf("the agenda's travel gap says %q", got)
 	}
+	accessible("agenda")
 	shoot("agenda-desktop", 1280, 1300)
 	shoot("agenda-phone", 390, 844)
 
@@ -312,6 +353,7 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 	if got := text("#photo-ok"); !strings.Contains(got, "Looks good") {
 		t.Errorf("the photo page says %q about a good photo", got)
 	}
+	accessible("photo")
 	shoot("photo-desktop", 1280, 900)
 
 	// Switch to Korean: the choice sticks across pages.
