@@ -72,7 +72,13 @@ type agendaGap struct {
 	Top    int
 	Enough bool
 	Text   string
+	// Short is the grid's label when the gap has no room for Text: the
+	// minutes the trip needs; the list under the grid says it in full.
+	Short string
 }
+
+// gapLabelPx is the height a gap needs on the grid for its full text.
+const gapLabelPx = 34
 
 func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "agenda.title")
@@ -176,7 +182,7 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived) agendaDay {
 	}
 	gapAfter := map[string]int{} // index in out.Gaps by the session before it
 	for _, g := range day.Gaps {
-		gap := agendaGap{Top: top(g.From.End), Enough: g.Enough}
+		gap := agendaGap{Top: top(g.From.End) + g.Minutes*pxPerMinute/2, Enough: g.Enough}
 		switch {
 		case g.Mode == "":
 			continue // same venue: nothing to say
@@ -184,6 +190,9 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived) agendaDay {
 			gap.Text = p.T("agenda.travel_ok", "Mode", p.T("agenda.mode_"+g.Mode), "Minutes", g.Travel, "Venue", c.VenueName(g.To.Venue), "Gap", g.Minutes)
 		default:
 			gap.Text = p.T("agenda.travel_short", "Mode", p.T("agenda.mode_"+g.Mode), "Minutes", g.Travel, "Venue", c.VenueName(g.To.Venue), "Gap", g.Minutes)
+		}
+		if g.Minutes*pxPerMinute < gapLabelPx {
+			gap.Short = p.T("agenda.travel_brief", "Minutes", g.Travel)
 		}
 		gapAfter[g.From.Code] = len(out.Gaps)
 		out.Gaps = append(out.Gaps, gap)
