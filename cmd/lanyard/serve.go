@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -66,6 +67,10 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	defer l.Close()
 	url := "http://" + displayAddr(l.Addr())
+	public := strings.TrimSuffix(cfg.PublicURL, "/")
+	if public == "" {
+		public = url
+	}
 	if cfg.Advertise != "" {
 		url = cfg.Advertise
 	}
@@ -112,7 +117,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst),
 		Badges: badges}).Routes(srv.Mux())
 	pages := &web.Handler{Catalog: &current, Engine: engine, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
-		Hasher: auth.NewHasher(2), Badges: badges, Log: log, BaseURL: cfg.Advertise}
+		Hasher: auth.NewHasher(2), Badges: badges, Log: log, BaseURL: public}
 	pages.Routes(srv.Mux())
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
@@ -123,7 +128,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "engine", cfg.Engine, "load", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)
 	if banner != nil {
-		banner(url)
+		banner(public)
 	}
 	return srv.Serve(ctx, l)
 }

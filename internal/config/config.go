@@ -21,6 +21,7 @@ type Config struct {
 	LogFormat string     // text or json
 	Engine    string     // reservation engine: ledger, or naive (the baseline for load tests)
 	Advertise string     // URL other nodes reach this one at; derived from Addr when empty
+	PublicURL string     // URL people reach the site at, for links in emails and feeds; derived from Addr when empty
 	DebugAddr string     // where to serve /debug/pprof; off when empty
 }
 
@@ -72,7 +73,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	for _, e := range []struct {
 		name string
 		dst  *string
-	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}, {"ADVERTISE", &c.Advertise}} {
+	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}, {"ADVERTISE", &c.Advertise}, {"PUBLIC_URL", &c.PublicURL}} {
 		if err := env(e.name, e.dst); err != nil {
 			return err
 		}
@@ -89,6 +90,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on, host:port (env LANYARD_ADDR)")
 		fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's /debug/pprof profiles on this separate address, e.g. 127.0.0.1:6060; off when empty")
 		fs.StringVar(&c.Advertise, "advertise", c.Advertise, "URL other nodes forward seat commands to, when several share a PostgreSQL (default: http:// and the listen address) (env LANYARD_ADVERTISE)")
+		fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "URL people reach the site at (https://events.example.com), for links in emails, calendar feeds and schedule exports; never taken from a request's Host header (default: http:// and the listen address) (env LANYARD_PUBLIC_URL)")
 	}
 	if opts&OptDB != 0 {
 		fs.StringVar(&c.DB, "db", c.DB, "database: a SQLite file path, or a postgres:// URL (env LANYARD_DB or LANYARD_DB_FILE)")
@@ -120,6 +122,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: --log-format must be text or json, not %q", c.LogFormat)
 	case c.Engine != "ledger" && c.Engine != "naive":
 		return fmt.Errorf("config: --engine must be ledger or naive, not %q", c.Engine)
+	case c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://"):
+		return fmt.Errorf("config: --public-url must start with https:// or http://, not %q", c.PublicURL)
 	}
 	return nil
 }

@@ -221,6 +221,10 @@ func TestRedirectsStayLocal(t *testing.T) {
 		{"/\t\\evil.example", "/"},
 		{"evil.example", "/"},
 		{"javascript:alert(1)", "/"},
+		{"/./\\evil.example", "/"},
+		{"/.//evil.example", "/evil.example"}, // cleaned by http.Redirect: a local path
+		{"/a/..//evil.example", "/evil.example"},
+		{"/sessions/KEY001?back=//x", "/sessions/KEY001?back=//x"},
 	} {
 		for _, form := range []struct {
 			c    *client
@@ -569,5 +573,33 @@ func TestSettings(t *testing.T) {
 	r = c.get("/sessions/A-R1")
 	if !strings.Contains(r.body, `<span class="primary">Tue 10:00 AM PST</span> <span class="secondary">· Wed 3:00 AM KST</span>`) {
 		t.Fatalf("session page times, venue first:\n%s", r.text())
+	}
+}
+
+// TestLinksIgnoreHost: a request's Host header, which the client writes,
+// never reaches a link in an email or a cached export.
+func TestLinksIgnoreHost(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.attendee("Hana Kim", "hana@example.com")
+	c := e.client()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/reset", strings.NewReader(url.Values{"email": {"hana@example.com"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Host = "evil.example"
+	if r := c.do(req); r.status != http.StatusSeeOther {
+		t.Fatalf("reset: %d", r.status)
+	}
+	msgs, err := e.db.Outbox(context.Background(), e.ev.ID)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("outbox: %v, %d messages", err, len(msgs))
+	}
+	if strings.Contains(msgs[0].Body, "evil.example") || !strings.Contains(msgs[0].Body, e.srv.URL+"/reset/") {
+		t.Errorf("the reset link follows the Host header:\n%s", msgs[0].Body)
+	}
+	req, _ = http.NewRequest("GET", e.srv.URL+"/schedule.xml", nil)
+	req.Host = "evil.example"
+	c.do(req)
+	if body := c.get("/schedule.xml").body; strings.Contains(body, "evil.example") {
+		t.Error("a spoofed Host poisoned the cached schedule export")
 	}
 }

@@ -178,6 +178,7 @@ func newEnv(t *testing.T) *env {
 	mux := http.NewServeMux()
 	h.Routes(mux)
 	srv := httptest.NewTLSServer(mux)
+	h.BaseURL = srv.URL // as serve sets --public-url: links never come from a request's Host
 	// Cleanups run last first: the server stops, then its log is checked.
 	t.Cleanup(func() {
 		if s := logs.String(); strings.Contains(s, "level=ERROR") {

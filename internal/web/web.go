@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -293,8 +294,14 @@ func (h *Handler) signedIn(next http.HandlerFunc) http.HandlerFunc {
 // newlines from a URL and read a backslash as a slash, so "/\t/evil.example"
 // would lead to //evil.example: no control character passes.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+	// http.Redirect cleans the path ("/./x" → "/x"), so judge it cleaned;
+	// a backslash anywhere is refused, since browsers read it as a slash.
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\") ||
 		strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "/"
+	}
+	target, _, _ := strings.Cut(p, "?")
+	if strings.HasPrefix(p, "//") || strings.HasPrefix(path.Clean(target), "//") {
 		return "/"
 	}
 	return p
@@ -349,7 +356,9 @@ func (h *Handler) schedule(format, contentType string, write func(io.Writer, *la
 		h.mu.Unlock()
 		if !ok || ex.from != c {
 			var buf bytes.Buffer
-			opt := schedule.Options{BaseURL: baseURL(r), Version: strconv.Itoa(c.Len())}
+			// The site's configured address, never the request's Host:
+			// the export is cached and served to everyone.
+			opt := schedule.Options{BaseURL: h.siteURL(r), Version: strconv.Itoa(c.Len())}
 			if err := write(&buf, snapshot(c), opt); err != nil {
 				respond.Error(w, r, h.Log, err)
 				return
@@ -386,7 +395,9 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// siteURL is the address for links that leave the page (emails, feeds).
+// siteURL is the address for links that leave the page (emails, feeds,
+// exports): the configured public URL. Only tests leave it empty; then the
+// request's own address is used, which a client controls — never in serve.
 func (h *Handler) siteURL(r *http.Request) string {
 	if h.BaseURL != "" {
 		return strings.TrimSuffix(h.BaseURL, "/")
