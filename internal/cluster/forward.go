@@ -24,7 +24,9 @@ const forwardedHeader = "X-Lanyard-Forwarded"
 // an Idempotency-Key gets one, so a retry of a command that committed
 // before its answer was lost gets that answer, not a second seat.
 func (n *Node) Forward(next http.Handler) http.Handler {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256},
+	// No overall timeout: a long answer (a PDF) may stream for a while;
+	// the holder must start answering within 10 s.
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: 10 * time.Second},
 		// A page's redirect (post/redirect/get) is the browser's to follow.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -32,9 +34,15 @@ func (n *Node) Forward(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxForwardBody+1))
 		if err != nil {
 			respond.Error(w, r, n.Log, lanyard.Errorf(lanyard.EINVALID, "The request body could not be read."))
+			return
+		}
+		if len(body) > maxForwardBody {
+			// Never cut a body short: the handler would read a different request.
+			w.Header().Set("Connection", "close")
+			http.Error(w, `{"error":{"code":"invalid","message":"The request body is over 1 MB."}}`, http.StatusRequestEntityTooLarge)
 			return
 		}
 		if r.Method != http.MethodGet && r.Header.Get("Idempotency-Key") == "" {
@@ -78,6 +86,7 @@ func (n *Node) relay(client *http.Client, base string, w http.ResponseWriter, r 
 		}
 	}
 	req.Header.Set(forwardedHeader, "1")
+	req.Host = r.Host // the holder sees the address the browser used (same-origin checks, links)
 	resp, err := client.Do(req)
 	if err != nil {
 		return false
@@ -93,7 +102,10 @@ func (n *Node) relay(client *http.Client, base string, w http.ResponseWriter, r 
 		}
 	}
 	w.WriteHeader(resp.StatusCode)
-	io.Copy(w, resp.Body)
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		// Cut the client's connection too, so a truncated answer cannot pass for a whole one.
+		panic(http.ErrAbortHandler)
+	}
 	return true
 }
 
@@ -104,11 +116,19 @@ var hopByHop = map[string]bool{
 	"Proxy-Connection": true, "Te": true, "Trailer": true, "Transfer-Encoding": true, "Upgrade": true,
 }
 
+// maxForwardBody bounds a forwarded request's body: seat commands are small.
+const maxForwardBody = 1 << 20
+
 // needsEngine reports whether a request is answered by the engine.
 func needsEngine(r *http.Request) bool {
 	p := r.URL.Path
 	if !strings.HasPrefix(p, "/api/v1/") {
 		return web.NeedsEngine(r)
+	}
+	// Photos and badges are the store's, served by any node.
+	if strings.HasPrefix(p, "/api/v1/me/photo") || strings.HasPrefix(p, "/api/v1/me/badge") || strings.HasPrefix(p, "/api/v1/badges/") ||
+		strings.HasPrefix(p, "/api/v1/admin/badges") || p == "/api/v1/admin/photos" {
+		return false
 	}
 	return r.Method != http.MethodGet || p == "/api/v1/me/agenda" || p == "/api/v1/me/wishlist" || strings.HasPrefix(p, "/api/v1/admin/")
 }
