@@ -172,6 +172,22 @@ func (d *DB) insertOutbox(ctx context.Context, tx *sql.Tx, msg lanyard.OutboxMes
 	return nil
 }
 
+// CheckPasswordReset returns EINVALID unless a reset with that token hash
+// exists, unused and unexpired. It changes nothing: ConsumePasswordReset
+// checks again, in its transaction.
+func (d *DB) CheckPasswordReset(ctx context.Context, tokenHash []byte) error {
+	var n int
+	err := d.queryRow(ctx, d.db, "SELECT COUNT(*) FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+		tokenHash, d.Now().UTC()).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("store: check password reset: %w", err)
+	}
+	if n == 0 {
+		return lanyard.Errorf(lanyard.EINVALID, "This reset link is not valid any more; ask for a new one.")
+	}
+	return nil
+}
+
 // ConsumePasswordReset uses the password reset whose token has the given
 // SHA-256 hash: it marks the reset and the attendee's other unused resets
 // used, and sets the attendee's password hash (creating the account if

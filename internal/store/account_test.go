@@ -162,6 +162,10 @@ func TestPasswordReset(t *testing.T) {
 		const invalid = "This reset link is not valid any more; ask for a new one."
 		consume := func(token, hash string, wantID int64, wantErr string) {
 			t.Helper()
+			// Check agrees with Consume, and changes nothing.
+			if err := db.CheckPasswordReset(ctx, hashOf(token)); (err == nil) != (wantErr == "") {
+				t.Fatalf("check %s: err=%v, want error %v", token, err, wantErr != "")
+			}
 			id, err := db.ConsumePasswordReset(ctx, hashOf(token), hash)
 			if wantErr != "" {
 				if lanyard.ErrorCode(err) != lanyard.EINVALID || lanyard.ErrorMessage(err) != wantErr {

@@ -81,6 +81,9 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	if err := auth.CheckPassword(pw, a.Email); err != nil {
 		f.fail("password", passwordProblem(t, pw, err))
 	}
+	if f.ok() && !h.hashing.allow(clientAddr(r)) {
+		f.Error = t.T("signin.too_many")
+	}
 	if f.ok() {
 		hash, err := h.Hasher.Hash(r.Context(), pw)
 		if err != nil {
@@ -152,7 +155,10 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	f.Values["email"] = strings.TrimSpace(r.PostFormValue("email"))
 	email := lanyard.NormalizeEmail(f.Values["email"])
 	pw := r.PostFormValue("password")
-	if !h.logins.allow("email:"+email) || !h.logins.allow("addr:"+clientAddr(r)) {
+	// Only failures spend: an attendee who signs in on the fifth try, or
+	// a hall of people behind one address signing in, are not locked out.
+	addr := clientAddr(r)
+	if h.logins.blocked(email) || h.fails.blocked(addr) {
 		f.Error = t.T("signin.too_many")
 		p.Data = f
 		w.Header().Set("Retry-After", "60")
@@ -165,6 +171,8 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a == nil {
+		h.logins.allow(email)
+		h.fails.allow(addr)
 		f.Error = t.T("signin.wrong")
 		p.Data = f
 		h.render(w, r, http.StatusUnauthorized, "signin", p)
@@ -294,12 +302,27 @@ func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, "newpassword", p)
 		return
 	}
-	hash, err := h.Hasher.Hash(r.Context(), pw)
-	if err != nil {
+	// The link first: a made-up token must not cost a password hash.
+	tokenHash := auth.HashToken(r.PathValue("token"))
+	err := h.Store.CheckPasswordReset(r.Context(), tokenHash)
+	if err == nil && !h.hashing.allow(clientAddr(r)) {
+		f.Error = t.T("signin.too_many")
+		p.Data = f
+		h.render(w, r, http.StatusTooManyRequests, "newpassword", p)
+		return
+	}
+	var hash string
+	if err == nil {
+		hash, err = h.Hasher.Hash(r.Context(), pw)
+	}
+	if err != nil && lanyard.ErrorCode(err) != lanyard.EINVALID {
 		h.serverError(w, r, err)
 		return
 	}
-	id, err := h.Store.ConsumePasswordReset(r.Context(), auth.HashToken(r.PathValue("token")), hash)
+	var id int64
+	if err == nil {
+		id, err = h.Store.ConsumePasswordReset(r.Context(), tokenHash, hash)
+	}
 	if lanyard.ErrorCode(err) == lanyard.EINVALID {
 		f.Error = t.T("reset.link_invalid")
 		p.Data = f

@@ -603,3 +603,22 @@ func TestLinksIgnoreHost(t *testing.T) {
 		t.Error("a spoofed Host poisoned the cached schedule export")
 	}
 }
+
+// TestSuccessfulSignInsAreNotLimited: only failures spend the sign-in
+// limit, so people sharing one address (a conference's Wi-Fi) or signing
+// in on several devices are never locked out by succeeding.
+func TestSuccessfulSignInsAreNotLimited(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.attendee("Ed", "ed@example.com")
+	for i := range 8 {
+		if r := e.client().post("/signin", url.Values{"email": {"ed@example.com"}, "password": {testPassword}}); r.status != http.StatusSeeOther {
+			t.Fatalf("sign-in %d: %d", i+1, r.status)
+		}
+	}
+	// A made-up reset token is refused as such.
+	r := e.client().post("/reset/made-up-token", url.Values{"password": {"a brand new passphrase"}})
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "This link has expired or was used already.") {
+		t.Errorf("made-up reset token: %d", r.status)
+	}
+}

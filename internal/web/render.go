@@ -177,6 +177,7 @@ func newKeyedLimiter(perSecond float64, burst, max int) *keyedLimiter {
 	return &keyedLimiter{rate: rate.Limit(perSecond), burst: burst, max: max, buckets: map[string]*rate.Limiter{}}
 }
 
+// allow takes a token from key's bucket, reporting whether there was one.
 func (l *keyedLimiter) allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -189,4 +190,13 @@ func (l *keyedLimiter) allow(key string) bool {
 		l.buckets[key] = b
 	}
 	return b.Allow()
+}
+
+// blocked reports whether key's bucket is empty, without taking from it
+// or making one: only failures spend (see allow).
+func (l *keyedLimiter) blocked(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	return ok && b.Tokens() < 1
 }

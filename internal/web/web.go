@@ -61,6 +61,8 @@ type Store interface {
 	SetPassword(ctx context.Context, attendeeID int64, hash string) error
 	SetPreferences(ctx context.Context, attendeeID int64, language, zonePrimary, homeZone string) error
 	CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.OutboxMessage) error
+	// CheckPasswordReset returns EINVALID unless the reset is unused and unexpired.
+	CheckPasswordReset(ctx context.Context, tokenHash []byte) error
 	ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPasswordHash string) (int64, error)
 	CalendarToken(ctx context.Context, attendeeID int64) (string, error)
 	SetCalendarToken(ctx context.Context, attendeeID int64, token string) error
@@ -83,7 +85,9 @@ type Handler struct {
 	once    sync.Once
 	pages   map[string]*template.Template
 	static  map[string]staticFile
-	logins  *keyedLimiter // sign-in attempts by email and by client address
+	logins  *keyedLimiter // failed sign-ins by email
+	fails   *keyedLimiter // failed sign-ins by client address
+	hashing *keyedLimiter // sign-ups and new passwords by client address: each costs a password hash
 	resets  *keyedLimiter // reset emails by email
 	derived atomic.Pointer[derived]
 	seats   *seatFeed
@@ -119,6 +123,10 @@ func (h *Handler) init() {
 		h.pages = parsePages()
 		h.static = loadStatic()
 		h.logins = newKeyedLimiter(5.0/60, 5, 100_000)
+		// Generous per address: a conference's Wi-Fi puts many people
+		// behind one address.
+		h.fails = newKeyedLimiter(30.0/60, 30, 100_000)
+		h.hashing = newKeyedLimiter(60.0/60, 60, 100_000)
 		h.resets = newKeyedLimiter(3.0/3600, 3, 100_000)
 		h.seats = newSeatFeed(h.Catalog, h.Engine)
 		if h.Hasher == nil {
