@@ -108,7 +108,7 @@ func (h *Handler) getBadge(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, name string, write func(io.Writer) error) {
 	cw := &countingWriter{w: w, before: func() {
 		w.Header().Set("Content-Type", "application/pdf")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 		w.Header().Set("Cache-Control", "private, no-cache")
 	}}
 	if err := write(cw); err != nil {
@@ -189,7 +189,7 @@ func (h *Handler) getAllBadges(w http.ResponseWriter, r *http.Request) {
 	var zw *zip.Writer
 	cw := &countingWriter{w: w, before: func() {
 		w.Header().Set("Content-Type", "application/zip")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+ev.Slug+`-badges.zip"`)
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.Slug + "-badges.zip"}))
 		w.Header().Set("Cache-Control", "private, no-cache")
 	}}
 	zw = zip.NewWriter(cw)

@@ -22,6 +22,9 @@ import (
 // when a token names a key it has not seen.
 const keysTTL = time.Minute
 
+// keysMinAge is how fresh a copy of the keys may be before Verify reloads it.
+const keysMinAge = 5 * time.Second
+
 // Service ties badges to the store: photos in, badges and verdicts out.
 // The API, the pages and `lanyard badges` share it.
 type Service struct {
@@ -46,7 +49,10 @@ const maxProcessing = 2
 func (s *Service) keyring(ctx context.Context, fresh bool) (Keyring, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !fresh && !s.loaded.IsZero() && time.Since(s.loaded) < keysTTL {
+	age := time.Since(s.loaded)
+	// A forced reload (a token naming a key not seen yet) happens at most
+	// every few seconds: anyone can send made-up tokens.
+	if !s.loaded.IsZero() && (age < keysTTL && !fresh || age < keysMinAge) {
 		return s.keys, nil
 	}
 	keys, err := s.DB.BadgeKeys(ctx)

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -323,7 +324,7 @@ func (h *Handler) writeCalendar(w http.ResponseWriter, r *http.Request, a *lanya
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, no-cache")
 	if download {
-		w.Header().Set("Content-Disposition", `attachment; filename="`+c.Event.Slug+`-agenda.ics"`)
+		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": c.Event.Slug + "-agenda.ics"}))
 	}
 	w.Write(buf.Bytes())
 }

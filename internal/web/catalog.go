@@ -100,6 +100,7 @@ func isMarker(s *lanyard.Session) bool {
 // group is one content with each of its times.
 type group struct {
 	key   string
+	Link  string // the content's page: its first session in catalog order, the same for every search
 	First *lanyard.Session
 	Head  template.HTML // see derived.heads
 	Times []*slot
@@ -301,7 +302,11 @@ func (h *Handler) group(p *page, dv *derived, v viewer, d *catalogData, matches 
 			groups++
 			order[gi] = int32(groups)
 			if groups > lo && groups <= hi {
-				shown = append(shown, &group{key: dv.groupKeys[gi], First: s})
+				g := &group{key: dv.groupKeys[gi], First: s, Link: "/sessions/" + s.Code}
+				if rs := dv.repeats[s.RepeatGroup]; s.RepeatGroup != "" && len(rs) > 0 {
+					g.Link = "/sessions/" + rs[0].Code
+				}
+				shown = append(shown, g)
 			}
 		}
 		if k := int(order[gi]) - 1; k >= lo && k < hi {
