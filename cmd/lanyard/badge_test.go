@@ -217,6 +217,23 @@ func TestBadgesEndToEnd(t *testing.T) {
 		t.Error("pick-up not recorded")
 	}
 	call(t, "POST", base+"/api/v1/admin/badges/"+strconv.FormatInt(who.AttendeeID, 10)+"/pickup", attendee, nil, nil, 403, nil)
+
+	// A lost badge is replaced: its code stops working, the new one works.
+	var replaced struct {
+		Version    int
+		PickedUpAt string `json:"picked_up_at"`
+	}
+	call(t, "POST", base+"/api/v1/admin/badges/"+strconv.FormatInt(who.AttendeeID, 10)+"/replace", staff, nil, nil, 200, &replaced)
+	if replaced.Version != 2 || replaced.PickedUpAt != "" {
+		t.Errorf("replaced badge: %+v", replaced)
+	}
+	call(t, "POST", base+"/api/v1/badges/verify", staff, map[string]string{"token": tok.Token}, nil, 404, nil)
+	var fresh struct{ Token string }
+	call(t, "GET", base+"/api/v1/me/badge", attendee, nil, nil, 200, &fresh)
+	if fresh.Token == tok.Token {
+		t.Error("the replacement badge carries the old code")
+	}
+	call(t, "POST", base+"/api/v1/badges/verify", exhibitor, map[string]string{"token": fresh.Token}, nil, 200, nil)
 	status, zipped := send(t, "GET", base+"/api/v1/admin/badges.zip", organizer, "", nil)
 	if status != 200 {
 		t.Fatalf("all badges: %d %.200s", status, zipped)

@@ -102,6 +102,7 @@ func (h *Handler) Routes(mux *http.ServeMux) []string {
 	handle("GET /api/v1/admin/photos", h.auth(organizer, h.getPhotoReport))
 	handle("GET /api/v1/admin/badges.zip", h.auth(organizer, h.getAllBadges))
 	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.pickUpBadge))
+	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.replaceBadge))
 
 	mux.HandleFunc("/api/v1/", h.notFound)
 	return patterns

@@ -32,6 +32,8 @@ type Badges interface {
 	WriteAll(ctx context.Context, eventID int64, perFile int, create func(part int) (io.WriteCloser, error), progress func(done, total int)) (int, error)
 	PhotoReport(ctx context.Context, eventID int64) (any, error)
 	MarkPickedUp(ctx context.Context, attendeeID int64) (lanyard.BadgeState, error)
+	// ReplaceBadge voids a lost badge: its code stops verifying.
+	ReplaceBadge(ctx context.Context, attendeeID int64) (lanyard.BadgeState, error)
 }
 
 // maxPhotoBody bounds an upload's body: the photo's 10 MB and a multipart
@@ -217,6 +219,16 @@ type nopCloser struct{ io.Writer }
 func (nopCloser) Close() error { return nil }
 
 func (h *Handler) pickUpBadge(w http.ResponseWriter, r *http.Request) {
+	h.badgeDesk(w, r, h.Badges.MarkPickedUp)
+}
+
+func (h *Handler) replaceBadge(w http.ResponseWriter, r *http.Request) {
+	h.badgeDesk(w, r, h.Badges.ReplaceBadge)
+}
+
+// badgeDesk runs a registration-desk action on the attendee named in the
+// path, who must be of this event.
+func (h *Handler) badgeDesk(w http.ResponseWriter, r *http.Request, do func(context.Context, int64) (lanyard.BadgeState, error)) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		h.error(w, r, lanyard.Errorf(lanyard.EINVALID, "The attendee ID must be a positive number."))
@@ -230,7 +242,7 @@ func (h *Handler) pickUpBadge(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	st, err := h.Badges.MarkPickedUp(r.Context(), id)
+	st, err := do(r.Context(), id)
 	if err != nil {
 		h.error(w, r, err)
 		return

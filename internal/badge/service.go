@@ -262,6 +262,12 @@ func (s *Service) PhotoReport(ctx context.Context, eventID int64) (any, error) {
 	return s.DB.PhotoReport(ctx, eventID)
 }
 
+// ReplaceBadge voids the attendee's badge: its code stops verifying, and
+// the badge printed next carries the new version.
+func (s *Service) ReplaceBadge(ctx context.Context, attendeeID int64) (lanyard.BadgeState, error) {
+	return s.DB.ReplaceBadge(ctx, attendeeID)
+}
+
 // MarkPickedUp records that the attendee took their badge.
 func (s *Service) MarkPickedUp(ctx context.Context, attendeeID int64) (lanyard.BadgeState, error) {
 	return s.DB.MarkPickedUp(ctx, attendeeID)

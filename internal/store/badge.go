@@ -180,6 +180,20 @@ func (d *DB) MarkPickedUp(ctx context.Context, attendeeID int64) (lanyard.BadgeS
 	return d.BadgeState(ctx, attendeeID)
 }
 
+// ReplaceBadge voids an attendee's badge (lost, or stolen) by bumping its
+// version, so the old badge's code no longer verifies, and clears the
+// pick-up for the new one. Returns ENOTFOUND for an unknown attendee.
+func (d *DB) ReplaceBadge(ctx context.Context, attendeeID int64) (lanyard.BadgeState, error) {
+	res, err := d.exec(ctx, d.db, "UPDATE attendees SET badge_version = badge_version + 1, badge_picked_up_at = NULL WHERE id = ?", attendeeID)
+	if err != nil {
+		return lanyard.BadgeState{}, fmt.Errorf("store: replace badge %d: %w", attendeeID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return lanyard.BadgeState{}, lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", attendeeID)
+	}
+	return d.BadgeState(ctx, attendeeID)
+}
+
 // ListAttendees returns every attendee of the event, by ID.
 func (d *DB) ListAttendees(ctx context.Context, eventID int64) ([]*lanyard.Attendee, error) {
 	rows, err := d.query(ctx, d.db, attendeeSelect+" WHERE event_id = ? ORDER BY id", eventID)

@@ -108,6 +108,13 @@ func TestBadgeKeysAndPickup(t *testing.T) {
 		if _, err := db.MarkPickedUp(ctx, 999999); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
 			t.Errorf("pick up for nobody: %v", err)
 		}
+		rep, err := db.ReplaceBadge(ctx, a.ID)
+		if err != nil || rep.Version != 2 || rep.PickedUpAt != nil {
+			t.Errorf("replaced badge: %+v, %v; want version 2, not picked up", rep, err)
+		}
+		if _, err := db.ReplaceBadge(ctx, 999999); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
+			t.Errorf("replace for nobody: %v", err)
+		}
 		all, err := db.ListAttendees(ctx, ev.ID)
 		if err != nil || len(all) != 1 || all[0].ID != a.ID {
 			t.Errorf("list attendees: %v, %v", all, err)
