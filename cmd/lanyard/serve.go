@@ -116,7 +116,11 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	badges := &badge.Service{DB: db, Event: ev}
 	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst),
 		Badges: badges}).Routes(srv.Mux())
-	pages := &web.Handler{Catalog: &current, Engine: engine, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
+	proxies, err := cfg.TrustedProxies()
+	if err != nil {
+		return err
+	}
+	pages := &web.Handler{TrustedProxies: proxies, Catalog: &current, Engine: engine, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
 		Hasher: auth.NewHasher(2), Badges: badges, Log: log, BaseURL: public}
 	pages.Routes(srv.Mux())
 	lctx, stopLive := context.WithCancel(ctx)

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strings"
 )
@@ -22,6 +23,7 @@ type Config struct {
 	Engine    string     // reservation engine: ledger, or naive (the baseline for load tests)
 	Advertise string     // URL other nodes reach this one at; derived from Addr when empty
 	PublicURL string     // URL people reach the site at, for links in emails and feeds; derived from Addr when empty
+	Proxies   string     // comma-separated addresses or CIDR prefixes of trusted reverse proxies
 	DebugAddr string     // where to serve /debug/pprof; off when empty
 }
 
@@ -73,7 +75,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	for _, e := range []struct {
 		name string
 		dst  *string
-	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}, {"ADVERTISE", &c.Advertise}, {"PUBLIC_URL", &c.PublicURL}} {
+	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}, {"ADVERTISE", &c.Advertise}, {"PUBLIC_URL", &c.PublicURL}, {"TRUSTED_PROXIES", &c.Proxies}} {
 		if err := env(e.name, e.dst); err != nil {
 			return err
 		}
@@ -90,6 +92,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 		fs.StringVar(&c.Addr, "addr", c.Addr, "address to listen on, host:port (env LANYARD_ADDR)")
 		fs.StringVar(&c.DebugAddr, "debug-addr", c.DebugAddr, "serve Go's /debug/pprof profiles on this separate address, e.g. 127.0.0.1:6060; off when empty")
 		fs.StringVar(&c.Advertise, "advertise", c.Advertise, "URL other nodes forward seat commands to, when several share a PostgreSQL (default: http:// and the listen address) (env LANYARD_ADVERTISE)")
+		fs.StringVar(&c.Proxies, "trusted-proxies", c.Proxies, "addresses or CIDR prefixes of reverse proxies in front of lanyard, comma-separated (10.0.0.0/8,127.0.0.1); their X-Forwarded-For names the client for sign-in limits (env LANYARD_TRUSTED_PROXIES)")
 		fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "URL people reach the site at (https://events.example.com), for links in emails, calendar feeds and schedule exports; never taken from a request's Host header (default: http:// and the listen address) (env LANYARD_PUBLIC_URL)")
 	}
 	if opts&OptDB != 0 {
@@ -125,7 +128,30 @@ func (c *Config) Validate() error {
 	case c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://"):
 		return fmt.Errorf("config: --public-url must start with https:// or http://, not %q", c.PublicURL)
 	}
-	return nil
+	_, err := c.TrustedProxies()
+	return err
+}
+
+// TrustedProxies parses Proxies: each entry an address (one host) or a
+// CIDR prefix.
+func (c *Config) TrustedProxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.Proxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("config: --trusted-proxies: %q is neither an address nor a CIDR prefix", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
 }
 
 // Logger returns a slog logger writing to w in the configured format.

@@ -82,3 +82,18 @@ func TestBadEnvFile(t *testing.T) {
 		t.Fatal("missing secret file accepted")
 	}
 }
+
+func TestTrustedProxies(t *testing.T) {
+	c := Config{Proxies: " 10.0.0.0/8, 127.0.0.1 ,::1"}
+	ps, err := c.TrustedProxies()
+	if err != nil || len(ps) != 3 || ps[0].String() != "10.0.0.0/8" || ps[1].String() != "127.0.0.1/32" || ps[2].String() != "::1/128" {
+		t.Errorf("TrustedProxies = %v, %v", ps, err)
+	}
+	for _, bad := range []string{"10.0.0.0/33", "localhost", "1.2.3"} {
+		c := Default()
+		c.Proxies = bad
+		if err := c.Validate(); err == nil {
+			t.Errorf("Proxies %q validated", bad)
+		}
+	}
+}

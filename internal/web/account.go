@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net"
+	"net/netip"
 	"net/http"
 	"strings"
 	"time"
@@ -81,7 +82,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	if err := auth.CheckPassword(pw, a.Email); err != nil {
 		f.fail("password", passwordProblem(t, pw, err))
 	}
-	if f.ok() && !h.hashing.allow(clientAddr(r)) {
+	if f.ok() && !h.hashing.allow(h.clientAddr(r)) {
 		f.Error = t.T("signin.too_many")
 	}
 	if f.ok() {
@@ -157,7 +158,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	pw := r.PostFormValue("password")
 	// Only failures spend: an attendee who signs in on the fifth try, or
 	// a hall of people behind one address signing in, are not locked out.
-	addr := clientAddr(r)
+	addr := h.clientAddr(r)
 	if h.logins.blocked(email) || h.fails.blocked(addr) {
 		f.Error = t.T("signin.too_many")
 		p.Data = f
@@ -222,12 +223,42 @@ func (h *Handler) checkPassword(r *http.Request, eventID int64, email, pw string
 }
 
 // clientAddr is the client's IP address, for rate limits.
-func clientAddr(r *http.Request) string {
+// Behind a trusted proxy (TrustedProxies), it is the nearest address in
+// X-Forwarded-For that is not itself a trusted proxy: the entries a client
+// writes come first, so they are never believed.
+func (h *Handler) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if !h.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" {
+			continue
+		}
+		if !h.trusted(hop) {
+			return hop
+		}
+		host = hop
 	}
 	return host
+}
+
+func (h *Handler) trusted(addr string) bool {
+	ip, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range h.TrustedProxies {
+		if p.Contains(ip.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
@@ -305,7 +336,7 @@ func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
 	// The link first: a made-up token must not cost a password hash.
 	tokenHash := auth.HashToken(r.PathValue("token"))
 	err := h.Store.CheckPasswordReset(r.Context(), tokenHash)
-	if err == nil && !h.hashing.allow(clientAddr(r)) {
+	if err == nil && !h.hashing.allow(h.clientAddr(r)) {
 		f.Error = t.T("signin.too_many")
 		p.Data = f
 		h.render(w, r, http.StatusTooManyRequests, "newpassword", p)

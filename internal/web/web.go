@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"path"
 	"strconv"
@@ -78,6 +79,9 @@ type Handler struct {
 	Hasher   *auth.Hasher
 	Badges   Badges
 	Log      *slog.Logger
+	// TrustedProxies are the addresses of reverse proxies (TLS in front of
+	// lanyard) whose X-Forwarded-For is believed, for per-client limits.
+	TrustedProxies []netip.Prefix
 	// BaseURL is where people reach the server ("https://lanyard.example");
 	// links in emails and calendar feeds use it.
 	BaseURL string
