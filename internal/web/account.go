@@ -4,8 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net"
-	"net/netip"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
