@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -269,6 +270,17 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 	do("skip", chromedp.KeyEvent("\r"), poll(`document.activeElement.id === "main"`))
 	shoot("catalog-desktop", 1280, 900)
 	shoot("catalog-phone", 390, 844)
+
+	// Live seats: with A's page open, someone else reserves A through the
+	// API, and the page's count changes without a reload.
+	tokens := readTokens(t, filepath.Join(dir, "tokens.csv"))
+	do("open A", chromedp.Navigate(base+"/sessions/"+a.Code), chromedp.WaitVisible(chromedp.CSS(`[data-seats="`+a.Code+`"]`)))
+	before := text(`[data-seats="` + a.Code + `"]`)
+	call(t, "POST", base+"/api/v1/reservations", tokens["attendee00002@demo.lanyard.dev"], map[string]any{"sessions": []string{a.Code}}, nil, 200, nil)
+	do("live seats", poll(`document.querySelector('[data-seats="`+a.Code+`"]').textContent !== `+strconv.Quote(before)))
+	if after := text(`[data-seats="` + a.Code + `"]`); !strings.Contains(after, strconv.Itoa(a.SeatsLeft-1)) {
+		t.Errorf("live seats went from %q to %q; want %d left", before, after, a.SeatsLeft-1)
+	}
 
 	// Reserve A then B from their pages; B leaves too little time to travel.
 	for _, s := range []demoSession{a, b} {
