@@ -272,10 +272,13 @@ func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
 // resetTTL is how long a password reset link works.
 const resetTTL = time.Hour
 
-func (h *Handler) resetForm(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(r, "reset.title")
-	p.Data = newForm()
-	h.render(w, r, http.StatusOK, "reset", p)
+// blankForm serves a page whose form starts empty.
+func (h *Handler) blankForm(titleID, name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := h.newPage(r, titleID)
+		p.Data = newForm()
+		h.render(w, r, http.StatusOK, name, p)
+	}
 }
 
 // requestReset emails a reset link (to the outbox) if the email is
@@ -314,12 +317,6 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(r, "ok", t.T("reset.sent", "Email", email))
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
-}
-
-func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(r, "reset.new_title")
-	p.Data = newForm()
-	h.render(w, r, http.StatusOK, "newpassword", p)
 }
 
 func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
