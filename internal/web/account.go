@@ -319,6 +319,24 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
 
+// newPasswordForm asks for the new password, or says at once that the
+// link has expired or was used.
+func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "reset.new_title")
+	f := newForm()
+	status := http.StatusOK
+	err := h.Store.CheckPasswordReset(r.Context(), auth.HashToken(r.PathValue("token")))
+	switch {
+	case lanyard.ErrorCode(err) == lanyard.EINVALID:
+		f.Error, status = p.T("reset.link_invalid"), http.StatusBadRequest
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	p.Data = f
+	h.render(w, r, status, "newpassword", p)
+}
+
 func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "reset.new_title")
 	t := p.translator

@@ -616,7 +616,10 @@ func TestSuccessfulSignInsAreNotLimited(t *testing.T) {
 			t.Fatalf("sign-in %d: %d", i+1, r.status)
 		}
 	}
-	// A made-up reset token is refused as such.
+	// A made-up reset token is refused as such, on sight and on submit.
+	if r := e.client().get("/reset/made-up-token"); r.status != http.StatusBadRequest || !strings.Contains(r.body, "This link has expired or was used already.") {
+		t.Errorf("GET a made-up reset link: %d", r.status)
+	}
 	r := e.client().post("/reset/made-up-token", url.Values{"password": {"a brand new passphrase"}})
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "This link has expired or was used already.") {
 		t.Errorf("made-up reset token: %d", r.status)

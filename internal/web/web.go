@@ -164,7 +164,7 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	page("POST /signout", h.signOut)
 	page("GET /reset", h.blankForm("reset.title", "reset"))
 	page("POST /reset", h.requestReset)
-	page("GET /reset/{token}", h.blankForm("reset.new_title", "newpassword"))
+	page("GET /reset/{token}", h.newPasswordForm)
 	page("POST /reset/{token}", h.setNewPassword)
 	page("POST /language", h.setLanguage)
 	page("GET /settings", h.signedIn(h.settingsPage))
