@@ -182,8 +182,41 @@ func (c *Catalog) Day(s *lanyard.Session) string {
 // "채널과"); sessions with the words in their code or title come first, then
 // the catalog order. Returns EINVALID for a bad filter value.
 func (c *Catalog) Search(f lanyard.SessionFilter) ([]*lanyard.Session, int, error) {
-	if err := c.validate(&f); err != nil {
+	hits, err := c.match(&f)
+	if err != nil {
 		return nil, 0, err
+	}
+	total := len(hits)
+	lo := min(f.Offset, total)
+	hi := min(lo+f.Limit, total)
+	page := make([]*lanyard.Session, 0, hi-lo)
+	for _, i := range hits[lo:hi] {
+		page = append(page, c.sessions[i])
+	}
+	return page, total, nil
+}
+
+// SearchAll returns every session matching f, in Search's order; f's
+// Offset and Limit are ignored. The web catalog groups the whole match
+// into contents before it pages.
+func (c *Catalog) SearchAll(f lanyard.SessionFilter) ([]*lanyard.Session, error) {
+	f.Offset, f.Limit = 0, 0
+	hits, err := c.match(&f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*lanyard.Session, len(hits))
+	for k, i := range hits {
+		out[k] = c.sessions[i]
+	}
+	return out, nil
+}
+
+// match returns the positions of the sessions matching f, title matches
+// first, after checking f (and setting its default Limit).
+func (c *Catalog) match(f *lanyard.SessionFilter) ([]int, error) {
+	if err := c.validate(f); err != nil {
+		return nil, err
 	}
 	var match, title bitset
 	terms := tokenize(f.Query)
@@ -218,14 +251,7 @@ func (c *Catalog) Search(f lanyard.SessionFilter) ([]*lanyard.Session, int, erro
 		}
 	}
 	hits = append(hits, rest...)
-	total := len(hits)
-	lo := min(f.Offset, total)
-	hi := min(lo+f.Limit, total)
-	page := make([]*lanyard.Session, 0, hi-lo)
-	for _, i := range hits[lo:hi] {
-		page = append(page, c.sessions[i])
-	}
-	return page, total, nil
+	return hits, nil
 }
 
 func (c *Catalog) validate(f *lanyard.SessionFilter) error {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/demo"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
@@ -115,5 +116,47 @@ func TestSession(t *testing.T) {
 	}
 	if _, err := c.Session("nope"); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
 		t.Fatalf("err=%v, want ENOTFOUND", err)
+	}
+}
+
+// TestSearchAllMatchesSearch: SearchAll is every page of Search, in order.
+func TestSearchAllMatchesSearch(t *testing.T) {
+	gen := demo.Generate(demo.Options{Seed: 1, Attendees: 1})
+	sessions := make([]*lanyard.Session, len(gen.Catalog.Sessions))
+	for i := range gen.Catalog.Sessions {
+		sessions[i] = &gen.Catalog.Sessions[i]
+	}
+	c, err := catalog.New(&gen.Catalog.Event, gen.Catalog.Venues, gen.Catalog.Travel, sessions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []lanyard.SessionFilter{{}, {Query: "serverless"}, {Type: lanyard.TypeWorkshop, Level: 300}, {Query: "zzzznothing"}} {
+		all, err := c.SearchAll(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paged []*lanyard.Session
+		for f.Offset = 0; ; f.Offset += 7 {
+			f.Limit = 7
+			page, total, err := c.Search(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			paged = append(paged, page...)
+			if len(paged) >= total {
+				break
+			}
+		}
+		if len(all) != len(paged) {
+			t.Fatalf("%+v: SearchAll %d, paged Search %d", f, len(all), len(paged))
+		}
+		for i := range all {
+			if all[i] != paged[i] {
+				t.Fatalf("%+v: position %d differs: %s vs %s", f, i, all[i].Code, paged[i].Code)
+			}
+		}
+	}
+	if _, err := c.SearchAll(lanyard.SessionFilter{Level: 250}); lanyard.ErrorCode(err) != lanyard.EINVALID {
+		t.Errorf("bad level: %v", err)
 	}
 }

@@ -208,7 +208,7 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 		}
 	}
 	f := lanyard.SessionFilter{Query: strings.TrimSpace(q.Get("q")), Day: q.Get("day"), Venue: q.Get("venue"),
-		Type: lanyard.SessionType(q.Get("type")), Topic: q.Get("topic"), Limit: catalog.MaxLimit}
+		Type: lanyard.SessionType(q.Get("type")), Topic: q.Get("topic")}
 	if lv := q.Get("level"); lv != "" {
 		f.Level, _ = strconv.Atoi(lv)
 		if f.Level == 0 {
@@ -223,17 +223,10 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 	}
 
 	// The whole match, then grouped: a page holds contents, not sessions.
-	var matches []*lanyard.Session
-	for f.Offset = 0; ; f.Offset += catalog.MaxLimit {
-		page, total, err := c.Search(f)
-		if err != nil {
-			d.Error = lanyard.ErrorMessage(err)
-			return d, http.StatusBadRequest
-		}
-		matches = append(matches, page...)
-		if len(matches) >= total || len(page) == 0 {
-			break
-		}
+	matches, err := c.SearchAll(f)
+	if err != nil {
+		d.Error = lanyard.ErrorMessage(err)
+		return d, http.StatusBadRequest
 	}
 
 	v := h.viewerState(r, p)
