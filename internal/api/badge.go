@@ -102,14 +102,14 @@ func (h *Handler) getBadgeToken(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getBadge(w http.ResponseWriter, r *http.Request) {
-	h.pdf(w, r, "badge.pdf", func(wr io.Writer) error { return h.Badges.WriteBadge(r.Context(), wr, caller(r.Context())) })
+	h.download(w, r, "application/pdf", "badge.pdf", func(wr io.Writer) error { return h.Badges.WriteBadge(r.Context(), wr, caller(r.Context())) })
 }
 
-// pdf writes a PDF made by write, or a JSON error if it fails before
-// anything was sent.
-func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, name string, write func(io.Writer) error) {
+// download streams a file made by write, as an attachment named name, or
+// a JSON error if write fails before anything was sent.
+func (h *Handler) download(w http.ResponseWriter, r *http.Request, contentType, name string, write func(io.Writer) error) {
 	cw := &countingWriter{w: w, before: func() {
-		w.Header().Set("Content-Type", "application/pdf")
+		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 		w.Header().Set("Cache-Control", "private, no-cache")
 	}}
@@ -119,7 +119,7 @@ func (h *Handler) pdf(w http.ResponseWriter, r *http.Request, name string, write
 			return
 		}
 		// Too late for a status: cut the response so the client sees a broken download.
-		h.Log.ErrorContext(r.Context(), "badge PDF failed midway", "err", err)
+		h.Log.ErrorContext(r.Context(), "download failed midway", "file", name, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 }
@@ -188,30 +188,19 @@ const badgesPerPart = 500
 // 500 a file; the download grows as they are made, which is its progress.
 func (h *Handler) getAllBadges(w http.ResponseWriter, r *http.Request) {
 	ev := h.Catalog.Load().Event
-	var zw *zip.Writer
-	cw := &countingWriter{w: w, before: func() {
-		w.Header().Set("Content-Type", "application/zip")
-		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.Slug + "-badges.zip"}))
-		w.Header().Set("Cache-Control", "private, no-cache")
-	}}
-	zw = zip.NewWriter(cw)
-	_, err := h.Badges.WriteAll(r.Context(), ev.ID, badgesPerPart, func(part int) (io.WriteCloser, error) {
-		// Stored, not deflated: the PDFs' images are compressed already.
-		f, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%s-badges-%03d.pdf", ev.Slug, part+1), Method: zip.Store,
-			Modified: time.Now()})
-		return nopCloser{f}, err
-	}, nil)
-	if err == nil {
-		err = zw.Close()
-	}
-	if err != nil {
-		if cw.n == 0 {
-			h.error(w, r, err)
-			return
+	h.download(w, r, "application/zip", ev.Slug+"-badges.zip", func(wr io.Writer) error {
+		zw := zip.NewWriter(wr)
+		_, err := h.Badges.WriteAll(r.Context(), ev.ID, badgesPerPart, func(part int) (io.WriteCloser, error) {
+			// Stored, not deflated: the PDFs' images are compressed already.
+			f, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("%s-badges-%03d.pdf", ev.Slug, part+1), Method: zip.Store,
+				Modified: time.Now()})
+			return nopCloser{f}, err
+		}, nil)
+		if err != nil {
+			return err
 		}
-		h.Log.ErrorContext(r.Context(), "badges ZIP failed midway", "err", err)
-		panic(http.ErrAbortHandler)
-	}
+		return zw.Close()
+	})
 }
 
 type nopCloser struct{ io.Writer }

@@ -29,7 +29,7 @@ type page struct {
 	Path      string // this page's URL, to come back to after a form
 	FlashKind string // "ok" or "error"
 	Flash     string
-	Static    map[string]string // asset name → versioned URL
+	Static    map[string]string // asset name → versioned URL; shared, read only
 
 	// Venue is the event's zone; Home the attendee's, when set and different.
 	// HomeFirst shows home times first.
@@ -47,10 +47,7 @@ func (p *page) VenueName(code string) string { return p.cat.VenueName(code) }
 func (h *Handler) newPage(r *http.Request, titleID string) *page {
 	c := h.Catalog.Load()
 	t := translatorFor(pickLanguage(r))
-	p := &page{translator: t, Title: t.T(titleID), Event: c.Event, User: user(r), Path: r.URL.RequestURI(), Venue: c.Loc, Static: map[string]string{}, cat: c}
-	for name, f := range h.static {
-		p.Static[name] = "/static/" + name + "?v=" + f.version
-	}
+	p := &page{translator: t, Title: t.T(titleID), Event: c.Event, User: user(r), Path: r.URL.RequestURI(), Venue: c.Loc, Static: h.staticURLs, cat: c}
 	if p.User != nil {
 		if p.User.HomeZone != "" {
 			if loc, err := lanyard.LoadZone(p.User.HomeZone); err == nil && loc.String() != c.Loc.String() {

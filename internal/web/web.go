@@ -86,15 +86,16 @@ type Handler struct {
 	// links in emails and calendar feeds use it.
 	BaseURL string
 
-	once    sync.Once
-	pages   map[string]*template.Template
-	static  map[string]staticFile
-	logins  *keyedLimiter // failed sign-ins by email
-	fails   *keyedLimiter // failed sign-ins by client address
-	hashing *keyedLimiter // sign-ups and new passwords by client address: each costs a password hash
-	resets  *keyedLimiter // reset emails by email
-	derived atomic.Pointer[derived]
-	seats   *seatFeed
+	once       sync.Once
+	pages      map[string]*template.Template
+	static     map[string]staticFile
+	staticURLs map[string]string // name → /static/name?v=version
+	logins     *keyedLimiter     // failed sign-ins by email
+	fails      *keyedLimiter     // failed sign-ins by client address
+	hashing    *keyedLimiter     // sign-ups and new passwords by client address: each costs a password hash
+	resets     *keyedLimiter     // reset emails by email
+	derived    atomic.Pointer[derived]
+	seats      *seatFeed
 
 	mu      sync.Mutex
 	exports map[string]export // by format, for the catalog they were made from
@@ -126,6 +127,10 @@ func (h *Handler) init() {
 	h.once.Do(func() {
 		h.pages = parsePages()
 		h.static = loadStatic()
+		h.staticURLs = map[string]string{}
+		for name, f := range h.static {
+			h.staticURLs[name] = "/static/" + name + "?v=" + f.version
+		}
 		h.logins = newKeyedLimiter(5.0/60, 5, 100_000)
 		// Generous per address: a conference's Wi-Fi puts many people
 		// behind one address.
