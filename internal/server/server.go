@@ -40,6 +40,7 @@ func New(log *slog.Logger, ready func(context.Context) error) *Server {
 		ready:           ready,
 		ShutdownTimeout: 15 * time.Second,
 	}
+	s.inner = s.mux
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "lanyard_http_request_duration_seconds",
 		Help: "Time to serve an HTTP request, by route pattern, method and status code.",
@@ -55,9 +56,6 @@ func New(log *slog.Logger, ready func(context.Context) error) *Server {
 
 // Use wraps the router in mw, inside the metrics and recovery middleware.
 func (s *Server) Use(mw func(http.Handler) http.Handler) {
-	if s.inner == nil {
-		s.inner = s.mux
-	}
 	s.inner = mw(s.inner)
 }
 
@@ -105,11 +103,7 @@ func (s *Server) Handler() http.Handler {
 				s.log.DebugContext(r.Context(), "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", d)
 			}
 		}()
-		inner := s.inner
-		if inner == nil {
-			inner = s.mux
-		}
-		inner.ServeHTTP(rec, r)
+		s.inner.ServeHTTP(rec, r)
 	})
 }
 

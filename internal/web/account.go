@@ -166,7 +166,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusTooManyRequests, "signin", p)
 		return
 	}
-	a, err := h.checkPassword(r, p.Event.ID, email, pw)
+	a, acc, err := h.checkPassword(r, p.Event.ID, email, pw)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -185,7 +185,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	// The language chosen on the account wins over the browser's, unless
 	// one was chosen on this device.
-	if acc, err := h.Store.Account(r.Context(), a.ID); err == nil && acc.Language != "" {
+	if acc.Language != "" {
 		if _, err := r.Cookie(langCookie); err != nil {
 			setLangCookie(w, acc.Language)
 		}
@@ -193,33 +193,34 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, f.Next, http.StatusSeeOther)
 }
 
-// checkPassword returns the attendee whose email and password these are, or
-// nil. It takes as long for an unknown email as for a wrong password, so
+// checkPassword returns the attendee whose email and password these are,
+// and their account, or nil. It takes as long for an unknown email as for a wrong password, so
 // the answer's timing does not tell who has an account.
-func (h *Handler) checkPassword(r *http.Request, eventID int64, email, pw string) (*lanyard.Attendee, error) {
+func (h *Handler) checkPassword(r *http.Request, eventID int64, email, pw string) (*lanyard.Attendee, *lanyard.Account, error) {
 	hash := auth.DummyHash
+	var acc *lanyard.Account
 	a, err := h.Store.FindAttendeeByEmail(r.Context(), eventID, email)
 	switch {
 	case err == nil:
-		acc, err := h.Store.Account(r.Context(), a.ID)
+		acc, err = h.Store.Account(r.Context(), a.ID)
 		switch {
 		case err == nil:
 			hash = acc.PasswordHash
 		case lanyard.ErrorCode(err) == lanyard.ENOTFOUND:
 			a = nil // registered, but never set a password: a reset link sets one
 		default:
-			return nil, err
+			return nil, nil, err
 		}
 	case lanyard.ErrorCode(err) == lanyard.ENOTFOUND:
 		a = nil
 	default:
-		return nil, err
+		return nil, nil, err
 	}
 	ok, err := h.Hasher.Verify(r.Context(), pw, hash)
 	if err != nil || !ok || a == nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return a, nil
+	return a, acc, nil
 }
 
 // clientAddr is the client's IP address, for rate limits.
@@ -415,26 +416,20 @@ func (h *Handler) setLanguage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
 }
 
-// savePrefs changes the account's preferences with edit.
+// savePrefs changes the signed-in attendee's preferences with edit,
+// starting from the account identify loaded.
 func (h *Handler) savePrefs(r *http.Request, a *lanyard.Attendee, edit func(acc *lanyard.Account, homeZone *string)) error {
-	acc, err := h.Store.Account(r.Context(), a.ID)
-	if lanyard.ErrorCode(err) == lanyard.ENOTFOUND {
-		acc, err = &lanyard.Account{AttendeeID: a.ID, ZonePrimary: "venue"}, nil
-	}
-	if err != nil {
-		return err
-	}
+	acc := *userAccount(r)
 	zone := a.HomeZone
-	edit(acc, &zone)
+	edit(&acc, &zone)
 	if acc.ZonePrimary == "" {
-		acc.ZonePrimary = "venue"
+		acc.ZonePrimary = lanyard.ZonePrimaryVenue
 	}
 	return h.Store.SetPreferences(r.Context(), a.ID, acc.Language, acc.ZonePrimary, zone)
 }
 
 type settingsData struct {
 	*form
-	Languages   []string
 	ZonePrimary string
 	Lang        string
 }
@@ -445,9 +440,9 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	f.Zones = homeZones
 	f.Values["home_zone"] = a.HomeZone
-	d := settingsData{form: f, ZonePrimary: "venue", Lang: p.lang}
+	d := settingsData{form: f, ZonePrimary: lanyard.ZonePrimaryVenue, Lang: p.lang}
 	if p.HomeFirst {
-		d.ZonePrimary = "home"
+		d.ZonePrimary = lanyard.ZonePrimaryHome
 	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "settings", p)
@@ -468,7 +463,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 			f.fail("home_zone", t.T("form.zone_invalid"))
 		}
 	}
-	if primary != "venue" && primary != "home" {
+	if primary != lanyard.ZonePrimaryVenue && primary != lanyard.ZonePrimaryHome {
 		f.fail("zone_primary", t.T("form.choose_one"))
 	}
 	if lang == "" {
@@ -494,10 +489,10 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 // toggleZone swaps which zone's times come first.
 func (h *Handler) toggleZone(w http.ResponseWriter, r *http.Request) {
 	err := h.savePrefs(r, user(r), func(acc *lanyard.Account, _ *string) {
-		if acc.ZonePrimary == "home" {
-			acc.ZonePrimary = "venue"
+		if acc.ZonePrimary == lanyard.ZonePrimaryHome {
+			acc.ZonePrimary = lanyard.ZonePrimaryVenue
 		} else {
-			acc.ZonePrimary = "home"
+			acc.ZonePrimary = lanyard.ZonePrimaryHome
 		}
 	})
 	if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
@@ -95,8 +94,8 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 	for _, v := range c.Venues {
 		d.Venues = append(d.Venues, venueKey{Name: v.Name, Ix: dv.venueIx[v.Code]})
 	}
-	if tok, err := h.Store.CalendarToken(r.Context(), p.User.ID); err == nil && tok != "" {
-		d.FeedURL = h.siteURL(r) + "/calendar/" + tok + ".ics"
+	if acc := userAccount(r); acc != nil && acc.CalendarToken != "" {
+		d.FeedURL = h.siteURL(r) + "/calendar/" + acc.CalendarToken + ".ics"
 	}
 	for _, day := range plan.Build(c.Loc, entries, c.TravelTime) {
 		d.Days = append(d.Days, h.layoutDay(p, day, dv))
@@ -316,17 +315,18 @@ func (h *Handler) writeCalendar(w http.ResponseWriter, r *http.Request, a *lanya
 		}
 		cal.Events = append(cal.Events, ev)
 	}
-	var buf bytes.Buffer
-	if err := ical.Write(&buf, cal); err != nil {
-		h.serverError(w, r, err)
-		return
-	}
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, no-cache")
 	if download {
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": c.Event.Slug + "-agenda.ics"}))
 	}
-	w.Write(buf.Bytes())
+	// ical.Write builds the whole feed before writing, so a failure writes nothing.
+	if err := ical.Write(w, cal); err != nil {
+		for _, k := range []string{"Content-Type", "Cache-Control", "Content-Disposition"} {
+			w.Header().Del(k)
+		}
+		h.serverError(w, r, err)
+	}
 }
 
 // feedToken creates, replaces or turns off the private calendar URL.

@@ -162,7 +162,6 @@ func (h *Handler) head(p *page, dv *derived, g *group) template.HTML {
 func (s *slot) Full() bool { return s.S.Reservable && s.Seats.SeatsLeft <= 0 }
 
 type catalogData struct {
-	Query    url.Values
 	Filter   lanyard.SessionFilter
 	Seats    string // "", "open"
 	Fits     bool
@@ -200,7 +199,7 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 	c := h.Catalog.Load()
 	dv := h.derive()
 	q := r.URL.Query()
-	d := &catalogData{Query: q, Days: dv.days, DayNames: map[string]string{}, Venues: c.Venues, Types: lanyard.SessionTypes,
+	d := &catalogData{Days: dv.days, DayNames: map[string]string{}, Venues: c.Venues, Types: lanyard.SessionTypes,
 		Levels: []int{100, 200, 300, 400}, Topics: dv.topics, Key: newKey(), Page: 1}
 	for _, day := range dv.days {
 		if tm, err := time.ParseInLocation(time.DateOnly, day, c.Loc); err == nil {
@@ -359,6 +358,7 @@ type viewer struct {
 	held     map[string]bool
 	waiting  map[string]int
 	favs     map[string]bool
+	wishlist []string // the favorites, best first
 }
 
 func (h *Handler) viewerState(r *http.Request, p *page) viewer {
@@ -379,6 +379,7 @@ func (h *Handler) viewerState(r *http.Request, p *page) viewer {
 		}
 	}
 	if list, err := h.Engine.Wishlist(r.Context(), p.User.ID); err == nil {
+		v.wishlist = list
 		for _, code := range list {
 			v.favs[code] = true
 		}

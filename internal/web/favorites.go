@@ -40,13 +40,8 @@ func (h *Handler) favoritesPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "favorites.title")
 	c := h.Catalog.Load()
 	v := h.viewerState(r, p)
-	list, err := h.Engine.Wishlist(r.Context(), p.User.ID)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
 	d := favoritesData{Key: newKey(), Max: maxFavorites}
-	for _, code := range list {
+	for _, code := range v.wishlist {
 		s, err := c.Session(code)
 		if err != nil {
 			continue

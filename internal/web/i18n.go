@@ -134,6 +134,9 @@ func (t *translator) T(id string, args ...any) string {
 	if err != nil && s == "" {
 		return id
 	}
+	if len(args) == 0 {
+		t.plain.Store(id, s)
+	}
 	return s
 }
 

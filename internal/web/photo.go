@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/respond"
 )
 
 // Badges is what the photo page needs of badge.Service.
@@ -127,14 +128,13 @@ func (h *Handler) uploadPhoto(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, statusFor(le.Code), "photo", p)
 }
 
+// statusFor is the page's status for a refused upload: the code's own
+// (413, 415, 422), and 422 for a form that could not be read.
 func statusFor(code string) int {
-	switch code {
-	case lanyard.EPhotoTooLarge:
-		return http.StatusRequestEntityTooLarge
-	case lanyard.EPhotoUnsupported:
-		return http.StatusUnsupportedMediaType
+	if code == lanyard.EINVALID {
+		return http.StatusUnprocessableEntity
 	}
-	return http.StatusUnprocessableEntity
+	return respond.Status(code)
 }
 
 func (h *Handler) photoJPEG(w http.ResponseWriter, r *http.Request) {

@@ -90,8 +90,7 @@ func (p *page) IsoTime(tm time.Time) string { return tm.UTC().Format(time.RFC333
 // rendered inside layout.html.
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
-		"join": strings.Join,
-		"add":  func(a, b int) int { return a + b },
+		"add": func(a, b int) int { return a + b },
 		// dict passes several values to a partial: dict "P" $ "S" .Session.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

@@ -65,7 +65,6 @@ type Store interface {
 	// CheckPasswordReset returns EINVALID unless the reset is unused and unexpired.
 	CheckPasswordReset(ctx context.Context, tokenHash []byte) error
 	ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPasswordHash string) (int64, error)
-	CalendarToken(ctx context.Context, attendeeID int64) (string, error)
 	SetCalendarToken(ctx context.Context, attendeeID int64, token string) error
 	FindAttendeeByCalendarToken(ctx context.Context, token string) (*lanyard.Attendee, error)
 }
