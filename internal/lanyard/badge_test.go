@@ -17,3 +17,22 @@ func TestFamilyName(t *testing.T) {
 		}
 	}
 }
+
+func TestTravelTimeFastest(t *testing.T) {
+	for _, tc := range []struct {
+		walk, shuttle, want int
+		onFoot              bool
+	}{
+		{25, 20, 20, false},
+		{15, 20, 15, true},
+		{20, 20, 20, true}, // walking wins a tie
+		{0, 30, 30, false}, // an unknown way is ignored
+		{40, 0, 40, true},
+		{0, 0, 0, false},
+	} {
+		m, walk := TravelTime{WalkMinutes: tc.walk, ShuttleMinutes: tc.shuttle}.Fastest()
+		if m != tc.want || walk != tc.onFoot {
+			t.Errorf("walk %d, shuttle %d: %d, %v; want %d, %v", tc.walk, tc.shuttle, m, walk, tc.want, tc.onFoot)
+		}
+	}
+}

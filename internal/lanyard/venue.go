@@ -27,13 +27,15 @@ type TravelTime struct {
 	ShuttleMinutes int    `json:"shuttle_minutes"`
 }
 
-// Best returns the shorter of the two ways, ignoring a zero (unknown) one.
-func (t TravelTime) Best() int {
+// Fastest returns the minutes of the quicker way and whether it is on foot
+// (walking wins a tie), ignoring a way given as 0 (unknown). 0 minutes: no
+// way is known. The agenda and the reservation rules both judge trips by it.
+func (t TravelTime) Fastest() (minutes int, walk bool) {
 	switch {
-	case t.WalkMinutes == 0:
-		return t.ShuttleMinutes
-	case t.ShuttleMinutes == 0:
-		return t.WalkMinutes
+	case t.WalkMinutes > 0 && (t.ShuttleMinutes <= 0 || t.WalkMinutes <= t.ShuttleMinutes):
+		return t.WalkMinutes, true
+	case t.ShuttleMinutes > 0:
+		return t.ShuttleMinutes, false
 	}
-	return min(t.WalkMinutes, t.ShuttleMinutes)
+	return 0, false
 }

@@ -295,23 +295,24 @@ func gap(a, b *lanyard.Session, travel TravelFunc) Gap {
 	return g
 }
 
-// need returns the minutes and the mode to get from one venue to another:
-// the faster way, walking on a tie, ignoring a way the matrix gives as 0
-// (unknown), as TravelTime.Best does and as the reservation engine warns.
+// need returns the minutes and the mode to get from one venue to another,
+// by TravelTime.Fastest, as the reservation engine judges trips.
 func need(from, to string, travel TravelFunc) (int, string) {
 	if from == "" || to == "" || from == to || travel == nil {
 		return 0, ""
 	}
 	t, ok := travel(from, to)
-	switch {
-	case !ok:
+	if !ok {
 		return 0, ""
-	case t.WalkMinutes > 0 && (t.ShuttleMinutes <= 0 || t.WalkMinutes <= t.ShuttleMinutes):
-		return t.WalkMinutes, ModeWalk
-	case t.ShuttleMinutes > 0:
-		return t.ShuttleMinutes, ModeShuttle
 	}
-	return 0, ""
+	switch m, walk := t.Fastest(); {
+	case m == 0:
+		return 0, ""
+	case walk:
+		return m, ModeWalk
+	default:
+		return m, ModeShuttle
+	}
 }
 
 // order sorts scheduled sessions by start, then end, then code.

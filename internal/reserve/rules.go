@@ -425,9 +425,10 @@ func (st *state) shortfall(a, b *lanyard.Session) (lanyard.Warning, bool) {
 	if !ok {
 		return lanyard.Warning{}, false
 	}
-	need, how := t.ShuttleMinutes, "by shuttle"
-	if t.WalkMinutes > 0 && (need == 0 || t.WalkMinutes <= need) {
-		need, how = t.WalkMinutes, "on foot"
+	need, walk := t.Fastest()
+	how := "by shuttle"
+	if walk {
+		how = "on foot"
 	}
 	gap := int(b.Start.Sub(a.End) / time.Minute)
 	if need == 0 || gap >= need {
