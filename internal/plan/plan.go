@@ -140,26 +140,31 @@ func Build(loc *time.Location, entries []Entry, travel TravelFunc) []Day {
 
 	// One sweep over the held sessions by start. prev is the one that ends
 	// last so far: a session starting before prev ends overlaps it (and
-	// anything else it overlaps ends no later), and otherwise prev is where
-	// the attendee comes from. Fits picks the same session (see neighbours).
-	var prev *lanyard.Session
-	var prevDay int
+	// anything else it overlaps ends no later). placed is the same among
+	// sessions with a venue: where the attendee comes from, as the
+	// reservation engine judges trips (a session with no venue is no
+	// place). Fits picks the same sessions (see neighbours).
+	var prev, placed *lanyard.Session
+	var placedDay int
 	for i, s := range held {
 		d := &days[dayIndex[i]]
-		switch {
-		case prev == nil:
-		case s.Start.Before(prev.End):
+		if prev != nil && s.Start.Before(prev.End) {
 			d.Warnings = append(d.Warnings, Warning{Code: WarnOverlap, Day: d.Date,
 				Minutes: minutes(minTime(s.End, prev.End).Sub(s.Start)), From: prev, To: s})
-		case prevDay == dayIndex[i]:
-			g := gap(prev, s, travel)
+		}
+		// The trip from the last place, whatever else overlaps (as the engine judges it).
+		if placed != nil && s.Venue != "" && placedDay == dayIndex[i] && !s.Start.Before(placed.End) {
+			g := gap(placed, s, travel)
 			d.Gaps = append(d.Gaps, g)
 			if !g.Enough {
-				d.Warnings = append(d.Warnings, Warning{Code: WarnTravel, Day: d.Date, Minutes: g.Minutes, From: prev, To: s})
+				d.Warnings = append(d.Warnings, Warning{Code: WarnTravel, Day: d.Date, Minutes: g.Minutes, From: placed, To: s})
 			}
 		}
 		if prev == nil || !s.End.Before(prev.End) {
-			prev, prevDay = s, dayIndex[i]
+			prev = s
+		}
+		if s.Venue != "" && (placed == nil || !s.End.Before(placed.End)) {
+			placed, placedDay = s, dayIndex[i]
 		}
 	}
 
@@ -276,6 +281,8 @@ func neighbours(s *lanyard.Session, held []*lanyard.Session) (prev, next *lanyar
 		switch {
 		case s.Overlaps(h):
 			return nil, nil, false
+		case h.Venue == "" || s.Venue == "":
+			// No place, no trip: it overlaps nothing, and that is all it can do.
 		case !h.End.After(s.Start):
 			if prev == nil || h.End.After(prev.End) || (h.End.Equal(prev.End) && order(h, prev) > 0) {
 				prev = h
