@@ -21,9 +21,9 @@ const (
 type Error struct {
 	// Code is a stable machine-readable code, one of the E* constants or a
 	// more specific one (such as "session_full") that maps to the same status.
-	Code string
+	Code string `json:"code"`
 	// Message is shown to users as it is.
-	Message string
+	Message string `json:"message"`
 }
 
 // Error implements the error interface.

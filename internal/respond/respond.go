@@ -51,10 +51,7 @@ func Status(code string) int {
 
 // ErrorBody is the JSON shape of every API error.
 type ErrorBody struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
+	Error lanyard.Error `json:"error"`
 }
 
 // Error writes err as a JSON error. Internal errors are logged here, once,

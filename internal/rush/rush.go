@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -264,19 +265,23 @@ func (r *runner) count(out string, failed, retried bool) {
 }
 
 // outcome reads a response: a result list, one result, or an error body.
-// It scans for the two keys instead of decoding into structs: the load
+// It scans for the keys instead of decoding into structs: the load
 // generator shares the cores with the server, and every microsecond it
-// spends is one the server does not get. (Keys inside JSON strings are
-// escaped, so a message cannot fake one.)
+// spends is one the server does not get. A result's outcome comes before
+// its error and warnings (lanyard.SeatResult's field order), so the first
+// "outcome" is the first result's; a refusal's code is in its "error"; a
+// warning's code is never read. Keys inside JSON strings are escaped, so a
+// message cannot fake one.
 func outcome(status int, raw []byte) string {
 	if status >= 500 || !json.Valid(raw) {
 		return "error"
 	}
-	if v, ok := stringAfter(raw, `"code":"`); ok { // an error: its code says why
-		return v
+	out, ok := stringAfter(raw, `"outcome":"`)
+	if ok && out != lanyard.OutcomeRefused {
+		return out
 	}
-	if v, ok := stringAfter(raw, `"outcome":"`); ok {
-		return v
+	if code, ok := stringAfter(raw, `"error":{"code":"`); ok {
+		return code
 	}
 	return "error"
 }

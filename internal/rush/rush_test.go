@@ -3,7 +3,12 @@ package rush
 import (
 	"bytes"
 	"encoding/xml"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/respond"
+	"log/slog"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"testing"
 )
@@ -71,12 +76,51 @@ func TestOutcome(t *testing.T) {
 		{409, `{"error":{"code":"limit_reached","message":"x"}}`, "limit_reached"},
 		{502, `bad gateway`, "error"},
 		{200, `not json`, "error"},
-		{409, `{"error":{"message":"the key \"code\":\"fake\" in a message","code":"time_conflict"}}`, "time_conflict"},
+		{409, `{"error":{"code":"time_conflict","message":"the key \"error\":{\"code\":\"fake\" in a message"}}`, "time_conflict"},
 		{200, `{"results":[]}`, "error"},
 	}
 	for _, tt := range tests {
 		if got := outcome(tt.status, []byte(tt.body)); got != tt.want {
 			t.Errorf("outcome(%d, %s)=%q, want %q", tt.status, tt.body, got, tt.want)
+		}
+	}
+}
+
+// TestOutcomeOfServerBodies reads bodies written the way the API writes
+// them (respond.JSON, respond.Error), so a change of field names or order
+// there shows here.
+func TestOutcomeOfServerBodies(t *testing.T) {
+	body := func(write func(w http.ResponseWriter)) []byte {
+		rec := httptest.NewRecorder()
+		write(rec)
+		return rec.Body.Bytes()
+	}
+	results := func(rs ...lanyard.SeatResult) []byte {
+		return body(func(w http.ResponseWriter) {
+			respond.JSON(w, 200, struct {
+				Results []lanyard.SeatResult `json:"results"`
+			}{rs})
+		})
+	}
+	travel := []lanyard.Warning{{Code: lanyard.ETravelTime, Message: "10 min between A and B."}}
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		want string
+	}{
+		{"reserved", results(lanyard.SeatResult{Session: "A", Outcome: lanyard.OutcomeReserved}), "reserved"},
+		{"reserved with a travel warning", results(lanyard.SeatResult{Session: "A", Outcome: lanyard.OutcomeReserved, Warnings: travel}), "reserved"},
+		{"refused", results(lanyard.SeatResult{Session: "A", Outcome: lanyard.OutcomeRefused,
+			Error: lanyard.Errorf(lanyard.ESessionFull, "Full."), Warnings: travel}), "session_full"},
+		{"waitlisted", body(func(w http.ResponseWriter) {
+			respond.JSON(w, 200, lanyard.SeatResult{Session: "A", Outcome: lanyard.OutcomeWaitlisted, Position: 4})
+		}), "waitlisted"},
+		{"error body", body(func(w http.ResponseWriter) {
+			respond.Error(w, httptest.NewRequest("POST", "/", nil), slog.New(slog.DiscardHandler), lanyard.Errorf(lanyard.ELimitReached, "Ten is the limit."))
+		}), "limit_reached"},
+	} {
+		if got := outcome(200, tc.raw); got != tc.want {
+			t.Errorf("%s: outcome(%s) = %q; want %q", tc.name, tc.raw, got, tc.want)
 		}
 	}
 }
