@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/auth"
+	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/demo"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -173,7 +174,7 @@ func checkOnlyDemo(ctx context.Context, cfg *config.Config, log *slog.Logger, sl
 // a walk-up holdback per type; and keynotes in a first wave, with a third of
 // their seats released two days later (the keynote "second chance").
 func openReservations(ctx context.Context, db *store.DB, ev *lanyard.Event, now time.Time) error {
-	cat, err := loadCatalog(ctx, db, ev)
+	cat, err := catalog.Load(ctx, db, ev)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logger, db *store.DB, ev *lanyard.Event, banner func(url string)) error {
 	start := time.Now()
 	tuneGC(e.getenv)
-	cat, err := loadCatalog(ctx, db, ev)
+	cat, err := catalog.Load(ctx, db, ev)
 	if err != nil {
 		return err
 	}
@@ -204,10 +204,6 @@ const (
 	writesPerSecond = 10
 	writeBurst      = 30
 )
-
-func loadCatalog(ctx context.Context, db *store.DB, ev *lanyard.Event) (*catalog.Catalog, error) {
-	return catalog.Load(ctx, db, ev)
-}
 
 // displayAddr turns a listener address into one a browser can open:
 // an unspecified host (":8080") becomes localhost.

@@ -34,6 +34,11 @@ func (n *Node) Forward(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if _, self := n.Leader(); self {
+			// The common case: no body to keep for a retry, no key to add.
+			next.ServeHTTP(w, r)
+			return
+		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxForwardBody+1))
 		if err != nil {
 			respond.Error(w, r, n.Log, lanyard.Errorf(lanyard.EINVALID, "The request body could not be read."))

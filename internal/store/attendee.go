@@ -14,10 +14,13 @@ var attendeeCols = []string{"event_id", "name", "email", "company", "job_title",
 
 const attendeeSelect = "SELECT id, event_id, name, email, company, job_title, home_zone, certifications, role, created_at FROM attendees"
 
-func scanAttendee(row interface{ Scan(...any) error }) (*lanyard.Attendee, error) {
+// scanAttendee reads attendeeSelect's columns, after the columns of
+// before, if a query selects some first.
+func scanAttendee(row interface{ Scan(...any) error }, before ...any) (*lanyard.Attendee, error) {
 	var a lanyard.Attendee
 	var certs, role string
-	if err := row.Scan(&a.ID, &a.EventID, &a.Name, &a.Email, &a.Company, &a.JobTitle, &a.HomeZone, &certs, &role, &a.CreatedAt); err != nil {
+	dest := append(before, &a.ID, &a.EventID, &a.Name, &a.Email, &a.Company, &a.JobTitle, &a.HomeZone, &certs, &role, &a.CreatedAt)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	a.Role = lanyard.Role(role)

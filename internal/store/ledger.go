@@ -190,14 +190,14 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 		}
 		// A batch holds net changes: each (session, attendee) is at most once
 		// in Cancel or Insert, so their order cannot trip the unique index.
-		if err := d.updateKeys(ctx, tx, "DELETE FROM reservations WHERE ", nil, b.Cancel); err != nil {
+		if err := d.deleteKeys(ctx, tx, "reservations", b.Cancel); err != nil {
 			return err
 		}
 		if err := d.insertRows(ctx, tx, "reservations", []string{"session_id", "attendee_id", "batch_id"}, "",
 			len(b.Insert), func(i int) []any { return []any{b.Insert[i].SessionID, b.Insert[i].AttendeeID, b.ID} }); err != nil {
 			return mapError(err, "That reservation")
 		}
-		if err := d.updateKeys(ctx, tx, "DELETE FROM waitlist WHERE ", nil, b.WaitDel); err != nil {
+		if err := d.deleteKeys(ctx, tx, "waitlist", b.WaitDel); err != nil {
 			return err
 		}
 		if err := d.insertRows(ctx, tx, "waitlist", []string{"session_id", "attendee_id", "seq"}, "",
@@ -240,16 +240,15 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 	})
 }
 
-// updateKeys runs head + "(session_id, attendee_id) IN (…)" for keys, in chunks.
-func (d *DB) updateKeys(ctx context.Context, tx *sql.Tx, head string, first any, keys []reserve.KeyRow) error {
+// deleteKeys deletes the rows of table whose (session_id, attendee_id) is
+// in keys, in chunks.
+func (d *DB) deleteKeys(ctx context.Context, tx *sql.Tx, table string, keys []reserve.KeyRow) error {
+	head := "DELETE FROM " + table + " WHERE "
 	for done := 0; done < len(keys); {
 		size := chunkSize(len(keys)-done, 512)
 		chunk := keys[done : done+size]
 		done += size
-		args := make([]any, 0, 1+2*len(chunk))
-		if first != nil {
-			args = append(args, first)
-		}
+		args := make([]any, 0, 2*len(chunk))
 		var b strings.Builder
 		b.WriteString(head)
 		b.WriteString("(session_id, attendee_id) IN (")

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -54,27 +53,15 @@ func (d *DB) TokenAttendees(ctx context.Context, eventID int64) (map[[32]byte]*l
 	}
 	defer rows.Close()
 	out := map[[32]byte]*lanyard.Attendee{}
-	byID := map[int64]*lanyard.Attendee{} // one attendee may hold several tokens
 	for rows.Next() {
 		var hash []byte
-		var a lanyard.Attendee
-		var certs, role string
-		if err := rows.Scan(&hash, &a.ID, &a.EventID, &a.Name, &a.Email, &a.Company, &a.JobTitle, &a.HomeZone, &certs, &role, &a.CreatedAt); err != nil {
+		a, err := scanAttendee(rows, &hash)
+		if err != nil {
 			return nil, fmt.Errorf("store: token attendees: %w", err)
-		}
-		p, ok := byID[a.ID]
-		if !ok {
-			a.Role = lanyard.Role(role)
-			a.CreatedAt = a.CreatedAt.UTC()
-			if err := json.Unmarshal([]byte(certs), &a.Certifications); err != nil {
-				return nil, fmt.Errorf("store: attendee %d certifications: %w", a.ID, err)
-			}
-			p = &a
-			byID[a.ID] = p
 		}
 		var key [32]byte
 		copy(key[:], hash)
-		out[key] = p
+		out[key] = a
 	}
 	return out, rows.Err()
 }
