@@ -85,14 +85,16 @@ func Open(ctx context.Context, st Store, cat *catalog.Catalog, opt Options) (*En
 		done:    make(chan struct{}),
 		exited:  make(chan struct{}),
 	}
-	state, err := e.load(ctx, cat)
+	snap, err := e.store.LoadLedger(ctx, e.eventID)
 	if err != nil {
+		return nil, fmt.Errorf("reserve: load: %w", err)
+	}
+	if e.st, err = newState(cat, snap, e.now()); err != nil {
 		return nil, err
 	}
-	e.st = state
 	// Seat rows are written for sessions imported since the last start, and
 	// reservable counts follow capacity changes.
-	if err := e.syncSeats(ctx); err != nil {
+	if err := e.syncSeats(ctx, snap.Seats); err != nil {
 		return nil, err
 	}
 	e.publish()
@@ -110,14 +112,10 @@ func (e *Engine) load(ctx context.Context, cat *catalog.Catalog) (*state, error)
 }
 
 // syncSeats writes seat rows whose stored reservable count differs from the
-// one the current catalog and settings give.
-func (e *Engine) syncSeats(ctx context.Context) error {
-	snap, err := e.store.LoadLedger(ctx, e.eventID)
-	if err != nil {
-		return fmt.Errorf("reserve: load: %w", err)
-	}
-	stored := make(map[int64]SeatRow, len(snap.Seats))
-	for _, r := range snap.Seats {
+// one the current catalog and settings give; seats are the rows as loaded.
+func (e *Engine) syncSeats(ctx context.Context, seats []SeatRow) error {
+	stored := make(map[int64]SeatRow, len(seats))
+	for _, r := range seats {
 		stored[r.SessionID] = r
 	}
 	b := newBuilder(e.st, e.eventID, e.now())
@@ -143,7 +141,7 @@ func (e *Engine) syncSeats(ctx context.Context) error {
 	batch.NewSeats = missing
 	// A new seat row starts at 0 taken; the reservations it counts, if any, come with it.
 	for k := range batch.Seats {
-		if slices.Contains(missing, batch.Seats[k].SessionID) {
+		if _, had := stored[batch.Seats[k].SessionID]; !had {
 			batch.Seats[k].TakenDelta = e.st.seats[e.st.byID[batch.Seats[k].SessionID]].taken
 		}
 	}
