@@ -166,9 +166,8 @@ func (h *Handler) verifyBadge(w http.ResponseWriter, r *http.Request) {
 		AttendeeID int64        `json:"attendee_id"`
 		Name       string       `json:"name"`
 		Company    string       `json:"company,omitempty"`
-		JobTitle   string       `json:"job_title,omitempty"`
 		Type       lanyard.Role `json:"type"`
-	}{a.ID, a.Name, a.Company, a.JobTitle, a.Role})
+	}{a.ID, a.Name, a.Company, a.Role})
 }
 
 func (h *Handler) getPhotoReport(w http.ResponseWriter, r *http.Request) {
@@ -180,8 +179,9 @@ func (h *Handler) getPhotoReport(w http.ResponseWriter, r *http.Request) {
 	respond.JSON(w, http.StatusOK, map[string]any{"attendees": rep})
 }
 
-// badgesPerPart is the size of each PDF in the all-badges ZIP: about 50 MB
-// and 300 MB of the server's memory at its peak, with photos.
+// badgesPerPart is the size of each PDF in the all-badges ZIP: with photos,
+// about 50 MB of PDF and half the memory of a 1,000-badge file (see
+// docs/PERFORMANCE.md).
 const badgesPerPart = 500
 
 // getAllBadges streams a ZIP of PDFs of every badge, sorted by family name,

@@ -40,11 +40,11 @@ const (
 // person can act on. The values are those of lanyard.EPhoto*, so the
 // shared error writer maps them to statuses.
 const (
-	ETooLarge      = "photo_too_large"       // over MaxBytes
-	ETooManyPixels = "photo_too_many_pixels" // over MaxPixels, by its header
-	ETooSmall      = "photo_too_small"       // less than minWidth×minHeight to crop from
-	EUnsupported   = "photo_unsupported"     // not JPEG, PNG or WebP, or a feature of one we cannot read
-	ECorrupt       = "photo_corrupt"         // empty, truncated or damaged
+	ETooLarge      = lanyard.EPhotoTooLarge      // over MaxBytes
+	ETooManyPixels = lanyard.EPhotoTooManyPixels // over MaxPixels, by its header
+	ETooSmall      = lanyard.EPhotoTooSmall      // less than minWidth×minHeight to crop from
+	EUnsupported   = lanyard.EPhotoUnsupported   // not JPEG, PNG or WebP, or a feature of one we cannot read
+	ECorrupt       = lanyard.EPhotoCorrupt       // empty, truncated or damaged
 )
 
 // Codes of the checks of an accepted photo.
