@@ -24,7 +24,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	cfg.DB = "lanyard-demo.db"
 	fs := newFlagSet(e, "demo", "", `Generates a re:Invent-scale event (6 venues, 5 days, ~3,000 sessions, attendees
 with API tokens) into a fresh database and serves it. The event is the same
-for the same --seed; tokens are new each time. One token per attendee is
+for the same --seed; tokens are new each time. It starts on the first Monday
+at least four weeks from today (--start-date to choose), with reservations
+open now. One token per attendee is
 written to a CSV file (email,token) beside the database, for load tests.`)
 	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptLog|config.OptEngine); err != nil {
 		return err
@@ -32,6 +34,7 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	seed := fs.Int64("seed", 1, "seed of the generated event")
 	attendees := fs.Int("attendees", demo.DefaultAttendees, "number of attendees to generate (65000 is re:Invent's size)")
 	tokensPath := fs.String("tokens", "", "where to write email,token for every attendee (default: tokens.csv beside the SQLite file, or in the current directory)")
+	startDate := fs.String("start-date", "", "first of the event's five days, YYYY-MM-DD (default: the first Monday at least four weeks from today, so the whole event is ahead)")
 	serve := fs.Bool("serve", true, "serve the event once generated; false only writes the database and tokens")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -41,6 +44,11 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	}
 	if *attendees < 1 || *attendees > 1_000_000 {
 		return fmt.Errorf("--attendees must be between 1 and 1000000, not %d", *attendees)
+	}
+	if *startDate == "" {
+		*startDate = demo.StartAfter(time.Now())
+	} else if _, err := time.Parse(time.DateOnly, *startDate); err != nil {
+		return fmt.Errorf("--start-date must be a date such as 2027-11-29, not %q", *startDate)
 	}
 	if *tokensPath == "" {
 		*tokensPath = "tokens.csv"
@@ -52,7 +60,7 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	start := time.Now()
 	cfg.Migrate = true // the demo makes its own database, PostgreSQL included
 
-	gen := demo.Generate(demo.Options{Seed: *seed, Attendees: *attendees})
+	gen := demo.Generate(demo.Options{Seed: *seed, Attendees: *attendees, StartDate: *startDate})
 	db, err := freshDemoDB(ctx, &cfg, log, gen.Catalog.Event.Slug)
 	if err != nil {
 		return err

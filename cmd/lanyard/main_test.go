@@ -124,6 +124,14 @@ func TestDemoEndToEnd(t *testing.T) {
 	if !strings.Contains(stdout.String(), "Organizer token") {
 		t.Fatalf("banner lacks the organizer token:\n%s", stdout.String())
 	}
+	// The demo is an event still ahead, whatever day the test runs.
+	var ev struct {
+		StartDate string `json:"start_date"`
+	}
+	getJSON(t, base+"/api/v1/event", "", 200, &ev)
+	if first, err := time.Parse(time.DateOnly, ev.StartDate); err != nil || time.Until(first) < 26*24*time.Hour || first.Weekday() != time.Monday {
+		t.Fatalf("demo starts %q: want a Monday about four weeks ahead (%v)", ev.StartDate, err)
+	}
 
 	var list struct {
 		Total    int
@@ -303,6 +311,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"token"}, 2},
 		{[]string{"token", "create"}, 2},
 		{[]string{"demo", "--attendees", "0", "--serve=false"}, 1},
+		{[]string{"demo", "--start-date", "30/11/2027", "--serve=false"}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -19,6 +19,23 @@ const (
 	DefaultStartDate = "2026-11-30" // a Monday, as re:Invent starts
 )
 
+// leadTime is how far ahead of the day it is made StartAfter puts the
+// event: far enough that every session, window and keynote wave is still to
+// come for the weeks a demo database is kept and tried.
+const leadTime = 28 * 24 * time.Hour
+
+// StartAfter returns the first Monday at least four weeks after now, as
+// YYYY-MM-DD. lanyard demo makes its event there, so that whatever day it
+// runs, the event is one attendees are getting ready for: reservations
+// open, every session ahead. (A fixed date turns the demo into a past event
+// once that date goes by, and every reservation into "changes closed".)
+func StartAfter(now time.Time) string {
+	d := now.Add(leadTime)
+	d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	d = d.AddDate(0, 0, (int(time.Monday)-int(d.Weekday())+7)%7)
+	return d.Format(time.DateOnly)
+}
+
 // Fixed facts of the generated event.
 const (
 	slug     = "reinvent-demo"
@@ -43,7 +60,8 @@ type Options struct {
 	// means DefaultAttendees.
 	Attendees int
 	// StartDate is the first of the five days ("2026-11-30"), a Monday so that
-	// keynotes fall on Tuesday to Thursday; empty means DefaultStartDate.
+	// keynotes fall on Tuesday to Thursday; empty means DefaultStartDate, a
+	// fixed day for tests. StartAfter gives one ahead of today.
 	StartDate string
 }
 

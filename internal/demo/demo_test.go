@@ -51,6 +51,33 @@ func TestGenerate_Event(t *testing.T) {
 	}
 }
 
+func TestStartAfter(t *testing.T) {
+	tests := []struct {
+		name, now, want string
+	}{
+		{"four weeks from a Friday", "2026-12-04T15:00:00Z", "2027-01-04"},
+		{"a Monday four weeks ahead is taken", "2026-11-02T00:00:00Z", "2026-11-30"},
+		{"late on a Sunday", "2026-11-01T23:59:00Z", "2026-11-30"},
+		{"across a year and a leap day", "2028-02-01T12:00:00Z", "2028-03-06"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now, err := time.Parse(time.RFC3339, tt.now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := demo.StartAfter(now)
+			if got != tt.want {
+				t.Fatalf("StartAfter(%s)=%s, want %s", tt.now, got, tt.want)
+			}
+			d, _ := time.Parse(time.DateOnly, got)
+			if d.Weekday() != time.Monday || d.Sub(now) < 27*24*time.Hour {
+				t.Fatalf("StartAfter(%s)=%s: not a Monday four weeks ahead", tt.now, got)
+			}
+		})
+	}
+}
+
 func TestGenerate_Venues(t *testing.T) {
 	cat := demo.Generate(demo.Options{Seed: 1}).Catalog
 	var codes []string

@@ -35,7 +35,7 @@ type Allocation struct {
 // get all their requests in before others' first arrives), then by the
 // preference draft. It measures the outcome for attendees, not speed.
 func CompareDraft(ctx context.Context, dir string, attendees, wishlist int, seed int64) ([]Allocation, error) {
-	gen := demo.Generate(demo.Options{Seed: seed, Attendees: attendees})
+	gen := demo.Generate(demo.Options{Seed: seed, Attendees: attendees, StartDate: demo.StartAfter(time.Now())})
 	var out []Allocation
 	for _, mode := range []string{"fcfs", "draft"} {
 		a, err := allocate(ctx, filepath.Join(dir, mode+".db"), gen, mode, attendees, wishlist, seed)
