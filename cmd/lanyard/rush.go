@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -49,6 +51,7 @@ ledger and the naive engine in turn.`)
 	fs.Int64Var(&f.seed, "seed", 1, "seed of the wishlists (and of the demo, which gives the popularity)")
 	fs.StringVar(&f.label, "label", "", "name of this run in the report")
 	compare := fs.Bool("compare", false, "make the demo (--attendees of them) and rush the ledger, then the naive engine, on it")
+	cpuprofile := fs.String("cpuprofile", "", "write the load generator's CPU profile to this file (go tool pprof reads it); with --compare it holds the servers too")
 	draft := fs.Bool("draft", false, "compare opening by preference draft with first come, first served on the same wishlists (in-process, on fresh demo databases)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -60,6 +63,17 @@ ledger and the naive engine in turn.`)
 		return err
 	}
 	tuneGC(e.getenv)
+	if *cpuprofile != "" {
+		out, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if *compare {
 		return rushCompare(ctx, e, f)
 	}
@@ -83,7 +97,7 @@ func rushOnce(ctx context.Context, e *env, f rushFlags) (*rush.Report, error) {
 	n := min(f.attendees, len(tokens))
 	var pop map[string]float64
 	targets := strings.Split(f.target, ",")
-	if slug, err := eventSlug(ctx, targets[0]); err == nil && slug == "reinvent-demo" {
+	if slug, err := eventSlug(ctx, targets[0]); err == nil && slug == demo.Slug {
 		pop = demo.Generate(demo.Options{Seed: f.seed, Attendees: 1}).Popularity
 	}
 	bar := progressbar.NewOptions(n, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("rush"),
@@ -223,7 +237,10 @@ func formatCounts(m map[string]int) string {
 var serveURL = regexp.MustCompile(`serving .* at (http://\S+)`)
 
 // rushCompare makes the demo for each engine in turn, serves it in this
-// process and rushes it, then prints both and their ratio.
+// process and rushes it; then rushes a server that does nothing (the
+// loopback floor, rush.Floor) with the same wishlists. It prints all three
+// and their ratios: the floor says how far any server could get on this
+// machine, and so how large the ledger's lead over the naive design can be.
 func rushCompare(ctx context.Context, e *env, f rushFlags) error {
 	work, err := os.MkdirTemp("", "lanyard-rush-")
 	if err != nil {
@@ -231,6 +248,7 @@ func rushCompare(ctx context.Context, e *env, f rushFlags) error {
 	}
 	defer os.RemoveAll(work)
 	var reps []*rush.Report
+	var sessions []rush.Session
 	for _, engine := range []string{"ledger", "naive"} {
 		db := filepath.Join(work, engine+".db")
 		tokens := filepath.Join(work, engine+"-tokens.csv")
@@ -246,6 +264,9 @@ func rushCompare(ctx context.Context, e *env, f rushFlags) error {
 			done <- run(sctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--engine", engine, "--log-level", "error"}, e.getenv, out, e.stderr)
 		}()
 		target, err := waitForURL(out, done)
+		if err == nil && sessions == nil {
+			sessions, err = rush.Sessions(ctx, http.DefaultClient, target)
+		}
 		if err != nil {
 			stop()
 			return err
@@ -261,10 +282,40 @@ func rushCompare(ctx context.Context, e *env, f rushFlags) error {
 		printReport(e, rep)
 		reps = append(reps, rep)
 	}
-	ratio := reps[0].RequestsPerSecond / reps[1].RequestsPerSecond
-	fmt.Fprintf(e.stdout, "ledger / naive: %.1f× the requests per second; p99 %.1f ms against %.1f ms\n", ratio, reps[0].P99ms, reps[1].P99ms)
-	b, _ := json.MarshalIndent(map[string]any{"ledger": reps[0], "naive": reps[1], "ratio_requests_per_second": ratio}, "", "  ")
+	floor, err := rushFloor(ctx, e, f, sessions, filepath.Join(work, "ledger-tokens.csv"))
+	if err != nil {
+		return err
+	}
+	ledger, naive := reps[0], reps[1]
+	ratio := ledger.RequestsPerSecond / naive.RequestsPerSecond
+	most := floor.RequestsPerSecond / naive.RequestsPerSecond
+	share := ledger.RequestsPerSecond / floor.RequestsPerSecond
+	fmt.Fprintf(e.stdout, "ledger / naive: %.1f× the requests per second; p99 %.1f ms against %.1f ms\n", ratio, ledger.P99ms, naive.P99ms)
+	fmt.Fprintf(e.stdout, "floor / naive: %.1f× (no server could lead the naive design by more on this machine); the ledger reached %.0f%% of the floor\n", most, 100*share)
+	b, _ := json.MarshalIndent(map[string]any{"ledger": ledger, "naive": naive, "floor": floor,
+		"ratio_requests_per_second": ratio, "floor_over_naive": most, "ledger_share_of_floor": share}, "", "  ")
 	return os.WriteFile(filepath.Join(f.out, "compare.json"), b, 0o644)
+}
+
+// rushFloor rushes rush.Floor, served in this process like the engines
+// before it, with the same attendees and wishlists.
+func rushFloor(ctx context.Context, e *env, f rushFlags, sessions []rush.Session, tokens string) (*rush.Report, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: rush.Floor(demo.Slug, sessions), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(l)
+	defer srv.Close()
+	fmt.Fprintln(e.stderr, "rushing the loopback floor (a server that answers without doing anything)…")
+	g := f
+	g.target, g.tokens, g.db, g.label = "http://"+l.Addr().String(), tokens, "", "floor"
+	rep, err := rushOnce(ctx, e, g)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(e.stdout, "floor: %d requests in %.1fs: %.0f requests/s; p99 %.1f ms\n", rep.Requests, rep.Seconds, rep.RequestsPerSecond, rep.P99ms)
+	return rep, nil
 }
 
 func waitForURL(out *lockedBuffer, done <-chan int) (string, error) {

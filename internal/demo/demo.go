@@ -36,9 +36,11 @@ func StartAfter(now time.Time) string {
 	return d.Format(time.DateOnly)
 }
 
+// Slug is the generated event's slug.
+const Slug = "reinvent-demo"
+
 // Fixed facts of the generated event.
 const (
-	slug     = "reinvent-demo"
 	name     = "re:Invent (demo)"
 	timeZone = "America/Los_Angeles"
 	days     = 5
@@ -102,7 +104,7 @@ func Generate(opt Options) *Event {
 
 	cat := &lanyard.Catalog{
 		Event: lanyard.Event{
-			Slug:      slug,
+			Slug:      Slug,
 			Name:      name,
 			TimeZone:  timeZone,
 			StartDate: opt.StartDate,

@@ -2,6 +2,8 @@ package rush
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"encoding/xml"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/respond"
@@ -143,5 +145,33 @@ func TestWriteSVG(t *testing.T) {
 	}
 	if doc.XMLName.Local != "svg" || len(doc.Polyline) != 3 {
 		t.Fatalf("svg with %d lines, want 3 (requests, p50, p99)", len(doc.Polyline))
+	}
+}
+
+// TestRunAgainstFloor rushes the floor over real HTTP: the catalog is read
+// across pages, every attendee makes every wish, and every request counts.
+func TestRunAgainstFloor(t *testing.T) {
+	var sessions []Session
+	for i := range 1203 { // more than two of the client's 500-session pages
+		sessions = append(sessions, Session{Code: fmt.Sprintf("S%04d", i), Type: "session", Capacity: 100,
+			Reservable: true, Start: "2027-01-04T17:00:00Z"})
+	}
+	srv := httptest.NewServer(Floor("floor-test", sessions))
+	defer srv.Close()
+
+	got, err := Sessions(context.Background(), srv.Client(), srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(sessions) || got[1202].Code != "S1202" {
+		t.Fatalf("read %d sessions (last %+v), want %d", len(got), got[len(got)-1], len(sessions))
+	}
+	tokens := []Token{{"a@x", "lyd_a"}, {"b@x", "lyd_b"}, {"c@x", "lyd_c"}}
+	rep, err := Run(context.Background(), Options{Targets: []string{srv.URL}, Tokens: tokens, Wishlist: 4, Clients: 2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Requests != 12 || rep.Outcomes["reserved"] != 12 || rep.Errors != 0 || rep.FirstChoiceShare != 1 {
+		t.Fatalf("report %+v: want 12 requests, all reserved", rep)
 	}
 }
