@@ -3,8 +3,8 @@ package rush
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"encoding/xml"
+	"fmt"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"log/slog"
