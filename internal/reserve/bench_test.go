@@ -150,7 +150,7 @@ func BenchmarkRush(b *testing.B) {
 		}},
 	}
 	for _, d := range dbs {
-		for _, clients := range []int{1000, 4000} {
+		for _, clients := range []int{256, 1000, 4000} {
 			b.Run(fmt.Sprintf("ledger/%s/clients=%d", d.name, clients), func(b *testing.B) {
 				f := newRush(b, d.open(b))
 				e := f.engine(b)
