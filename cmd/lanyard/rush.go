@@ -38,7 +38,8 @@ from the event's popularity, fall back to waitlists when full, and retry
 per code, the share of attendees who got their first choice (and 3 of their
 top 5), and an overbooking check read from the database. Writes DIR/report.json
 and DIR/latency.svg. With --compare it makes the demo itself and rushes the
-ledger and the naive engine in turn.`)
+ledger and the naive engine in turn, then a server that answers without
+doing anything: the floor no server can beat on this machine.`)
 	var f rushFlags
 	fs.StringVar(&f.target, "target", "http://localhost:8080", "base URL of the lanyard to rush; several nodes of one cluster comma-separated")
 	fs.StringVar(&f.tokens, "tokens", "tokens.csv", "email,token file, as lanyard demo writes it")
@@ -50,7 +51,7 @@ ledger and the naive engine in turn.`)
 	fs.StringVar(&f.event, "event", "", "event slug for the overbooking check (default: the only event)")
 	fs.Int64Var(&f.seed, "seed", 1, "seed of the wishlists (and of the demo, which gives the popularity)")
 	fs.StringVar(&f.label, "label", "", "name of this run in the report")
-	compare := fs.Bool("compare", false, "make the demo (--attendees of them) and rush the ledger, then the naive engine, on it")
+	compare := fs.Bool("compare", false, "make the demo (--attendees of them) and rush the ledger, then the naive engine, on it; then a server that does nothing (the loopback floor)")
 	cpuprofile := fs.String("cpuprofile", "", "write the load generator's CPU profile to this file (go tool pprof reads it); with --compare it holds the servers too")
 	draft := fs.Bool("draft", false, "compare opening by preference draft with first come, first served on the same wishlists (in-process, on fresh demo databases)")
 	if err := parse(fs, args); err != nil {

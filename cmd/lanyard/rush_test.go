@@ -16,7 +16,7 @@ func TestRushCompare(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	if !strings.Contains(stdout, "ledger / naive:") {
+	if !strings.Contains(stdout, "ledger / naive:") || !strings.Contains(stdout, "floor / naive:") {
 		t.Fatalf("no comparison printed:\n%s", stdout)
 	}
 	type report struct {
@@ -26,7 +26,12 @@ func TestRushCompare(t *testing.T) {
 		OverbookedSessions int     `json:"overbooked_sessions"`
 		FirstChoiceShare   float64 `json:"first_choice_share"`
 	}
-	var cmp struct{ Ledger, Naive report }
+	var cmp struct {
+		Ledger, Naive, Floor report
+		Ratio                float64 `json:"ratio_requests_per_second"`
+		FloorOverNaive       float64 `json:"floor_over_naive"`
+		Share                float64 `json:"ledger_share_of_floor"`
+	}
 	b, err := os.ReadFile(filepath.Join(out, "compare.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +44,15 @@ func TestRushCompare(t *testing.T) {
 			t.Errorf("%s report: %+v", name, r)
 		}
 	}
-	for _, f := range []string{"report-ledger.json", "latency-ledger.svg", "report-naive.json", "latency-naive.svg"} {
+	// The floor answers every wish "reserved", so each attendee asks once
+	// per wish and no more; it has no database to check.
+	if f := cmp.Floor; f.Requests != 300*6 || f.Outcomes["reserved"] != f.Requests || f.Errors != 0 || f.OverbookedSessions != -1 {
+		t.Errorf("floor report: %+v", f)
+	}
+	if cmp.Ratio <= 0 || cmp.FloorOverNaive <= 0 || cmp.Share <= 0 {
+		t.Errorf("ratios %v, %v, %v: want all positive", cmp.Ratio, cmp.FloorOverNaive, cmp.Share)
+	}
+	for _, f := range []string{"report-ledger.json", "latency-ledger.svg", "report-naive.json", "latency-naive.svg", "report-floor.json"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 			t.Errorf("missing %s", f)
 		}
