@@ -164,7 +164,7 @@ func TestRunAgainstFloor(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(got) != len(sessions) || got[1202].Code != "S1202" {
-		t.Fatalf("read %d sessions (last %+v), want %d", len(got), got[len(got)-1], len(sessions))
+		t.Fatalf("read %d sessions, want the %d served, in order", len(got), len(sessions))
 	}
 	tokens := []Token{{"a@x", "lyd_a"}, {"b@x", "lyd_b"}, {"c@x", "lyd_c"}}
 	rep, err := Run(context.Background(), Options{Targets: []string{srv.URL}, Tokens: tokens, Wishlist: 4, Clients: 2, Seed: 3})
