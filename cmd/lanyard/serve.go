@@ -18,6 +18,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/cluster"
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/limit"
 	"github.com/lanyardhq/lanyard/internal/naive"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/server"
@@ -114,7 +115,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
 	badges := &badge.Service{DB: db, Event: ev}
-	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: api.NewLimiter(writesPerSecond, writeBurst),
+	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
 		Badges: badges}).Routes(srv.Mux())
 	proxies, err := cfg.TrustedProxies()
 	if err != nil {
@@ -199,10 +200,13 @@ func (i *identities) FindAttendeeByTokenHash(ctx context.Context, hash []byte) (
 }
 
 // An attendee may send this many seat writes per second, and this many at
-// once: far above what a person clicks, far below a flooding script.
+// once: far above what a person clicks, far below a flooding script. Only
+// attendees with a valid token get a bucket, so the bound on buckets is
+// one above any event's size.
 const (
 	writesPerSecond = 10
 	writeBurst      = 30
+	maxLimited      = 1_000_000
 )
 
 // displayAddr turns a listener address into one a browser can open:

@@ -14,6 +14,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/limit"
 	"github.com/lanyardhq/lanyard/internal/respond"
 )
 
@@ -36,7 +37,7 @@ type Handler struct {
 	Ident   Identities
 	Log     *slog.Logger
 	// Limiter bounds each attendee's write rate; nil means no limit.
-	Limiter *Limiter
+	Limiter *limit.Keyed[int64]
 	// Badges handles photos and badges.
 	Badges Badges
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/limit"
 )
 
 // form is a form's typed values and the problem with each field, so a
@@ -82,7 +83,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	if err := auth.CheckPassword(pw, a.Email); err != nil {
 		f.fail("password", passwordProblem(t, pw, err))
 	}
-	if f.ok() && !h.hashing.allow(h.clientAddr(r)) {
+	if f.ok() && !allowed(h.hashing, h.clientAddr(r)) {
 		f.Error = t.T("signin.too_many")
 	}
 	if f.ok() {
@@ -159,7 +160,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	// Only failures spend: an attendee who signs in on the fifth try, or
 	// a hall of people behind one address signing in, are not locked out.
 	addr := h.clientAddr(r)
-	if h.logins.blocked(email) || h.fails.blocked(addr) {
+	if h.logins.Blocked(email) || h.fails.Blocked(addr) {
 		f.Error = t.T("signin.too_many")
 		p.Data = f
 		w.Header().Set("Retry-After", "60")
@@ -172,8 +173,8 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a == nil {
-		h.logins.allow(email)
-		h.fails.allow(addr)
+		h.logins.Allow(email)
+		h.fails.Allow(addr)
 		f.Error = t.T("signin.wrong")
 		p.Data = f
 		h.render(w, r, http.StatusUnauthorized, "signin", p)
@@ -298,7 +299,7 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := h.Store.FindAttendeeByEmail(r.Context(), p.Event.ID, email)
 	switch {
-	case err == nil && h.resets.allow(email):
+	case err == nil && allowed(h.resets, email):
 		b := make([]byte, 32)
 		rand.Read(b)
 		token := base64.RawURLEncoding.EncodeToString(b)
@@ -352,7 +353,7 @@ func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
 	// The link first: a made-up token must not cost a password hash.
 	tokenHash := auth.HashToken(r.PathValue("token"))
 	err := h.Store.CheckPasswordReset(r.Context(), tokenHash)
-	if err == nil && !h.hashing.allow(h.clientAddr(r)) {
+	if err == nil && !allowed(h.hashing, h.clientAddr(r)) {
 		f.Error = t.T("signin.too_many")
 		p.Data = f
 		h.render(w, r, http.StatusTooManyRequests, "newpassword", p)
@@ -500,4 +501,10 @@ func (h *Handler) toggleZone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
+}
+
+// allowed takes a token from key's bucket, reporting whether there was one.
+func allowed(l *limit.Keyed[string], key string) bool {
+	_, ok := l.Allow(key)
+	return ok
 }

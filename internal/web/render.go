@@ -12,10 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/lanyardhq/lanyard/internal/catalog"
-
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
@@ -156,43 +153,4 @@ func (h *Handler) renderBlock(w http.ResponseWriter, r *http.Request, status int
 func contentVersion(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:6])
-}
-
-// keyedLimiter is a token bucket per key (an email, a client address),
-// forgetting the oldest keys past max so a flood of keys cannot grow it.
-type keyedLimiter struct {
-	rate  rate.Limit
-	burst int
-	max   int
-
-	mu      sync.Mutex
-	buckets map[string]*rate.Limiter
-}
-
-func newKeyedLimiter(perSecond float64, burst, max int) *keyedLimiter {
-	return &keyedLimiter{rate: rate.Limit(perSecond), burst: burst, max: max, buckets: map[string]*rate.Limiter{}}
-}
-
-// allow takes a token from key's bucket, reporting whether there was one.
-func (l *keyedLimiter) allow(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	if !ok {
-		if len(l.buckets) >= l.max {
-			clear(l.buckets) // rare; everyone gets a fresh bucket
-		}
-		b = rate.NewLimiter(l.rate, l.burst)
-		l.buckets[key] = b
-	}
-	return b.Allow()
-}
-
-// blocked reports whether key's bucket is empty, without taking from it
-// or making one: only failures spend (see allow).
-func (l *keyedLimiter) blocked(key string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
-	return ok && b.Tokens() < 1
 }

@@ -34,6 +34,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/limit"
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"github.com/lanyardhq/lanyard/internal/schedule"
 )
@@ -88,11 +89,11 @@ type Handler struct {
 	once       sync.Once
 	pages      map[string]*template.Template
 	static     map[string]staticFile
-	staticURLs map[string]string // name → /static/name?v=version
-	logins     *keyedLimiter     // failed sign-ins by email
-	fails      *keyedLimiter     // failed sign-ins by client address
-	hashing    *keyedLimiter     // sign-ups and new passwords by client address: each costs a password hash
-	resets     *keyedLimiter     // reset emails by email
+	staticURLs map[string]string    // name → /static/name?v=version
+	logins     *limit.Keyed[string] // failed sign-ins by email
+	fails      *limit.Keyed[string] // failed sign-ins by client address
+	hashing    *limit.Keyed[string] // sign-ups and new passwords by client address: each costs a password hash
+	resets     *limit.Keyed[string] // reset emails by email
 	derived    atomic.Pointer[derived]
 	seats      *seatFeed
 
@@ -130,12 +131,12 @@ func (h *Handler) init() {
 		for name, f := range h.static {
 			h.staticURLs[name] = "/static/" + name + "?v=" + f.version
 		}
-		h.logins = newKeyedLimiter(5.0/60, 5, 100_000)
+		h.logins = limit.New[string](5.0/60, 5, 100_000)
 		// Generous per address: a conference's Wi-Fi puts many people
 		// behind one address.
-		h.fails = newKeyedLimiter(30.0/60, 30, 100_000)
-		h.hashing = newKeyedLimiter(60.0/60, 60, 100_000)
-		h.resets = newKeyedLimiter(3.0/3600, 3, 100_000)
+		h.fails = limit.New[string](30.0/60, 30, 100_000)
+		h.hashing = limit.New[string](60.0/60, 60, 100_000)
+		h.resets = limit.New[string](3.0/3600, 3, 100_000)
 		h.seats = newSeatFeed(h.Catalog, h.Engine)
 		if h.Hasher == nil {
 			h.Hasher = auth.NewHasher(2)

@@ -1,0 +1,60 @@
+// Package limit gives each key (an attendee, an email, a client address)
+// its own token bucket, so one client flooding a route gets refused instead
+// of slowing everyone down.
+package limit
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Keyed is a token bucket per key. Buckets are made on a key's first use;
+// past max keys all are forgotten at once (everyone gets a fresh bucket),
+// so a flood of distinct keys cannot grow it without bound.
+type Keyed[K comparable] struct {
+	rate  rate.Limit
+	burst int
+	max   int
+
+	mu      sync.Mutex
+	buckets map[K]*rate.Limiter
+}
+
+// New allows each key perSecond tokens on average and burst at once, and
+// keeps at most max keys.
+func New[K comparable](perSecond float64, burst, max int) *Keyed[K] {
+	return &Keyed[K]{rate: rate.Limit(perSecond), burst: burst, max: max, buckets: map[K]*rate.Limiter{}}
+}
+
+// Allow takes a token from key's bucket. When there is none it reports how
+// long until there will be one, for a Retry-After header.
+func (l *Keyed[K]) Allow(key K) (wait time.Duration, ok bool) {
+	l.mu.Lock()
+	b, found := l.buckets[key]
+	if !found {
+		if len(l.buckets) >= l.max {
+			clear(l.buckets) // rare
+		}
+		b = rate.NewLimiter(l.rate, l.burst)
+		l.buckets[key] = b
+	}
+	l.mu.Unlock()
+	if b.Allow() {
+		return 0, true
+	}
+	res := b.Reserve()
+	wait = res.Delay()
+	res.Cancel()
+	return wait, false
+}
+
+// Blocked reports whether key's bucket is empty, without taking from it or
+// making one: a caller that spends only on failures asks this first.
+func (l *Keyed[K]) Blocked(key K) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	return ok && b.Tokens() < 1
+}
