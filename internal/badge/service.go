@@ -1,7 +1,6 @@
 package badge
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -84,7 +83,7 @@ func (s *Service) UploadPhoto(ctx context.Context, attendeeID int64, r io.Reader
 	case <-ctx.Done():
 		return nil, lanyard.Errorf(lanyard.EUNAVAILABLE, "Many photos are being uploaded right now; try again in a moment.")
 	}
-	res, err := photos.Process(bytes.NewReader(data))
+	res, err := photos.ProcessBytes(data)
 	<-s.processing
 	if err != nil {
 		return nil, err

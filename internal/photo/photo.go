@@ -120,6 +120,13 @@ func Process(r io.Reader) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("photo: read upload: %w", err)
 	}
+	return ProcessBytes(data)
+}
+
+// ProcessBytes is Process for an upload already read into memory (a
+// caller that reads it before waiting for a processing slot), without
+// copying it again.
+func ProcessBytes(data []byte) (*Result, error) {
 	if len(data) > MaxBytes {
 		return nil, lanyard.Errorf(ETooLarge, "The photo is larger than 10 MB. Please send a smaller file: a phone photo is usually 2–5 MB.")
 	}

@@ -159,6 +159,12 @@ func TestProcessSizeLimitBoundary(t *testing.T) {
 	}
 	res, err := Process(bytes.NewReader(padJPEG(t, jpg, MaxBytes+1)))
 	wantCode(t, res, err, ETooLarge)
+	// The same boundary for an upload already in memory.
+	if _, err := ProcessBytes(padJPEG(t, jpg, MaxBytes)); err != nil {
+		t.Fatalf("ProcessBytes, exactly MaxBytes: %v", err)
+	}
+	res, err = ProcessBytes(padJPEG(t, jpg, MaxBytes+1))
+	wantCode(t, res, err, ETooLarge)
 }
 
 func TestProcessRefusesTooSmall(t *testing.T) {
