@@ -201,8 +201,8 @@ func (i *identities) FindAttendeeByTokenHash(ctx context.Context, hash []byte) (
 
 // An attendee may send this many seat writes per second, and this many at
 // once: far above what a person clicks, far below a flooding script. Only
-// attendees with a valid token get a bucket, so the bound on buckets is
-// one above any event's size.
+// a valid token gets a bucket, so the bound on buckets is far above any
+// event's number of attendees and is reached only by a bug.
 const (
 	writesPerSecond = 10
 	writeBurst      = 30
