@@ -47,8 +47,8 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	}
 	if *startDate == "" {
 		*startDate = demo.StartAfter(time.Now())
-	} else if _, err := time.Parse(time.DateOnly, *startDate); err != nil {
-		return fmt.Errorf("--start-date must be a date such as 2027-11-29, not %q", *startDate)
+	} else if err := checkStartDate(*startDate, time.Now()); err != nil {
+		return err
 	}
 	if *tokensPath == "" {
 		*tokensPath = "tokens.csv"
@@ -111,6 +111,22 @@ Demo ready in %s: %s, %d sessions, %d attendees.
 `, time.Since(start).Round(time.Millisecond), ev.Name, len(gen.Catalog.Sessions), len(people),
 			url, sample.email, demoPassword, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
 	})
+}
+
+// checkStartDate refuses a --start-date that is not a date, not a Monday
+// (the demo's keynotes fall Tuesday to Thursday), or so early that the
+// event is over: its reservations could not open.
+func checkStartDate(date string, now time.Time) error {
+	d, err := time.Parse(time.DateOnly, date)
+	switch {
+	case err != nil:
+		return fmt.Errorf("--start-date must be a date such as 2027-11-29, not %q", date)
+	case d.Weekday() != time.Monday:
+		return fmt.Errorf("--start-date must be a Monday, as the demo's week runs Monday to Friday; %s is a %s", date, d.Weekday())
+	case d.AddDate(0, 0, 5).Before(now):
+		return fmt.Errorf("--start-date %s makes an event that is over; choose a Monday ahead, or leave it out for one four weeks from today", date)
+	}
+	return nil
 }
 
 // demoPassword is the sample attendee's web password: the demo is for

@@ -312,6 +312,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"token", "create"}, 2},
 		{[]string{"demo", "--attendees", "0", "--serve=false"}, 1},
 		{[]string{"demo", "--start-date", "30/11/2027", "--serve=false"}, 1},
+		{[]string{"demo", "--start-date", "2027-12-01", "--serve=false"}, 1}, // a Wednesday
+		{[]string{"demo", "--start-date", "2020-01-06", "--serve=false"}, 1}, // over
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

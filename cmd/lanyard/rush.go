@@ -265,12 +265,16 @@ func rushCompare(ctx context.Context, e *env, f rushFlags) error {
 			done <- run(sctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--engine", engine, "--log-level", "error"}, e.getenv, out, e.stderr)
 		}()
 		target, err := waitForURL(out, done)
-		if err == nil && sessions == nil {
-			sessions, err = rush.Sessions(ctx, http.DefaultClient, target)
-		}
 		if err != nil {
 			stop()
 			return err
+		}
+		if sessions == nil { // the floor serves the same catalog
+			if sessions, err = rush.Sessions(ctx, http.DefaultClient, target); err != nil {
+				stop()
+				<-done
+				return err
+			}
 		}
 		g := f
 		g.target, g.tokens, g.db, g.label = target, tokens, db, engine
@@ -293,8 +297,11 @@ func rushCompare(ctx context.Context, e *env, f rushFlags) error {
 	share := ledger.RequestsPerSecond / floor.RequestsPerSecond
 	fmt.Fprintf(e.stdout, "ledger / naive: %.1f× the requests per second; p99 %.1f ms against %.1f ms\n", ratio, ledger.P99ms, naive.P99ms)
 	fmt.Fprintf(e.stdout, "floor / naive: %.1f× (no server could lead the naive design by more on this machine); the ledger reached %.0f%% of the floor\n", most, 100*share)
-	b, _ := json.MarshalIndent(map[string]any{"ledger": ledger, "naive": naive, "floor": floor,
+	b, err := json.MarshalIndent(map[string]any{"ledger": ledger, "naive": naive, "floor": floor,
 		"ratio_requests_per_second": ratio, "floor_over_naive": most, "ledger_share_of_floor": share}, "", "  ")
+	if err != nil { // a run that answered nothing makes a ratio infinite
+		return fmt.Errorf("rush: compare.json: %w", err)
+	}
 	return os.WriteFile(filepath.Join(f.out, "compare.json"), b, 0o644)
 }
 

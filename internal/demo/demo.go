@@ -19,18 +19,20 @@ const (
 	DefaultStartDate = "2026-11-30" // a Monday, as re:Invent starts
 )
 
-// leadTime is how far ahead of the day it is made StartAfter puts the
-// event: far enough that every session, window and keynote wave is still to
-// come for the weeks a demo database is kept and tried.
-const leadTime = 28 * 24 * time.Hour
+// LeadTime is how far ahead of today lanyard demo puts its event (see
+// StartAfter), and how far before it tests and benchmarks set the engine's
+// clock: far enough that every session, window and keynote wave is still
+// to come for the weeks a demo database is kept and tried.
+const LeadTime = 28 * 24 * time.Hour
 
-// StartAfter returns the first Monday at least four weeks after now, as
-// YYYY-MM-DD. lanyard demo makes its event there, so that whatever day it
-// runs, the event is one attendees are getting ready for: reservations
-// open, every session ahead. (A fixed date turns the demo into a past event
-// once that date goes by, and every reservation into "changes closed".)
+// StartAfter returns the first Monday on or after the date LeadTime after
+// now (dates in UTC), as YYYY-MM-DD. lanyard demo makes its event there, so
+// that whatever day it runs, the event is one attendees are getting ready
+// for: reservations open, every session ahead. (A fixed date turns the demo
+// into a past event once that date goes by, and every reservation into
+// "changes closed".)
 func StartAfter(now time.Time) string {
-	d := now.Add(leadTime)
+	d := now.UTC().Add(LeadTime)
 	d = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
 	d = d.AddDate(0, 0, (int(time.Monday)-int(d.Weekday())+7)%7)
 	return d.Format(time.DateOnly)

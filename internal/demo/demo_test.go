@@ -59,6 +59,7 @@ func TestStartAfter(t *testing.T) {
 		{"a Monday four weeks ahead is taken", "2026-11-02T00:00:00Z", "2026-11-30"},
 		{"late on a Sunday", "2026-11-01T23:59:00Z", "2026-11-30"},
 		{"across a year and a leap day", "2028-02-01T12:00:00Z", "2028-03-06"},
+		{"a zone behind UTC counts in UTC", "2026-11-01T20:00:00-08:00", "2026-11-30"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -22,8 +22,8 @@ type Keyed[K comparable] struct {
 	buckets map[K]*rate.Limiter
 }
 
-// New allows each key perSecond tokens on average and burst at once, and
-// keeps at most max keys.
+// New allows each key perSecond tokens on average (more than zero) and
+// burst at once, and keeps at most max keys.
 func New[K comparable](perSecond float64, burst, max int) *Keyed[K] {
 	return &Keyed[K]{rate: rate.Limit(perSecond), burst: burst, max: max, buckets: map[K]*rate.Limiter{}}
 }
@@ -44,10 +44,10 @@ func (l *Keyed[K]) Allow(key K) (wait time.Duration, ok bool) {
 	if b.Allow() {
 		return 0, true
 	}
-	res := b.Reserve()
-	wait = res.Delay()
-	res.Cancel()
-	return wait, false
+	// Read, not reserved: a reservation, even cancelled, would dip the
+	// bucket for callers refused at the same moment and overstate their wait.
+	missing := 1 - b.Tokens()
+	return time.Duration(missing / float64(l.rate) * float64(time.Second)), false
 }
 
 // Blocked reports whether key's bucket is empty, without taking from it or

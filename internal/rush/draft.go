@@ -35,7 +35,7 @@ type Allocation struct {
 // get all their requests in before others' first arrives), then by the
 // preference draft. It measures the outcome for attendees, not speed.
 func CompareDraft(ctx context.Context, dir string, attendees, wishlist int, seed int64) ([]Allocation, error) {
-	gen := demo.Generate(demo.Options{Seed: seed, Attendees: attendees, StartDate: demo.StartAfter(time.Now())})
+	gen := demo.Generate(demo.Options{Seed: seed, Attendees: attendees})
 	var out []Allocation
 	for _, mode := range []string{"fcfs", "draft"} {
 		a, err := allocate(ctx, filepath.Join(dir, mode+".db"), gen, mode, attendees, wishlist, seed)
@@ -76,7 +76,13 @@ func allocate(ctx context.Context, path string, gen *demo.Event, mode string, n,
 		return nil, err
 	}
 	var mu sync.Mutex
-	now := time.Now().Add(-time.Hour)
+	// The clock stands demo.LeadTime before the event, whatever the day:
+	// the same seed gives the same outcome.
+	day1, err := time.Parse(time.DateOnly, c.Event.StartDate)
+	if err != nil {
+		return nil, err
+	}
+	now := day1.Add(-demo.LeadTime)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	e, err := reserve.Open(ctx, db, cat, reserve.Options{Now: clock, Tick: -1})
 	if err != nil {

@@ -38,8 +38,8 @@ func Floor(slug string, sessions []Session) http.Handler {
 		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
 		offset = min(max(offset, 0), len(sessions))
 		end := len(sessions)
-		if limit > 0 {
-			end = min(offset+limit, end)
+		if limit > 0 && limit < end-offset {
+			end = offset + limit
 		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(struct {

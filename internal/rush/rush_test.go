@@ -166,6 +166,17 @@ func TestRunAgainstFloor(t *testing.T) {
 	if len(got) != len(sessions) || got[1202].Code != "S1202" {
 		t.Fatalf("read %d sessions, want the %d served, in order", len(got), len(sessions))
 	}
+	// Paging past the end, or by a limit near the largest int, stays in bounds.
+	for _, q := range []string{"limit=9223372036854775807&offset=1", "offset=5000&limit=10", "offset=-3"} {
+		resp, err := srv.Client().Get(srv.URL + "/api/v1/sessions?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("sessions?%s: %d", q, resp.StatusCode)
+		}
+	}
 	tokens := []Token{{"a@x", "lyd_a"}, {"b@x", "lyd_b"}, {"c@x", "lyd_c"}}
 	rep, err := Run(context.Background(), Options{Targets: []string{srv.URL}, Tokens: tokens, Wishlist: 4, Clients: 2, Seed: 3})
 	if err != nil {

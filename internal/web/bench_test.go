@@ -51,14 +51,14 @@ func demoScale(b testing.TB) (http.Handler, *http.Cookie) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// The engine's clock stands four weeks before the event, whatever day
+	// The engine's clock stands demo.LeadTime before the event, whatever day
 	// the benchmark runs: on a past event the attendee's seats would be
 	// refused and the pages lighter than a real one's.
 	first, err := time.Parse(time.DateOnly, ev.StartDate)
 	if err != nil {
 		b.Fatal(err)
 	}
-	now := first.AddDate(0, 0, -28)
+	now := first.Add(-demo.LeadTime)
 	eng, err := reserve.Open(ctx, db, cat, reserve.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		b.Fatal(err)
@@ -95,6 +95,9 @@ func demoScale(b testing.TB) (http.Handler, *http.Cookie) {
 		if s.RepeatGroup != "" {
 			groups[s.RepeatGroup] = true
 		}
+	}
+	if len(held) != 6 {
+		b.Fatalf("found %d sessions one after another, want 6", len(held))
 	}
 	rs, err := eng.Reserve(ctx, a.ID, held, true, "")
 	if err != nil {
