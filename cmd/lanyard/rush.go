@@ -39,7 +39,8 @@ per code, the share of attendees who got their first choice (and 3 of their
 top 5), and an overbooking check read from the database. Writes DIR/report.json
 and DIR/latency.svg. With --compare it makes the demo itself and rushes the
 ledger and the naive engine in turn, then a server that answers without
-doing anything: the floor no server can beat on this machine.`)
+doing anything through the same net/http stack: the most a server like
+lanyard's could reach on this machine.`)
 	var f rushFlags
 	fs.StringVar(&f.target, "target", "http://localhost:8080", "base URL of the lanyard to rush; several nodes of one cluster comma-separated")
 	fs.StringVar(&f.tokens, "tokens", "tokens.csv", "email,token file, as lanyard demo writes it")
@@ -240,8 +241,9 @@ var serveURL = regexp.MustCompile(`serving .* at (http://\S+)`)
 // rushCompare makes the demo for each engine in turn, serves it in this
 // process and rushes it; then rushes a server that does nothing (the
 // loopback floor, rush.Floor) with the same wishlists. It prints all three
-// and their ratios: the floor says how far any server could get on this
-// machine, and so how large the ledger's lead over the naive design can be.
+// and their ratios: the floor says how far a net/http server could get on
+// this machine, and so about how large the ledger's lead over the naive
+// design can be there.
 func rushCompare(ctx context.Context, e *env, f rushFlags) error {
 	work, err := os.MkdirTemp("", "lanyard-rush-")
 	if err != nil {
@@ -296,7 +298,7 @@ func rushCompare(ctx context.Context, e *env, f rushFlags) error {
 	most := floor.RequestsPerSecond / naive.RequestsPerSecond
 	share := ledger.RequestsPerSecond / floor.RequestsPerSecond
 	fmt.Fprintf(e.stdout, "ledger / naive: %.1f× the requests per second; p99 %.1f ms against %.1f ms\n", ratio, ledger.P99ms, naive.P99ms)
-	fmt.Fprintf(e.stdout, "floor / naive: %.1f× (no server could lead the naive design by more on this machine); the ledger reached %.0f%% of the floor\n", most, 100*share)
+	fmt.Fprintf(e.stdout, "floor / naive: %.1f× (about the most a net/http server could lead the naive design by on this machine); the ledger reached %.0f%% of the floor's rate\n", most, 100*share)
 	b, err := json.MarshalIndent(map[string]any{"ledger": ledger, "naive": naive, "floor": floor,
 		"ratio_requests_per_second": ratio, "floor_over_naive": most, "ledger_share_of_floor": share}, "", "  ")
 	if err != nil { // a run that answered nothing makes a ratio infinite

@@ -9,10 +9,12 @@ import (
 // Floor returns a handler that answers a rush without doing any of a
 // server's work: no token check, no engine, no database. Every reservation
 // and waitlist request is answered "reserved" from a buffer. Rushing it
-// measures what the HTTP round trip alone costs on the machine, load
-// generator included, which bounds what any server can reach there: the
-// floor under every figure lanyard rush reports, and so the most a ratio
-// between two servers can be when both are rushed on the same machine.
+// measures what the HTTP round trip alone costs on the machine through
+// net/http, load generator included: the floor under each request's cost,
+// so about the most requests per second a net/http server can reach there,
+// and the most a ratio between two such servers can be when both are
+// rushed on the same machine. (A leaner HTTP stack could go past it; it is
+// measured in its own run, and the machine's speed drifts between runs.)
 //
 // It serves the event's slug (GET /api/v1/event) and its catalog (GET
 // /api/v1/sessions) as given, so that the rush draws the same wishlists as
