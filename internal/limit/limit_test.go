@@ -48,6 +48,35 @@ func TestKeyedForgetsPastMax(t *testing.T) {
 	}
 }
 
+// TestKeyedForgetsIdleFirst: past max, refilled buckets go and a drained
+// one stays, so a flood of keys that rest cannot reset anyone's limit.
+func TestKeyedForgetsIdleFirst(t *testing.T) {
+	now := time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)
+	l := New[string](1, 10, 3) // ten at once, one a second
+	l.now = func() time.Time { return now }
+	for range 10 {
+		l.Allow("target") // drained: ten seconds to refill
+	}
+	l.Allow("x") // one short: refilled in a second
+	l.Allow("y")
+	now = now.Add(2 * time.Second)
+	l.Allow("z") // the fourth key
+	if _, ok := l.buckets["target"]; !ok || len(l.buckets) != 2 {
+		t.Fatalf("buckets %v: want target and z, the refilled x and y forgotten", keys(l.buckets))
+	}
+	if got := l.buckets["target"].TokensAt(now); got < 1.99 || got > 2.01 {
+		t.Fatalf("target holds %.2f tokens, want the 2 refilled since it was drained", got)
+	}
+}
+
+func keys[K comparable, V any](m map[K]V) []K {
+	var out []K
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
 // TestKeyedConcurrent: however many goroutines ask at once, one key never
 // gets more than its burst.
 func TestKeyedConcurrent(t *testing.T) {
