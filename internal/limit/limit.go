@@ -12,10 +12,10 @@ import (
 
 // Keyed is a token bucket per key. Buckets are made on a key's first use.
 // Past max keys the buckets that have refilled are forgotten (a full bucket
-// is the same as a new one, so nothing is lost); only if none has, as under
-// a flood of distinct keys, are all forgotten at once. So a flood cannot
-// grow it without bound, and it takes one that keeps max buckets in use to
-// reset anyone's.
+// is the same as a new one, so nothing is lost); only if too few have, as
+// under a flood of distinct keys, are all forgotten at once. So a flood
+// cannot grow it without bound, and it takes one that keeps most of max
+// buckets in use to reset anyone's.
 type Keyed[K comparable] struct {
 	rate  rate.Limit
 	burst int
@@ -65,15 +65,16 @@ func (l *Keyed[K]) Blocked(key K) bool {
 	return ok && b.TokensAt(now) < 1
 }
 
-// forgetIdle drops the buckets that have refilled, or every bucket if none
-// has. l.mu is held.
+// forgetIdle drops the buckets that have refilled; if that frees less than
+// a quarter of max, it drops them all, so that sweeps stay one per max/4
+// new keys however the buckets drain. l.mu is held.
 func (l *Keyed[K]) forgetIdle(now time.Time) {
 	for k, b := range l.buckets {
 		if b.TokensAt(now) >= float64(l.burst) {
 			delete(l.buckets, k)
 		}
 	}
-	if len(l.buckets) >= l.max {
+	if len(l.buckets) > l.max-max(l.max/4, 1) {
 		clear(l.buckets)
 	}
 }
