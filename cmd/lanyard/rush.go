@@ -39,7 +39,7 @@ per code, the share of attendees who got their first choice (and 3 of their
 top 5), and an overbooking check read from the database. Writes DIR/report.json
 and DIR/latency.svg. With --compare it makes the demo itself and rushes the
 ledger and the naive engine in turn, then a server that answers without
-doing anything through the same net/http stack: the most a server like
+doing anything through the same net/http stack: about the most a server like
 lanyard's could reach on this machine.`)
 	var f rushFlags
 	fs.StringVar(&f.target, "target", "http://localhost:8080", "base URL of the lanyard to rush; several nodes of one cluster comma-separated")

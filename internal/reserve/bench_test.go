@@ -107,7 +107,8 @@ func (f *rushFixture) engine(b *testing.B) *reserve.Engine {
 // lock never comes their way) is counted, reported, and returned.
 func rush(b *testing.B, f *rushFixture, clients int, do func(ctx context.Context, attendee int64, s *lanyard.Session) error) (failed int64) {
 	var next, errs atomic.Int64
-	var firstErr atomic.Value
+	var once sync.Once
+	var firstErr error
 	lat := make([][]time.Duration, clients)
 	var wg sync.WaitGroup
 	b.ResetTimer()
@@ -123,7 +124,7 @@ func rush(b *testing.B, f *rushFixture, clients int, do func(ctx context.Context
 				t := time.Now()
 				if err := do(context.Background(), who, s); err != nil {
 					errs.Add(1)
-					firstErr.CompareAndSwap(nil, err.Error())
+					once.Do(func() { firstErr = err })
 					continue
 				}
 				lat[c] = append(lat[c], time.Since(t))
@@ -134,7 +135,7 @@ func rush(b *testing.B, f *rushFixture, clients int, do func(ctx context.Context
 	elapsed := time.Since(start)
 	b.StopTimer()
 	if n := errs.Load(); n > 0 {
-		b.Logf("%d of %d commands failed, the first with: %v", n, b.N, firstErr.Load())
+		b.Logf("%d of %d commands failed, the first with: %v", n, b.N, firstErr)
 	}
 	b.ReportMetric(float64(errs.Load()), "failed")
 	all := slices.Concat(lat...)
