@@ -3,9 +3,13 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/naive"
+	"github.com/lanyardhq/lanyard/internal/route"
 )
 
 // Every route is in the OpenAPI document, and the document names no route
@@ -24,10 +28,37 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 			documented = append(documented, strings.ToUpper(method)+" "+path)
 		}
 	}
-	routes := (&Handler{}).Routes(http.NewServeMux())
+	t0 := &route.Table{Mux: http.NewServeMux()}
+	(&Handler{}).Routes(t0)
+	routes := t0.Patterns()
 	slices.Sort(documented)
 	slices.Sort(routes)
 	if !slices.Equal(documented, routes) {
 		t.Fatalf("routes and OpenAPI paths differ:\nroutes     %v\ndocumented %v", routes, documented)
+	}
+}
+
+// An engine registers the routes of the roles it has: the naive baseline
+// (reserve.Seats only) gets no organizer, door, switch or wishlist route,
+// so those answer 404 instead of "unsupported".
+func TestRoutesFollowRoles(t *testing.T) {
+	tab := &route.Table{Mux: http.NewServeMux()}
+	(&Handler{Engine: &naive.Engine{}}).Routes(tab)
+	pats := tab.Patterns()
+	for _, p := range pats {
+		if strings.Contains(p, "/door/") || strings.Contains(p, "/wishlist") || strings.HasSuffix(p, "/switch") ||
+			(strings.Contains(p, "/admin/") && !strings.Contains(p, "/admin/badges") && !strings.Contains(p, "/admin/photos")) {
+			t.Errorf("%s registered for the naive engine", p)
+		}
+	}
+	for _, p := range []string{"POST /api/v1/reservations", "DELETE /api/v1/reservations/{code}", "GET /api/v1/me/agenda"} {
+		if !slices.Contains(pats, p) {
+			t.Errorf("%s not registered for the naive engine", p)
+		}
+	}
+	w := httptest.NewRecorder()
+	tab.Mux.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/admin/settings", nil))
+	if got, want := w.Code, http.StatusNotFound; got != want {
+		t.Errorf("GET /api/v1/admin/settings on the naive engine: %d; want %d", got, want)
 	}
 }

@@ -199,6 +199,8 @@ func (n *Node) Leader() (url string, self bool) {
 	return n.lease.URL, self
 }
 
+var _ reserve.Counts = (*Node)(nil)
+
 // Seats returns a session's seat counts: the engine's on the holder, the
 // last notice's elsewhere.
 func (n *Node) Seats(code string) (lanyard.SeatCount, error) {
