@@ -305,9 +305,9 @@ func TestPasswordReset(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	a := e.attendee("Hana Kim", "hana@example.com")
-	outbox := func() []lanyard.OutboxMessage {
+	outbox := func() []lanyard.Message {
 		t.Helper()
-		msgs, err := e.db.Outbox(ctx, e.ev.ID)
+		msgs, err := e.db.Messages(ctx, e.ev.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -333,7 +333,8 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("outbox has %d messages, want 1", len(msgs))
 	}
 	m := msgs[0]
-	if m.Kind != "password_reset" || m.Recipient != "hana@example.com" || m.AttendeeID != a.ID || !strings.Contains(m.Subject, "Test Conf") {
+	if m.Kind != "password_reset" || m.Recipient != "hana@example.com" || m.AttendeeID != a.ID || !strings.Contains(m.Subject, "Test Conf") ||
+		!m.Mail || m.App || m.Language != "en" {
 		t.Errorf("message %+v", m)
 	}
 	link := regexp.MustCompile(`(https://\S+)/reset/([A-Za-z0-9_-]{20,})`).FindStringSubmatch(m.Body)
@@ -589,7 +590,7 @@ func TestLinksIgnoreHost(t *testing.T) {
 	if r := c.do(req); r.status != http.StatusSeeOther {
 		t.Fatalf("reset: %d", r.status)
 	}
-	msgs, err := e.db.Outbox(context.Background(), e.ev.ID)
+	msgs, err := e.db.Messages(context.Background(), e.ev.ID)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("outbox: %v, %d messages", err, len(msgs))
 	}

@@ -52,7 +52,7 @@ type Store interface {
 	Account(ctx context.Context, attendeeID int64) (*lanyard.Account, error)
 	SetPassword(ctx context.Context, attendeeID int64, hash string) error
 	SetPreferences(ctx context.Context, attendeeID int64, language, zonePrimary, homeZone string) error
-	CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.OutboxMessage) error
+	CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.Message) error
 	// CheckPasswordReset returns EINVALID unless the reset is unused and unexpired.
 	CheckPasswordReset(ctx context.Context, tokenHash []byte) error
 	ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPasswordHash string) (int64, error)
