@@ -5,6 +5,7 @@ package api
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -137,6 +138,10 @@ func has[R any](e reserve.Seats) bool {
 func (h *Handler) seats(r *http.Request) reserve.Seats {
 	if e := reserve.FromContext(r.Context()); e != nil {
 		return e
+	}
+	if h.Engine == nil {
+		// A cluster node without the lease: the route should have been sent on.
+		panic(fmt.Sprintf("api: route %q uses the engine; register it as needing the ledger", r.Pattern))
 	}
 	return h.Engine
 }

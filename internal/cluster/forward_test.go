@@ -14,6 +14,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/api"
 	"github.com/lanyardhq/lanyard/internal/auth"
+	"github.com/lanyardhq/lanyard/internal/badge"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
@@ -29,10 +30,11 @@ import (
 func routesOf(n *Node, db *store.DB) *route.Table {
 	var cur atomic.Pointer[catalog.Catalog]
 	cur.Store(n.Catalog)
+	badges := &badge.Service{DB: db, Event: n.Catalog.Event}
 	tab := &route.Table{Mux: http.NewServeMux(), Forward: n.Forward}
-	(&api.Handler{Catalog: &cur, Counts: n, Ident: db, Log: n.Log}).Routes(tab)
+	(&api.Handler{Catalog: &cur, Counts: n, Ident: db, Log: n.Log, Badges: badges}).Routes(tab)
 	(&web.Handler{Catalog: &cur, Counts: n, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
-		Hasher: auth.NewHasher(1), Log: n.Log}).Routes(tab)
+		Hasher: auth.NewHasher(1), Badges: badges, Log: n.Log}).Routes(tab)
 	return tab
 }
 
@@ -150,5 +152,70 @@ func TestHolderServesWithItsEngine(t *testing.T) {
 	}
 	if c, _ := n.Seats("S"); c.Taken != 1 {
 		t.Fatalf("seats taken after the reservation: %d; want 1", c.Taken)
+	}
+}
+
+// A route any node serves must not need the engine: on a node without the
+// lease there is none. Every such route, sent with a signed-in attendee's
+// cookie to a node that holds no engine, is answered here without a
+// server error (a handler that reached for the engine would panic).
+func TestAnyNodeRoutesNeedNoEngine(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.OpenSQLite(t)
+	cat, _ := mustEvent(t, db)
+	hash, err := auth.NewHasher(1).Hash(ctx, "a long enough passphrase")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SignUp(ctx, cat.Event.ID, &lanyard.Attendee{Name: "Bo", Email: "bo@example.com", HomeZone: "Asia/Seoul"}, hash); err != nil {
+		t.Fatal(err)
+	}
+	holder := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("%s %s reached the holder", r.Method, r.URL.Path)
+	}))
+	defer holder.Close()
+	n := &Node{DB: db, Catalog: cat, Log: slog.New(slog.DiscardHandler), counts: map[string]lanyard.SeatCount{}}
+	n.lease = store.Lease{Holder: "other", URL: holder.URL, Epoch: 1}
+	tab := routesOf(n, db)
+
+	signIn := httptest.NewRequest("POST", "/signin", strings.NewReader("email=bo%40example.com&password=a+long+enough+passphrase"))
+	signIn.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	tab.Mux.ServeHTTP(w, signIn)
+	cookie := ""
+	for _, c := range w.Result().Cookies() {
+		if c.Name == web.SessionCookie {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	if w.Code != http.StatusSeeOther || cookie == "" {
+		t.Fatalf("sign-in: %d, cookie %q", w.Code, cookie)
+	}
+
+	served := 0
+	for _, rt := range tab.Routes() {
+		r := requestFor(rt.Pattern)
+		r.Header.Set("Cookie", cookie)
+		if rt.Need.Ledger(r) || rt.Pattern == "POST /signout" { // signing out would end the test's session
+			continue
+		}
+		served++
+		rctx, cancel := context.WithTimeout(r.Context(), 200*time.Millisecond) // live seats streams until cancelled
+		w := httptest.NewRecorder()
+		func() {
+			defer cancel()
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s panicked on a node without the engine: %v", rt.Pattern, p)
+				}
+			}()
+			tab.Mux.ServeHTTP(w, r.WithContext(rctx))
+		}()
+		if w.Code >= 500 {
+			t.Errorf("%s: %d on a node without the engine: %.200s", rt.Pattern, w.Code, w.Body.String())
+		}
+	}
+	if served < 20 {
+		t.Fatalf("%d any-node routes tried; the table should hold more", served)
 	}
 }

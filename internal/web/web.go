@@ -14,6 +14,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -233,6 +234,10 @@ func implements[R any](e reserve.Seats) bool {
 func (h *Handler) engine(r *http.Request) reserve.Seats {
 	if e := reserve.FromContext(r.Context()); e != nil {
 		return e
+	}
+	if h.Engine == nil {
+		// A cluster node without the lease: the route should have been sent on.
+		panic(fmt.Sprintf("web: route %q uses the engine; register it as needing the ledger", r.Pattern))
 	}
 	return h.Engine
 }
