@@ -164,7 +164,7 @@ func (h *Handler) Routes(t *route.Table) {
 	}
 	page := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, route.Any, wrap(fn)) }
 	ledger := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, signedInLedger, wrap(fn)) }
-	plans := h.Engine == nil || implements[reserve.Plans](h.Engine)
+	plans := has[reserve.Plans](h.Engine)
 	ledger("GET /{$}", h.catalogPage)
 	ledger("GET /sessions/{code}", h.sessionPage)
 	page("GET /signup", h.signUpForm)
@@ -224,7 +224,12 @@ var signedInLedger = route.LedgerIf(func(r *http.Request) bool {
 	return err == nil
 })
 
-func implements[R any](e reserve.Seats) bool {
+// has reports whether engine e has role R; nil stands for the engine a
+// cluster node gives each request, which has every role.
+func has[R any](e reserve.Seats) bool {
+	if e == nil {
+		return true
+	}
 	_, ok := e.(R)
 	return ok
 }
