@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -46,6 +47,9 @@ type Node struct {
 	counts  map[string]lanyard.SeatCount // seat counts heard from the holder
 	started chan struct{}                // closed after the first lease attempt
 	stopped chan struct{}                // closed when run has given the lease up
+
+	relayOnce   sync.Once
+	relayClient *http.Client // relays ledger requests to the holder
 }
 
 // Start begins taking or following the lease, and listening for seat

@@ -28,11 +28,15 @@ var errUnavailable = lanyard.Errorf(lanyard.EUNAVAILABLE, "The reservation servi
 // Idempotency-Key gets one, so a retry of a command that committed before
 // its answer was lost gets that answer, not a second seat.
 func (n *Node) Forward(next http.Handler) http.Handler {
-	// No overall timeout: a long answer (a PDF) may stream for a while;
-	// the holder must start answering within 10 s.
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: 10 * time.Second},
-		// A page's redirect (post/redirect/get) is the browser's to follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// One client for every route, so they share the holder's connections.
+	n.relayOnce.Do(func() {
+		// No overall timeout: a long answer (a PDF) may stream for a while;
+		// the holder must start answering within 10 s.
+		n.relayClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: 10 * time.Second},
+			// A page's redirect (post/redirect/get) is the browser's to follow.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	})
+	client := n.relayClient
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if e := n.Local(); e != nil {
 			// The common case: no body to keep for a retry, no key to add.
