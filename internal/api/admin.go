@@ -139,7 +139,7 @@ func (h *Handler) door(admit func(e reserve.Door, ctx context.Context, caller, a
 			h.error(w, r, err)
 			return
 		}
-		res, err := admit(h.seats(r).(reserve.Door), r.Context(), caller(r.Context()).ID, body.AttendeeID, r.PathValue("code"), key)
+		res, err := admit(h.engine(r).(reserve.Door), r.Context(), caller(r.Context()).ID, body.AttendeeID, r.PathValue("code"), key)
 		h.seatResult(w, r, res, err)
 	}
 }
@@ -150,7 +150,7 @@ func (h *Handler) releaseUnclaimed(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	res, err := h.seats(r).(reserve.Door).ReleaseUnclaimed(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+	res, err := h.engine(r).(reserve.Door).ReleaseUnclaimed(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
 	h.seatResult(w, r, res, err)
 }
 

@@ -133,9 +133,9 @@ func has[R any](e reserve.Seats) bool {
 	return ok
 }
 
-// seats returns the engine that serves r: the one its context carries (a
+// engine returns the engine that serves r: the one its context carries (a
 // cluster node's), else Engine. Only ledger routes call it.
-func (h *Handler) seats(r *http.Request) reserve.Seats {
+func (h *Handler) engine(r *http.Request) reserve.Seats {
 	if e := reserve.FromContext(r.Context()); e != nil {
 		return e
 	}
@@ -147,8 +147,8 @@ func (h *Handler) seats(r *http.Request) reserve.Seats {
 }
 
 // The engine's other roles; their routes exist only if it has them.
-func (h *Handler) plans(r *http.Request) reserve.Plans         { return h.seats(r).(reserve.Plans) }
-func (h *Handler) organizer(r *http.Request) reserve.Organizer { return h.seats(r).(reserve.Organizer) }
+func (h *Handler) plans(r *http.Request) reserve.Plans         { return h.engine(r).(reserve.Plans) }
+func (h *Handler) organizer(r *http.Request) reserve.Organizer { return h.engine(r).(reserve.Organizer) }
 
 // counts gives seat counts on any node.
 func (h *Handler) counts() reserve.Counts {

@@ -69,7 +69,7 @@ func (h *Handler) createReservations(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	rs, err := h.seats(r).Reserve(r.Context(), caller(r.Context()).ID, body.Sessions, body.Waitlist, key)
+	rs, err := h.engine(r).Reserve(r.Context(), caller(r.Context()).ID, body.Sessions, body.Waitlist, key)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -95,7 +95,7 @@ func (h *Handler) seatCommand(do func(e reserve.Seats, ctx context.Context, atte
 			h.error(w, r, err)
 			return
 		}
-		res, err := do(h.seats(r), r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+		res, err := do(h.engine(r), r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
 		h.seatResult(w, r, res, err)
 	}
 }
@@ -148,7 +148,7 @@ func (h *Handler) putWishlist(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) getAgenda(w http.ResponseWriter, r *http.Request) {
 	a := caller(r.Context())
-	ag, err := h.seats(r).Agenda(r.Context(), a.ID)
+	ag, err := h.engine(r).Agenda(r.Context(), a.ID)
 	if err != nil {
 		h.error(w, r, err)
 		return
