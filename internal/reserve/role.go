@@ -56,25 +56,44 @@ type Plans interface {
 // Organizer is the organizer's settings of the reservations: rules,
 // holdbacks, windows, waves and overflow rooms.
 type Organizer interface {
+	// Settings returns the event's reservation settings.
 	Settings(ctx context.Context) (lanyard.ReservationSettings, error)
+	// SetSettings replaces them. Returns EINVALID for settings out of range.
 	SetSettings(ctx context.Context, s lanyard.ReservationSettings) error
 	// UpdateSettings applies patch to the current settings in the engine's
 	// loop, so two organizers' edits do not overwrite each other.
 	UpdateSettings(ctx context.Context, patch func(*lanyard.ReservationSettings) error) (lanyard.ReservationSettings, error)
+	// Holdbacks returns the walk-up holdback percentage per session type.
 	Holdbacks(ctx context.Context) (map[lanyard.SessionType]int, error)
+	// SetHoldback sets a type's holdback. Returns EINVALID for an unknown
+	// type or a percentage outside 0–100.
 	SetHoldback(ctx context.Context, t lanyard.SessionType, percent int) error
+	// Windows returns every reservation window, by opening.
 	Windows(ctx context.Context) ([]lanyard.Window, error)
+	// AddWindow adds a reservation window and returns it with its ID.
+	// Returns EINVALID for a window that names no type or session, or
+	// closes before it opens.
 	AddWindow(ctx context.Context, caller int64, idemKey string, w lanyard.Window) (lanyard.Window, error)
+	// Waves returns every wave, by release instant.
 	Waves(ctx context.Context) ([]lanyard.Wave, error)
+	// AddWave withholds seats of a session until an instant.
 	AddWave(ctx context.Context, caller int64, idemKey string, w lanyard.Wave) (lanyard.Wave, error)
+	// AddOverflow gives a session an overflow room. Returns ENOTFOUND for
+	// an unknown session or room.
 	AddOverflow(ctx context.Context, code, venue, room string) error
 }
 
 // Door is what door staff do at a room: check in a reserved attendee,
-// admit a walk-up, release unclaimed seats to the walk-up line.
+// admit a walk-up, release unclaimed seats to the walk-up line. caller is
+// the staff member, whose idemKey makes a retried scan answer the same; a
+// refusal comes back in the result and as the error, with its rule's code.
 type Door interface {
+	// CheckIn admits an attendee who holds a reservation.
 	CheckIn(ctx context.Context, caller, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	// AdmitWalkup admits an attendee from the walk-up line.
 	AdmitWalkup(ctx context.Context, caller, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	// ReleaseUnclaimed sends a session's unclaimed reserved seats to the
+	// walk-up line now, before the automatic release.
 	ReleaseUnclaimed(ctx context.Context, caller int64, code, idemKey string) (lanyard.SeatResult, error)
 }
 
