@@ -147,8 +147,10 @@ func (h *Handler) engine(r *http.Request) reserve.Seats {
 }
 
 // The engine's other roles; their routes exist only if it has them.
-func (h *Handler) plans(r *http.Request) reserve.Plans         { return h.engine(r).(reserve.Plans) }
-func (h *Handler) organizer(r *http.Request) reserve.Organizer { return h.engine(r).(reserve.Organizer) }
+func (h *Handler) plans(r *http.Request) reserve.Plans { return h.engine(r).(reserve.Plans) }
+func (h *Handler) organizer(r *http.Request) reserve.Organizer {
+	return h.engine(r).(reserve.Organizer)
+}
 
 // counts gives seat counts on any node.
 func (h *Handler) counts() reserve.Counts {
