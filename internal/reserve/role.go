@@ -71,15 +71,15 @@ type Organizer interface {
 	// Windows returns every reservation window, by opening.
 	Windows(ctx context.Context) ([]lanyard.Window, error)
 	// AddWindow adds a reservation window and returns it with its ID.
-	// Returns EINVALID for a window that names no type or session, or
-	// closes before it opens.
+	// Returns EINVALID unless it names exactly one of a type and a
+	// session and closes after it opens; ENOTFOUND for an unknown session.
 	AddWindow(ctx context.Context, caller int64, idemKey string, w lanyard.Window) (lanyard.Window, error)
 	// Waves returns every wave, by release instant.
 	Waves(ctx context.Context) ([]lanyard.Wave, error)
 	// AddWave withholds seats of a session until an instant.
 	AddWave(ctx context.Context, caller int64, idemKey string, w lanyard.Wave) (lanyard.Wave, error)
 	// AddOverflow gives a session an overflow room. Returns ENOTFOUND for
-	// an unknown session or room.
+	// an unknown session or room, EINVALID for the session's own room.
 	AddOverflow(ctx context.Context, code, venue, room string) error
 }
 
