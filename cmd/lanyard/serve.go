@@ -21,6 +21,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/limit"
 	"github.com/lanyardhq/lanyard/internal/naive"
 	"github.com/lanyardhq/lanyard/internal/reserve"
+	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/server"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/web"
@@ -81,7 +82,11 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		go func() { log.Warn("debug listener stopped", "err", http.ListenAndServe(cfg.DebugAddr, debugMux())) }()
 	}
 	srv := server.New(log, db.Ping)
-	var engine api.Engine
+	// One engine for every request, or (cluster) nil with the node's
+	// engine handed to each ledger route's request and its seat counts.
+	var engine reserve.Seats
+	var counts reserve.Counts
+	routes := &route.Table{Mux: srv.Mux()}
 	switch {
 	case cfg.Engine == "naive":
 		// The ledger writes the seat rows once; the baseline takes over.
@@ -103,8 +108,8 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		}
 		defer node.Wait() // the lease is released for the next holder at once
 		defer stop()      // after the server has drained its requests
-		engine = node.Engine()
-		srv.Use(node.Forward)
+		counts = node
+		routes.Forward = node.Forward
 	default:
 		ledger, err := reserve.Open(ctx, db, cat, reserve.Options{Log: log})
 		if err != nil {
@@ -115,15 +120,15 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
 	badges := &badge.Service{DB: db, Event: ev}
-	(&api.Handler{Catalog: &current, Engine: engine, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
-		Badges: badges}).Routes(srv.Mux())
+	(&api.Handler{Catalog: &current, Engine: engine, Counts: counts, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
+		Badges: badges}).Routes(routes)
 	proxies, err := cfg.TrustedProxies()
 	if err != nil {
 		return err
 	}
-	pages := &web.Handler{TrustedProxies: proxies, Catalog: &current, Engine: engine, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
+	pages := &web.Handler{TrustedProxies: proxies, Catalog: &current, Engine: engine, Counts: counts, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
 		Hasher: auth.NewHasher(2), Badges: badges, Log: log, BaseURL: public}
-	pages.Routes(srv.Mux())
+	pages.Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain

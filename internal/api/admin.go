@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
 )
 
@@ -14,7 +15,7 @@ import (
 // Each checks the caller's role.
 
 func (h *Handler) getSettings(w http.ResponseWriter, r *http.Request) {
-	s, err := h.Engine.Settings(r.Context())
+	s, err := h.organizer(r).Settings(r.Context())
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -30,7 +31,7 @@ func (h *Handler) putSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	// A partial body changes only the fields it names, merged in the engine
 	// so that two organizers' changes cannot overwrite each other.
-	s, err := h.Engine.UpdateSettings(r.Context(), func(s *lanyard.ReservationSettings) error {
+	s, err := h.organizer(r).UpdateSettings(r.Context(), func(s *lanyard.ReservationSettings) error {
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(s); err != nil {
@@ -46,7 +47,7 @@ func (h *Handler) putSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getHoldbacks(w http.ResponseWriter, r *http.Request) {
-	hb, err := h.Engine.Holdbacks(r.Context())
+	hb, err := h.organizer(r).Holdbacks(r.Context())
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -63,7 +64,7 @@ func (h *Handler) putHoldback(w http.ResponseWriter, r *http.Request) {
 		err = lanyard.Errorf(lanyard.EINVALID, `Give "percent", 0 to 100.`)
 	}
 	if err == nil {
-		err = h.Engine.SetHoldback(r.Context(), lanyard.SessionType(r.PathValue("type")), *body.Percent)
+		err = h.organizer(r).SetHoldback(r.Context(), lanyard.SessionType(r.PathValue("type")), *body.Percent)
 	}
 	if err != nil {
 		h.error(w, r, err)
@@ -73,9 +74,9 @@ func (h *Handler) putHoldback(w http.ResponseWriter, r *http.Request) {
 }
 
 // list answers GET with what get returns, under name.
-func list[T any](h *Handler, name string, get func(Engine, context.Context) ([]T, error)) http.HandlerFunc {
+func list[T any](h *Handler, name string, get func(reserve.Organizer, context.Context) ([]T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		items, err := get(h.Engine, r.Context())
+		items, err := get(h.organizer(r), r.Context())
 		if err != nil {
 			h.error(w, r, err)
 			return
@@ -87,7 +88,7 @@ func list[T any](h *Handler, name string, get func(Engine, context.Context) ([]T
 // create answers POST by decoding a T and passing it to add with the
 // caller and the request's Idempotency-Key; fields the server sets (an ID)
 // are cleared first.
-func create[T any](h *Handler, clear func(*T), add func(e Engine, ctx context.Context, caller int64, key string, v T) (T, error)) http.HandlerFunc {
+func create[T any](h *Handler, clear func(*T), add func(e reserve.Organizer, ctx context.Context, caller int64, key string, v T) (T, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body T
 		key, err := writeBody(r, &body)
@@ -96,7 +97,7 @@ func create[T any](h *Handler, clear func(*T), add func(e Engine, ctx context.Co
 			return
 		}
 		clear(&body)
-		out, err := add(h.Engine, r.Context(), caller(r.Context()).ID, key, body)
+		out, err := add(h.organizer(r), r.Context(), caller(r.Context()).ID, key, body)
 		if err != nil {
 			h.error(w, r, err)
 			return
@@ -109,7 +110,7 @@ func (h *Handler) addOverflow(w http.ResponseWriter, r *http.Request) {
 	var body struct{ Venue, Room string }
 	err := decode(r, &body)
 	if err == nil {
-		err = h.Engine.AddOverflow(r.Context(), r.PathValue("code"), body.Venue, body.Room)
+		err = h.organizer(r).AddOverflow(r.Context(), r.PathValue("code"), body.Venue, body.Room)
 	}
 	if err != nil {
 		h.error(w, r, err)
@@ -123,7 +124,7 @@ type doorBody struct {
 	AttendeeID int64 `json:"attendee_id"`
 }
 
-func (h *Handler) door(admit func(h *Handler, r *http.Request, who int64, code, key string) (lanyard.SeatResult, error)) http.HandlerFunc {
+func (h *Handler) door(admit func(e reserve.Door, ctx context.Context, caller, attendee int64, code, key string) (lanyard.SeatResult, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var body doorBody
 		key, err := writeBody(r, &body)
@@ -138,7 +139,7 @@ func (h *Handler) door(admit func(h *Handler, r *http.Request, who int64, code, 
 			h.error(w, r, err)
 			return
 		}
-		res, err := admit(h, r, body.AttendeeID, r.PathValue("code"), key)
+		res, err := admit(h.engine(r).(reserve.Door), r.Context(), caller(r.Context()).ID, body.AttendeeID, r.PathValue("code"), key)
 		h.seatResult(w, r, res, err)
 	}
 }
@@ -149,7 +150,7 @@ func (h *Handler) releaseUnclaimed(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	res, err := h.Engine.ReleaseUnclaimed(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+	res, err := h.engine(r).(reserve.Door).ReleaseUnclaimed(r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
 	h.seatResult(w, r, res, err)
 }
 

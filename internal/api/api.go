@@ -5,6 +5,7 @@ package api
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -15,7 +16,9 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
+	"github.com/lanyardhq/lanyard/internal/route"
 )
 
 //go:embed openapi.json
@@ -33,9 +36,17 @@ type Identities interface {
 type Handler struct {
 	// Catalog is the current catalog; swapped whole when it changes.
 	Catalog *atomic.Pointer[catalog.Catalog]
-	Engine  Engine
-	Ident   Identities
-	Log     *slog.Logger
+	// Engine serves the seat commands when one engine serves every request:
+	// the ledger on one node, or the naive baseline. Only the routes of the
+	// roles it has are registered (reserve.Plans, reserve.Organizer,
+	// reserve.Door). Nil on a cluster node: there the context of each
+	// ledger request carries the engine of the lease the node holds
+	// (reserve.NewContext), which has every role.
+	Engine reserve.Seats
+	// Counts gives live seat counts on any node; Engine's when nil.
+	Counts reserve.Counts
+	Ident  Identities
+	Log    *slog.Logger
 	// Limiter bounds each attendee's write rate; nil means no limit.
 	Limiter *limit.Keyed[int64]
 	// Badges handles photos and badges.
@@ -53,47 +64,51 @@ const (
 	organizer               // organizers only
 )
 
-// Routes registers every API route on mux and returns their patterns (the
-// OpenAPI test checks each is documented).
-func (h *Handler) Routes(mux *http.ServeMux) []string {
-	var patterns []string
-	handle := func(pattern string, fn http.HandlerFunc) {
-		patterns = append(patterns, pattern)
-		mux.HandleFunc(pattern, fn)
-	}
+// Routes registers every API route on t (the OpenAPI test checks each is
+// documented). A route whose handler calls the engine is registered with
+// ledger, any other with handle: on a cluster node ledger routes are
+// served by the lease holder.
+func (h *Handler) Routes(t *route.Table) {
+	handle := func(pattern string, fn http.HandlerFunc) { t.HandleFunc(pattern, route.Any, fn) }
+	ledger := func(pattern string, fn http.HandlerFunc) { t.HandleFunc(pattern, route.Ledger, fn) }
+	plans, organizes, door := has[reserve.Plans](h.Engine), has[reserve.Organizer](h.Engine), has[reserve.Door](h.Engine)
 	handle("GET /api/v1/openapi.json", h.openAPI)
 	handle("GET /api/v1/event", h.auth(public, h.getEvent))
 	handle("GET /api/v1/sessions", h.auth(public, h.listSessions))
 	handle("GET /api/v1/sessions/{code}", h.auth(public, h.getSession))
 	handle("GET /api/v1/venues", h.auth(public, h.listVenues))
 	handle("GET /api/v1/me", h.auth(attendee, h.getMe))
-	handle("GET /api/v1/me/agenda", h.auth(attendee, h.getAgenda))
-	handle("GET /api/v1/me/wishlist", h.auth(attendee, h.getWishlist))
-	handle("PUT /api/v1/me/wishlist", h.auth(attendee, h.limited(h.putWishlist)))
+	ledger("GET /api/v1/me/agenda", h.auth(attendee, h.getAgenda))
+	if plans {
+		ledger("GET /api/v1/me/wishlist", h.auth(attendee, h.getWishlist))
+		ledger("PUT /api/v1/me/wishlist", h.auth(attendee, h.limited(h.putWishlist)))
+	}
 
-	handle("POST /api/v1/reservations", h.auth(attendee, h.limited(h.createReservations)))
-	handle("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.switchReservation)))
-	handle("DELETE /api/v1/reservations/{code}", h.auth(attendee, h.limited(h.seatCommand(Engine.Cancel))))
-	handle("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(Engine.JoinWaitlist))))
-	handle("DELETE /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(Engine.LeaveWaitlist))))
+	ledger("POST /api/v1/reservations", h.auth(attendee, h.limited(h.createReservations)))
+	if plans {
+		ledger("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.switchReservation)))
+	}
+	ledger("DELETE /api/v1/reservations/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.Cancel))))
+	ledger("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.JoinWaitlist))))
+	ledger("DELETE /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.LeaveWaitlist))))
 
-	handle("GET /api/v1/admin/settings", h.auth(organizer, h.getSettings))
-	handle("PUT /api/v1/admin/settings", h.auth(organizer, h.putSettings))
-	handle("GET /api/v1/admin/holdbacks", h.auth(organizer, h.getHoldbacks))
-	handle("PUT /api/v1/admin/holdbacks/{type}", h.auth(organizer, h.putHoldback))
-	handle("GET /api/v1/admin/windows", h.auth(organizer, list(h, "windows", Engine.Windows)))
-	handle("POST /api/v1/admin/windows", h.auth(organizer, create(h, func(w *lanyard.Window) { w.ID = 0 }, Engine.AddWindow)))
-	handle("GET /api/v1/admin/waves", h.auth(organizer, list(h, "waves", Engine.Waves)))
-	handle("POST /api/v1/admin/waves", h.auth(organizer, create(h, func(w *lanyard.Wave) { w.ID, w.Released = 0, false }, Engine.AddWave)))
-	handle("POST /api/v1/admin/sessions/{code}/overflow", h.auth(organizer, h.addOverflow))
+	if organizes {
+		ledger("GET /api/v1/admin/settings", h.auth(organizer, h.getSettings))
+		ledger("PUT /api/v1/admin/settings", h.auth(organizer, h.putSettings))
+		ledger("GET /api/v1/admin/holdbacks", h.auth(organizer, h.getHoldbacks))
+		ledger("PUT /api/v1/admin/holdbacks/{type}", h.auth(organizer, h.putHoldback))
+		ledger("GET /api/v1/admin/windows", h.auth(organizer, list(h, "windows", reserve.Organizer.Windows)))
+		ledger("POST /api/v1/admin/windows", h.auth(organizer, create(h, func(w *lanyard.Window) { w.ID = 0 }, reserve.Organizer.AddWindow)))
+		ledger("GET /api/v1/admin/waves", h.auth(organizer, list(h, "waves", reserve.Organizer.Waves)))
+		ledger("POST /api/v1/admin/waves", h.auth(organizer, create(h, func(w *lanyard.Wave) { w.ID, w.Released = 0, false }, reserve.Organizer.AddWave)))
+		ledger("POST /api/v1/admin/sessions/{code}/overflow", h.auth(organizer, h.addOverflow))
+	}
 
-	handle("POST /api/v1/door/{code}/checkin", h.auth(staff, h.door(func(h *Handler, r *http.Request, who int64, code, key string) (lanyard.SeatResult, error) {
-		return h.Engine.CheckIn(r.Context(), caller(r.Context()).ID, who, code, key)
-	})))
-	handle("POST /api/v1/door/{code}/walkup", h.auth(staff, h.door(func(h *Handler, r *http.Request, who int64, code, key string) (lanyard.SeatResult, error) {
-		return h.Engine.AdmitWalkup(r.Context(), caller(r.Context()).ID, who, code, key)
-	})))
-	handle("POST /api/v1/door/{code}/release", h.auth(staff, h.releaseUnclaimed))
+	if door {
+		ledger("POST /api/v1/door/{code}/checkin", h.auth(staff, h.door(reserve.Door.CheckIn)))
+		ledger("POST /api/v1/door/{code}/walkup", h.auth(staff, h.door(reserve.Door.AdmitWalkup)))
+		ledger("POST /api/v1/door/{code}/release", h.auth(staff, h.releaseUnclaimed))
+	}
 
 	handle("PUT /api/v1/me/photo", h.auth(attendee, h.limited(h.putPhoto)))
 	handle("GET /api/v1/me/photo", h.auth(attendee, h.getPhoto))
@@ -105,8 +120,44 @@ func (h *Handler) Routes(mux *http.ServeMux) []string {
 	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.pickUpBadge))
 	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.replaceBadge))
 
-	mux.HandleFunc("/api/v1/", h.notFound)
-	return patterns
+	t.Mux.HandleFunc("/api/v1/", h.notFound)
+}
+
+// has reports whether engine e has role R; nil stands for the engine a
+// cluster node gives each request, which has every role.
+func has[R any](e reserve.Seats) bool {
+	if e == nil {
+		return true
+	}
+	_, ok := e.(R)
+	return ok
+}
+
+// engine returns the engine that serves r: the one its context carries (a
+// cluster node's), else Engine. Only ledger routes call it.
+func (h *Handler) engine(r *http.Request) reserve.Seats {
+	if e := reserve.FromContext(r.Context()); e != nil {
+		return e
+	}
+	if h.Engine == nil {
+		// A cluster node without the lease: the route should have been sent on.
+		panic(fmt.Sprintf("api: route %q uses the engine; register it as needing the ledger", r.Pattern))
+	}
+	return h.Engine
+}
+
+// The engine's other roles; their routes exist only if it has them.
+func (h *Handler) plans(r *http.Request) reserve.Plans { return h.engine(r).(reserve.Plans) }
+func (h *Handler) organizer(r *http.Request) reserve.Organizer {
+	return h.engine(r).(reserve.Organizer)
+}
+
+// counts gives seat counts on any node.
+func (h *Handler) counts() reserve.Counts {
+	if h.Counts != nil {
+		return h.Counts
+	}
+	return h.Engine
 }
 
 type ctxKey struct{}

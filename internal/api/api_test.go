@@ -2,10 +2,18 @@ package api
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/naive"
+	"github.com/lanyardhq/lanyard/internal/route"
 )
 
 // Every route is in the OpenAPI document, and the document names no route
@@ -24,10 +32,68 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 			documented = append(documented, strings.ToUpper(method)+" "+path)
 		}
 	}
-	routes := (&Handler{}).Routes(http.NewServeMux())
+	t0 := &route.Table{Mux: http.NewServeMux()}
+	(&Handler{}).Routes(t0)
+	routes := t0.Patterns()
 	slices.Sort(documented)
 	slices.Sort(routes)
 	if !slices.Equal(documented, routes) {
 		t.Fatalf("routes and OpenAPI paths differ:\nroutes     %v\ndocumented %v", routes, documented)
 	}
+}
+
+// An engine registers the routes of the roles it has: the naive baseline
+// (reserve.Seats only) gets no organizer, door, switch or wishlist route,
+// so those answer 404 instead of "unsupported".
+func TestRoutesFollowRoles(t *testing.T) {
+	tab := &route.Table{Mux: http.NewServeMux()}
+	(&Handler{Engine: &naive.Engine{}}).Routes(tab)
+	pats := tab.Patterns()
+	for _, p := range pats {
+		if strings.Contains(p, "/door/") || strings.Contains(p, "/wishlist") || strings.HasSuffix(p, "/switch") ||
+			(strings.Contains(p, "/admin/") && !strings.Contains(p, "/admin/badges") && !strings.Contains(p, "/admin/photos")) {
+			t.Errorf("%s registered for the naive engine", p)
+		}
+	}
+	for _, p := range []string{"POST /api/v1/reservations", "DELETE /api/v1/reservations/{code}", "GET /api/v1/me/agenda"} {
+		if !slices.Contains(pats, p) {
+			t.Errorf("%s not registered for the naive engine", p)
+		}
+	}
+	w := httptest.NewRecorder()
+	tab.Mux.ServeHTTP(w, httptest.NewRequest("GET", "/api/v1/admin/settings", nil))
+	if got, want := w.Code, http.StatusNotFound; got != want {
+		t.Errorf("GET /api/v1/admin/settings on the naive engine: %d; want %d", got, want)
+	}
+}
+
+// Handlers take the engine from the request (h.engine(r), h.plans(r),
+// h.counts()), never from the Engine field: on a cluster node the field is
+// nil and the engine of the lease comes with each ledger request, so code
+// that calls h.Engine.Agenda(…) would work on one node and fail on several.
+func TestHandlersTakeEngineFromRequest(t *testing.T) {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if sel, ok := n.(*ast.SelectorExpr); ok {
+					if inner, ok := sel.X.(*ast.SelectorExpr); ok && inner.Sel.Name == "Engine" {
+						t.Errorf("%s: %s.Engine.%s: take the engine from the request instead", fset.Position(sel.Pos()), exprName(inner.X), sel.Sel.Name)
+					}
+				}
+				return true
+			})
+		}
+	}
+}
+
+func exprName(e ast.Expr) string {
+	if id, ok := e.(*ast.Ident); ok {
+		return id.Name
+	}
+	return "…"
 }

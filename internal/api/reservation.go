@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
 )
 
@@ -68,7 +69,7 @@ func (h *Handler) createReservations(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	rs, err := h.Engine.Reserve(r.Context(), caller(r.Context()).ID, body.Sessions, body.Waitlist, key)
+	rs, err := h.engine(r).Reserve(r.Context(), caller(r.Context()).ID, body.Sessions, body.Waitlist, key)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -87,14 +88,14 @@ func (h *Handler) seatResult(w http.ResponseWriter, r *http.Request, res lanyard
 
 // seatCommand answers a command of the caller on the session in the path
 // (cancel, join or leave a waitlist), with the request's Idempotency-Key.
-func (h *Handler) seatCommand(do func(e Engine, ctx context.Context, attendee int64, code, key string) (lanyard.SeatResult, error)) http.HandlerFunc {
+func (h *Handler) seatCommand(do func(e reserve.Seats, ctx context.Context, attendee int64, code, key string) (lanyard.SeatResult, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		key, err := idemKey(r)
 		if err != nil {
 			h.error(w, r, err)
 			return
 		}
-		res, err := do(h.Engine, r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
+		res, err := do(h.engine(r), r.Context(), caller(r.Context()).ID, r.PathValue("code"), key)
 		h.seatResult(w, r, res, err)
 	}
 }
@@ -109,7 +110,7 @@ func (h *Handler) switchReservation(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	rs, err := h.Engine.Switch(r.Context(), caller(r.Context()).ID, body.From, body.To, key)
+	rs, err := h.plans(r).Switch(r.Context(), caller(r.Context()).ID, body.From, body.To, key)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -122,7 +123,7 @@ type wishlistJSON struct {
 }
 
 func (h *Handler) getWishlist(w http.ResponseWriter, r *http.Request) {
-	list, err := h.Engine.Wishlist(r.Context(), caller(r.Context()).ID)
+	list, err := h.plans(r).Wishlist(r.Context(), caller(r.Context()).ID)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -137,7 +138,7 @@ func (h *Handler) putWishlist(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
-	list, err := h.Engine.SetWishlist(r.Context(), caller(r.Context()).ID, body.Sessions, key)
+	list, err := h.plans(r).SetWishlist(r.Context(), caller(r.Context()).ID, body.Sessions, key)
 	if err != nil {
 		h.error(w, r, err)
 		return
@@ -147,7 +148,7 @@ func (h *Handler) putWishlist(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) getAgenda(w http.ResponseWriter, r *http.Request) {
 	a := caller(r.Context())
-	ag, err := h.Engine.Agenda(r.Context(), a.ID)
+	ag, err := h.engine(r).Agenda(r.Context(), a.ID)
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -25,8 +25,8 @@ type sessionJSON struct {
 
 func (h *Handler) toJSON(c *catalog.Catalog, s *lanyard.Session) sessionJSON {
 	out := sessionJSON{Session: s}
-	if h.Engine != nil {
-		if n, err := h.Engine.Seats(s.Code); err == nil {
+	if c := h.counts(); c != nil {
+		if n, err := c.Seats(s.Code); err == nil {
 			out.SeatsLeft, out.WaitlistLength = n.SeatsLeft, n.WaitlistLength
 		}
 	}

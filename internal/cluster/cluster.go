@@ -11,6 +11,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
+	"net/http"
 	"sync"
 	"time"
 
@@ -46,6 +47,9 @@ type Node struct {
 	counts  map[string]lanyard.SeatCount // seat counts heard from the holder
 	started chan struct{}                // closed after the first lease attempt
 	stopped chan struct{}                // closed when run has given the lease up
+
+	relayOnce   sync.Once
+	relayClient *http.Client // relays ledger requests to the holder
 }
 
 // Start begins taking or following the lease, and listening for seat
@@ -198,6 +202,8 @@ func (n *Node) Leader() (url string, self bool) {
 	defer n.mu.RUnlock()
 	return n.lease.URL, self
 }
+
+var _ reserve.Counts = (*Node)(nil)
 
 // Seats returns a session's seat counts: the engine's on the holder, the
 // last notice's elsewhere.

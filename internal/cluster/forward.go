@@ -6,37 +6,41 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
-	"github.com/lanyardhq/lanyard/internal/web"
 )
 
 // forwardedHeader marks a request one node sent another, so that a node
 // which just lost the lease answers 503 instead of forwarding it again.
 const forwardedHeader = "X-Lanyard-Forwarded"
 
-// Forward sends requests that need the reservation engine (every API write,
-// agendas, organizer reads) to the lease holder when this node is not it,
-// and retries while the lease changes hands (up to 15 s). A write without
-// an Idempotency-Key gets one, so a retry of a command that committed
-// before its answer was lost gets that answer, not a second seat.
+// errUnavailable answers when the lease is changing hands for too long.
+var errUnavailable = lanyard.Errorf(lanyard.EUNAVAILABLE, "The reservation service is changing hands; try again in a moment.")
+
+// Forward wraps the handler of a route that needs the ledger (route.Table
+// calls it for each such route). On the lease holder it runs next with the
+// holder's engine in the request's context (reserve.NewContext); elsewhere
+// it sends the request to the holder and copies its answer back, retrying
+// while the lease changes hands (up to 15 s). A write without an
+// Idempotency-Key gets one, so a retry of a command that committed before
+// its answer was lost gets that answer, not a second seat.
 func (n *Node) Forward(next http.Handler) http.Handler {
-	// No overall timeout: a long answer (a PDF) may stream for a while;
-	// the holder must start answering within 10 s.
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: 10 * time.Second},
-		// A page's redirect (post/redirect/get) is the browser's to follow.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// One client for every route, so they share the holder's connections.
+	n.relayOnce.Do(func() {
+		// No overall timeout: a long answer (a PDF) may stream for a while;
+		// the holder must start answering within 10 s.
+		n.relayClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, ResponseHeaderTimeout: 10 * time.Second},
+			// A page's redirect (post/redirect/get) is the browser's to follow.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	})
+	client := n.relayClient
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !needsEngine(r) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if _, self := n.Leader(); self {
+		if e := n.Local(); e != nil {
 			// The common case: no body to keep for a retry, no key to add.
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(reserve.NewContext(r.Context(), e)))
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxForwardBody+1))
@@ -57,12 +61,14 @@ func (n *Node) Forward(next http.Handler) http.Handler {
 		}
 		deadline := time.Now().Add(15 * time.Second)
 		for {
-			url, self := n.Leader()
-			if self {
+			// The engine is taken once per try and handed down, so a lease
+			// lost meanwhile cannot leave the handler without one.
+			if e := n.Local(); e != nil {
 				r.Body = io.NopCloser(bytes.NewReader(body))
-				next.ServeHTTP(w, r)
+				next.ServeHTTP(w, r.WithContext(reserve.NewContext(r.Context(), e)))
 				return
 			}
+			url, _ := n.Leader()
 			if url != "" && r.Header.Get(forwardedHeader) == "" && n.relay(client, url, w, r, body) {
 				return
 			}
@@ -123,17 +129,3 @@ var hopByHop = map[string]bool{
 
 // maxForwardBody bounds a forwarded request's body: seat commands are small.
 const maxForwardBody = 1 << 20
-
-// needsEngine reports whether a request is answered by the engine.
-func needsEngine(r *http.Request) bool {
-	p := r.URL.Path
-	if !strings.HasPrefix(p, "/api/v1/") {
-		return web.NeedsEngine(r)
-	}
-	// Photos and badges are the store's, served by any node.
-	if strings.HasPrefix(p, "/api/v1/me/photo") || strings.HasPrefix(p, "/api/v1/me/badge") || strings.HasPrefix(p, "/api/v1/badges/") ||
-		strings.HasPrefix(p, "/api/v1/admin/badges") || p == "/api/v1/admin/photos" {
-		return false
-	}
-	return r.Method != http.MethodGet || p == "/api/v1/me/agenda" || p == "/api/v1/me/wishlist" || strings.HasPrefix(p, "/api/v1/admin/")
-}

@@ -23,15 +23,45 @@ type Account struct {
 	CalendarToken string
 }
 
-// OutboxMessage is an email waiting in the outbox, written in the same
-// transaction as what caused it (a password reset) and sent later.
-type OutboxMessage struct {
+// Message is a message to a person: a mail, an entry of the app's
+// notifications, or both. It is written in the same transaction as what
+// caused it (a password reset, the engine's batch), so a committed change
+// always has its messages and a rolled-back one none; delivery reads them
+// later.
+type Message struct {
 	ID         int64
 	EventID    int64
-	AttendeeID int64  // 0 when the message is not about an attendee
+	AttendeeID int64  // the recipient; 0 for mail to an address alone
+	SessionID  int64  // the session it is about; 0 for none
 	Kind       string // what it is, such as "password_reset"
-	Recipient  string // the email address
-	Subject    string
-	Body       string
-	CreatedAt  time.Time
+	// Channels: at least one.
+	Mail, App bool
+	Recipient string // the email address; "" sends to the attendee's at delivery
+	Language  string // "en", "ko"; "" renders in the attendee's language at delivery
+	// Template is a key rendered at delivery with Params; "" when Subject
+	// and Body were rendered when written.
+	Template string
+	Params   map[string]string
+	Subject  string
+	Body     string
+	// DedupeKey, when set, is unique per event: one cause, one message.
+	DedupeKey string
+	// Delivery by mail.
+	State         MessageState
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time // zero when nothing is due
+	CreatedAt     time.Time
+	SentAt        time.Time // zero until sent
+	ReadAt        time.Time // zero until read in the app
 }
+
+// MessageState is where a message's mail delivery stands.
+type MessageState string
+
+// Mail delivery states. A message for the app alone is sent when written.
+const (
+	MessagePending MessageState = "pending"
+	MessageSent    MessageState = "sent"
+	MessageFailed  MessageState = "failed"
+)

@@ -4,7 +4,9 @@
 // against it and against the ledger in one sitting.
 //
 // It checks capacity and nothing else: no windows, overlaps, repeat groups
-// or limits. Organizer and door commands are not available.
+// or limits. It implements reserve.Seats, the attendee commands a rush is
+// made of, and no other role: the API and the pages register no organizer,
+// door, switch or wishlist routes for it.
 package naive
 
 import (
@@ -17,11 +19,13 @@ import (
 	"github.com/lanyardhq/lanyard/internal/store"
 )
 
-// Engine implements api.Engine with one transaction per request.
+// Engine implements reserve.Seats with one transaction per request.
 type Engine struct {
 	DB      *store.DB
 	Catalog *catalog.Catalog
 }
+
+var _ reserve.Seats = (*Engine)(nil)
 
 func (e *Engine) session(code string) (*lanyard.Session, error) { return e.Catalog.Session(code) }
 
@@ -130,77 +134,4 @@ func (e *Engine) Seats(code string) (lanyard.SeatCount, error) {
 		return lanyard.SeatCount{}, err
 	}
 	return lanyard.SeatCount{Capacity: s.Capacity, Reservable: reservable, Taken: taken, SeatsLeft: max(reservable-taken, 0), WaitlistLength: waiting}, nil
-}
-
-// errUnsupported answers the commands the baseline does not have.
-var errUnsupported = lanyard.Errorf(lanyard.EINVALID, "Not available with --engine naive, the baseline for load tests.")
-
-// SetWishlist is not available: the baseline has no draft.
-func (e *Engine) SetWishlist(context.Context, int64, []string, string) ([]string, error) {
-	return nil, errUnsupported
-}
-
-// Wishlist is not available.
-func (e *Engine) Wishlist(context.Context, int64) ([]string, error) { return nil, errUnsupported }
-
-// Switch is not available.
-func (e *Engine) Switch(context.Context, int64, string, string, string) ([]lanyard.SeatResult, error) {
-	return nil, errUnsupported
-}
-
-// Settings is not available.
-func (e *Engine) Settings(context.Context) (lanyard.ReservationSettings, error) {
-	return lanyard.ReservationSettings{}, errUnsupported
-}
-
-// SetSettings is not available.
-func (e *Engine) SetSettings(context.Context, lanyard.ReservationSettings) error {
-	return errUnsupported
-}
-
-// UpdateSettings is not available.
-func (e *Engine) UpdateSettings(context.Context, func(*lanyard.ReservationSettings) error) (lanyard.ReservationSettings, error) {
-	return lanyard.ReservationSettings{}, errUnsupported
-}
-
-// Holdbacks is not available.
-func (e *Engine) Holdbacks(context.Context) (map[lanyard.SessionType]int, error) {
-	return nil, errUnsupported
-}
-
-// SetHoldback is not available.
-func (e *Engine) SetHoldback(context.Context, lanyard.SessionType, int) error { return errUnsupported }
-
-// Windows is not available.
-func (e *Engine) Windows(context.Context) ([]lanyard.Window, error) { return nil, errUnsupported }
-
-// AddWindow is not available.
-func (e *Engine) AddWindow(_ context.Context, _ int64, _ string, w lanyard.Window) (lanyard.Window, error) {
-	return w, errUnsupported
-}
-
-// Waves is not available.
-func (e *Engine) Waves(context.Context) ([]lanyard.Wave, error) { return nil, errUnsupported }
-
-// AddWave is not available.
-func (e *Engine) AddWave(_ context.Context, _ int64, _ string, w lanyard.Wave) (lanyard.Wave, error) {
-	return w, errUnsupported
-}
-
-// AddOverflow is not available.
-func (e *Engine) AddOverflow(context.Context, string, string, string) error { return errUnsupported }
-
-// CheckIn is not available.
-func (e *Engine) CheckIn(context.Context, int64, int64, string, string) (lanyard.SeatResult, error) {
-	return lanyard.SeatResult{}, errUnsupported
-}
-
-// AdmitWalkup is not available.
-func (e *Engine) AdmitWalkup(context.Context, int64, int64, string, string) (lanyard.SeatResult, error) {
-	return lanyard.SeatResult{}, errUnsupported
-}
-
-// ReleaseUnclaimed is not available.
-func (e *Engine) ReleaseUnclaimed(context.Context, int64, string, string) (lanyard.SeatResult, error) {
-	return lanyard.SeatResult{}, errUnsupported
 }

@@ -115,12 +115,15 @@ type LogRow struct {
 	Detail     string
 }
 
-// Notification is a message for an attendee, written with the batch.
-type Notification struct {
+// Message is a message to an attendee, written with the batch (so a
+// rolled-back command sends nothing), by mail and in the app. The engine
+// renders no text: Kind is also the template delivery renders, in the
+// attendee's language, with Params.
+type Message struct {
 	AttendeeID int64
 	Kind       string
 	SessionID  int64
-	Body       string
+	Params     map[string]string
 }
 
 // Fence names the lease a node holds for an event. A batch carrying one
@@ -156,7 +159,7 @@ type Batch struct {
 	NewSeats []int64 // sessions whose seat row is created (at 0) before Seats apply
 	Seats    []SeatDelta
 	Log      []LogRow
-	Notify   []Notification
+	Messages []Message
 	Idem     []IdemRow
 	Settings *SettingsRow
 	Holdback map[string]int

@@ -295,8 +295,8 @@ func (b *builder) promote(i int32) {
 		}
 		b.take(w, i) // removes w from the waitlist, so k now names the next waiter
 		b.log(w, "promote", i, lanyard.OutcomePromoted, "")
-		b.b.Notify = append(b.b.Notify, Notification{AttendeeID: w, Kind: "waitlist_promoted", SessionID: s.s.ID,
-			Body: fmt.Sprintf("A seat in %s (%s) freed up and is now yours.", s.s.Code, s.s.Title)})
+		b.b.Messages = append(b.b.Messages, Message{AttendeeID: w, Kind: "waitlist_promoted", SessionID: s.s.ID,
+			Params: map[string]string{"code": s.s.Code, "title": s.s.Title}})
 	}
 }
 

@@ -138,11 +138,11 @@ func (d *DB) SetPreferences(ctx context.Context, attendeeID int64, language, zon
 }
 
 // CreatePasswordReset stores a password reset of an attendee, by the
-// SHA-256 hash of its token, valid until expires, and puts msg (the email
-// carrying the token) in the outbox, in one transaction.
+// SHA-256 hash of its token, valid until expires, and writes msg (the mail
+// carrying the link) to the attendee, in one transaction.
 // Returns ENOTFOUND if there is no such attendee and ECONFLICT if the hash
 // is already stored.
-func (d *DB) CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.OutboxMessage) error {
+func (d *DB) CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.Message) error {
 	now := d.Now().UTC()
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := d.exec(ctx, tx, `INSERT INTO password_resets (token_hash, attendee_id, expires_at, created_at)
@@ -153,23 +153,11 @@ func (d *DB) CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHas
 		if n, _ := res.RowsAffected(); n == 0 {
 			return lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", attendeeID)
 		}
-		msg.CreatedAt = now
-		return d.insertOutbox(ctx, tx, msg)
+		// By mail only: the link signs in, and the app may be open on a
+		// shared screen.
+		msg.AttendeeID, msg.Mail, msg.App, msg.CreatedAt = attendeeID, true, false, now
+		return d.insertMessage(ctx, tx, msg)
 	})
-}
-
-// insertOutbox puts one message in the outbox, created at msg.CreatedAt.
-func (d *DB) insertOutbox(ctx context.Context, tx *sql.Tx, msg lanyard.OutboxMessage) error {
-	var attendee any // NULL for a message about no attendee
-	if msg.AttendeeID != 0 {
-		attendee = msg.AttendeeID
-	}
-	_, err := d.exec(ctx, tx, `INSERT INTO outbox (event_id, attendee_id, kind, recipient, subject, body, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, msg.EventID, attendee, msg.Kind, msg.Recipient, msg.Subject, msg.Body, msg.CreatedAt.UTC())
-	if err != nil {
-		return fmt.Errorf("store: outbox %s to %s: %w", msg.Kind, msg.Recipient, mapError(err, "That message"))
-	}
-	return nil
 }
 
 // CheckPasswordReset returns EINVALID unless a reset with that token hash
@@ -228,29 +216,6 @@ func (d *DB) ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPass
 		return 0, err
 	}
 	return attendeeID, nil
-}
-
-// Outbox returns the event's outbox messages, sent or not, oldest first.
-func (d *DB) Outbox(ctx context.Context, eventID int64) ([]lanyard.OutboxMessage, error) {
-	rows, err := d.query(ctx, d.db, `SELECT id, event_id, COALESCE(attendee_id, 0), kind, recipient, subject, body, created_at
-		FROM outbox WHERE event_id = ? ORDER BY id`, eventID)
-	if err != nil {
-		return nil, fmt.Errorf("store: outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []lanyard.OutboxMessage
-	for rows.Next() {
-		var m lanyard.OutboxMessage
-		if err := rows.Scan(&m.ID, &m.EventID, &m.AttendeeID, &m.Kind, &m.Recipient, &m.Subject, &m.Body, &m.CreatedAt); err != nil {
-			return nil, fmt.Errorf("store: outbox: %w", err)
-		}
-		m.CreatedAt = m.CreatedAt.UTC()
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: outbox: %w", err)
-	}
-	return out, nil
 }
 
 // CalendarToken returns the secret of the attendee's private calendar URL,

@@ -153,7 +153,7 @@ func TestPasswordReset(t *testing.T) {
 		hashOf := func(token string) []byte { h := sha256.Sum256([]byte(token)); return h[:] }
 		reset := func(attendee *lanyard.Attendee, token string) {
 			t.Helper()
-			msg := lanyard.OutboxMessage{EventID: ev.ID, AttendeeID: attendee.ID, Kind: "password_reset",
+			msg := lanyard.Message{EventID: ev.ID, AttendeeID: attendee.ID, Kind: "password_reset", Mail: true,
 				Recipient: attendee.Email, Subject: "Reset", Body: "Open /reset/" + token}
 			if err := db.CreatePasswordReset(ctx, attendee.ID, hashOf(token), now.Add(time.Hour), msg); err != nil {
 				t.Fatal(err)
@@ -218,14 +218,14 @@ func TestPasswordReset(t *testing.T) {
 		consume("t5", "newer", a.ID, "")
 		consume("t4", "older", 0, invalid)
 
-		if err := db.CreatePasswordReset(ctx, 999999, hashOf("t6"), now.Add(time.Hour), lanyard.OutboxMessage{EventID: ev.ID}); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
+		if err := db.CreatePasswordReset(ctx, 999999, hashOf("t6"), now.Add(time.Hour), lanyard.Message{EventID: ev.ID}); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
 			t.Fatalf("reset of unknown attendee: err=%v, want ENOTFOUND", err)
 		}
-		if err := db.CreatePasswordReset(ctx, a.ID, hashOf("t5"), now.Add(time.Hour), lanyard.OutboxMessage{EventID: ev.ID}); lanyard.ErrorCode(err) != lanyard.ECONFLICT {
+		if err := db.CreatePasswordReset(ctx, a.ID, hashOf("t5"), now.Add(time.Hour), lanyard.Message{EventID: ev.ID}); lanyard.ErrorCode(err) != lanyard.ECONFLICT {
 			t.Fatalf("reset with a stored hash: err=%v, want ECONFLICT", err)
 		}
 
-		out, err := db.Outbox(ctx, ev.ID)
+		out, err := db.Messages(ctx, ev.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -234,12 +234,13 @@ func TestPasswordReset(t *testing.T) {
 			bodies = append(bodies, m.Body)
 		}
 		if got, want := len(out), 5; got != want { // t1 t2 t3 t4 t5; the refused ones wrote nothing
-			t.Fatalf("outbox has %d messages %q, want %d", got, bodies, want)
+			t.Fatalf("%d messages %q, want %d", got, bodies, want)
 		}
 		first := out[0]
 		if first.ID == 0 || first.EventID != ev.ID || first.AttendeeID != a.ID || first.Kind != "password_reset" ||
 			first.Recipient != "ada@example.com" || first.Subject != "Reset" || first.Body != "Open /reset/t1" ||
-			!first.CreatedAt.Equal(now.Add(-time.Hour)) {
+			!first.CreatedAt.Equal(now.Add(-time.Hour)) || !first.Mail || first.App || first.State != lanyard.MessagePending ||
+			!first.NextAttemptAt.Equal(first.CreatedAt) {
 			t.Fatalf("first message %+v", first)
 		}
 		if got, want := out[4].Body, "Open /reset/t5"; got != want { // newest last
@@ -254,7 +255,7 @@ func TestPasswordResetConcurrent(t *testing.T) {
 		ev := mustImport(t, db, testCatalog())
 		a := mustSignUp(t, db, ev.ID, "Ada", "ada@example.com", "old")
 		hash := sha256.Sum256([]byte("token"))
-		if err := db.CreatePasswordReset(ctx, a.ID, hash[:], time.Now().Add(time.Hour), lanyard.OutboxMessage{EventID: ev.ID}); err != nil {
+		if err := db.CreatePasswordReset(ctx, a.ID, hash[:], time.Now().Add(time.Hour), lanyard.Message{EventID: ev.ID}); err != nil {
 			t.Fatal(err)
 		}
 		const n = 8

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 )
 
@@ -232,11 +234,9 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 			}); err != nil {
 			return err
 		}
-		return d.insertRows(ctx, tx, "notifications", []string{"attendee_id", "kind", "session_id", "body", "created_at"}, "",
-			len(b.Notify), func(i int) []any {
-				n := b.Notify[i]
-				return []any{n.AttendeeID, n.Kind, nullInt(n.SessionID), n.Body, at}
-			})
+		return d.insertRows(ctx, tx, "messages", messageColumns, "", len(b.Messages), func(i int) []any {
+			return messageRow(batchMessage(b.EventID, b.Messages[i], at))
+		})
 	})
 }
 
@@ -310,6 +310,13 @@ func (d *DB) saveSeats(ctx context.Context, tx *sql.Tx, seats []reserve.SeatDelt
 		}
 	}
 	return nil
+}
+
+// batchMessage is the message the engine's m becomes: by mail and in the
+// app, rendered at delivery from the template of its kind.
+func batchMessage(eventID int64, m reserve.Message, at time.Time) lanyard.Message {
+	return lanyard.Message{EventID: eventID, AttendeeID: m.AttendeeID, SessionID: m.SessionID, Kind: m.Kind,
+		Mail: true, App: true, Template: m.Kind, Params: m.Params, CreatedAt: at}
 }
 
 func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }

@@ -134,13 +134,16 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 		queue("idempotency keys", int64(n), `INSERT INTO idempotency_keys (attendee_id, key, request, response, created_at)
 			SELECT a, k, q, r, $5 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS t(a, k, q, r)`, a, key, req, resp, at)
 	}
-	if n := len(b.Notify); n > 0 {
-		a, kind, sid, body := make([]int64, n), make([]string, n), make([]int64, n), make([]string, n)
-		for i, x := range b.Notify {
-			a[i], kind[i], sid[i], body[i] = x.AttendeeID, x.Kind, x.SessionID, x.Body
+	if n := len(b.Messages); n > 0 {
+		// As batchMessage makes them: by mail and in the app, from the
+		// template of their kind, mail due at once.
+		a, sid, kind, params := make([]int64, n), make([]int64, n), make([]string, n), make([]string, n)
+		for i, m := range b.Messages {
+			a[i], sid[i], kind[i], params[i] = m.AttendeeID, m.SessionID, m.Kind, paramsJSON(m.Params)
 		}
-		queue("notifications", int64(n), `INSERT INTO notifications (attendee_id, kind, session_id, body, created_at)
-			SELECT a, k, NULLIF(s, 0), b, $5 FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[]) AS t(a, k, s, b)`, a, kind, sid, body, at)
+		queue("messages", int64(n), `INSERT INTO messages (event_id, attendee_id, session_id, kind, by_mail, in_app, template, params, state, next_attempt_at, created_at)
+			SELECT $5, a, NULLIF(s, 0), k, TRUE, TRUE, k, p, 'pending', $6, $6
+			FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS t(a, s, k, p)`, a, sid, kind, params, b.EventID, at)
 	}
 
 	// Other nodes learn the new seat counts when (and only if) this commits.

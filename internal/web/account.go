@@ -283,7 +283,7 @@ func (h *Handler) blankForm(titleID, name string) http.HandlerFunc {
 	}
 }
 
-// requestReset emails a reset link (to the outbox) if the email is
+// requestReset mails a reset link (a message, by mail only) if the email is
 // registered, and says the same either way.
 func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "reset.title")
@@ -304,7 +304,9 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 		rand.Read(b)
 		token := base64.RawURLEncoding.EncodeToString(b)
 		link := h.siteURL(r) + "/reset/" + token
-		msg := lanyard.OutboxMessage{EventID: p.Event.ID, AttendeeID: a.ID, Kind: "password_reset", Recipient: a.Email,
+		// Rendered now, in the page's language: the link is in the text and
+		// nowhere else (the store keeps only its hash).
+		msg := lanyard.Message{EventID: p.Event.ID, AttendeeID: a.ID, Kind: "password_reset", Mail: true, Recipient: a.Email, Language: t.lang,
 			Subject: t.T("reset.mail_subject", "Event", p.Event.Name),
 			Body:    t.T("reset.mail_body", "Name", a.Name, "Link", link, "Minutes", int(resetTTL.Minutes()))}
 		if err := h.Store.CreatePasswordReset(r.Context(), a.ID, auth.HashToken(token), time.Now().Add(resetTTL), msg); err != nil {

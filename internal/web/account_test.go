@@ -305,9 +305,9 @@ func TestPasswordReset(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	a := e.attendee("Hana Kim", "hana@example.com")
-	outbox := func() []lanyard.OutboxMessage {
+	messages := func() []lanyard.Message {
 		t.Helper()
-		msgs, err := e.db.Outbox(ctx, e.ev.ID)
+		msgs, err := e.db.Messages(ctx, e.ev.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -328,12 +328,13 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("empty email: %d %q", r.status, fieldErrors(r.body))
 	}
 	known := c.postOK("/reset", url.Values{"email": {"Hana@Example.com"}}, "/signin")
-	msgs := outbox()
+	msgs := messages()
 	if len(msgs) != 1 {
-		t.Fatalf("outbox has %d messages, want 1", len(msgs))
+		t.Fatalf("%d messages, want 1", len(msgs))
 	}
 	m := msgs[0]
-	if m.Kind != "password_reset" || m.Recipient != "hana@example.com" || m.AttendeeID != a.ID || !strings.Contains(m.Subject, "Test Conf") {
+	if m.Kind != "password_reset" || m.Recipient != "hana@example.com" || m.AttendeeID != a.ID || !strings.Contains(m.Subject, "Test Conf") ||
+		!m.Mail || m.App || m.Language != "en" {
 		t.Errorf("message %+v", m)
 	}
 	link := regexp.MustCompile(`(https://\S+)/reset/([A-Za-z0-9_-]{20,})`).FindStringSubmatch(m.Body)
@@ -347,8 +348,8 @@ func TestPasswordReset(t *testing.T) {
 	if strings.ReplaceAll(unknown, "nobody@example.com", "X") != strings.ReplaceAll(known, "hana@example.com", "X") || known == "" {
 		t.Errorf("known email says %q, unknown %q", known, unknown)
 	}
-	if n := len(outbox()); n != 1 {
-		t.Fatalf("outbox has %d messages after an unknown email, want 1", n)
+	if n := len(messages()); n != 1 {
+		t.Fatalf("%d messages after an unknown email, want 1", n)
 	}
 
 	// The link sets a password once, and signs in.
@@ -382,8 +383,8 @@ func TestPasswordReset(t *testing.T) {
 			t.Fatalf("request %d says %q", i+2, got)
 		}
 	}
-	if n := len(outbox()); n != 3 {
-		t.Fatalf("outbox has %d messages after four requests, want 3", n)
+	if n := len(messages()); n != 3 {
+		t.Fatalf("%d messages after four requests, want 3", n)
 	}
 
 	signin := func(pw string) int {
@@ -589,7 +590,7 @@ func TestLinksIgnoreHost(t *testing.T) {
 	if r := c.do(req); r.status != http.StatusSeeOther {
 		t.Fatalf("reset: %d", r.status)
 	}
-	msgs, err := e.db.Outbox(context.Background(), e.ev.ID)
+	msgs, err := e.db.Messages(context.Background(), e.ev.ID)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("outbox: %v, %d messages", err, len(msgs))
 	}

@@ -84,7 +84,7 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "agenda.title")
 	c := h.Catalog.Load()
 	dv := h.derive()
-	ag, err := h.Engine.Agenda(r.Context(), p.User.ID)
+	ag, err := h.engine(r).Agenda(r.Context(), p.User.ID)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -213,14 +213,14 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived) agendaDay {
 // cancel gives back a seat.
 func (h *Handler) cancel(w http.ResponseWriter, r *http.Request) {
 	h.seatAction(w, r, func(a *lanyard.Attendee, s *lanyard.Session) (lanyard.SeatResult, error) {
-		return h.Engine.Cancel(r.Context(), a.ID, s.Code, idem(r, "cancel", s.Code))
+		return h.engine(r).Cancel(r.Context(), a.ID, s.Code, idem(r, "cancel", s.Code))
 	})
 }
 
 // leaveWaitlist takes the attendee off a waitlist.
 func (h *Handler) leaveWaitlist(w http.ResponseWriter, r *http.Request) {
 	h.seatAction(w, r, func(a *lanyard.Attendee, s *lanyard.Session) (lanyard.SeatResult, error) {
-		return h.Engine.LeaveWaitlist(r.Context(), a.ID, s.Code, idem(r, "leave", s.Code))
+		return h.engine(r).LeaveWaitlist(r.Context(), a.ID, s.Code, idem(r, "leave", s.Code))
 	})
 }
 
@@ -231,7 +231,7 @@ func (h *Handler) switchRepeat(w http.ResponseWriter, r *http.Request) {
 		if err != nil || to.RepeatGroup == "" || to.RepeatGroup != s.RepeatGroup {
 			return lanyard.SeatResult{}, lanyard.Errorf(lanyard.EINVALID, "%s", translatorFor(pickLanguage(r)).T("agenda.switch_invalid"))
 		}
-		rs, err := h.Engine.Switch(r.Context(), a.ID, s.Code, to.Code, idem(r, "switch", s.Code, to.Code))
+		rs, err := h.plans(r).Switch(r.Context(), a.ID, s.Code, to.Code, idem(r, "switch", s.Code, to.Code))
 		for _, res := range rs {
 			if res.Session == to.Code {
 				return res, nil
@@ -295,7 +295,7 @@ func (h *Handler) calendarFeed(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) writeCalendar(w http.ResponseWriter, r *http.Request, a *lanyard.Attendee, download bool) {
 	c := h.Catalog.Load()
-	ag, err := h.Engine.Agenda(r.Context(), a.ID)
+	ag, err := h.engine(r).Agenda(r.Context(), a.ID)
 	if err != nil {
 		h.serverError(w, r, err)
 		return

@@ -20,6 +20,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/demo"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
+	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 	"github.com/lanyardhq/lanyard/internal/web"
@@ -75,7 +76,7 @@ func demoScale(b testing.TB) (http.Handler, *http.Cookie) {
 	h := &web.Handler{Catalog: &cur, Engine: eng, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
 		Hasher: auth.NewHasher(2), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	mux := http.NewServeMux()
-	h.Routes(mux)
+	h.Routes(&route.Table{Mux: mux})
 
 	a := &lanyard.Attendee{Name: "Bench Mark", Email: "bench@example.com", HomeZone: "Asia/Seoul"}
 	hash, _ := auth.NewHasher(1).Hash(ctx, "bench-password-1")

@@ -121,7 +121,7 @@ type slot struct {
 // newSlot makes the slot of s for the viewer v, with its live seat count.
 func (h *Handler) newSlot(p *page, v viewer, s *lanyard.Session, key string) *slot {
 	sl := &slot{P: p, Key: key, S: s, Held: v.held[s.Code], Waiting: v.waiting[s.Code], Favorite: v.favs[s.Code]}
-	sl.Seats, _ = h.Engine.Seats(s.Code)
+	sl.Seats, _ = h.counts().Seats(s.Code)
 	return sl
 }
 
@@ -246,7 +246,7 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 		g.Head = h.head(p, dv, g)
 		for _, t := range g.Times {
 			if d.Seats != "open" {
-				t.Seats, _ = h.Engine.Seats(t.S.Code)
+				t.Seats, _ = h.counts().Seats(t.S.Code)
 			}
 			if p.User != nil && t.S.Scheduled() && !d.Fits {
 				t.Fits = t.Held || plan.Fits(c.Loc, t.S, v.sessions, c.TravelTime)
@@ -280,7 +280,7 @@ func (h *Handler) group(p *page, dv *derived, v viewer, d *catalogData, matches 
 		// page shown, in searchCatalog.
 		var seats lanyard.SeatCount
 		if d.Seats == "open" {
-			seats, _ = h.Engine.Seats(s.Code)
+			seats, _ = h.counts().Seats(s.Code)
 			if !s.Reservable || seats.SeatsLeft <= 0 {
 				continue
 			}
@@ -366,7 +366,7 @@ func (h *Handler) viewerState(r *http.Request, p *page) viewer {
 	if p.User == nil {
 		return v
 	}
-	if ag, err := h.Engine.Agenda(r.Context(), p.User.ID); err == nil {
+	if ag, err := h.engine(r).Agenda(r.Context(), p.User.ID); err == nil {
 		c := h.Catalog.Load()
 		for _, it := range ag.Reservations {
 			v.held[it.Session] = true
@@ -378,10 +378,12 @@ func (h *Handler) viewerState(r *http.Request, p *page) viewer {
 			v.waiting[it.Session] = it.Position
 		}
 	}
-	if list, err := h.Engine.Wishlist(r.Context(), p.User.ID); err == nil {
-		v.wishlist = list
-		for _, code := range list {
-			v.favs[code] = true
+	if pl := h.plans(r); pl != nil { // the naive baseline keeps no favorites
+		if list, err := pl.Wishlist(r.Context(), p.User.ID); err == nil {
+			v.wishlist = list
+			for _, code := range list {
+				v.favs[code] = true
+			}
 		}
 	}
 	return v

@@ -63,7 +63,7 @@ func (h *Handler) editFavorites(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, http.StatusBadRequest, "error.no_session")
 		return
 	}
-	list, err := h.Engine.Wishlist(r.Context(), a.ID)
+	list, err := h.plans(r).Wishlist(r.Context(), a.ID)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -95,7 +95,7 @@ func (h *Handler) editFavorites(w http.ResponseWriter, r *http.Request) {
 		h.errorPage(w, r, http.StatusBadRequest, "error.bad_action")
 		return
 	}
-	if _, err := h.Engine.SetWishlist(r.Context(), a.ID, list, idem(r, "wishlist", action, code)); err != nil {
+	if _, err := h.plans(r).SetWishlist(r.Context(), a.ID, list, idem(r, "wishlist", action, code)); err != nil {
 		h.flash(r, "error", lanyard.ErrorMessage(err))
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
@@ -163,7 +163,7 @@ func (h *Handler) reserveFavorites(w http.ResponseWriter, r *http.Request) {
 	a := user(r)
 	p := h.newPage(r, "favorites.results_title")
 	c := h.Catalog.Load()
-	list, err := h.Engine.Wishlist(r.Context(), a.ID)
+	list, err := h.plans(r).Wishlist(r.Context(), a.ID)
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -171,7 +171,7 @@ func (h *Handler) reserveFavorites(w http.ResponseWriter, r *http.Request) {
 	var d outcomesData
 	for lo := 0; lo < len(list); lo += maxPerReserve {
 		chunk := list[lo:min(lo+maxPerReserve, len(list))]
-		rs, err := h.Engine.Reserve(r.Context(), a.ID, chunk, true, idem(r, "favorites", chunk[0]))
+		rs, err := h.engine(r).Reserve(r.Context(), a.ID, chunk, true, idem(r, "favorites", chunk[0]))
 		if err != nil {
 			h.serverError(w, r, err)
 			return
@@ -198,7 +198,7 @@ func (h *Handler) reserve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	waitlist := r.PostFormValue("waitlist") == "1"
-	rs, err := h.Engine.Reserve(r.Context(), a.ID, []string{s.Code}, waitlist, idem(r, "reserve", s.Code))
+	rs, err := h.engine(r).Reserve(r.Context(), a.ID, []string{s.Code}, waitlist, idem(r, "reserve", s.Code))
 	if err != nil {
 		h.serverError(w, r, err)
 		return

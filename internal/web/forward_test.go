@@ -1,12 +1,31 @@
 package web
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"slices"
+	"strings"
 	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/naive"
+	"github.com/lanyardhq/lanyard/internal/route"
 )
 
-func TestNeedsEngine(t *testing.T) {
+// Which page requests the lease holder must serve follows from how each
+// route is registered: pages with the signed-in attendee's seats when a
+// sign-in cookie comes with them, the calendar feed always, nothing else.
+func TestLedgerRoutes(t *testing.T) {
+	tab := &route.Table{Mux: http.NewServeMux()}
+	(&Handler{Sessions: NewSessions(nil)}).Routes(tab)
+	needs := map[string]route.Need{}
+	for _, rt := range tab.Routes() {
+		needs[rt.Pattern] = rt.Need
+	}
 	for _, tc := range []struct {
 		method, path string
 		signedIn     bool
@@ -19,7 +38,10 @@ func TestNeedsEngine(t *testing.T) {
 		{"GET", "/agenda", true, true},
 		{"GET", "/agenda.ics", true, true},
 		{"POST", "/agenda/cancel/X", true, true},
+		{"POST", "/agenda/switch/X", true, true},
+		{"POST", "/agenda/leave/X", true, true},
 		{"POST", "/reserve/X", true, true},
+		{"GET", "/favorites", true, true},
 		{"POST", "/favorites", true, true},
 		{"POST", "/favorites/reserve", true, true},
 		{"GET", "/calendar/secret.ics", false, true},
@@ -27,14 +49,40 @@ func TestNeedsEngine(t *testing.T) {
 		{"GET", "/static/app.css", true, false},
 		{"POST", "/signin", false, false},
 		{"GET", "/settings", true, false},
+		{"POST", "/agenda/feed", true, false}, // a new feed secret is the store's
+		{"GET", "/photo", true, false},
 		{"GET", "/schedule.xml", false, false},
 	} {
 		r := httptest.NewRequest(tc.method, tc.path, nil)
 		if tc.signedIn {
 			r.Header.Set("Cookie", SessionCookie+"=x")
 		}
-		if got := NeedsEngine(r); got != tc.want {
-			t.Errorf("%s %s signed in %v: %v; want %v", tc.method, tc.path, tc.signedIn, got, tc.want)
+		_, pattern := tab.Mux.Handler(r)
+		need, ok := needs[pattern]
+		if !ok {
+			t.Errorf("%s %s: no route (pattern %q)", tc.method, tc.path, pattern)
+			continue
+		}
+		if got := need.Ledger(r); got != tc.want {
+			t.Errorf("%s %s signed in %v: ledger %v; want %v", tc.method, tc.path, tc.signedIn, got, tc.want)
+		}
+	}
+}
+
+// An engine without reserve.Plans (the naive baseline) gets no favorites
+// or switch pages, rather than pages that answer "unsupported".
+func TestRoutesFollowRoles(t *testing.T) {
+	tab := &route.Table{Mux: http.NewServeMux()}
+	(&Handler{Engine: &naive.Engine{}, Sessions: NewSessions(nil)}).Routes(tab)
+	pats := tab.Patterns()
+	for _, p := range []string{"GET /favorites", "POST /favorites", "POST /favorites/reserve", "POST /agenda/switch/{code}"} {
+		if slices.Contains(pats, p) {
+			t.Errorf("%s registered for an engine without reserve.Plans", p)
+		}
+	}
+	for _, p := range []string{"GET /{$}", "POST /reserve/{code}", "POST /agenda/cancel/{code}", "GET /agenda"} {
+		if !slices.Contains(pats, p) {
+			t.Errorf("%s not registered", p)
 		}
 	}
 }
@@ -63,4 +111,35 @@ func TestClientAddr(t *testing.T) {
 			t.Errorf("%s %v: %q; want %q", tc.remote, tc.xff, got, tc.want)
 		}
 	}
+}
+
+// Handlers take the engine from the request (h.engine(r), h.plans(r),
+// h.counts()), never from the Engine field: on a cluster node the field is
+// nil and the engine of the lease comes with each ledger request, so code
+// that calls h.Engine.Agenda(…) would work on one node and fail on several.
+func TestHandlersTakeEngineFromRequest(t *testing.T) {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				if sel, ok := n.(*ast.SelectorExpr); ok {
+					if inner, ok := sel.X.(*ast.SelectorExpr); ok && inner.Sel.Name == "Engine" {
+						t.Errorf("%s: %s.Engine.%s: take the engine from the request instead", fset.Position(sel.Pos()), exprName(inner.X), sel.Sel.Name)
+					}
+				}
+				return true
+			})
+		}
+	}
+}
+
+func exprName(e ast.Expr) string {
+	if id, ok := e.(*ast.Ident); ok {
+		return id.Name
+	}
+	return "…"
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
+	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 	"github.com/lanyardhq/lanyard/internal/web"
@@ -176,7 +177,7 @@ func newEnv(t *testing.T) *env {
 		Badges: &badge.Service{DB: db, Event: ev},
 		Hasher: auth.NewHasher(2), Log: slog.New(slog.NewTextHandler(logs, nil))}
 	mux := http.NewServeMux()
-	h.Routes(mux)
+	h.Routes(&route.Table{Mux: mux})
 	srv := httptest.NewTLSServer(mux)
 	h.BaseURL = srv.URL // as serve sets --public-url: links never come from a request's Host
 	// Cleanups run last first: the server stops, then its log is checked.

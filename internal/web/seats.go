@@ -148,7 +148,7 @@ func (h *Handler) seatEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	now := map[string]seatView{}
 	for code := range watch {
-		if s, err := h.Engine.Seats(code); err == nil {
+		if s, err := h.counts().Seats(code); err == nil {
 			now[code] = seatView{Left: s.SeatsLeft, Wait: s.WaitlistLength}
 		}
 	}

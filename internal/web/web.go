@@ -14,6 +14,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -35,24 +36,14 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
+	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/schedule"
 )
 
 //go:embed templates static
 var files embed.FS
-
-// Engine is the part of the reservation engine the pages drive.
-type Engine interface {
-	Reserve(ctx context.Context, attendee int64, codes []string, waitlist bool, idemKey string) ([]lanyard.SeatResult, error)
-	Cancel(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
-	Switch(ctx context.Context, attendee int64, from, to, idemKey string) ([]lanyard.SeatResult, error)
-	LeaveWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
-	Agenda(ctx context.Context, attendee int64) (*lanyard.Agenda, error)
-	SetWishlist(ctx context.Context, attendee int64, codes []string, idemKey string) ([]string, error)
-	Wishlist(ctx context.Context, attendee int64) ([]string, error)
-	Seats(code string) (lanyard.SeatCount, error)
-}
 
 // Store is what the pages keep in the database beyond the engine's seats.
 type Store interface {
@@ -62,7 +53,7 @@ type Store interface {
 	Account(ctx context.Context, attendeeID int64) (*lanyard.Account, error)
 	SetPassword(ctx context.Context, attendeeID int64, hash string) error
 	SetPreferences(ctx context.Context, attendeeID int64, language, zonePrimary, homeZone string) error
-	CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.OutboxMessage) error
+	CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.Message) error
 	// CheckPasswordReset returns EINVALID unless the reset is unused and unexpired.
 	CheckPasswordReset(ctx context.Context, tokenHash []byte) error
 	ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPasswordHash string) (int64, error)
@@ -72,8 +63,15 @@ type Store interface {
 
 // Handler serves the pages of one event.
 type Handler struct {
-	Catalog  *atomic.Pointer[catalog.Catalog]
-	Engine   Engine
+	Catalog *atomic.Pointer[catalog.Catalog]
+	// Engine serves the seat commands when one engine serves every request:
+	// the ledger on one node, or the naive baseline, whose lack of
+	// reserve.Plans leaves the favorites and switch routes out. Nil on a
+	// cluster node: there the context of each ledger request carries the
+	// engine of the lease the node holds (reserve.NewContext).
+	Engine reserve.Seats
+	// Counts gives live seat counts on any node; Engine's when nil.
+	Counts   reserve.Counts
 	Store    Store
 	Sessions *scs.SessionManager
 	Hasher   *auth.Hasher
@@ -137,7 +135,7 @@ func (h *Handler) init() {
 		h.fails = limit.New[string](30.0/60, 30, 100_000)
 		h.hashing = limit.New[string](60.0/60, 60, 100_000)
 		h.resets = limit.New[string](3.0/3600, 3, 100_000)
-		h.seats = newSeatFeed(h.Catalog, h.Engine)
+		h.seats = newSeatFeed(h.Catalog, h.counts())
 		if h.Hasher == nil {
 			h.Hasher = auth.NewHasher(2)
 		}
@@ -150,18 +148,25 @@ func (h *Handler) Run(ctx context.Context) {
 	h.seats.run(ctx, time.Second)
 }
 
-// Routes registers the pages on mux.
-func (h *Handler) Routes(mux *http.ServeMux) {
+// Routes registers the pages on t. A page that reads or changes the
+// signed-in attendee's seats, favorites or agenda (the engine) is
+// registered with ledger, any other with page: on a cluster node ledger
+// pages are served by the lease holder when the request carries a sign-in
+// cookie, and by any node to anonymous visitors (the catalog).
+func (h *Handler) Routes(t *route.Table) {
 	h.init()
 	// Pages that read or write a sign-in session; CSRF-checked (no
 	// cross-site form posts) and compressed.
 	csrf := http.NewCrossOriginProtection()
 	gz := gzhttp.GzipHandler
-	page := func(pattern string, fn http.HandlerFunc) {
-		mux.Handle(pattern, gz(csrf.Handler(h.Sessions.LoadAndSave(h.identify(fn)))))
+	wrap := func(fn http.HandlerFunc) http.Handler {
+		return gz(csrf.Handler(h.Sessions.LoadAndSave(h.identify(fn))))
 	}
-	page("GET /{$}", h.catalogPage)
-	page("GET /sessions/{code}", h.sessionPage)
+	page := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, route.Any, wrap(fn)) }
+	ledger := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, signedInLedger, wrap(fn)) }
+	plans := has[reserve.Plans](h.Engine)
+	ledger("GET /{$}", h.catalogPage)
+	ledger("GET /sessions/{code}", h.sessionPage)
 	page("GET /signup", h.signUpForm)
 	page("POST /signup", h.signUp)
 	page("GET /signin", h.signInForm)
@@ -176,10 +181,12 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	page("POST /settings", h.signedIn(h.saveSettings))
 	page("POST /zone", h.signedIn(h.toggleZone))
 
-	page("GET /favorites", h.signedIn(h.favoritesPage))
-	page("POST /favorites", h.signedIn(h.editFavorites))
-	page("POST /favorites/reserve", h.signedIn(h.reserveFavorites))
-	page("POST /reserve/{code}", h.signedIn(h.reserve))
+	if plans {
+		ledger("GET /favorites", h.signedIn(h.favoritesPage))
+		ledger("POST /favorites", h.signedIn(h.editFavorites))
+		ledger("POST /favorites/reserve", h.signedIn(h.reserveFavorites))
+	}
+	ledger("POST /reserve/{code}", h.signedIn(h.reserve))
 
 	page("GET /photo", h.signedIn(h.photoPage))
 	page("POST /photo", h.signedIn(h.uploadPhoto))
@@ -187,44 +194,71 @@ func (h *Handler) Routes(mux *http.ServeMux) {
 	page("GET /badge.pdf", h.signedIn(h.badgePDF))
 	page("GET /badge.png", h.signedIn(h.badgeQR))
 
-	page("GET /agenda", h.signedIn(h.agendaPage))
-	page("POST /agenda/cancel/{code}", h.signedIn(h.cancel))
-	page("POST /agenda/switch/{code}", h.signedIn(h.switchRepeat))
-	page("POST /agenda/leave/{code}", h.signedIn(h.leaveWaitlist))
-	page("GET /agenda.ics", h.signedIn(h.agendaICS))
+	ledger("GET /agenda", h.signedIn(h.agendaPage))
+	ledger("POST /agenda/cancel/{code}", h.signedIn(h.cancel))
+	if plans {
+		ledger("POST /agenda/switch/{code}", h.signedIn(h.switchRepeat))
+	}
+	ledger("POST /agenda/leave/{code}", h.signedIn(h.leaveWaitlist))
+	ledger("GET /agenda.ics", h.signedIn(h.agendaICS))
 	page("POST /agenda/feed", h.signedIn(h.feedToken))
 
 	// No session: the calendar feed is found by its secret, seat counts
 	// and files are the same for everyone.
-	mux.Handle("GET /calendar/{token}", gz(http.HandlerFunc(h.calendarFeed)))
-	mux.HandleFunc("GET /live/seats", h.seatEvents)
-	mux.Handle("GET /static/{name}", gz(http.HandlerFunc(h.serveStatic)))
-	mux.HandleFunc("GET /schedule.xml", h.schedule("xml", "application/xml; charset=utf-8", schedule.WriteXML))
-	mux.HandleFunc("GET /schedule.json", h.schedule("json", "application/json; charset=utf-8", schedule.WriteJSON))
+	t.Handle("GET /calendar/{token}", route.Ledger, gz(http.HandlerFunc(h.calendarFeed)))
+	t.HandleFunc("GET /live/seats", route.Any, h.seatEvents)
+	t.Handle("GET /static/{name}", route.Any, gz(http.HandlerFunc(h.serveStatic)))
+	t.HandleFunc("GET /schedule.xml", route.Any, h.schedule("xml", "application/xml; charset=utf-8", schedule.WriteXML))
+	t.HandleFunc("GET /schedule.json", route.Any, h.schedule("json", "application/json; charset=utf-8", schedule.WriteJSON))
 }
 
 // SessionCookie names the sign-in cookie.
 const SessionCookie = "lanyard_session"
 
-// NeedsEngine reports whether a page request reads or changes the
-// signed-in attendee's seats, favorites or agenda, so that a node without
-// the event's engine must forward it to the one with it (internal/cluster).
-// Anonymous catalog pages, live seats and files are served by any node.
-func NeedsEngine(r *http.Request) bool {
-	p := r.URL.Path
-	if strings.HasPrefix(p, "/calendar/") {
+// signedInLedger is the need of a page that shows the signed-in
+// attendee's seats: the lease holder serves it when the request carries a
+// sign-in cookie (valid or not: only the holder can tell what it shows),
+// any node otherwise.
+var signedInLedger = route.LedgerIf(func(r *http.Request) bool {
+	_, err := r.Cookie(SessionCookie)
+	return err == nil
+})
+
+// has reports whether engine e has role R; nil stands for the engine a
+// cluster node gives each request, which has every role.
+func has[R any](e reserve.Seats) bool {
+	if e == nil {
 		return true
 	}
-	if _, err := r.Cookie(SessionCookie); err != nil {
-		return false
+	_, ok := e.(R)
+	return ok
+}
+
+// engine returns the engine that serves r: the one its context carries (a
+// cluster node's), else Engine. Only ledger routes call it.
+func (h *Handler) engine(r *http.Request) reserve.Seats {
+	if e := reserve.FromContext(r.Context()); e != nil {
+		return e
 	}
-	switch {
-	case p == "/", p == "/agenda", p == "/agenda.ics", p == "/favorites":
-		return true
-	case strings.HasPrefix(p, "/sessions/"), strings.HasPrefix(p, "/agenda/"), strings.HasPrefix(p, "/favorites/"), strings.HasPrefix(p, "/reserve/"):
-		return true
+	if h.Engine == nil {
+		// A cluster node without the lease: the route should have been sent on.
+		panic(fmt.Sprintf("web: route %q uses the engine; register it as needing the ledger", r.Pattern))
 	}
-	return false
+	return h.Engine
+}
+
+// plans returns the engine's reserve.Plans, or nil if it has none.
+func (h *Handler) plans(r *http.Request) reserve.Plans {
+	p, _ := h.engine(r).(reserve.Plans)
+	return p
+}
+
+// counts gives seat counts on any node.
+func (h *Handler) counts() reserve.Counts {
+	if h.Counts != nil {
+		return h.Counts
+	}
+	return h.Engine
 }
 
 type ctxKey int

@@ -1,0 +1,129 @@
+package reserve
+
+import (
+	"context"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// The engine's contract, split by who drives it. Adapters (api, web) take
+// the roles they serve; an engine implements the roles it has: *Engine all
+// of them, the naive baseline (internal/naive) only Seats. A route of a role
+// the engine lacks is not registered, so there is no "unsupported" answer.
+//
+// A new engine command is a method on *Engine, added to its role here, and
+// a route registered as needing the ledger (see docs/ARCHITECTURE.md).
+
+// Counts gives live seat counts. Any node answers it: the lease holder
+// from its engine, the others from the counts PostgreSQL NOTIFY brings.
+type Counts interface {
+	// Seats returns a session's counts as of the last commit.
+	// Returns ENOTFOUND for an unknown code.
+	Seats(code string) (lanyard.SeatCount, error)
+}
+
+// Seats is an attendee's seats: the commands a registration rush is made
+// of, which the naive baseline also serves.
+type Seats interface {
+	Counts
+	// Reserve reserves up to MaxSessionsPerRequest sessions, with a result
+	// per session; with waitlist a full session waitlists instead.
+	// Returns EINVALID for an empty or oversized list.
+	Reserve(ctx context.Context, attendee int64, codes []string, waitlist bool, idemKey string) ([]lanyard.SeatResult, error)
+	// Cancel gives a reserved seat back. Returns ENOTFOUND for an unknown
+	// session, or the rule's code (not_reserved, changes_closed).
+	Cancel(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	// JoinWaitlist reserves a free seat or joins the session's waitlist.
+	JoinWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	// LeaveWaitlist leaves a waitlist. Returns ENOTFOUND if not on it.
+	LeaveWaitlist(ctx context.Context, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	// Agenda returns the attendee's reservations, waitlists and warnings.
+	Agenda(ctx context.Context, attendee int64) (*lanyard.Agenda, error)
+}
+
+// Plans is the rest of an attendee's planning: switching between repeats
+// in one step, and the ranked wishlist the preference draft reads.
+type Plans interface {
+	// Switch moves a reservation to another session atomically.
+	Switch(ctx context.Context, attendee int64, from, to, idemKey string) ([]lanyard.SeatResult, error)
+	// SetWishlist replaces the attendee's ranked wishlist and returns it.
+	// Returns EINVALID for an unknown or repeated code or too long a list.
+	SetWishlist(ctx context.Context, attendee int64, codes []string, idemKey string) ([]string, error)
+	// Wishlist returns the attendee's ranked wishlist, best first.
+	Wishlist(ctx context.Context, attendee int64) ([]string, error)
+}
+
+// Organizer is the organizer's settings of the reservations: rules,
+// holdbacks, windows, waves and overflow rooms.
+type Organizer interface {
+	// Settings returns the event's reservation settings.
+	Settings(ctx context.Context) (lanyard.ReservationSettings, error)
+	// SetSettings replaces them. Returns EINVALID for settings out of range.
+	SetSettings(ctx context.Context, s lanyard.ReservationSettings) error
+	// UpdateSettings applies patch to the current settings in the engine's
+	// loop, so two organizers' edits do not overwrite each other.
+	UpdateSettings(ctx context.Context, patch func(*lanyard.ReservationSettings) error) (lanyard.ReservationSettings, error)
+	// Holdbacks returns the walk-up holdback percentage per session type.
+	Holdbacks(ctx context.Context) (map[lanyard.SessionType]int, error)
+	// SetHoldback sets a type's holdback. Returns EINVALID for an unknown
+	// type or a percentage outside 0–100.
+	SetHoldback(ctx context.Context, t lanyard.SessionType, percent int) error
+	// Windows returns every reservation window, by opening.
+	Windows(ctx context.Context) ([]lanyard.Window, error)
+	// AddWindow adds a reservation window and returns it with its ID.
+	// Returns EINVALID unless it names exactly one of a type and a
+	// session and closes after it opens; ENOTFOUND for an unknown session.
+	AddWindow(ctx context.Context, caller int64, idemKey string, w lanyard.Window) (lanyard.Window, error)
+	// Waves returns every wave, by release instant.
+	Waves(ctx context.Context) ([]lanyard.Wave, error)
+	// AddWave withholds seats of a session until an instant.
+	AddWave(ctx context.Context, caller int64, idemKey string, w lanyard.Wave) (lanyard.Wave, error)
+	// AddOverflow gives a session an overflow room. Returns ENOTFOUND for
+	// an unknown session or room, EINVALID for the session's own room.
+	AddOverflow(ctx context.Context, code, venue, room string) error
+}
+
+// Door is what door staff do at a room: check in a reserved attendee,
+// admit a walk-up, release unclaimed seats to the walk-up line. caller is
+// the staff member, whose idemKey makes a retried scan answer the same; a
+// refusal comes back in the result and as the error, with its rule's code.
+type Door interface {
+	// CheckIn admits an attendee who holds a reservation.
+	CheckIn(ctx context.Context, caller, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	// AdmitWalkup admits an attendee from the walk-up line.
+	AdmitWalkup(ctx context.Context, caller, attendee int64, code, idemKey string) (lanyard.SeatResult, error)
+	// ReleaseUnclaimed sends a session's unclaimed reserved seats to the
+	// walk-up line now, before the automatic release.
+	ReleaseUnclaimed(ctx context.Context, caller int64, code, idemKey string) (lanyard.SeatResult, error)
+}
+
+// Ledger is every role: what the ledger (*Engine) serves.
+type Ledger interface {
+	Seats
+	Plans
+	Organizer
+	Door
+}
+
+var (
+	_ Seats     = (*Engine)(nil)
+	_ Plans     = (*Engine)(nil)
+	_ Organizer = (*Engine)(nil)
+	_ Door      = (*Engine)(nil)
+	_ Ledger    = (*Engine)(nil)
+)
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying e, the engine that serves the request:
+// a cluster node serves each ledger request with the engine of the lease
+// it holds at that moment, which changes when the lease does.
+func NewContext(ctx context.Context, e Ledger) context.Context {
+	return context.WithValue(ctx, ctxKey{}, e)
+}
+
+// FromContext returns the engine NewContext put in ctx, or nil.
+func FromContext(ctx context.Context) Ledger {
+	e, _ := ctx.Value(ctxKey{}).(Ledger)
+	return e
+}
