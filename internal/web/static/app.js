@@ -47,8 +47,16 @@ document.addEventListener("DOMContentLoaded", () => {
     const row = f.closest("li[id]");
     if (!row) return;
     ev.preventDefault();
+    // The submitter's name and value (action=add) go with the form: read
+    // them before the buttons are disabled, as disabled ones are not sent.
+    let data;
+    try { data = new FormData(f, ev.submitter); } catch (e) {
+      data = new FormData(f);
+      if (ev.submitter && ev.submitter.name) data.append(ev.submitter.name, ev.submitter.value);
+    }
     for (const b of f.querySelectorAll("button")) b.disabled = true;
-    fetch(f.action, {method: "POST", body: new URLSearchParams(new FormData(f)), credentials: "same-origin", redirect: "follow"})
+    // getAttribute: a button named "action" hides the form's action property.
+    fetch(f.getAttribute("action"), {method: "POST", body: new URLSearchParams(data), credentials: "same-origin", redirect: "follow"})
       .then(r => r.text().then(html => ({r, html})))
       .then(({r, html}) => {
         const doc = new DOMParser().parseFromString(html, "text/html");
@@ -56,10 +64,10 @@ document.addEventListener("DOMContentLoaded", () => {
         if (!r.ok || !fresh) { location.href = r.url || location.href; return; }
         row.replaceWith(fresh);
         const msg = fresh.querySelector(".flash");
-        if (msg) msg.focus && msg.setAttribute("tabindex", "-1");
+        if (msg) msg.setAttribute("tabindex", "-1");
         watchSeats();
       })
-      .catch(() => f.submit());
+      .catch(() => location.reload());
   });
 
   watchSeats();
