@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestBrowserCatalogPages(t *testing.T) {
 	}
 	// widths checks the page at a desktop's and a phone's width: nothing
 	// sticks out sideways at 360 px, and screenshots if asked.
-	widths := func(name string) {
+	widths := func(name string, at ...string) {
 		t.Helper()
 		for _, w := range []struct {
 			suffix string
@@ -59,6 +60,9 @@ func TestBrowserCatalogPages(t *testing.T) {
 			height int64
 		}{{"desktop", 1280, 900}, {"phone", 360, 780}} {
 			do("resize", chromedp.EmulateViewport(w.width, w.height), chromedp.Sleep(100*time.Millisecond))
+			for _, sel := range at { // keep the part shown in view as the page reflows
+				do("scroll to "+sel, void(chromedp.Evaluate[bool](`(document.querySelector(`+strconv.Quote(sel)+`).scrollIntoView({block: "center"}), true)`)))
+			}
 			if over := eval(`String(document.documentElement.scrollWidth - window.innerWidth)`); over != "0" {
 				t.Errorf("%s at %d px scrolls sideways by %s px", name, w.width, over)
 			}
@@ -157,6 +161,7 @@ func TestBrowserCatalogPages(t *testing.T) {
 	if after := eval(`String(Math.round(window.scrollY))`); after != before {
 		t.Errorf("the page scrolled from %s to %s", before, after)
 	}
+	widths("catalog-reserved-en", "#t-"+code)
 	// Sessions at the same time now say why they clash, naming it, and
 	// offer no dead Reserve.
 	do("clashes", chromedp.Navigate(base+"/?sort=time&day="+day), chromedp.WaitVisible(chromedp.ID("result-count")))
@@ -169,7 +174,7 @@ func TestBrowserCatalogPages(t *testing.T) {
 	}
 	accessible("catalog")
 	do("to clash", void(chromedp.Evaluate[bool](`(document.querySelector(".clash").scrollIntoView({block: "center"}), true)`)))
-	widths("catalog-clash-en")
+	widths("catalog-clash-en", ".clash")
 
 	// Favorites: star two sessions at the same time (on the next day, clear
 	// of the one held); the page shows their venues and flags the clash
@@ -208,6 +213,22 @@ func TestBrowserCatalogPages(t *testing.T) {
 	}
 	accessible("badge")
 	widths("badge-en")
+	do("phone code", void(chromedp.Evaluate[bool](`(document.getElementById("phone-qr").scrollIntoView({block: "center"}), true)`)))
+	widths("badge-phone-code-en", "#phone-qr")
+
+	// Calendar links: once the private feed exists, settings offer webcal
+	// and one-click adds.
+	do("feed", void(chromedp.Evaluate[bool](`fetch("/agenda/feed", {method: "POST", body: new URLSearchParams({action: "create"}), credentials: "same-origin"}).then(r => r.ok)`, chromedp.EvalAwaitPromise)),
+		chromedp.Navigate(base+"/settings"), chromedp.WaitVisible(chromedp.ID("cal-google")))
+	if got := eval(`document.getElementById("cal-apple").getAttribute("href")`); !strings.HasPrefix(got, "webcal://") {
+		t.Errorf("Apple Calendar link %q", got)
+	}
+	if got := eval(`document.getElementById("cal-google").getAttribute("href")`); !strings.HasPrefix(got, "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F") {
+		t.Errorf("Google Calendar link %q", got)
+	}
+	do("to calendar", void(chromedp.Evaluate[bool](`(document.getElementById("calendar-add").scrollIntoView({block: "center"}), true)`)))
+	widths("settings-calendar-en", "#calendar-add")
+	do("back to badge", chromedp.Navigate(base+"/photo"), chromedp.WaitVisible(chromedp.ID("badge-preview")))
 
 	// Korean: the same pages.
 	do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)))
@@ -225,7 +246,7 @@ func TestBrowserCatalogPages(t *testing.T) {
 	if got := text(".clash"); !strings.Contains(got, "겹쳐") {
 		t.Errorf("the catalog's clash in Korean is %q", got)
 	}
-	widths("catalog-clash-ko")
+	widths("catalog-clash-ko", ".clash")
 	do("home ko", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("event-head")))
 	widths("catalog-ko")
 	do("404 ko", chromedp.Navigate(base+"/nope"), chromedp.WaitVisible(chromedp.ID("error-back")))

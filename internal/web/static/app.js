@@ -30,6 +30,14 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("submit", e => { e.preventDefault(); clearTimeout(timer); run(); });
   }
 
+  // A facet's list is a popover: one open at a time, closed by a click
+  // elsewhere or Escape.
+  const facets = [...document.querySelectorAll("details.facet")];
+  const closeFacets = keep => { for (const d of facets) if (d !== keep) d.open = false; };
+  for (const d of facets) d.addEventListener("toggle", () => { if (d.open) closeFacets(d); });
+  document.addEventListener("click", ev => { if (!ev.target.closest("details.facet")) closeFacets(null); });
+  document.addEventListener("keydown", ev => { if (ev.key === "Escape") closeFacets(null); });
+
   // Time zone for a new account: the browser's, unless one was typed (the
   // server's guess from the language is only a guess).
   for (const el of document.querySelectorAll("[data-detect-zone]")) {
