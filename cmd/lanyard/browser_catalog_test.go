@@ -1,6 +1,8 @@
 package main
 
 import (
+	"image"
+	"image/color"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -213,6 +215,25 @@ func TestBrowserCatalogPages(t *testing.T) {
 	}
 	accessible("badge")
 	widths("badge-en")
+	// A dark photo is saved with a problem: one amber message, no green
+	// "saved" beside it; the preview shows it.
+	dark := image.NewRGBA(image.Rect(0, 0, 600, 800))
+	for y := range 800 {
+		for x := range 600 {
+			v := uint8(8 + x*30/600 + y*10/800)
+			dark.Set(x, y, color.RGBA{v, v, v, 255})
+		}
+	}
+	darkFile := filepath.Join(dir, "dark.jpg")
+	if err := os.WriteFile(darkFile, encode(t, dark, "jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do("dark photo", chromedp.SetUploadFiles(chromedp.ID("photo"), []string{darkFile}), chromedp.Click(chromedp.ID("photo-submit")),
+		chromedp.WaitVisible(chromedp.ID("photo-flagged")), chromedp.WaitVisible(chromedp.CSS("#badge-preview #photo-img")))
+	if n := eval(`String(document.querySelectorAll("#flash, #photo-ok").length)`); n != "0" {
+		t.Errorf("a dark photo is also called saved or good (%s messages)", n)
+	}
+	widths("badge-dark-en")
 	do("phone code", void(chromedp.Evaluate[bool](`(document.getElementById("phone-qr").scrollIntoView({block: "center"}), true)`)))
 	widths("badge-phone-code-en", "#phone-qr")
 
