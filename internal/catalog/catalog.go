@@ -9,6 +9,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -303,6 +304,17 @@ func (c *Catalog) fails(f *lanyard.SessionFilter, topics []string, i int) int {
 	return fails
 }
 
+// passes reports whether session i matches every facet of f: fails(…) == 0,
+// stopping at the first facet it fails (the search's hot loop).
+func (c *Catalog) passes(f *lanyard.SessionFilter, topics []string, i int) bool {
+	s := c.sessions[i]
+	return (len(f.Days) == 0 || slices.Contains(f.Days, c.days[i])) &&
+		(len(f.Venues) == 0 || slices.Contains(f.Venues, s.Venue)) &&
+		(len(f.Types) == 0 || slices.Contains(f.Types, s.Type)) &&
+		(len(f.Levels) == 0 || slices.Contains(f.Levels, s.Level)) &&
+		(len(topics) == 0 || slices.ContainsFunc(c.topics[i], func(t string) bool { return slices.Contains(topics, t) }))
+}
+
 func lower(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
@@ -322,9 +334,10 @@ func (c *Catalog) query(q string) (match, title bitset, any bool) {
 	for k, t := range terms {
 		m, inTitle := c.prefix(t)
 		for _, phrase := range expand(t) {
-			pm, pt := c.phrase(phrase)
-			m.or(pm)
-			inTitle.or(pt)
+			if pm, pt := c.phrase(phrase); pm != nil {
+				m.or(pm)
+				inTitle.or(pt)
+			}
 		}
 		if k == 0 {
 			match, title = m, inTitle
@@ -347,17 +360,21 @@ func (c *Catalog) match(f *lanyard.SessionFilter) ([]int, error) {
 	// By relevance, sessions with the words in their code, title or topics
 	// come first; both groups keep the catalog order.
 	hits, rest := make([]int, 0, 64), make([]int, 0, 64)
-	for i := range c.sessions {
-		if any && !match.has(i) {
-			continue
-		}
-		if c.fails(f, topics, i) != 0 {
-			continue
+	visit := func(i int) {
+		if !c.passes(f, topics, i) {
+			return
 		}
 		if !any || f.Sort != lanyard.SortRelevance || title.has(i) {
 			hits = append(hits, i)
 		} else {
 			rest = append(rest, i)
+		}
+	}
+	if any {
+		match.each(visit) // only the sessions with every word, in catalog order
+	} else {
+		for i := range c.sessions {
+			visit(i)
 		}
 	}
 	hits = append(hits, rest...)
@@ -417,20 +434,19 @@ func (c *Catalog) prefix(t string) (any, title bitset) {
 }
 
 // phrase returns the sessions holding every word of a synonym phrase, each
-// word whole: "ai" of "generative ai" must not match "aims".
+// word whole ("ai" of "generative ai" must not match "aims"), or nil when
+// a word is not in the catalog at all.
 func (c *Catalog) phrase(words []string) (any, title bitset) {
-	n := len(c.sessions)
-	any, title = newBitset(n), newBitset(n)
+	at := make([]int, len(words))
 	for k, w := range words {
 		i := sort.SearchStrings(c.vocab, w)
 		if i == len(c.vocab) || c.vocab[i] != w {
-			return newBitset(n), newBitset(n)
+			return nil, nil
 		}
-		if k == 0 {
-			any.or(c.postings[i])
-			title.or(c.titleWords[i])
-			continue
-		}
+		at[k] = i
+	}
+	any, title = slices.Clone(c.postings[at[0]]), slices.Clone(c.titleWords[at[0]])
+	for _, i := range at[1:] {
 		any.and(c.postings[i])
 		title.and(c.titleWords[i])
 	}
@@ -457,6 +473,16 @@ func (b bitset) or(o bitset) {
 		b[i] |= o[i]
 	}
 }
+// each calls fn with every position in b, in increasing order.
+func (b bitset) each(fn func(int)) {
+	for w, word := range b {
+		for word != 0 {
+			fn(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+		}
+	}
+}
+
 func (b bitset) and(o bitset) {
 	for i := range b {
 		b[i] &= o[i]
