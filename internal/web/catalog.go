@@ -351,14 +351,16 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 		return d, http.StatusBadRequest
 	}
 	if d.Sort == sortSeats {
-		left := func(s *lanyard.Session) int {
-			if !s.Reservable {
-				return -1 << 30 // walk-in: no seats to count, last
+		// Read each count once: a sort compares each session many times.
+		left := make(map[*lanyard.Session]int, len(matches))
+		for _, s := range matches {
+			left[s] = -1 << 30 // walk-in: no seats to count, last
+			if s.Reservable {
+				n, _ := h.Engine.Seats(s.Code)
+				left[s] = n.SeatsLeft
 			}
-			n, _ := h.Engine.Seats(s.Code)
-			return n.SeatsLeft
 		}
-		slices.SortStableFunc(matches, func(a, b *lanyard.Session) int { return left(b) - left(a) })
+		slices.SortStableFunc(matches, func(a, b *lanyard.Session) int { return left[b] - left[a] })
 	}
 
 	// Group the matches by content, in order of first appearance, making

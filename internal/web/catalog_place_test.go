@@ -119,6 +119,8 @@ func TestCatalogFacets(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	anon := e.client()
+	taker := e.attendee("Taker", "taker@example.com")
+	e.reserve(taker.ID, "A-R1") // 9 seats left; E, later the same day, has 10
 
 	// Counts are drill-sideways: a venue's count ignores the venue choice
 	// but honours the others (level 200: A-R1, A-R2, O).
@@ -139,7 +141,8 @@ func TestCatalogFacets(t *testing.T) {
 		{"topic in the text search", "q=containers", []string{"C"}},
 		{"synonym", "q=k8s", []string{"C"}},
 		{"sort by title", "level=300&sort=title", []string{"D", "B"}},
-		{"sort by seats left", "venue=venetian&day=2026-12-01&sort=seats", []string{"K1", "A-R1", "E", "C"}},
+		{"sort by time", "venue=venetian&day=2026-12-01&sort=time", []string{"K1", "A-R1", "E", "C"}},
+		{"sort by seats left", "venue=venetian&day=2026-12-01&sort=seats", []string{"K1", "E", "A-R1", "C"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := resultCodes(t, anon.get("/?"+tt.query)); !slices.Equal(got, tt.want) {
