@@ -473,6 +473,7 @@ func (b bitset) or(o bitset) {
 		b[i] |= o[i]
 	}
 }
+
 // each calls fn with every position in b, in increasing order.
 func (b bitset) each(fn func(int)) {
 	for w, word := range b {
