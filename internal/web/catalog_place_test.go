@@ -131,6 +131,15 @@ func TestCatalogFacets(t *testing.T) {
 			t.Errorf("count %s = %q, want %s", k, got[k], want)
 		}
 	}
+	// Counts follow the seat and fit choices too: C (one seat) is full.
+	other := e.attendee("Full", "full@example.com")
+	e.reserve(other.ID, "C")
+	if got := facetCounts(anon.get("/?type=chalk-talk&seats=open").body); got["type:chalk-talk"] != "0" || got["venue:venetian"] != "0" {
+		t.Errorf("with seats left only, the full chalk talk still counts: %v", got)
+	}
+	if got := facetCounts(anon.get("/?type=chalk-talk").body); got["type:chalk-talk"] != "1" {
+		t.Errorf("chalk talks %q, want 1", got["type:chalk-talk"])
+	}
 	for _, tt := range []struct {
 		name, query string
 		want        []string
