@@ -17,6 +17,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/web"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
@@ -92,9 +93,15 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 		fmt.Fprintf(e.stdout, "demo event written to %s (%d sessions, %d attendees); tokens in %s\n", cfg.DB, len(gen.Catalog.Sessions), len(people), *tokensPath)
 		return nil
 	}
+	listed := make([]*lanyard.Session, len(gen.Catalog.Sessions))
+	for i := range gen.Catalog.Sessions {
+		listed[i] = &gen.Catalog.Sessions[i]
+	}
+	// The same counts, in the same words, as the catalog page's header.
+	contents, times := web.Counts(listed)
 	return serveEvent(ctx, e, &cfg, log, db, ev, func(url string) {
 		fmt.Fprintf(e.stdout, `
-Demo ready in %s: %s, %d sessions, %d attendees.
+Demo ready in %s: %s, %d sessions (%d times), %d attendees.
 
   Open        %s/
   Sign in     %s with the password %s (or sign up)
@@ -108,7 +115,7 @@ Demo ready in %s: %s, %d sessions, %d attendees.
 
   Try: curl -H "Authorization: Bearer %s" %s/api/v1/me
 
-`, time.Since(start).Round(time.Millisecond), ev.Name, len(gen.Catalog.Sessions), len(people),
+`, time.Since(start).Round(time.Millisecond), ev.Name, contents, times, len(people),
 			url, sample.email, demoPassword, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
 	})
 }

@@ -69,21 +69,32 @@ func (h *Handler) listSessions(w http.ResponseWriter, r *http.Request) {
 
 // parseFilter reads a search from query parameters. Unknown parameters are
 // refused so that a typo ("levle=300") does not silently match everything.
+// A facet may be repeated (venue=mgm&venue=wynn): any of its values matches.
 func parseFilter(q url.Values) (lanyard.SessionFilter, error) {
 	var f lanyard.SessionFilter
 	for k := range q {
 		switch k {
-		case "q", "day", "venue", "type", "level", "topic", "offset", "limit":
+		case "q", "day", "venue", "type", "level", "topic", "sort", "offset", "limit":
 		default:
-			return f, lanyard.Errorf(lanyard.EINVALID, "Unknown parameter %q; use q, day, venue, type, level, topic, offset or limit.", k)
+			return f, lanyard.Errorf(lanyard.EINVALID, "Unknown parameter %q; use q, day, venue, type, level, topic, sort, offset or limit.", k)
 		}
 	}
-	f.Query, f.Day, f.Venue, f.Topic = q.Get("q"), q.Get("day"), q.Get("venue"), q.Get("topic")
-	f.Type = lanyard.SessionType(q.Get("type"))
+	f.Query, f.Sort = q.Get("q"), q.Get("sort")
+	f.Days, f.Venues, f.Topics = nonEmpty(q["day"]), nonEmpty(q["venue"]), nonEmpty(q["topic"])
+	for _, t := range nonEmpty(q["type"]) {
+		f.Types = append(f.Types, lanyard.SessionType(t))
+	}
+	for _, v := range nonEmpty(q["level"]) {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return f, lanyard.Errorf(lanyard.EINVALID, "level must be a whole number, not %q.", v)
+		}
+		f.Levels = append(f.Levels, n)
+	}
 	for _, p := range []struct {
 		name string
 		dst  *int
-	}{{"level", &f.Level}, {"offset", &f.Offset}, {"limit", &f.Limit}} {
+	}{{"offset", &f.Offset}, {"limit", &f.Limit}} {
 		v := q.Get(p.name)
 		if v == "" {
 			continue
@@ -95,6 +106,17 @@ func parseFilter(q url.Values) (lanyard.SessionFilter, error) {
 		*p.dst = n
 	}
 	return f, nil
+}
+
+// nonEmpty drops empty values: "?venue=" is no choice, as before.
+func nonEmpty(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (h *Handler) getSession(w http.ResponseWriter, r *http.Request) {

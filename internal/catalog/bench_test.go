@@ -28,11 +28,11 @@ func BenchmarkSearch(b *testing.B) {
 	filters := make([]lanyard.SessionFilter, 0, len(queries)*len(days))
 	for i, q := range queries {
 		for j, d := range days {
-			f := lanyard.SessionFilter{Query: q, Day: d, Limit: 50}
+			f := lanyard.SessionFilter{Query: q, Days: []string{d}, Limit: 50}
 			if (i+j)%2 == 0 {
-				f.Type = lanyard.TypeSession
+				f.Types = []lanyard.SessionType{lanyard.TypeSession}
 			} else {
-				f.Level = 300
+				f.Levels = []int{300}
 			}
 			filters = append(filters, f)
 		}

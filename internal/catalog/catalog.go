@@ -9,6 +9,7 @@ package catalog
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -100,6 +101,9 @@ func New(ev *lanyard.Event, venues []lanyard.Venue, travel []lanyard.TravelTime,
 		}
 		for _, t := range s.Topics {
 			c.topics[i] = append(c.topics[i], strings.ToLower(t))
+			// A topic names what the session is about, as its title does:
+			// "serverless" must find every session of the Serverless topic.
+			add(t, i, true)
 		}
 		add(s.Code, i, true)
 		add(s.Title, i, true)
@@ -178,9 +182,10 @@ func (c *Catalog) Day(s *lanyard.Session) string {
 
 // Search returns one page of the sessions matching f, and how many match in
 // all. Every word of f.Query must match the start of a word in the session's
-// code, title, abstract or speakers ("kuber" finds "Kubernetes"; "채널" finds
-// "채널과"); sessions with the words in their code or title come first, then
-// the catalog order. Returns EINVALID for a bad filter value.
+// code, title, topics, abstract or speakers ("kuber" finds "Kubernetes";
+// "채널" finds "채널과"), or be a word of the event's vocabulary whose
+// synonym the session holds ("k8s" finds "Kubernetes"). The order is f.Sort.
+// Returns EINVALID for a bad filter value.
 func (c *Catalog) Search(f lanyard.SessionFilter) ([]*lanyard.Session, int, error) {
 	hits, err := c.match(&f)
 	if err != nil {
@@ -212,45 +217,172 @@ func (c *Catalog) SearchAll(f lanyard.SessionFilter) ([]*lanyard.Session, error)
 	return out, nil
 }
 
-// match returns the positions of the sessions matching f, title matches
-// first, after checking f (and setting its default Limit).
+// Facets counts, for each value of each facet, the sessions that match the
+// query and every other facet of f, and that keep accepts (nil keeps all):
+// the count a value would show if it were added to its facet's choices. A
+// value of a facet with no choice counts what choosing it alone would find.
+type Facets struct {
+	Days   map[string]int
+	Venues map[string]int
+	Types  map[lanyard.SessionType]int
+	Levels map[int]int
+	Topics map[string]int // by lowercased topic
+}
+
+// The facets, as bits of the set of facets a session fails.
+const (
+	facetDay = 1 << iota
+	facetVenue
+	facetType
+	facetLevel
+	facetTopic
+)
+
+// Facets counts f's facet values ("drill sideways": each facet is counted
+// without its own choices). Returns EINVALID for a bad filter value.
+func (c *Catalog) Facets(f lanyard.SessionFilter, keep func(*lanyard.Session) bool) (Facets, error) {
+	out := Facets{Days: map[string]int{}, Venues: map[string]int{}, Types: map[lanyard.SessionType]int{},
+		Levels: map[int]int{}, Topics: map[string]int{}}
+	if err := c.validate(&f); err != nil {
+		return out, err
+	}
+	match, _, any := c.query(f.Query)
+	topics := lower(f.Topics)
+	for i, s := range c.sessions {
+		if any && !match.has(i) {
+			continue
+		}
+		fails := c.fails(&f, topics, i)
+		if fails&(fails-1) != 0 {
+			continue // fails two facets: no single change would show it
+		}
+		if keep != nil && !keep(s) {
+			continue
+		}
+		if fails == 0 || fails == facetDay {
+			if c.days[i] != "" {
+				out.Days[c.days[i]]++
+			}
+		}
+		if (fails == 0 || fails == facetVenue) && s.Venue != "" {
+			out.Venues[s.Venue]++
+		}
+		if fails == 0 || fails == facetType {
+			out.Types[s.Type]++
+		}
+		if (fails == 0 || fails == facetLevel) && s.Level != 0 {
+			out.Levels[s.Level]++
+		}
+		if fails == 0 || fails == facetTopic {
+			for _, t := range c.topics[i] {
+				out.Topics[t]++
+			}
+		}
+	}
+	return out, nil
+}
+
+// fails returns the set of f's facets session i does not match.
+func (c *Catalog) fails(f *lanyard.SessionFilter, topics []string, i int) int {
+	s := c.sessions[i]
+	fails := 0
+	if len(f.Days) > 0 && !slices.Contains(f.Days, c.days[i]) {
+		fails |= facetDay
+	}
+	if len(f.Venues) > 0 && !slices.Contains(f.Venues, s.Venue) {
+		fails |= facetVenue
+	}
+	if len(f.Types) > 0 && !slices.Contains(f.Types, s.Type) {
+		fails |= facetType
+	}
+	if len(f.Levels) > 0 && !slices.Contains(f.Levels, s.Level) {
+		fails |= facetLevel
+	}
+	if len(topics) > 0 && !slices.ContainsFunc(c.topics[i], func(t string) bool { return slices.Contains(topics, t) }) {
+		fails |= facetTopic
+	}
+	return fails
+}
+
+// passes reports whether session i matches every facet of f: fails(…) == 0,
+// stopping at the first facet it fails (the search's hot loop).
+func (c *Catalog) passes(f *lanyard.SessionFilter, topics []string, i int) bool {
+	s := c.sessions[i]
+	return (len(f.Days) == 0 || slices.Contains(f.Days, c.days[i])) &&
+		(len(f.Venues) == 0 || slices.Contains(f.Venues, s.Venue)) &&
+		(len(f.Types) == 0 || slices.Contains(f.Types, s.Type)) &&
+		(len(f.Levels) == 0 || slices.Contains(f.Levels, s.Level)) &&
+		(len(topics) == 0 || slices.ContainsFunc(c.topics[i], func(t string) bool { return slices.Contains(topics, t) }))
+}
+
+func lower(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
+
+// query returns the sessions matching every word of q, and those matching
+// every word in a strong field (code, title, topics); any is false when q
+// has no words (everything matches).
+func (c *Catalog) query(q string) (match, title bitset, any bool) {
+	terms := tokenize(q)
+	for k, t := range terms {
+		m, inTitle := c.prefix(t)
+		for _, phrase := range expand(t) {
+			if pm, pt := c.phrase(phrase); pm != nil {
+				m.or(pm)
+				inTitle.or(pt)
+			}
+		}
+		if k == 0 {
+			match, title = m, inTitle
+			continue
+		}
+		match.and(m)
+		title.and(inTitle)
+	}
+	return match, title, len(terms) > 0
+}
+
+// match returns the positions of the sessions matching f in f's order,
+// after checking f (and setting its default Limit).
 func (c *Catalog) match(f *lanyard.SessionFilter) ([]int, error) {
 	if err := c.validate(f); err != nil {
 		return nil, err
 	}
-	var match, title bitset
-	terms := tokenize(f.Query)
-	for k, t := range terms {
-		any, inTitle := c.prefix(t)
-		if k == 0 {
-			match, title = any, inTitle
-			continue
-		}
-		match.and(any)
-		title.and(inTitle)
-	}
-	topic := strings.ToLower(f.Topic)
-	// Sessions with the words in their code or title come first; both
-	// groups keep the catalog order.
+	match, title, any := c.query(f.Query)
+	topics := lower(f.Topics)
+	// By relevance, sessions with the words in their code, title or topics
+	// come first; both groups keep the catalog order.
 	hits, rest := make([]int, 0, 64), make([]int, 0, 64)
-	for i, s := range c.sessions {
-		if len(terms) > 0 && !match.has(i) {
-			continue
+	visit := func(i int) {
+		if !c.passes(f, topics, i) {
+			return
 		}
-		if (f.Day != "" && c.days[i] != f.Day) ||
-			(f.Venue != "" && s.Venue != f.Venue) ||
-			(f.Type != "" && s.Type != f.Type) ||
-			(f.Level != 0 && s.Level != f.Level) ||
-			(topic != "" && !slices.Contains(c.topics[i], topic)) {
-			continue
-		}
-		if len(terms) == 0 || title.has(i) {
+		if !any || f.Sort != lanyard.SortRelevance || title.has(i) {
 			hits = append(hits, i)
 		} else {
 			rest = append(rest, i)
 		}
 	}
+	if any {
+		match.each(visit) // only the sessions with every word, in catalog order
+	} else {
+		for i := range c.sessions {
+			visit(i)
+		}
+	}
 	hits = append(hits, rest...)
+	if f.Sort == lanyard.SortTitle {
+		slices.SortStableFunc(hits, func(a, b int) int {
+			return strings.Compare(strings.ToLower(c.sessions[a].Title), strings.ToLower(c.sessions[b].Title))
+		})
+	}
 	return hits, nil
 }
 
@@ -264,16 +396,25 @@ func (c *Catalog) validate(f *lanyard.SessionFilter) error {
 	if f.Offset < 0 {
 		return lanyard.Errorf(lanyard.EINVALID, "offset must not be negative.")
 	}
-	if f.Type != "" && !f.Type.Valid() {
-		return lanyard.Errorf(lanyard.EINVALID, "Unknown session type %q; use one of %v.", f.Type, lanyard.SessionTypes)
+	for _, t := range f.Types {
+		if !t.Valid() {
+			return lanyard.Errorf(lanyard.EINVALID, "Unknown session type %q; use one of %v.", t, lanyard.SessionTypes)
+		}
 	}
-	if f.Level != 0 && (f.Level < 100 || f.Level > 400 || f.Level%100 != 0) {
-		return lanyard.Errorf(lanyard.EINVALID, "level must be 100, 200, 300 or 400.")
+	for _, l := range f.Levels {
+		if l < 100 || l > 400 || l%100 != 0 {
+			return lanyard.Errorf(lanyard.EINVALID, "level must be 100, 200, 300 or 400.")
+		}
 	}
-	if f.Day != "" {
-		if _, err := time.Parse(time.DateOnly, f.Day); err != nil {
+	for _, d := range f.Days {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
 			return lanyard.Errorf(lanyard.EINVALID, "day must be a date such as %s.", c.Event.StartDate)
 		}
+	}
+	switch f.Sort {
+	case lanyard.SortRelevance, lanyard.SortTime, lanyard.SortTitle:
+	default:
+		return lanyard.Errorf(lanyard.EINVALID, "sort must be %s or %s, not %q.", lanyard.SortTime, lanyard.SortTitle, f.Sort)
 	}
 	if len(f.Query) > 200 {
 		return lanyard.Errorf(lanyard.EINVALID, "The search text is longer than 200 characters.")
@@ -288,6 +429,26 @@ func (c *Catalog) prefix(t string) (any, title bitset) {
 	for i := sort.SearchStrings(c.vocab, t); i < len(c.vocab) && strings.HasPrefix(c.vocab[i], t); i++ {
 		any.or(c.postings[i])
 		title.or(c.titleWords[i])
+	}
+	return any, title
+}
+
+// phrase returns the sessions holding every word of a synonym phrase, each
+// word whole ("ai" of "generative ai" must not match "aims"), or nil when
+// a word is not in the catalog at all.
+func (c *Catalog) phrase(words []string) (any, title bitset) {
+	at := make([]int, len(words))
+	for k, w := range words {
+		i := sort.SearchStrings(c.vocab, w)
+		if i == len(c.vocab) || c.vocab[i] != w {
+			return nil, nil
+		}
+		at[k] = i
+	}
+	any, title = slices.Clone(c.postings[at[0]]), slices.Clone(c.titleWords[at[0]])
+	for _, i := range at[1:] {
+		any.and(c.postings[i])
+		title.and(c.titleWords[i])
 	}
 	return any, title
 }
@@ -312,6 +473,17 @@ func (b bitset) or(o bitset) {
 		b[i] |= o[i]
 	}
 }
+
+// each calls fn with every position in b, in increasing order.
+func (b bitset) each(fn func(int)) {
+	for w, word := range b {
+		for word != 0 {
+			fn(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+		}
+	}
+}
+
 func (b bitset) and(o bitset) {
 	for i := range b {
 		b[i] &= o[i]

@@ -59,12 +59,12 @@ func TestSearch(t *testing.T) {
 		{"case-insensitive", lanyard.SessionFilter{Query: "LAMBDA"}, []string{"SVS401-R1", "SVS401-R2"}, 2},
 		{"no match", lanyard.SessionFilter{Query: "cobol"}, []string{}, 0},
 		// KEY001 starts 07:00 UTC Dec 1, which is Nov 30 in Las Vegas.
-		{"day in the event's zone", lanyard.SessionFilter{Day: "2026-11-30"}, []string{"KEY001"}, 1},
-		{"day", lanyard.SessionFilter{Day: "2026-12-01"}, []string{"CON301", "SVS401-R1"}, 2},
-		{"venue and type", lanyard.SessionFilter{Venue: "mgm", Type: lanyard.TypeSession}, []string{"SVS401-R2"}, 1},
-		{"level", lanyard.SessionFilter{Level: 300}, []string{"CON301"}, 1},
-		{"topic ignores case", lanyard.SessionFilter{Topic: "serverless"}, []string{"SVS401-R1", "SVS401-R2"}, 2},
-		{"query and filter", lanyard.SessionFilter{Query: "serverless", Venue: "mgm"}, []string{"SVS401-R2", "CON301"}, 2},
+		{"day in the event's zone", lanyard.SessionFilter{Days: []string{"2026-11-30"}}, []string{"KEY001"}, 1},
+		{"day", lanyard.SessionFilter{Days: []string{"2026-12-01"}}, []string{"CON301", "SVS401-R1"}, 2},
+		{"venue and type", lanyard.SessionFilter{Venues: []string{"mgm"}, Types: []lanyard.SessionType{lanyard.TypeSession}}, []string{"SVS401-R2"}, 1},
+		{"level", lanyard.SessionFilter{Levels: []int{300}}, []string{"CON301"}, 1},
+		{"topic ignores case", lanyard.SessionFilter{Topics: []string{"serverless"}}, []string{"SVS401-R1", "SVS401-R2"}, 2},
+		{"query and filter", lanyard.SessionFilter{Query: "serverless", Venues: []string{"mgm"}}, []string{"SVS401-R2", "CON301"}, 2},
 		{"page", lanyard.SessionFilter{Offset: 1, Limit: 2}, []string{"CON301", "SVS401-R1"}, 5},
 		{"page past the end", lanyard.SessionFilter{Offset: 10}, []string{}, 5},
 	}
@@ -96,7 +96,7 @@ func equal(a, b []string) bool {
 func TestSearchRejects(t *testing.T) {
 	c := mustCatalog(t)
 	for _, f := range []lanyard.SessionFilter{
-		{Limit: -1}, {Limit: catalog.MaxLimit + 1}, {Offset: -1}, {Type: "party"}, {Level: 250}, {Day: "Tuesday"},
+		{Limit: -1}, {Limit: catalog.MaxLimit + 1}, {Offset: -1}, {Types: []lanyard.SessionType{"party"}}, {Levels: []int{250}}, {Days: []string{"Tuesday"}}, {Sort: "seats"},
 		{Query: string(make([]byte, 201))},
 	} {
 		if _, _, err := c.Search(f); lanyard.ErrorCode(err) != lanyard.EINVALID {
@@ -130,7 +130,7 @@ func TestSearchAllMatchesSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []lanyard.SessionFilter{{}, {Query: "serverless"}, {Type: lanyard.TypeWorkshop, Level: 300}, {Query: "zzzznothing"}} {
+	for _, f := range []lanyard.SessionFilter{{}, {Query: "serverless"}, {Types: []lanyard.SessionType{lanyard.TypeWorkshop}, Levels: []int{300}}, {Query: "genai", Sort: lanyard.SortTitle}, {Query: "zzzznothing"}} {
 		all, err := c.SearchAll(f)
 		if err != nil {
 			t.Fatal(err)
@@ -156,7 +156,7 @@ func TestSearchAllMatchesSearch(t *testing.T) {
 			}
 		}
 	}
-	if _, err := c.SearchAll(lanyard.SessionFilter{Level: 250}); lanyard.ErrorCode(err) != lanyard.EINVALID {
+	if _, err := c.SearchAll(lanyard.SessionFilter{Levels: []int{250}}); lanyard.ErrorCode(err) != lanyard.EINVALID {
 		t.Errorf("bad level: %v", err)
 	}
 }

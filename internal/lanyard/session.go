@@ -137,14 +137,26 @@ func (s *Session) Validate() error {
 	return nil
 }
 
-// SessionFilter selects sessions in a catalog search. Zero fields match everything.
+// SessionFilter selects sessions in a catalog search. Zero fields match
+// everything. A facet with several values matches any of them; facets, and
+// the query, must all match.
 type SessionFilter struct {
-	Query  string      // full text over code, title, abstract and speakers
-	Day    string      // civil date in the event's zone ("2019-12-03")
-	Venue  string      // venue code
-	Type   SessionType //
-	Level  int         // 100–400
-	Topic  string      // exact topic, case-insensitive
+	Query  string        // full text over code, title, abstract, speakers and topics, with synonyms
+	Days   []string      // civil dates in the event's zone ("2019-12-03")
+	Venues []string      // venue codes
+	Types  []SessionType //
+	Levels []int         // 100–400
+	Topics []string      // exact topics, case-insensitive
+	Sort   string        // SortRelevance (""), SortTime or SortTitle
 	Offset int
 	Limit  int
 }
+
+// The orders a catalog search can return. Relevance puts sessions with the
+// query's words in their code, title or topics first, then time; with no
+// query it is time.
+const (
+	SortRelevance = ""
+	SortTime      = "time"
+	SortTitle     = "title"
+)

@@ -3,11 +3,15 @@ package web
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"html/template"
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -21,7 +25,7 @@ type form struct {
 	Errors map[string]string
 	Error  string // about the whole form
 	Next   string // where to go after signing in
-	Zones  []string
+	Zones  []zoneOption
 }
 
 func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
@@ -30,12 +34,72 @@ func newForm() *form { return &form{Values: map[string]string{}, Errors: map[str
 func (f *form) fail(field, msg string) { f.Errors[field] = msg }
 func (f *form) ok() bool               { return len(f.Errors) == 0 && f.Error == "" }
 
-// homeZones are offered when choosing a home time zone; any IANA zone is
-// accepted when typed.
-var homeZones = []string{
-	"America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York", "America/Sao_Paulo",
-	"Europe/London", "Europe/Paris", "Europe/Berlin", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
-	"Asia/Shanghai", "Asia/Seoul", "Asia/Tokyo", "Australia/Sydney", "Pacific/Auckland",
+// homeZones are offered when choosing a home time zone, with a label of
+// their main cities and abbreviations that the browser's list also
+// searches. Anything lanyard.ResolveZone reads is accepted when typed:
+// other IANA names in any case, cities, abbreviations.
+var homeZones = []zoneOption{
+	{"America/Los_Angeles", "Los Angeles, San Francisco, Seattle, Las Vegas · PST/PDT"},
+	{"America/Denver", "Denver · MST/MDT"},
+	{"America/Chicago", "Chicago, Dallas, Austin · CST/CDT"},
+	{"America/New_York", "New York, Washington, Boston, Toronto · EST/EDT"},
+	{"America/Sao_Paulo", "São Paulo · BRT"},
+	{"Europe/London", "London, Dublin · GMT/BST"},
+	{"Europe/Paris", "Paris, Madrid, Amsterdam · CET/CEST"},
+	{"Europe/Berlin", "Berlin, Munich, Frankfurt · CET/CEST"},
+	{"Asia/Dubai", "Dubai · GST"},
+	{"Asia/Kolkata", "Mumbai, Delhi, Bengaluru · IST"},
+	{"Asia/Singapore", "Singapore · SGT"},
+	{"Asia/Shanghai", "Shanghai, Beijing · China"},
+	{"Asia/Seoul", "Seoul, Busan · KST · 서울"},
+	{"Asia/Tokyo", "Tokyo, Osaka · JST"},
+	{"Australia/Sydney", "Sydney, Melbourne · AEST/AEDT"},
+	{"Pacific/Auckland", "Auckland, Wellington · NZST/NZDT"},
+}
+
+// zoneOption is one choice of the time zone picker.
+type zoneOption struct{ Value, Label string }
+
+// guessZone is the home zone a sign-up form starts with before the
+// browser's own (read by the script) replaces it: from the region or
+// language of Accept-Language, or none (times then show in the venue's
+// zone only).
+func guessZone(r *http.Request) string {
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if len(tags) == 0 {
+		return ""
+	}
+	region, conf := tags[0].Region()
+	if conf == language.Exact {
+		switch region.String() {
+		case "KR":
+			return "Asia/Seoul"
+		case "JP":
+			return "Asia/Tokyo"
+		case "GB", "IE":
+			return "Europe/London"
+		case "DE", "AT", "CH":
+			return "Europe/Berlin"
+		case "FR", "ES", "IT", "NL", "BE":
+			return "Europe/Paris"
+		case "IN":
+			return "Asia/Kolkata"
+		case "SG":
+			return "Asia/Singapore"
+		case "AU":
+			return "Australia/Sydney"
+		case "BR":
+			return "America/Sao_Paulo"
+		}
+		return "" // a country of several zones (US, CA): no guess
+	}
+	switch base, _ := tags[0].Base(); base.String() {
+	case "ko":
+		return "Asia/Seoul"
+	case "ja":
+		return "Asia/Tokyo"
+	}
+	return ""
 }
 
 func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) {
@@ -46,6 +110,7 @@ func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "signup.title")
 	f := newForm()
 	f.Zones = homeZones
+	f.Values["home_zone"] = guessZone(r)
 	p.Data = f
 	h.render(w, r, http.StatusOK, "signup", p)
 }
@@ -76,8 +141,12 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 		f.fail("company", t.T("form.too_long"))
 	}
 	if a.HomeZone != "" {
-		if _, err := lanyard.LoadZone(a.HomeZone); err != nil {
-			f.fail("home_zone", t.T("form.zone_invalid"))
+		// "Seoul", "KST" and "asia/seoul" all mean Asia/Seoul: store the
+		// IANA name the rest of the app reads.
+		if z, err := lanyard.ResolveZone(a.HomeZone); err != nil {
+			f.fail("home_zone", t.T("form.zone_invalid", "Zone", a.HomeZone))
+		} else {
+			a.HomeZone = z
 		}
 	}
 	if err := auth.CheckPassword(pw, a.Email); err != nil {
@@ -435,6 +504,28 @@ type settingsData struct {
 	*form
 	ZonePrimary string
 	Lang        string
+	Calendar    *calendarLinks // nil until the attendee makes a feed on the agenda page
+}
+
+// calendarLinks subscribe a calendar app to the attendee's private feed in
+// one click: webcal:// for Apple Calendar and most desktop apps, and the
+// add-by-URL pages of Google Calendar and Outlook.
+type calendarLinks struct {
+	Feed, Google, Outlook string
+	// Webcal is trusted as a URL: html/template passes only http(s) and
+	// mailto, and this one is made here from the site's own address.
+	Webcal template.URL
+}
+
+// newCalendarLinks makes the links for the feed at feedURL (http or https).
+func newCalendarLinks(feedURL, name string) *calendarLinks {
+	webcal := feedURL
+	if _, rest, ok := strings.Cut(feedURL, "://"); ok {
+		webcal = "webcal://" + rest
+	}
+	return &calendarLinks{Feed: feedURL, Webcal: template.URL(webcal),
+		Google:  "https://calendar.google.com/calendar/r?cid=" + url.QueryEscape(webcal),
+		Outlook: "https://outlook.live.com/calendar/0/addfromweb?url=" + url.QueryEscape(feedURL) + "&name=" + url.QueryEscape(name)}
 }
 
 func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) {
@@ -446,6 +537,9 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) {
 	d := settingsData{form: f, ZonePrimary: lanyard.ZonePrimaryVenue, Lang: p.lang}
 	if p.HomeFirst {
 		d.ZonePrimary = lanyard.ZonePrimaryHome
+	}
+	if acc := userAccount(r); acc != nil && acc.CalendarToken != "" {
+		d.Calendar = newCalendarLinks(h.siteURL(r)+"/calendar/"+acc.CalendarToken+".ics", p.Event.Name)
 	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "settings", p)
@@ -462,8 +556,10 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	lang := supported(r.PostFormValue("lang"))
 	f.Values["home_zone"] = zone
 	if zone != "" {
-		if _, err := lanyard.LoadZone(zone); err != nil {
-			f.fail("home_zone", t.T("form.zone_invalid"))
+		if z, err := lanyard.ResolveZone(zone); err != nil {
+			f.fail("home_zone", t.T("form.zone_invalid", "Zone", zone))
+		} else {
+			zone = z
 		}
 	}
 	if primary != lanyard.ZonePrimaryVenue && primary != lanyard.ZonePrimaryHome {

@@ -48,7 +48,7 @@ func TestSignUp(t *testing.T) {
 		{"short password", with("password", "short"), "password", "Use at least 10 characters."},
 		{"common password", with("password", "1234567890"), "password", "This password is too easy to guess; choose another."},
 		{"password has email", with("password", "ann-is-my-name"), "password", "Don't use your email address in your password."},
-		{"bad time zone", with("home_zone", "Mars/Olympus_Mons"), "home_zone", "Unknown time zone; choose one from the list, e.g. Asia/Seoul."},
+		{"bad time zone", with("home_zone", "Mars/Olympus_Mons"), "home_zone", "Unknown time zone Mars/Olympus_Mons. Type a city such as Seoul, a zone such as Asia/Seoul, or an abbreviation such as KST."},
 		{"no name", with("name", " "), "name", "Enter your name."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -529,7 +529,7 @@ func TestSettings(t *testing.T) {
 		field string
 		msg   string
 	}{
-		{"bad zone", url.Values{"lang": {"ko"}, "zone_primary": {"home"}, "home_zone": {"Mars/Olympus_Mons"}}, "home_zone", "Unknown time zone; choose one from the list, e.g. Asia/Seoul."},
+		{"bad zone", url.Values{"lang": {"ko"}, "zone_primary": {"home"}, "home_zone": {"Mars/Olympus_Mons"}}, "home_zone", "Unknown time zone Mars/Olympus_Mons. Type a city such as Seoul, a zone such as Asia/Seoul, or an abbreviation such as KST."},
 		{"bad primary", url.Values{"lang": {"ko"}, "zone_primary": {"moon"}, "home_zone": {"Asia/Seoul"}}, "zone_primary", "Choose one."},
 		{"bad language", url.Values{"lang": {"xx"}, "zone_primary": {"home"}, "home_zone": {"Asia/Seoul"}}, "lang", "Choose one."},
 	} {

@@ -39,6 +39,8 @@ type derived struct {
 	// speakers by language and group: the catalog's bulk, the same for
 	// everyone, and costly to escape on every request.
 	heads sync.Map // headKey → template.HTML
+
+	contents, times int // see Counts
 }
 
 type headKey struct{ lang, group string }
@@ -77,6 +79,7 @@ func (h *Handler) derive() *derived {
 	for t := range topics {
 		d.topics = append(d.topics, t)
 	}
+	d.contents, d.times = Counts(c.Sessions())
 	slices.Sort(d.topics)
 	for i, v := range c.Venues {
 		d.venueIx[v.Code] = i % 8
@@ -116,7 +119,28 @@ type slot struct {
 	Waiting  int  // the viewer's waitlist place, 0 if not on it
 	Favorite bool
 	Fits     bool // fits the viewer's agenda
+
+	// Why it does not fit, when it does not: the held session it overlaps
+	// (no seat can be reserved then) or the one too far away to reach in
+	// time (a warning); and a repeat that fits, to offer instead.
+	Clash       *lanyard.Session
+	ClashTravel bool
+	Gap, Need   int // minutes between the two, and the trip's
+	Instead     *slot
 }
+
+// Anchor is the id of the slot's row, for a form to come back to.
+func (s *slot) Anchor() string { return "t-" + s.S.Code }
+
+// Back is where a form in the slot's row returns: the same page, at the row.
+func (s *slot) Back() string { return s.P.Path + "#" + url.PathEscape(s.Anchor()) }
+
+// Overlap reports whether the slot cannot be reserved for a clash.
+func (s *slot) Overlap() bool { return s.Clash != nil && !s.ClashTravel }
+
+// FlashHere reports whether the page's message is about this slot, to be
+// shown in its row rather than at the top.
+func (s *slot) FlashHere() bool { return s.P.Flash != "" && s.P.FlashCode == s.S.Code }
 
 // newSlot makes the slot of s for the viewer v, with its live seat count.
 func (h *Handler) newSlot(p *page, v viewer, s *lanyard.Session, key string) *slot {
@@ -165,29 +189,107 @@ type catalogData struct {
 	Filter   lanyard.SessionFilter
 	Seats    string // "", "open"
 	Fits     bool
+	Sort     string // "", "time", "title", "seats"
+	Sorts    []string
+	Facets   []facet
 	Groups   []*group
 	Total    int // contents matching
 	Sessions int // sessions matching
 	Page     int
 	Pages    int
-	Days     []string
-	DayNames map[string]string
-	Venues   []lanyard.Venue
-	Types    []lanyard.SessionType
-	Levels   []int
-	Topics   []string
 	Key      string
 	Codes    string // the sessions on the page, for live seats
 	PrevURL  string
 	NextURL  string
 	Error    string
+	Head     eventHead
 }
+
+// eventHead is the catalog's header: what the event is, when and where.
+type eventHead struct {
+	Name            string
+	From, To        string // first and last day
+	Year            int
+	Venues          string
+	VenueCount      int
+	Contents, Times int // what the catalog lists with no filter, as Counts
+}
+
+// Counts returns what the catalog lists with no filter: its sessions
+// (contents: a talk and its repeats count once) and the times they are
+// held. The expo's hours and parties are on every agenda and not listed.
+// The home page's header and the demo's banner both say these.
+func Counts(sessions []*lanyard.Session) (contents, times int) {
+	seen := map[string]bool{}
+	for _, s := range sessions {
+		if isMarker(s) && s.Type != lanyard.TypeKeynote {
+			continue
+		}
+		times++
+		key := s.RepeatGroup
+		if key == "" {
+			key = "\x00" + s.Code
+		}
+		if !seen[key] {
+			seen[key] = true
+			contents++
+		}
+	}
+	return contents, times
+}
+
+func (h *Handler) eventHead(p *page, dv *derived) eventHead {
+	c := dv.from
+	e := eventHead{Name: c.Event.Name, VenueCount: len(c.Venues), Contents: dv.contents, Times: dv.times}
+	if len(dv.days) > 0 {
+		first, err1 := time.ParseInLocation(time.DateOnly, dv.days[0], c.Loc)
+		last, err2 := time.ParseInLocation(time.DateOnly, dv.days[len(dv.days)-1], c.Loc)
+		if err1 == nil && err2 == nil {
+			e.From, e.To, e.Year = p.Day(first), p.Day(last), last.Year()
+		}
+	}
+	names := make([]string, len(c.Venues))
+	for i, v := range c.Venues {
+		names[i] = v.Name
+	}
+	e.Venues = strings.Join(names, ", ")
+	return e
+}
+
+// facet is one filter of the catalog with its values, each with how many
+// sessions choosing it would show.
+type facet struct {
+	Name   string // the query parameter
+	Label  string
+	Values []facetValue
+	Chosen int
+}
+
+type facetValue struct {
+	Value, Label string
+	Count        int
+	On           bool
+}
+
+// sortSeats orders by seats left, most first: the live count is the web
+// app's, so the catalog package sorts by time and the page re-sorts.
+const sortSeats = "seats"
 
 func (h *Handler) catalogPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "catalog.title")
+	fragment := r.URL.Query().Get("fragment") == "1"
+	if fragment {
+		// Forms in the results come back to the page, not to the fragment.
+		q := r.URL.Query()
+		q.Del("fragment")
+		p.Path = "/"
+		if len(q) > 0 {
+			p.Path += "?" + q.Encode()
+		}
+	}
 	d, status := h.searchCatalog(r, p)
 	p.Data = d
-	if r.URL.Query().Get("fragment") == "1" {
+	if fragment {
 		// Search as you type swaps the results only.
 		h.renderBlock(w, r, status, "catalog", "results", p)
 		return
@@ -195,24 +297,38 @@ func (h *Handler) catalogPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, status, "catalog", p)
 }
 
+// values returns a repeated query parameter without empty values.
+func values(q url.Values, name string) []string {
+	var out []string
+	for _, v := range q[name] {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 	c := h.Catalog.Load()
 	dv := h.derive()
 	q := r.URL.Query()
-	d := &catalogData{Days: dv.days, DayNames: map[string]string{}, Venues: c.Venues, Types: lanyard.SessionTypes,
-		Levels: []int{100, 200, 300, 400}, Topics: dv.topics, Key: newKey(), Page: 1}
-	for _, day := range dv.days {
-		if tm, err := time.ParseInLocation(time.DateOnly, day, c.Loc); err == nil {
-			d.DayNames[day] = p.Day(tm)
-		}
+	d := &catalogData{Key: newKey(), Page: 1, Sorts: []string{"", lanyard.SortTime, lanyard.SortTitle, sortSeats}, Head: h.eventHead(p, dv)}
+	f := lanyard.SessionFilter{Query: strings.TrimSpace(q.Get("q")), Days: values(q, "day"), Venues: values(q, "venue"),
+		Topics: values(q, "topic")}
+	for _, t := range values(q, "type") {
+		f.Types = append(f.Types, lanyard.SessionType(t))
 	}
-	f := lanyard.SessionFilter{Query: strings.TrimSpace(q.Get("q")), Day: q.Get("day"), Venue: q.Get("venue"),
-		Type: lanyard.SessionType(q.Get("type")), Topic: q.Get("topic")}
-	if lv := q.Get("level"); lv != "" {
-		f.Level, _ = strconv.Atoi(lv)
-		if f.Level == 0 {
-			f.Level = -1 // refused below, with the catalog's message
+	for _, lv := range values(q, "level") {
+		n, _ := strconv.Atoi(lv)
+		if n == 0 {
+			n = -1 // refused below, with the catalog's message
 		}
+		f.Levels = append(f.Levels, n)
+	}
+	d.Sort = q.Get("sort")
+	f.Sort = d.Sort
+	if d.Sort == sortSeats {
+		f.Sort = lanyard.SortTime
 	}
 	d.Filter = f
 	d.Seats = q.Get("seats")
@@ -220,15 +336,32 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		d.Page = n
 	}
+	v := h.viewerState(r, p)
+	keep := func(s *lanyard.Session) bool { return h.browsable(c, d, v, s) }
 
 	// The whole match, then grouped: a page holds contents, not sessions.
 	matches, err := c.SearchAll(f)
+	var counts catalog.Facets
+	if err == nil {
+		counts, err = c.Facets(f, keep)
+	}
+	d.Facets = h.facets(p, dv, d, counts)
 	if err != nil {
 		d.Error = lanyard.ErrorMessage(err)
 		return d, http.StatusBadRequest
 	}
-
-	v := h.viewerState(r, p)
+	if d.Sort == sortSeats {
+		// Read each count once: a sort compares each session many times.
+		left := make(map[*lanyard.Session]int, len(matches))
+		for _, s := range matches {
+			left[s] = -1 << 30 // walk-in: no seats to count, last
+			if s.Reservable {
+				n, _ := h.counts().Seats(s.Code)
+				left[s] = n.SeatsLeft
+			}
+		}
+		slices.SortStableFunc(matches, func(a, b *lanyard.Session) int { return left[b] - left[a] })
+	}
 
 	// Group the matches by content, in order of first appearance, making
 	// slots only for the groups on the page asked for: a catalog of
@@ -241,8 +374,11 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 	}
 	d.Groups, d.Total, d.Sessions, d.Pages = groups, total, sessions, pages
 	var codes []string
+	flashShown := false
 	for _, g := range d.Groups {
-		slices.SortStableFunc(g.Times, func(a, b *slot) int { return a.S.Start.Compare(b.S.Start) })
+		if d.Sort != sortSeats {
+			slices.SortStableFunc(g.Times, func(a, b *slot) int { return a.S.Start.Compare(b.S.Start) })
+		}
 		g.Head = h.head(p, dv, g)
 		for _, t := range g.Times {
 			if d.Seats != "open" {
@@ -251,11 +387,16 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 			if p.User != nil && t.S.Scheduled() && !d.Fits {
 				t.Fits = t.Held || plan.Fits(c.Loc, t.S, v.sessions, c.TravelTime)
 			}
+			if !t.Fits && t.S.Reservable && !t.Held {
+				h.explainClash(p, dv, v, t)
+			}
 			if t.S.Reservable {
 				codes = append(codes, t.S.Code)
 			}
+			flashShown = flashShown || t.FlashHere()
 		}
 	}
+	p.FlashInline = flashShown // else its row is not on this page: the top shows it
 	d.Codes = strings.Join(codes, ",")
 	if d.Page > 1 {
 		d.PrevURL = pageURL(q, d.Page-1)
@@ -266,6 +407,118 @@ func (h *Handler) searchCatalog(r *http.Request, p *page) (*catalogData, int) {
 	return d, http.StatusOK
 }
 
+// browsable reports whether s is listed under d's seat and fit choices,
+// as group lists it; facet counts count the same sessions.
+func (h *Handler) browsable(c *catalog.Catalog, d *catalogData, v viewer, s *lanyard.Session) bool {
+	if isMarker(s) && s.Type != lanyard.TypeKeynote && d.Filter.Query == "" && len(d.Filter.Types) == 0 {
+		return false // the expo's hours are not something to browse
+	}
+	if d.Seats == "open" {
+		seats, _ := h.counts().Seats(s.Code)
+		if !s.Reservable || seats.SeatsLeft <= 0 {
+			return false
+		}
+	}
+	return !d.Fits || v.held[s.Code] || plan.Fits(c.Loc, s, v.sessions, c.TravelTime)
+}
+
+// facets lists the catalog's filters with their counts and choices.
+func (h *Handler) facets(p *page, dv *derived, d *catalogData, n catalog.Facets) []facet {
+	c := dv.from
+	f := d.Filter
+	out := make([]facet, 0, 5)
+	add := func(name, label string, vals []facetValue) {
+		fc := facet{Name: name, Label: p.T(label), Values: vals}
+		for _, v := range vals {
+			if v.On {
+				fc.Chosen++
+			}
+		}
+		out = append(out, fc)
+	}
+	var vals []facetValue
+	for _, day := range dv.days {
+		label := day
+		if tm, err := time.ParseInLocation(time.DateOnly, day, c.Loc); err == nil {
+			label = p.Day(tm)
+		}
+		vals = append(vals, facetValue{day, label, n.Days[day], slices.Contains(f.Days, day)})
+	}
+	add("day", "facet.day", vals)
+	vals = nil
+	for _, v := range c.Venues {
+		vals = append(vals, facetValue{v.Code, v.Name, n.Venues[v.Code], slices.Contains(f.Venues, v.Code)})
+	}
+	add("venue", "facet.venue", vals)
+	vals = nil
+	for _, t := range lanyard.SessionTypes {
+		vals = append(vals, facetValue{string(t), p.T("type." + string(t)), n.Types[t], slices.Contains(f.Types, t)})
+	}
+	add("type", "facet.type", vals)
+	vals = nil
+	for _, l := range []int{100, 200, 300, 400} {
+		vals = append(vals, facetValue{strconv.Itoa(l), strconv.Itoa(l), n.Levels[l], slices.Contains(f.Levels, l)})
+	}
+	add("level", "facet.level", vals)
+	vals = nil
+	for _, t := range dv.topics {
+		on := slices.ContainsFunc(f.Topics, func(x string) bool { return strings.EqualFold(x, t) })
+		vals = append(vals, facetValue{t, t, n.Topics[strings.ToLower(t)], on})
+	}
+	add("topic", "facet.topic", vals)
+	return out
+}
+
+// explainClash says which held session t clashes with, and finds a repeat
+// of t that fits the agenda, to offer instead.
+func (h *Handler) explainClash(p *page, dv *derived, v viewer, t *slot) {
+	c := dv.from
+	s := t.S
+	for _, o := range v.sessions {
+		if o.Code != s.Code && s.Overlaps(o) {
+			t.Clash = o
+			break
+		}
+	}
+	if t.Clash == nil {
+		// Too little time to travel to or from a neighbour the same day.
+		for _, o := range v.sessions {
+			if o.Code == s.Code || !o.Scheduled() || c.Day(o) != c.Day(s) || o.Venue == s.Venue {
+				continue
+			}
+			a, b := o, s
+			if s.Start.Before(o.Start) {
+				a, b = s, o
+			}
+			tt, ok := c.TravelTime(a.Venue, b.Venue)
+			if !ok {
+				continue
+			}
+			need, _ := tt.Fastest()
+			if gap := int(b.Start.Sub(a.End) / time.Minute); gap < need {
+				t.Clash, t.ClashTravel, t.Gap, t.Need = o, true, gap, need
+				break
+			}
+		}
+	}
+	if s.RepeatGroup == "" {
+		return
+	}
+	for _, o := range dv.repeats[s.RepeatGroup] {
+		if o.Code == s.Code || !o.Reservable || !plan.Fits(c.Loc, o, v.sessions, c.TravelTime) {
+			continue
+		}
+		alt := h.newSlot(p, v, o, t.Key)
+		if alt.Full() && t.Instead != nil {
+			continue
+		}
+		t.Instead = alt
+		if !alt.Full() {
+			return
+		}
+	}
+}
+
 // group returns the groups of matches on page n, and how many groups and
 // sessions pass the filters in all.
 func (h *Handler) group(p *page, dv *derived, v viewer, d *catalogData, matches []*lanyard.Session, n int) (shown []*group, groups, sessions int) {
@@ -273,20 +526,14 @@ func (h *Handler) group(p *page, dv *derived, v viewer, d *catalogData, matches 
 	lo, hi := (n-1)*groupsPerPage, n*groupsPerPage
 	order := make([]int32, len(dv.groupKeys)) // 1 + the group's place in the results; 0: not seen
 	for _, s := range matches {
-		if isMarker(s) && s.Type != lanyard.TypeKeynote && d.Filter.Query == "" && d.Filter.Type == "" {
-			continue // the expo's hours are not something to browse
+		if !h.browsable(c, d, v, s) {
+			continue
 		}
-		// Seats and fit are worked out here only when they filter; for the
-		// page shown, in searchCatalog.
+		// Seats are read here only when they filter; for the page shown,
+		// in searchCatalog.
 		var seats lanyard.SeatCount
 		if d.Seats == "open" {
 			seats, _ = h.counts().Seats(s.Code)
-			if !s.Reservable || seats.SeatsLeft <= 0 {
-				continue
-			}
-		}
-		if d.Fits && !v.held[s.Code] && !plan.Fits(c.Loc, s, v.sessions, c.TravelTime) {
-			continue
 		}
 		sessions++
 		gi := dv.groupOf[s.Code]
@@ -332,7 +579,10 @@ func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
 	c := h.Catalog.Load()
 	s, err := c.Session(r.PathValue("code"))
 	if err != nil {
-		h.errorPage(w, r, http.StatusNotFound, "error.no_session")
+		p := h.newPage(r, "error.not_found_title")
+		code := r.PathValue("code")
+		p.Data = errorData{Message: p.T("error.no_session_code", "Code", code), Search: code}
+		h.render(w, r, http.StatusNotFound, "error", p)
 		return
 	}
 	p := h.newPage(r, "catalog.title")

@@ -68,8 +68,8 @@ func TestCatalogSearch(t *testing.T) {
 
 	t.Run("search box keeps the query", func(t *testing.T) {
 		r := anon.get("/?q=" + url.QueryEscape(`"kuber<`) + "&venue=mgm&level=300")
-		if !strings.Contains(r.body, `value="&#34;kuber&lt;"`) || !strings.Contains(r.body, `<option value="mgm" selected>`) ||
-			!strings.Contains(r.body, `<option value="300" selected>`) {
+		if !strings.Contains(r.body, `value="&#34;kuber&lt;"`) || !strings.Contains(r.body, `name="venue" value="mgm" checked>`) ||
+			!strings.Contains(r.body, `name="level" value="300" checked>`) {
 			t.Fatalf("the form does not show the search:\n%s", r.text())
 		}
 	})
@@ -101,7 +101,7 @@ func TestCatalogSearch(t *testing.T) {
 		if strings.Contains(r.body, "Walk-in") {
 			t.Error("the expo's hours are browsed")
 		}
-		held := regexp.MustCompile(`(?s)<li class="time held" data-session="A-R1">.*?</li>`).FindString(r.body)
+		held := regexp.MustCompile(`(?s)<li class="time held" data-session="A-R1"[^>]*>.*?</li>`).FindString(r.body)
 		if !strings.Contains(held, "Reserved") {
 			t.Errorf("A-R1 is not shown as reserved:\n%s", held)
 		}
@@ -245,10 +245,11 @@ func TestSessionPage(t *testing.T) {
 		t.Errorf("C's seats:\n%s", r.text())
 	}
 
-	for _, path := range []string{"/sessions/NOPE", "/sessions/a-r1"} {
-		r := anon.get(path)
-		if r.status != http.StatusNotFound || byID(r.body, "error-message") != "There is no such session." {
-			t.Errorf("%s: %d %q", path, r.status, byID(r.body, "error-message"))
+	for _, code := range []string{"NOPE", "a-r1"} {
+		r := anon.get("/sessions/" + code)
+		want := "There is no session " + code + ". It may have been renamed or removed; search the catalog for it."
+		if r.status != http.StatusNotFound || byID(r.body, "error-message") != want || !strings.Contains(r.body, `name="q" value="`+code+`"`) {
+			t.Errorf("%s: %d %q, want 404 %q and a search for it", code, r.status, byID(r.body, "error-message"), want)
 		}
 	}
 }

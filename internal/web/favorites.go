@@ -31,10 +31,22 @@ func idem(r *http.Request, parts ...string) string {
 }
 
 type favoritesData struct {
-	Slots []*slot
-	Key   string
-	Max   int
+	Slots   []*favorite
+	Key     string
+	Max     int
+	Clashes int // favorites that overlap another favorite or a held session
 }
+
+// favorite is one row of the favorites page: the session, and what it
+// overlaps, said before "reserve my favorites" refuses it.
+type favorite struct {
+	*slot
+	ClashFav  *lanyard.Session // another favorite at the same time
+	ClashHeld *lanyard.Session // a held session at the same time
+}
+
+// Row is the favorite's slot, for the partials that take one.
+func (f *favorite) Row() *slot { return f.slot }
 
 func (h *Handler) favoritesPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "favorites.title")
@@ -46,7 +58,27 @@ func (h *Handler) favoritesPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			continue
 		}
-		d.Slots = append(d.Slots, h.newSlot(p, v, s, d.Key))
+		d.Slots = append(d.Slots, &favorite{slot: h.newSlot(p, v, s, d.Key)})
+	}
+	for i, f := range d.Slots {
+		if f.Held {
+			continue
+		}
+		for _, o := range v.sessions {
+			if o.Code != f.S.Code && f.S.Overlaps(o) {
+				f.ClashHeld = o
+				break
+			}
+		}
+		for j, o := range d.Slots {
+			if i != j && !o.Held && f.S.Overlaps(o.S) {
+				f.ClashFav = o.S
+				break
+			}
+		}
+		if f.ClashHeld != nil || f.ClashFav != nil {
+			d.Clashes++
+		}
 	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "favorites", p)
@@ -217,5 +249,5 @@ func (h *Handler) flashOutcome(r *http.Request, t *translator, s *lanyard.Sessio
 	for _, w := range o.Warning {
 		text += " " + w
 	}
-	h.flash(r, kind, text)
+	h.flashAt(r, kind, text, s.Code)
 }

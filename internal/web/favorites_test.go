@@ -126,7 +126,7 @@ func TestReserveFavorites(t *testing.T) {
 	// The favorites page shows what is held and waited for.
 	fav := c.get("/favorites")
 	for code, badge := range map[string]string{"E": "Reserved", "C": "Waitlist #1"} {
-		li := regexp.MustCompile(`(?s)data-session="` + code + `">.*?</li>`).FindString(fav.body)
+		li := regexp.MustCompile(`(?s)data-session="` + code + `"[^>]*>.*?</li>`).FindString(fav.body)
 		if !strings.Contains(li, badge) {
 			t.Errorf("favorite %s lacks %q:\n%s", code, badge, li)
 		}

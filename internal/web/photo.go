@@ -7,7 +7,10 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
+	"github.com/lanyardhq/lanyard/internal/badge"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/respond"
 )
@@ -27,9 +30,17 @@ const maxPhotoForm = 10<<20 + 64<<10
 type photoData struct {
 	Photo  *lanyard.Photo
 	Checks []string // in the page's language
-	Error  string
-	URL    string // of the stored photo, changing with each upload
+	Error  string   // a refused upload's own problem; the stored photo's checks are not shown with it
+	URL    string   // of the stored photo, changing with each upload
+
+	// The badge preview, as the PDF prints it.
+	Name, Company, Event string
+	Type                 string // the printed type ("Attendee"), which also picks the band's colour
+	Initials             string // shown when there is no photo, as the PDF does
 }
+
+// TypeClass is the CSS class of the badge's band colour.
+func (d *photoData) TypeClass() string { return "type-" + strings.ToLower(d.Type) }
 
 func (h *Handler) photoPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "photo.title")
@@ -43,8 +54,9 @@ func (h *Handler) photoPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) photoData(r *http.Request, p *page) (*photoData, error) {
-	d := &photoData{}
-	ph, err := h.Badges.Photo(r.Context(), p.User.ID)
+	a := p.User
+	d := &photoData{Name: a.Name, Company: a.Company, Event: p.Event.Name, Type: badge.TypeLabel(a.Role), Initials: initials(a.Name)}
+	ph, err := h.Badges.Photo(r.Context(), a.ID)
 	switch {
 	case err == nil:
 		d.Photo = ph
@@ -74,6 +86,7 @@ func (h *Handler) uploadPhoto(w http.ResponseWriter, r *http.Request) {
 	t := p.translator
 	r.Body = http.MaxBytesReader(w, r.Body, maxPhotoForm)
 	var upErr error
+	var saved *lanyard.Photo
 	mr, err := r.MultipartReader()
 	if err != nil {
 		upErr = lanyard.Errorf(lanyard.EINVALID, "%s", t.T("photo.err_form"))
@@ -101,12 +114,16 @@ func (h *Handler) uploadPhoto(w http.ResponseWriter, r *http.Request) {
 			if buf.Len() == 0 {
 				break
 			}
-			_, upErr = h.Badges.UploadPhoto(r.Context(), p.User.ID, &buf)
+			saved, upErr = h.Badges.UploadPhoto(r.Context(), p.User.ID, &buf)
 			break
 		}
 	}
 	if upErr == nil {
-		h.flash(r, "ok", t.T("photo.saved"))
+		// A flagged photo is saved with a problem: the page says so in one
+		// message, not a green "saved" above a red warning.
+		if !saved.Flagged {
+			h.flash(r, "ok", t.T("photo.saved"))
+		}
 		http.Redirect(w, r, "/photo", http.StatusSeeOther)
 		return
 	}
@@ -120,12 +137,27 @@ func (h *Handler) uploadPhoto(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	d.Checks = nil // the refusal is the problem now, not the stored photo's old checks
 	d.Error = le.Message
 	if s := t.T("photo.err_" + le.Code); s != "photo.err_"+le.Code {
 		d.Error = s
 	}
 	p.Data = d
 	h.render(w, r, statusFor(le.Code), "photo", p)
+}
+
+// initials are the first letters of the first and last words of a name.
+func initials(name string) string {
+	f := strings.Fields(name)
+	if len(f) == 0 {
+		return ""
+	}
+	first, _ := utf8.DecodeRuneInString(f[0])
+	if len(f) == 1 {
+		return string(first)
+	}
+	last, _ := utf8.DecodeRuneInString(f[len(f)-1])
+	return string(first) + string(last)
 }
 
 // statusFor is the page's status for a refused upload: the code's own

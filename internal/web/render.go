@@ -26,7 +26,11 @@ type page struct {
 	Path      string // this page's URL, to come back to after a form
 	FlashKind string // "ok" or "error"
 	Flash     string
-	Static    map[string]string // asset name → versioned URL; shared, read only
+	FlashCode string // the session the flash is about, if one
+	// FlashInline: a row of the page shows the flash (the catalog's), so
+	// the top does not.
+	FlashInline bool
+	Static      map[string]string // asset name → versioned URL; shared, read only
 
 	// Venue is the event's zone; Home the attendee's, when set and different.
 	// HomeFirst shows home times first.
@@ -56,7 +60,7 @@ func (h *Handler) newPage(r *http.Request, titleID string) *page {
 		}
 	}
 	if r.Method == http.MethodGet {
-		p.FlashKind, p.Flash = h.popFlash(r)
+		p.FlashKind, p.Flash, p.FlashCode = h.popFlash(r)
 	}
 	return p
 }

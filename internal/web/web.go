@@ -210,6 +210,17 @@ func (h *Handler) Routes(t *route.Table) {
 	t.Handle("GET /static/{name}", route.Any, gz(http.HandlerFunc(h.serveStatic)))
 	t.HandleFunc("GET /schedule.xml", route.Any, h.schedule("xml", "application/xml; charset=utf-8", schedule.WriteXML))
 	t.HandleFunc("GET /schedule.json", route.Any, h.schedule("json", "application/json; charset=utf-8", schedule.WriteJSON))
+	// Every other path: a page in the visitor's language with a way back,
+	// not the mux's bare text. More specific patterns (the API's own
+	// "/api/v1/" answer in JSON) win over this one.
+	page("/", h.notFound)
+}
+
+// notFound answers a path no page has.
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	p := h.newPage(r, "error.not_found_title")
+	p.Data = errorData{Message: p.T("error.not_found", "Link", r.URL.Path)}
+	h.render(w, r, http.StatusNotFound, "error", p)
 }
 
 // SessionCookie names the sign-in cookie.
@@ -371,10 +382,17 @@ func (h *Handler) flash(r *http.Request, kind, text string) {
 	h.Sessions.Put(r.Context(), "flash", kind+"\x00"+text)
 }
 
-func (h *Handler) popFlash(r *http.Request) (kind, text string) {
+// flashAt is a flash about one session: the catalog shows it in the
+// session's row, where the attendee is, rather than at the top.
+func (h *Handler) flashAt(r *http.Request, kind, text, code string) {
+	h.Sessions.Put(r.Context(), "flash", kind+"\x00"+text+"\x00"+code)
+}
+
+func (h *Handler) popFlash(r *http.Request) (kind, text, code string) {
 	s := h.Sessions.PopString(r.Context(), "flash")
-	kind, text, _ = strings.Cut(s, "\x00")
-	return kind, text
+	kind, rest, _ := strings.Cut(s, "\x00")
+	text, code, _ = strings.Cut(rest, "\x00")
+	return kind, text, code
 }
 
 // serverError logs err and shows a page that says something went wrong,
@@ -395,8 +413,15 @@ func (h *Handler) errorPage(w http.ResponseWriter, r *http.Request, status int, 
 
 func (h *Handler) errorPageText(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	p := h.newPage(r, "error.title")
-	p.Data = msg
+	p.Data = errorData{Message: msg}
 	h.render(w, r, status, "error", p)
+}
+
+// errorData is what the error page shows: the message, and for an unknown
+// session code a search for it.
+type errorData struct {
+	Message string
+	Search  string // a session code to search the catalog for
 }
 
 func (h *Handler) schedule(format, contentType string, write func(io.Writer, *lanyard.Catalog, schedule.Options) error) http.HandlerFunc {

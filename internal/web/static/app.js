@@ -20,6 +20,7 @@ document.addEventListener("DOMContentLoaded", () => {
         .then(html => {
           if (mine !== seq) return; // a newer search has started
           results.innerHTML = html;
+          updateFacetCounts();
           watchSeats();
         })
         .catch(() => {});
@@ -29,15 +30,75 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("submit", e => { e.preventDefault(); clearTimeout(timer); run(); });
   }
 
-  // Time zone for a new account: the browser's, unless one was typed.
+  // A facet's list is a popover: one open at a time, closed by a click
+  // elsewhere or Escape.
+  const facets = [...document.querySelectorAll("details.facet")];
+  const closeFacets = keep => { for (const d of facets) if (d !== keep) d.open = false; };
+  for (const d of facets) d.addEventListener("toggle", () => { if (d.open) closeFacets(d); });
+  document.addEventListener("click", ev => { if (!ev.target.closest("details.facet")) closeFacets(null); });
+  document.addEventListener("keydown", ev => { if (ev.key === "Escape") closeFacets(null); });
+
+  // Time zone for a new account: the browser's, unless one was typed (the
+  // server's guess from the language is only a guess).
   for (const el of document.querySelectorAll("[data-detect-zone]")) {
-    if (!el.value) {
-      try { el.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) {}
+    if (!el.value || el.value === el.defaultValue) {
+      try { el.value = Intl.DateTimeFormat().resolvedOptions().timeZone || el.value; } catch (e) {}
     }
   }
 
+  // Reserve and favorite in place: the form posts as without the script
+  // (the answer is the page again, at the row), and only the row is swapped,
+  // so the attendee keeps their place and the search stays as it was.
+  document.addEventListener("submit", ev => {
+    const f = ev.target;
+    if (!(f instanceof HTMLFormElement) || !f.hasAttribute("data-inline") || !window.fetch || !window.DOMParser) return;
+    const row = f.closest("li[id]");
+    if (!row) return;
+    ev.preventDefault();
+    // The submitter's name and value (action=add) go with the form: read
+    // them before the buttons are disabled, as disabled ones are not sent.
+    let data;
+    try { data = new FormData(f, ev.submitter); } catch (e) {
+      data = new FormData(f);
+      if (ev.submitter && ev.submitter.name) data.append(ev.submitter.name, ev.submitter.value);
+    }
+    for (const b of f.querySelectorAll("button")) b.disabled = true;
+    // getAttribute: a button named "action" hides the form's action property.
+    fetch(f.getAttribute("action"), {method: "POST", body: new URLSearchParams(data), credentials: "same-origin", redirect: "follow"})
+      .then(r => r.text().then(html => ({r, html})))
+      .then(({r, html}) => {
+        const doc = new DOMParser().parseFromString(html, "text/html");
+        const fresh = doc.getElementById(row.id);
+        if (!r.ok || !fresh) { location.href = r.url || location.href; return; }
+        row.replaceWith(fresh);
+        const msg = fresh.querySelector(".flash");
+        if (msg) msg.setAttribute("tabindex", "-1");
+        watchSeats();
+      })
+      .catch(() => location.reload());
+  });
+
   watchSeats();
 });
+
+// Facet counts come with each result fragment; copy them into the filters.
+function updateFacetCounts() {
+  const box = document.getElementById("facet-counts");
+  if (!box) return;
+  for (const el of box.querySelectorAll("[data-fc]")) {
+    const shown = document.querySelector('[data-count="' + CSS.escape(el.dataset.fc) + '"]');
+    if (!shown) continue;
+    shown.textContent = el.textContent;
+    const label = shown.closest("label");
+    const box2 = label && label.querySelector("input");
+    if (label) label.classList.toggle("none", el.textContent === "0" && !(box2 && box2.checked));
+  }
+  for (const d of document.querySelectorAll("details.facet")) {
+    const n = d.querySelectorAll("input:checked").length;
+    const c = d.querySelector("summary .chosen");
+    if (c) c.textContent = n ? "(" + n + ")" : "";
+  }
+}
 
 // Live seats: one EventSource for the sessions on the page.
 let source = null;
