@@ -38,9 +38,16 @@ func routesOf(n *Node, db *store.DB) *route.Table {
 	return tab
 }
 
-// requestFor makes a request that matches pattern ("POST /a/{code}").
+// requestFor makes a request that matches pattern ("POST /a/{code}"; a
+// pattern without a method is sent as GET).
 func requestFor(pattern string) *http.Request {
-	method, path, _ := strings.Cut(pattern, " ")
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		method, path = http.MethodGet, pattern
+	}
+	if strings.HasSuffix(path, "/") {
+		path += "x" // a subtree ("/" catches every other path): a path only it matches
+	}
 	path = strings.ReplaceAll(path, "{$}", "")
 	for {
 		i := strings.Index(path, "{")
