@@ -46,7 +46,7 @@ func TestReserveCancelSwitchLeave(t *testing.T) {
 	}
 	// B is 10 minutes from A-R1 by a 25-minute shuttle: reserved, with a warning.
 	if got := c.postOK("/reserve/B", url.Values{"back": {"/"}}, "/"); !strings.HasPrefix(got, "B · Scaling databases: Reserved") ||
-		!strings.Contains(got, "Only 10 minutes between A-R1 and B; the trip takes 25.") {
+		!strings.Contains(got, "Only 10 min to get from A-R1 “Building serverless APIs” at Venetian to B “Scaling databases” at MGM Grand: the trip takes 25 min by shuttle.") {
 		t.Errorf("travel flash %q", got)
 	}
 	state([]string{"A-R1", "B"}, nil)
@@ -141,14 +141,19 @@ func TestAgendaPage(t *testing.T) {
 	for _, want := range []string{
 		"Not enough time: 25 min shuttle to MGM Grand, only 10 min free",
 		"25 min shuttle to Venetian · 60 min free",
-		"A trip between venues has only 10 minutes.",
+		"Only 10 min to get from A-R1 “Building serverless APIs” at Venetian to B “Scaling databases” at MGM Grand: the trip takes 25 min by shuttle.",
 	} {
-		if !strings.Contains(html.UnescapeString(day1), want) {
-			t.Errorf("day 1 lacks %q", want)
+		if got := strings.Count(html.UnescapeString(day1), want); got != 1 {
+			t.Errorf("day 1 says %q %d times, want once", want, got)
 		}
 	}
-	if !regexp.MustCompile(`class="trip short">.*Not enough time`).MatchString(day1) {
-		t.Error("the short trip is not marked short in the list")
+	if !regexp.MustCompile(`class="trip short[^"]*"[^>]*>.*Not enough time`).MatchString(day1) {
+		t.Error("the short trip is not marked short")
+	}
+	// The warning offers the repeat that clears the trip: A-R2, a day later.
+	if !strings.Contains(day1, `action="/agenda/switch/A-R1"`) || !strings.Contains(day1, `data-fix="A-R1:A-R2"`) ||
+		!strings.Contains(day1, "Switch A-R1 to A-R2, Wed 10:00–11:00 AM PST") {
+		t.Errorf("the travel warning offers no switch to A-R2:\n%s", warnings(day1))
 	}
 	// Keynotes and the expo are on every agenda, unreserved; the waitlist is
 	// shown with its place.
@@ -156,15 +161,24 @@ func TestAgendaPage(t *testing.T) {
 		t.Errorf("day 1 shows %v, want %v", got, want)
 	}
 	for _, code := range []string{"K1", "EXPO"} {
-		if !regexp.MustCompile(`class="entry v\d marker" data-session="` + code + `"`).MatchString(day1) {
+		if !regexp.MustCompile(`class="item v\d marker" data-session="` + code + `"`).MatchString(day1) {
 			t.Errorf("%s is not a marker", code)
 		}
 		if strings.Contains(day1, `data-cancel="`+code+`"`) {
 			t.Errorf("%s can be cancelled", code)
 		}
 	}
-	if !regexp.MustCompile(`class="entry v\d waitlisted" data-session="C"`).MatchString(day1) || !strings.Contains(day1, "Waitlist #1") {
+	if !regexp.MustCompile(`class="item v\d waitlisted" data-session="C"`).MatchString(day1) || !strings.Contains(day1, "Waitlist #1") {
 		t.Error("C is not shown as waitlisted")
+	}
+	// One list per day: each entry is drawn once, with its actions.
+	for _, code := range []string{"A-R1", "B", "E", "C"} {
+		if got := strings.Count(day1, `data-session="`+code+`"`); got != 1 {
+			t.Errorf("%s is drawn %d times", code, got)
+		}
+	}
+	if !strings.Contains(day1, `data-cancel="A-R1"`) || !strings.Contains(day1, `data-leave="C"`) {
+		t.Error("the entries lack their actions")
 	}
 	day3 := section(r.body, "d-2026-12-03")
 	if got := codes(day3); !slices.Equal(got, []string{"D"}) {
@@ -173,6 +187,16 @@ func TestAgendaPage(t *testing.T) {
 	if strings.Contains(r.body, `id="d-2026-12-02"`) {
 		t.Error("a day with nothing on it is shown")
 	}
+}
+
+// warnings returns the text of a day's warnings list.
+func warnings(day string) string {
+	i := strings.Index(day, `<ul class="warnings">`)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(day[i:], "</ul>")
+	return html.UnescapeString(day[i : i+j])
 }
 
 // section returns the day's <section> of the agenda page.
