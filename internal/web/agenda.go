@@ -6,6 +6,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +18,75 @@ import (
 
 // pxPerHour is the agenda's vertical scale on a wide screen: an hour's
 // block holds a title of two lines, its time, place and actions.
-const pxPerHour = 84
+const pxPerHour = 100
+
+// foldPx is the height of a folded stretch of the grid: whole free hours
+// (a walk-in happening past its first hour counts as free) drawn as one
+// band, so an all-day expo or a late party does not make the day as tall
+// as the evening.
+const foldPx = 24
+
+// minFold is the shortest free stretch folded: a free hour is worth seeing.
+const minFold = 2 * time.Hour
+
+// timeline maps the instants of a day to pixels down its grid.
+type timeline struct {
+	first time.Time
+	folds [][2]time.Time // by start, each whole hours
+}
+
+// newTimeline folds the whole free hours between first and last, busy
+// being the stretches that keep their scale.
+func newTimeline(first, last time.Time, busy [][2]time.Time) timeline {
+	slices.SortFunc(busy, func(a, b [2]time.Time) int { return a[0].Compare(b[0]) })
+	tl := timeline{first: first}
+	free := first
+	fold := func(from, to time.Time) {
+		from = from.Add(time.Hour - time.Nanosecond).Truncate(time.Hour) // Truncate works on absolute time: whole hours in zones of whole-hour offsets
+		if to = to.Truncate(time.Hour); to.Sub(from) >= minFold {
+			tl.folds = append(tl.folds, [2]time.Time{from, to})
+		}
+	}
+	for _, b := range busy {
+		if b[0].After(free) {
+			fold(free, b[0])
+		}
+		if b[1].After(free) {
+			free = b[1]
+		}
+	}
+	if last.After(free) {
+		fold(free, last)
+	}
+	return tl
+}
+
+// top is the pixel of tm: pxPerHour for each busy hour, foldPx for a fold.
+func (tl timeline) top(tm time.Time) int {
+	px, at := 0.0, tl.first
+	for _, f := range tl.folds {
+		if !tm.After(f[0]) {
+			break
+		}
+		px += f[0].Sub(at).Hours() * pxPerHour
+		if tm.Before(f[1]) {
+			return int(px + foldPx*tm.Sub(f[0]).Hours()/f[1].Sub(f[0]).Hours())
+		}
+		px += foldPx
+		at = f[1]
+	}
+	return int(px + tm.Sub(at).Hours()*pxPerHour)
+}
+
+// folded reports whether tm lies inside a fold, not at its edge.
+func (tl timeline) folded(tm time.Time) bool {
+	for _, f := range tl.folds {
+		if tm.After(f[0]) && tm.Before(f[1]) {
+			return true
+		}
+	}
+	return false
+}
 
 type agendaData struct {
 	Days    []agendaDay
@@ -44,6 +113,7 @@ type agendaDay struct {
 	Also     string
 	Height   int
 	Hours    []hourMark
+	Folds    []int // the tops of the folded stretches, each foldPx high
 	Rows     []agendaRow
 	Warnings []agendaWarning
 }
@@ -195,15 +265,30 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 	if last.After(last.Truncate(time.Hour)) {
 		last = last.Truncate(time.Hour).Add(time.Hour)
 	}
-	top := func(tm time.Time) int { return int(tm.Sub(first).Minutes() * pxPerHour / 60) }
+	var busy [][2]time.Time
+	for _, e := range day.Entries {
+		end := e.Session.End
+		if walkin(e) {
+			end = minTime(end, e.Session.Start.Add(time.Hour))
+		}
+		busy = append(busy, [2]time.Time{e.Session.Start, end})
+	}
+	tl := newTimeline(first, last, busy)
+	top := tl.top
 	out := agendaDay{Date: day.Date, Height: top(last)}
 	out.Name, out.Also = p.dayNames(day, primary, other)
 	for tm := first; !tm.After(last); tm = tm.Add(time.Hour) {
+		if tl.folded(tm) {
+			continue
+		}
 		label := p.Clock(tm)
 		if tm.Hour() == 0 && tm.After(first) {
 			label = p.ShortDay(tm) + " " + label // the grid crosses midnight in this zone
 		}
 		out.Hours = append(out.Hours, hourMark{Label: label, Top: top(tm)})
+	}
+	for _, f := range tl.folds {
+		out.Folds = append(out.Folds, top(f[0]))
 	}
 
 	items := make([]agendaItem, len(day.Entries))
@@ -234,19 +319,8 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 		}
 		items[i] = it
 	}
-	// A clash is two entries at once where either is a seat held: a
-	// marker or a waitlist over a reserved session, or two reservations.
-	for i, a := range day.Entries {
-		for j := i + 1; j < len(day.Entries); j++ {
-			b := day.Entries[j]
-			if !b.Session.Start.Before(a.Session.End) {
-				break // entries come by start
-			}
-			if a.Held() || b.Held() {
-				items[i].Clashes = append(items[i].Clashes, b.Session)
-				items[j].Clashes = append(items[j].Clashes, a.Session)
-			}
-		}
+	for i, cs := range clashes(day.Entries) {
+		items[i].Clashes = cs
 	}
 
 	index := map[string]int{}
@@ -294,6 +368,38 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 		out.Warnings = append(out.Warnings, h.agendaWarning(p, wn, held, dv))
 	}
 	return out
+}
+
+// clashes returns, for each entry (by start), the entries it overlaps
+// where either is a seat held: a marker or a waitlist over a reserved
+// session, or two reservations. A walk-in happening (the expo, a party) is
+// a drop-in, not a clash.
+func clashes(entries []plan.Entry) [][]*lanyard.Session {
+	out := make([][]*lanyard.Session, len(entries))
+	for i, a := range entries {
+		for j := i + 1; j < len(entries); j++ {
+			b := entries[j]
+			if !b.Session.Start.Before(a.Session.End) {
+				break // entries come by start
+			}
+			if (a.Held() || b.Held()) && !walkin(a) && !walkin(b) {
+				out[i] = append(out[i], b.Session)
+				out[j] = append(out[j], a.Session)
+			}
+		}
+	}
+	return out
+}
+
+// walkin reports whether e is a happening to walk in to: a marker with
+// no seat to reserve.
+func walkin(e plan.Entry) bool { return e.Marker && !e.Session.Reservable }
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // lay gives each entry (by start) a lane among the entries it overlaps,
