@@ -115,6 +115,14 @@ func TestBrowserAgenda(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// The first screen alone, to look at closely.
+		do("scroll up", void(chromedp.Evaluate[int](`window.scrollTo(0, 0), 0`)))
+		if png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot()); err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+"-top.png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	do("sign up",
@@ -196,8 +204,23 @@ func TestBrowserAgenda(t *testing.T) {
 	  return s.webkitLineClamp !== "2" || s.wordBreak === "break-all" || !a.title.includes(a.textContent.trim().split(" · ")[1].slice(0, 10));
 	}).length`
 
+	// hidden lists the actions a click would not reach: each button's
+	// centre must be the button itself, not something drawn over it.
+	const hidden = `[...document.querySelectorAll(".plan button")].filter(b => {
+	  b.scrollIntoView({block: "center"});
+	  const r = b.getBoundingClientRect();
+	  const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+	  return r.width === 0 || !(at === b || b.contains(at));
+	}).map(b => b.textContent.trim() + " of " + b.closest("[data-session]").dataset.session).join("; ")`
+
 	checkAgenda("en")
 	desktop := height(1280)
+	if got := eval(`getComputedStyle(document.querySelector(".plan")).display`); got != "grid" {
+		t.Errorf("on a desktop the agenda is drawn as %q, not on a time grid", got)
+	}
+	if got := eval(hidden); got != "" {
+		t.Errorf("on a desktop, actions hidden or covered: %s", got)
+	}
 	if got := eval(noCover); got != "" {
 		t.Errorf("trips cover entries: %s", got)
 	}
@@ -206,8 +229,11 @@ func TestBrowserAgenda(t *testing.T) {
 	}
 	shoot("agenda-desktop", 1280)
 	phone := height(360)
-	if evalBool(`getComputedStyle(document.querySelector(".plan .item")).position !== "static"`) {
-		t.Error("on a phone the agenda is not a list")
+	if got := eval(`getComputedStyle(document.querySelector(".plan")).display`); got != "block" {
+		t.Errorf("on a phone the agenda is drawn as %q, not a list", got)
+	}
+	if got := eval(hidden); got != "" {
+		t.Errorf("on a phone, actions hidden or covered: %s", got)
 	}
 	shoot("agenda-phone", 360)
 	t.Logf("agenda heights: desktop %d px, phone %d px", desktop, phone)

@@ -16,33 +16,37 @@ import (
 	"github.com/lanyardhq/lanyard/internal/plan"
 )
 
-// pxPerHour is the agenda's vertical scale on a wide screen: an hour's
-// block holds a title of two lines, its time, place and actions.
-const pxPerHour = 100
+// The agenda's grid on a wide screen is a CSS grid with a row for each
+// slot of a day: rows grow to fit what they hold, so a block never cuts
+// off its actions, and what comes later moves down with it.
+const (
+	// rowTime is a row's length of time.
+	rowTime = 5 * time.Minute
+	// minFold is the shortest free stretch folded into one row: whole free
+	// hours (a walk-in happening past its first hour counts as free), so an
+	// all-day expo or a late party does not make the day as tall as the
+	// evening. A free hour is worth seeing.
+	minFold = 2 * time.Hour
+	// maxCols is the grid's columns for entries: overlapping entries share
+	// them, two, three, four or six abreast (its divisors).
+	maxCols = 12
+)
 
-// foldPx is the height of a folded stretch of the grid: whole free hours
-// (a walk-in happening past its first hour counts as free) drawn as one
-// band, so an all-day expo or a late party does not make the day as tall
-// as the evening.
-const foldPx = 24
-
-// minFold is the shortest free stretch folded: a free hour is worth seeing.
-const minFold = 2 * time.Hour
-
-// timeline maps the instants of a day to pixels down its grid.
+// timeline maps the instants of a day to the lines of its grid.
 type timeline struct {
-	first time.Time
-	folds [][2]time.Time // by start, each whole hours
+	first, last time.Time
+	folds       [][2]time.Time // by start, each whole hours
 }
 
 // newTimeline folds the whole free hours between first and last, busy
 // being the stretches that keep their scale.
 func newTimeline(first, last time.Time, busy [][2]time.Time) timeline {
 	slices.SortFunc(busy, func(a, b [2]time.Time) int { return a[0].Compare(b[0]) })
-	tl := timeline{first: first}
+	tl := timeline{first: first, last: last}
 	free := first
 	fold := func(from, to time.Time) {
-		from = from.Add(time.Hour - time.Nanosecond).Truncate(time.Hour) // Truncate works on absolute time: whole hours in zones of whole-hour offsets
+		// Truncate rounds absolute time: whole hours in zones of whole-hour offsets.
+		from = from.Add(time.Hour - time.Nanosecond).Truncate(time.Hour)
 		if to = to.Truncate(time.Hour); to.Sub(from) >= minFold {
 			tl.folds = append(tl.folds, [2]time.Time{from, to})
 		}
@@ -61,21 +65,22 @@ func newTimeline(first, last time.Time, busy [][2]time.Time) timeline {
 	return tl
 }
 
-// top is the pixel of tm: pxPerHour for each busy hour, foldPx for a fold.
-func (tl timeline) top(tm time.Time) int {
-	px, at := 0.0, tl.first
+// line is the grid line (from 1) at tm, rounded down to a row: a row
+// per rowTime, one for a fold.
+func (tl timeline) line(tm time.Time) int {
+	n, at := 1, tl.first
 	for _, f := range tl.folds {
-		if !tm.After(f[0]) {
+		if tm.Before(f[0]) {
 			break
 		}
-		px += f[0].Sub(at).Hours() * pxPerHour
+		n += int(f[0].Sub(at) / rowTime)
 		if tm.Before(f[1]) {
-			return int(px + foldPx*tm.Sub(f[0]).Hours()/f[1].Sub(f[0]).Hours())
+			return n
 		}
-		px += foldPx
+		n++
 		at = f[1]
 	}
-	return int(px + tm.Sub(at).Hours()*pxPerHour)
+	return n + int(tm.Sub(at)/rowTime)
 }
 
 // folded reports whether tm lies inside a fold, not at its edge.
@@ -111,10 +116,11 @@ type agendaDay struct {
 	// Also is the date in the other zone, when it differs: a venue's day
 	// can fall on one or two dates at home.
 	Also     string
-	Height   int
-	Hours    []hourMark
-	Folds    []int // the tops of the folded stretches, each foldPx high
-	Rows     []agendaRow
+	// Slots is the grid's rows, Cols its columns for entries.
+	Slots, Cols int
+	Hours       []hourMark
+	Folds       []int // the lines of the folded stretches, one row each
+	Rows        []agendaRow
 	Warnings []agendaWarning
 }
 
@@ -126,7 +132,7 @@ type agendaRow struct {
 
 type hourMark struct {
 	Label string
-	Top   int
+	Line  int
 }
 
 // The seat states of a marker (a keynote, the expo, a party).
@@ -137,12 +143,11 @@ const (
 )
 
 type agendaItem struct {
-	S      *lanyard.Session
-	Top    int
-	Height int
-	// Lane is the entry's column among the entries it overlaps, of Lanes.
-	Lane, Lanes int
-	VenueIx     int
+	S *lanyard.Session
+	// Row and Col are the grid lines the entry spans: from its start to
+	// its end, and its lane among the entries it overlaps.
+	Row0, Row1, Col0, Col1 int
+	VenueIx                int
 	VenueName   string
 	Waitlisted  bool
 	Position    int
@@ -171,17 +176,18 @@ func (it *agendaItem) ClashCodes() string {
 }
 
 type agendaGap struct {
-	Top, Height int
-	Lane, Lanes int // the lane of the entry the trip goes to
-	Enough      bool
+	// The grid lines of the free time, in the lane of the entry the trip
+	// goes to.
+	Row0, Row1, Col0, Col1 int
+	Enough                 bool
 	Text        string
 	// Tight is a trip with no room on the grid for its line; the entry it
 	// leads to is marked instead.
 	Tight bool
 }
 
-// tripLinePx is the height a trip needs on the grid for its line.
-const tripLinePx = 18
+// tripRows is the free time a trip needs on the grid for its line.
+const tripRows = 2
 
 // agendaWarning is one warning of a day, with the switches that clear it.
 type agendaWarning struct {
@@ -274,8 +280,7 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 		busy = append(busy, [2]time.Time{e.Session.Start, end})
 	}
 	tl := newTimeline(first, last, busy)
-	top := tl.top
-	out := agendaDay{Date: day.Date, Height: top(last)}
+	out := agendaDay{Date: day.Date, Slots: tl.line(last) - 1, Cols: maxCols}
 	out.Name, out.Also = p.dayNames(day, primary, other)
 	for tm := first; !tm.After(last); tm = tm.Add(time.Hour) {
 		if tl.folded(tm) {
@@ -285,18 +290,19 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 		if tm.Hour() == 0 && tm.After(first) {
 			label = p.ShortDay(tm) + " " + label // the grid crosses midnight in this zone
 		}
-		out.Hours = append(out.Hours, hourMark{Label: label, Top: top(tm)})
+		out.Hours = append(out.Hours, hourMark{Label: label, Line: tl.line(tm)})
 	}
 	for _, f := range tl.folds {
-		out.Folds = append(out.Folds, top(f[0]))
+		out.Folds = append(out.Folds, tl.line(f[0]))
 	}
 
 	items := make([]agendaItem, len(day.Entries))
 	lane, lanes := lay(day.Entries)
 	for i, e := range day.Entries {
 		s := e.Session
-		it := agendaItem{S: s, Top: top(s.Start), Height: max(28, top(s.End)-top(s.Start)),
-			Lane: lane[i], Lanes: lanes[i], VenueIx: dv.venueIx[s.Venue], VenueName: c.VenueName(s.Venue),
+		r0 := tl.line(s.Start)
+		c0 := 2 + lane[i]*maxCols/lanes[i] // column 1 holds the hours
+		it := agendaItem{S: s, Row0: r0, Row1: max(r0+1, tl.line(s.End)), Col0: c0, Col1: c0 + maxCols/lanes[i], VenueIx: dv.venueIx[s.Venue], VenueName: c.VenueName(s.Venue),
 			Waitlisted: e.Waitlisted, Position: e.Position, Marker: isMarker(s)}
 		switch {
 		case !it.Marker:
@@ -333,13 +339,13 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 			continue // same venue: nothing to say
 		}
 		to := items[index[g.To.Code]]
-		gap := &agendaGap{Top: top(g.From.End), Height: top(g.To.Start) - top(g.From.End), Lane: to.Lane, Lanes: to.Lanes, Enough: g.Enough}
+		gap := &agendaGap{Row0: tl.line(g.From.End), Row1: tl.line(g.To.Start), Col0: to.Col0, Col1: to.Col1, Enough: g.Enough}
 		key := "agenda.travel_ok"
 		if !g.Enough {
 			key = "agenda.travel_short"
 		}
 		gap.Text = p.T(key, "Mode", p.T("agenda.mode_"+g.Mode), "Minutes", g.Travel, "Venue", c.VenueName(g.To.Venue), "Gap", g.Minutes)
-		if gap.Height < tripLinePx {
+		if gap.Row1-gap.Row0 < tripRows {
 			gap.Tight = true
 			if !g.Enough {
 				items[index[g.To.Code]].LateTrip = true

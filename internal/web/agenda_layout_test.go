@@ -79,8 +79,8 @@ func TestLay(t *testing.T) {
 	}
 }
 
-// TestTimeline: two or more free hours fold into one band; busy time keeps
-// its scale on both sides of it.
+// TestTimeline: two or more free hours fold into one row; busy time keeps
+// a row per five minutes on both sides of it.
 func TestTimeline(t *testing.T) {
 	tl := newTimeline(hm(8, 0), hm(19, 0), [][2]time.Time{{hm(8, 0), hm(9, 30)}, {hm(14, 0), hm(15, 0)}, {hm(17, 0), hm(18, 0)}})
 	// Free 9:30–14:00 folds 10:00–14:00; free 15:00–17:00 folds; 18:00–19:00 is one hour and stays.
@@ -91,17 +91,18 @@ func TestTimeline(t *testing.T) {
 		at   time.Time
 		want int
 	}{
-		{hm(8, 0), 0},
-		{hm(9, 30), 150},
-		{hm(10, 0), 200},
-		{hm(12, 0), 200 + foldPx/2},
-		{hm(14, 0), 200 + foldPx},
-		{hm(15, 0), 300 + foldPx},
-		{hm(17, 0), 300 + 2*foldPx},
-		{hm(19, 0), 500 + 2*foldPx},
+		{hm(8, 0), 1},
+		{hm(8, 4), 1}, // rounded down to a row
+		{hm(9, 30), 19},
+		{hm(10, 0), 25},
+		{hm(12, 0), 25}, // inside the fold: its row
+		{hm(14, 0), 26},
+		{hm(15, 0), 38},
+		{hm(17, 0), 39},
+		{hm(19, 0), 63},
 	} {
-		if got := tl.top(tc.at); got != tc.want {
-			t.Errorf("top(%s) = %d, want %d", tc.at.Format("15:04"), got, tc.want)
+		if got := tl.line(tc.at); got != tc.want {
+			t.Errorf("line(%s) = %d, want %d", tc.at.Format("15:04"), got, tc.want)
 		}
 	}
 	if !tl.folded(hm(11, 0)) || tl.folded(hm(10, 0)) || tl.folded(hm(18, 30)) {
