@@ -115,13 +115,13 @@ type agendaDay struct {
 	Name string // the date in the primary zone
 	// Also is the date in the other zone, when it differs: a venue's day
 	// can fall on one or two dates at home.
-	Also     string
+	Also string
 	// Slots is the grid's rows, Cols its columns for entries.
 	Slots, Cols int
 	Hours       []hourMark
 	Folds       []int // the lines of the folded stretches, one row each
 	Rows        []agendaRow
-	Warnings []agendaWarning
+	Warnings    []agendaWarning
 }
 
 // agendaRow is one line of the day: an entry, or the trip after one.
@@ -148,9 +148,9 @@ type agendaItem struct {
 	// its end, and its lane among the entries it overlaps.
 	Row0, Row1, Col0, Col1 int
 	VenueIx                int
-	VenueName   string
-	Waitlisted  bool
-	Position    int
+	VenueName              string
+	Waitlisted             bool
+	Position               int
 	// Marker is a keynote, the expo or a party; Seat says whether the
 	// attendee holds a seat for it (a seat* constant), Full whether the
 	// seats are gone (reserving joins the waitlist).
@@ -180,7 +180,7 @@ type agendaGap struct {
 	// goes to.
 	Row0, Row1, Col0, Col1 int
 	Enough                 bool
-	Text        string
+	Text                   string
 	// Tight is a trip with no room on the grid for its line; the entry it
 	// leads to is marked instead.
 	Tight bool
