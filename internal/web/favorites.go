@@ -233,7 +233,7 @@ func (h *Handler) flashOutcome(r *http.Request, t *translator, s *lanyard.Sessio
 	}
 	text := s.Code + " · " + s.Title + ": " + o.Text
 	for _, w := range o.Warning {
-		text += " " + w
+		text += " · " + w
 	}
 	h.flash(r, kind, text)
 }
