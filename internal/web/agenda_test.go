@@ -389,6 +389,9 @@ func TestAgendaMarkerSeat(t *testing.T) {
 
 	// The keynote's own form reserves it; then it says so.
 	key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(k1)
+	if key == nil {
+		t.Fatal("the keynote has no form to reserve it")
+	}
 	if got := c.postOK("/reserve/K1", url.Values{"key": {key[1]}, "back": {"/agenda"}}, "/agenda"); !strings.Contains(got, "Reserved") {
 		t.Fatalf("reserving the keynote: %q", got)
 	}
