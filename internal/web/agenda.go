@@ -260,9 +260,9 @@ func (h *Handler) agendaEntries(ag *lanyard.Agenda, withMarkers bool) []plan.Ent
 	return entries
 }
 
-// layoutDay places a day's entries on the time grid (minutes from the
-// first hour down, overlapping entries side by side) and words its trips
-// and warnings. held are the seats the attendee holds, on every day.
+// layoutDay places a day's entries on the time grid (a row per rowTime
+// from the first hour down, overlapping entries side by side) and words
+// its trips and warnings. held are the seats the attendee holds, on every day.
 func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.Session) agendaDay {
 	c := h.Catalog.Load()
 	primary, other := p.zones()
@@ -301,8 +301,9 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 	for i, e := range day.Entries {
 		s := e.Session
 		r0 := tl.line(s.Start)
-		c0 := 2 + lane[i]*maxCols/lanes[i] // column 1 holds the hours
-		it := agendaItem{S: s, Row0: r0, Row1: max(r0+1, tl.line(s.End)), Col0: c0, Col1: c0 + maxCols/lanes[i], VenueIx: dv.venueIx[s.Venue], VenueName: c.VenueName(s.Venue),
+		w := max(1, maxCols/lanes[i]) // past maxCols lanes, entries overlap
+		c0 := 2 + min(lane[i]*w, maxCols-w) // column 1 holds the hours
+		it := agendaItem{S: s, Row0: r0, Row1: max(r0+1, tl.line(s.End)), Col0: c0, Col1: c0 + w, VenueIx: dv.venueIx[s.Venue], VenueName: c.VenueName(s.Venue),
 			Waitlisted: e.Waitlisted, Position: e.Position, Marker: isMarker(s)}
 		switch {
 		case !it.Marker:
