@@ -100,14 +100,6 @@ func (p *page) SpanDate(start, end time.Time) clocks {
 // Span is the slot's time in the viewer's zones (page.Span).
 func (s *slot) Span() clocks { return s.P.Span(s.S.Start, s.S.End) }
 
-// Until formats a session's end as a time of day in the primary zone.
-func (p *page) Until(tm time.Time) string {
-	if p.Home != nil && p.HomeFirst {
-		return p.Clock(tm.In(p.Home))
-	}
-	return p.Clock(tm.In(p.Venue))
-}
-
 // IsoTime is an instant for <time datetime="">.
 func (p *page) IsoTime(tm time.Time) string { return tm.UTC().Format(time.RFC3339) }
 
