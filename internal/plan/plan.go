@@ -86,6 +86,52 @@ type Warning struct {
 	// travel gap, the first and the last of a back-to-back run. Both are nil
 	// for no_lunch.
 	From, To *lanyard.Session
+	// Need and Mode are, for a travel warning, the minutes the trip takes
+	// and how (ModeWalk or ModeShuttle), so the page can say it.
+	Need int
+	Mode string
+}
+
+// Fix is another time of a session that would clear a warning: give up
+// the seat of Drop and take Take, a repeat of the same content.
+type Fix struct {
+	Drop, Take *lanyard.Session
+}
+
+// Fixes returns the repeats that would clear an overlap or a travel
+// warning: for each of its two sessions, the earliest other time of the
+// same content that Fits the held sessions once that session is given up.
+// repeats returns a repeat group's sessions; ok, when not nil, keeps only
+// candidates it accepts (say, those with seats left). Other warnings have
+// no fix.
+func Fixes(loc *time.Location, w Warning, held []*lanyard.Session, repeats func(group string) []*lanyard.Session, travel TravelFunc, ok func(*lanyard.Session) bool) []Fix {
+	if (w.Code != WarnTravel && w.Code != WarnOverlap) || w.From == nil || w.To == nil || repeats == nil {
+		return nil
+	}
+	var out []Fix
+	for _, drop := range []*lanyard.Session{w.From, w.To} {
+		if drop.RepeatGroup == "" {
+			continue
+		}
+		rest := make([]*lanyard.Session, 0, len(held))
+		for _, h := range held {
+			if h != drop && h.Code != drop.Code {
+				rest = append(rest, h)
+			}
+		}
+		cands := slices.Clone(repeats(drop.RepeatGroup))
+		slices.SortFunc(cands, order)
+		for _, c := range cands {
+			if c.Code == drop.Code || !c.Scheduled() || (ok != nil && !ok(c)) {
+				continue
+			}
+			if Fits(loc, c, rest, travel) {
+				out = append(out, Fix{Drop: drop, Take: c})
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Day is one civil day, in the event's zone, of an agenda.
@@ -157,7 +203,8 @@ func Build(loc *time.Location, entries []Entry, travel TravelFunc) []Day {
 			g := gap(placed, s, travel)
 			d.Gaps = append(d.Gaps, g)
 			if !g.Enough {
-				d.Warnings = append(d.Warnings, Warning{Code: WarnTravel, Day: d.Date, Minutes: g.Minutes, From: placed, To: s})
+				d.Warnings = append(d.Warnings, Warning{Code: WarnTravel, Day: d.Date, Minutes: g.Minutes, From: placed, To: s,
+					Need: g.Travel, Mode: g.Mode})
 			}
 		}
 		if prev == nil || !s.End.Before(prev.End) {

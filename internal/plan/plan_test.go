@@ -441,3 +441,63 @@ func describeAll(ss []*lanyard.Session) string {
 	}
 	return b.String()
 }
+
+// TestTravelWarningSaysTheTrip: a travel warning carries what the page
+// must say: the minutes needed and how, besides the minutes there are.
+func TestTravelWarningSaysTheTrip(t *testing.T) {
+	a, b := sess("A", "venetian", 9, 0, 10, 0), sess("B", "mgm", 10, 5, 11, 0)
+	days := plan.Build(la, held(a, b), matrix)
+	if len(days) != 1 || len(days[0].Warnings) != 1 {
+		t.Fatalf("warnings %+v", days)
+	}
+	w := days[0].Warnings[0]
+	if got, want := fmt.Sprintf("%s %s→%s gap %d need %d %s", w.Code, w.From.Code, w.To.Code, w.Minutes, w.Need, w.Mode),
+		"travel A→B gap 5 need 20 shuttle"; got != want {
+		t.Errorf("warning %q, want %q", got, want)
+	}
+}
+
+func TestFixes(t *testing.T) {
+	rep := func(code, group, venue string, day, h1, m1, h2, m2 int) *lanyard.Session {
+		return &lanyard.Session{Code: code, Title: code, RepeatGroup: group, Venue: venue, Start: at(day, h1, m1), End: at(day, h2, m2)}
+	}
+	// A at the Venetian 9–10, B at MGM 10:05–11: 5 minutes for a 20-minute trip.
+	a1 := rep("A-R1", "A", "venetian", 1, 9, 0, 10, 0)
+	b1 := rep("B-R1", "B", "mgm", 1, 10, 5, 11, 0)
+	a2 := rep("A-R2", "A", "venetian", 1, 10, 30, 11, 30) // overlaps B: no fix
+	a3 := rep("A-R3", "A", "mgm", 1, 8, 0, 9, 0)          // same venue as B, well before: fixes
+	a4 := rep("A-R4", "A", "venetian", 2, 9, 0, 10, 0)    // another day: fixes, but later than A-R3
+	b2 := rep("B-R2", "B", "mgm", 1, 10, 20, 11, 15)      // 20 minutes after A: fixes
+	b3 := rep("B-R3", "B", "mgm", 1, 9, 30, 10, 30)       // overlaps A: no fix
+	c := rep("C", "", "mgm", 1, 11, 30, 12, 0)            // held, no repeats
+	groups := map[string][]*lanyard.Session{"A": {a1, a2, a3, a4}, "B": {b3, b1, b2}}
+	repeats := func(g string) []*lanyard.Session { return groups[g] }
+	hs := []*lanyard.Session{a1, b1, c}
+	travel := plan.Warning{Code: plan.WarnTravel, From: a1, To: b1}
+
+	for _, tc := range []struct {
+		name string
+		w    plan.Warning
+		hs   []*lanyard.Session
+		ok   func(*lanyard.Session) bool
+		want string
+	}{
+		{"both sessions", travel, hs, nil, "A-R1→A-R3 B-R1→B-R2"},
+		{"seats filter", travel, hs, func(s *lanyard.Session) bool { return s.Code != "A-R3" && s.Code != "B-R2" }, "A-R1→A-R4"},
+		{"none fits", travel, hs, func(s *lanyard.Session) bool { return false }, ""},
+		// B-R3 overlaps A-R1; B-R1 would leave 5 minutes for the trip, B-R2 twenty.
+		{"overlap", plan.Warning{Code: plan.WarnOverlap, From: a1, To: b3}, []*lanyard.Session{a1, b3, c}, nil, "A-R1→A-R3 B-R3→B-R2"},
+		{"one side repeats", plan.Warning{Code: plan.WarnTravel, From: b1, To: c}, hs, nil, "B-R1→B-R2"},
+		{"not a trip", plan.Warning{Code: plan.WarnBackToBack, From: a1, To: b1}, hs, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, f := range plan.Fixes(la, tc.w, tc.hs, repeats, matrix, tc.ok) {
+				got = append(got, f.Drop.Code+"→"+f.Take.Code)
+			}
+			if got, want := strings.Join(got, " "), tc.want; got != want {
+				t.Errorf("fixes %q, want %q", got, want)
+			}
+		})
+	}
+}

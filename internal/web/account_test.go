@@ -562,7 +562,7 @@ func TestSettings(t *testing.T) {
 	}
 	// Times now come in Seoul time first, then the venue's.
 	r := c.get("/sessions/A-R1")
-	if !strings.Contains(r.body, `<span class="primary">Wed 3:00 AM KST</span> <span class="secondary">· Tue 10:00 AM PST</span>`) {
+	if !strings.Contains(r.body, `<span class="primary">Wed, Dec 2, 3:00–4:00 AM KST</span> <span class="secondary">· Tue, Dec 1, 10:00–11:00 AM PST</span>`) {
 		t.Fatalf("session page times, home first:\n%s", r.text())
 	}
 	if r := c.post("/zone", url.Values{"back": {"/sessions/A-R1"}}); r.status != http.StatusSeeOther || r.location() != "/sessions/A-R1" {
@@ -572,7 +572,7 @@ func TestSettings(t *testing.T) {
 		t.Fatalf("zone after the toggle: %q", acc.ZonePrimary)
 	}
 	r = c.get("/sessions/A-R1")
-	if !strings.Contains(r.body, `<span class="primary">Tue 10:00 AM PST</span> <span class="secondary">· Wed 3:00 AM KST</span>`) {
+	if !strings.Contains(r.body, `<span class="primary">Tue, Dec 1, 10:00–11:00 AM PST</span> <span class="secondary">· Wed, Dec 2, 3:00–4:00 AM KST</span>`) {
 		t.Fatalf("session page times, venue first:\n%s", r.text())
 	}
 }

@@ -46,7 +46,7 @@ func TestReserveCancelSwitchLeave(t *testing.T) {
 	}
 	// B is 10 minutes from A-R1 by a 25-minute shuttle: reserved, with a warning.
 	if got := c.postOK("/reserve/B", url.Values{"back": {"/"}}, "/"); !strings.HasPrefix(got, "B · Scaling databases: Reserved") ||
-		!strings.Contains(got, "Only 10 minutes between A-R1 and B; the trip takes 25.") {
+		!strings.Contains(got, "Only 10 min to get from A-R1 “Building serverless APIs” at Venetian to B “Scaling databases” at MGM Grand: the trip takes 25 min by shuttle.") {
 		t.Errorf("travel flash %q", got)
 	}
 	state([]string{"A-R1", "B"}, nil)
@@ -141,14 +141,19 @@ func TestAgendaPage(t *testing.T) {
 	for _, want := range []string{
 		"Not enough time: 25 min shuttle to MGM Grand, only 10 min free",
 		"25 min shuttle to Venetian · 60 min free",
-		"A trip between venues has only 10 minutes.",
+		"Only 10 min to get from A-R1 “Building serverless APIs” at Venetian to B “Scaling databases” at MGM Grand: the trip takes 25 min by shuttle.",
 	} {
-		if !strings.Contains(html.UnescapeString(day1), want) {
-			t.Errorf("day 1 lacks %q", want)
+		if got := strings.Count(html.UnescapeString(day1), want); got != 1 {
+			t.Errorf("day 1 says %q %d times, want once", want, got)
 		}
 	}
-	if !regexp.MustCompile(`class="trip short">.*Not enough time`).MatchString(day1) {
-		t.Error("the short trip is not marked short in the list")
+	if !regexp.MustCompile(`class="trip short[^"]*"[^>]*>.*Not enough time`).MatchString(day1) {
+		t.Error("the short trip is not marked short")
+	}
+	// The warning offers the repeat that clears the trip: A-R2, a day later.
+	if !strings.Contains(day1, `action="/agenda/switch/A-R1"`) || !strings.Contains(day1, `data-fix="A-R1:A-R2"`) ||
+		!strings.Contains(day1, "Switch A-R1 to A-R2, Wed 10:00–11:00 AM PST") {
+		t.Errorf("the travel warning offers no switch to A-R2:\n%s", warnings(day1))
 	}
 	// Keynotes and the expo are on every agenda, unreserved; the waitlist is
 	// shown with its place.
@@ -156,15 +161,24 @@ func TestAgendaPage(t *testing.T) {
 		t.Errorf("day 1 shows %v, want %v", got, want)
 	}
 	for _, code := range []string{"K1", "EXPO"} {
-		if !regexp.MustCompile(`class="entry v\d marker" data-session="` + code + `"`).MatchString(day1) {
+		if !regexp.MustCompile(`class="item v\d marker" data-session="` + code + `"`).MatchString(day1) {
 			t.Errorf("%s is not a marker", code)
 		}
 		if strings.Contains(day1, `data-cancel="`+code+`"`) {
 			t.Errorf("%s can be cancelled", code)
 		}
 	}
-	if !regexp.MustCompile(`class="entry v\d waitlisted" data-session="C"`).MatchString(day1) || !strings.Contains(day1, "Waitlist #1") {
+	if !regexp.MustCompile(`class="item v\d waitlisted" data-session="C"`).MatchString(day1) || !strings.Contains(day1, "Waitlist #1") {
 		t.Error("C is not shown as waitlisted")
+	}
+	// One list per day: each entry is drawn once, with its actions.
+	for _, code := range []string{"A-R1", "B", "E", "C"} {
+		if got := strings.Count(day1, `data-session="`+code+`"`); got != 1 {
+			t.Errorf("%s is drawn %d times", code, got)
+		}
+	}
+	if !strings.Contains(day1, `data-cancel="A-R1"`) || !strings.Contains(day1, `data-leave="C"`) {
+		t.Error("the entries lack their actions")
 	}
 	day3 := section(r.body, "d-2026-12-03")
 	if got := codes(day3); !slices.Equal(got, []string{"D"}) {
@@ -173,6 +187,16 @@ func TestAgendaPage(t *testing.T) {
 	if strings.Contains(r.body, `id="d-2026-12-02"`) {
 		t.Error("a day with nothing on it is shown")
 	}
+}
+
+// warnings returns the text of a day's warnings list.
+func warnings(day string) string {
+	i := strings.Index(day, `<ul class="warnings">`)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(day[i:], "</ul>")
+	return html.UnescapeString(day[i : i+j])
 }
 
 // section returns the day's <section> of the agenda page.
@@ -335,5 +359,135 @@ func TestCalendarFeed(t *testing.T) {
 	}
 	if r := c.post("/agenda/feed", url.Values{"action": {"share"}}); r.status != http.StatusBadRequest {
 		t.Errorf("unknown feed action: %d", r.status)
+	}
+}
+
+// TestAgendaMarkerSeat: a keynote that takes reservations says whether the
+// attendee holds a seat and offers one; the expo says none is needed. Issue
+// 11 found a keynote whose reservation was refused drawn as if it were held.
+func TestAgendaMarkerSeat(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.attendee("Vic", "vic@example.com")
+	e.reserve(a.ID, "A-R1")
+	c := e.signIn("vic@example.com")
+
+	day1 := section(c.get("/agenda").body, "d-2026-12-01")
+	k1 := item(day1, "K1")
+	for _, want := range []string{`data-seat="none"`, "No seat reserved", `action="/reserve/K1"`, `name="back" value="/agenda"`, `data-reserve="K1"`} {
+		if !strings.Contains(k1, want) {
+			t.Errorf("the unreserved keynote lacks %s:\n%s", want, k1)
+		}
+	}
+	if strings.Contains(k1, `data-cancel="K1"`) {
+		t.Error("the unreserved keynote offers a cancel")
+	}
+	expo := item(day1, "EXPO")
+	if !strings.Contains(expo, `data-seat="walkin"`) || !strings.Contains(expo, "Walk in: no seat needed") || strings.Contains(expo, "data-reserve") {
+		t.Errorf("the expo does not say it needs no seat:\n%s", expo)
+	}
+
+	// The keynote's own form reserves it; then it says so.
+	key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(k1)
+	if key == nil {
+		t.Fatal("the keynote has no form to reserve it")
+	}
+	if got := c.postOK("/reserve/K1", url.Values{"key": {key[1]}, "back": {"/agenda"}}, "/agenda"); !strings.Contains(got, "Reserved") {
+		t.Fatalf("reserving the keynote: %q", got)
+	}
+	k1 = item(section(c.get("/agenda").body, "d-2026-12-01"), "K1")
+	if !strings.Contains(k1, `data-seat="held"`) || !strings.Contains(k1, "You have a seat") || !strings.Contains(k1, `data-cancel="K1"`) ||
+		strings.Contains(k1, "data-reserve") {
+		t.Errorf("the reserved keynote:\n%s", k1)
+	}
+}
+
+// item returns an agenda entry's <li>.
+func item(day, code string) string {
+	m := regexp.MustCompile(`(?s)<li class="item[^"]*" data-session="` + regexp.QuoteMeta(code) + `".*?</li>`).FindString(day)
+	return m
+}
+
+// TestAgendaFix: the switch a travel warning offers clears it.
+func TestAgendaFix(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.attendee("Wen", "wen@example.com")
+	e.reserve(a.ID, "A-R1", "B")
+	c := e.signIn("wen@example.com")
+	r := c.get("/agenda")
+	if !strings.Contains(warnings(section(r.body, "d-2026-12-01")), "Only 10 min") {
+		t.Fatalf("no travel warning:\n%s", r.text())
+	}
+	c.postOK("/agenda/switch/A-R1", url.Values{"key": {r.key()}, "to": {"A-R2"}}, "/agenda")
+	if held, _ := e.agendaOf(a.ID); !slices.Equal(held, []string{"A-R2", "B"}) {
+		t.Fatalf("held %v after the fix", held)
+	}
+	if w := warnings(section(c.get("/agenda").body, "d-2026-12-01")); w != "" {
+		t.Errorf("warnings after the fix: %q", w)
+	}
+}
+
+// TestAgendaHomeFirst: with Seoul's time first, a day's heading names
+// Seoul's date, with the venue's beside it; issue 11 found "Tue 3:30 AM
+// KST" under "Mon, Jan 4".
+func TestAgendaHomeFirst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	a := e.attendee("Yuna", "yuna@example.com")
+	e.reserve(a.ID, "A-R1", "B")
+	c := e.signIn("yuna@example.com")
+	c.postOK("/settings", url.Values{"lang": {"en"}, "zone_primary": {"home"}, "home_zone": {"Asia/Seoul"}}, "/settings")
+	day1 := section(c.get("/agenda").body, "d-2026-12-01")
+	// Tuesday 8:00–19:00 in Las Vegas is Wednesday 1:00–12:00 in Seoul.
+	if got, want := heading(day1), "Wed, Dec 2 KST · Tue, Dec 1 PST"; got != want {
+		t.Errorf("heading %q, want %q", got, want)
+	}
+	if !strings.Contains(item(day1, "A-R1"), "Wed 3:00–4:00 AM KST") {
+		t.Errorf("A-R1 is not in Seoul's time first:\n%s", item(day1, "A-R1"))
+	}
+	// Venue first, the heading leads with the venue's date.
+	c.postOK("/zone", url.Values{"back": {"/agenda"}}, "/agenda")
+	if got, want := heading(section(c.get("/agenda").body, "d-2026-12-01")), "Tue, Dec 1 PST · Wed, Dec 2 KST"; got != want {
+		t.Errorf("venue first, heading %q, want %q", got, want)
+	}
+	// In Korean.
+	c.setCookie("lang", "ko")
+	c.postOK("/zone", url.Values{"back": {"/agenda"}}, "/agenda")
+	if got, want := heading(section(c.get("/agenda").body, "d-2026-12-01")), "12월 2일 (수) KST · 12월 1일 (화) PST"; got != want {
+		t.Errorf("Korean heading %q, want %q", got, want)
+	}
+}
+
+// heading returns a day's heading as text.
+func heading(day string) string {
+	m := regexp.MustCompile(`(?s)<h2[^>]*>(.*?)</h2>`).FindStringSubmatch(day)
+	if m == nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[1], ""))), " ")
+}
+
+// TestOutcomeTravelWarning: reserving favorites names the two sessions,
+// their venues and the trip, as the agenda does, where it said "Only 10
+// minutes between A-R1 and B; the trip takes 25."
+func TestOutcomeTravelWarning(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "Only 10 min to get from A-R1 “Building serverless APIs” at Venetian to B “Scaling databases” at MGM Grand: the trip takes 25 min by shuttle."},
+		{"ko", "A-R1 “Building serverless APIs”(Venetian)에서 B “Scaling databases”(MGM Grand)까지 10분뿐인데, 셔틀로 25분이 걸립니다."},
+	} {
+		email := tc.lang + "@example.com"
+		e.attendee("Zoe "+tc.lang, email)
+		c := e.signIn(email)
+		for _, code := range []string{"A-R1", "B"} {
+			c.post("/favorites", url.Values{"action": {"add"}, "code": {code}})
+		}
+		c.setCookie("lang", tc.lang)
+		r := c.post("/favorites/reserve", url.Values{"key": {"fav-" + tc.lang}})
+		if got := strings.Count(html.UnescapeString(r.body), tc.want); r.status != http.StatusOK || got != 1 {
+			t.Errorf("%s: %d, the warning shows %d times, want once:\n%s", tc.lang, r.status, got, r.text())
+		}
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/plan"
 )
 
 // maxFavorites is how many sessions a wishlist ranks (the engine's limit).
@@ -146,7 +148,7 @@ type outcomesData struct {
 }
 
 // describe words a seat result in the page's language.
-func describe(t *translator, s *lanyard.Session, r lanyard.SeatResult) outcome {
+func describe(t *translator, c *catalog.Catalog, s *lanyard.Session, r lanyard.SeatResult) outcome {
 	o := outcome{S: s}
 	switch {
 	case r.Error != nil:
@@ -172,13 +174,29 @@ func describe(t *translator, s *lanyard.Session, r lanyard.SeatResult) outcome {
 		o.Text = r.Outcome
 	}
 	for _, w := range r.Warnings {
-		if w.Code == lanyard.ETravelTime {
-			o.Warning = append(o.Warning, t.T("outcome.travel_warning", "From", w.From, "To", w.To, "Need", w.NeedMinute, "Gap", w.GapMinute))
-		} else {
-			o.Warning = append(o.Warning, w.Message)
-		}
+		o.Warning = append(o.Warning, seatWarning(t, c, w))
 	}
 	return o
+}
+
+// seatWarning words the engine's warning; a travel warning is said as the
+// agenda says it (travelWarning), the sessions and venues named.
+func seatWarning(t *translator, c *catalog.Catalog, w lanyard.Warning) string {
+	if w.Code != lanyard.ETravelTime {
+		return w.Message
+	}
+	from, err1 := c.Session(w.From)
+	to, err2 := c.Session(w.To)
+	if err1 != nil || err2 != nil {
+		return w.Message
+	}
+	mode := plan.ModeShuttle
+	if tt, ok := c.TravelTime(from.Venue, to.Venue); ok {
+		if _, walk := tt.Fastest(); walk {
+			mode = plan.ModeWalk
+		}
+	}
+	return travelWarning(t, c, from, to, w.GapMinute, w.NeedMinute, mode)
 }
 
 // refusal words the engine's refusal; an unknown code keeps its English message.
@@ -213,7 +231,7 @@ func (h *Handler) reserveFavorites(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				continue
 			}
-			d.Outcomes = append(d.Outcomes, describe(p.translator, s, res))
+			d.Outcomes = append(d.Outcomes, describe(p.translator, c, s, res))
 		}
 	}
 	p.Data = d
@@ -240,14 +258,14 @@ func (h *Handler) reserve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) flashOutcome(r *http.Request, t *translator, s *lanyard.Session, res lanyard.SeatResult) {
-	o := describe(t, s, res)
+	o := describe(t, h.Catalog.Load(), s, res)
 	kind := "ok"
 	if o.Kind == "refused" {
 		kind = "error"
 	}
 	text := s.Code + " · " + s.Title + ": " + o.Text
 	for _, w := range o.Warning {
-		text += " " + w
+		text += " · " + w
 	}
 	h.flashAt(r, kind, text, s.Code)
 }

@@ -190,6 +190,60 @@ type clocks struct {
 	Primary, Secondary string // Secondary is empty when both zones agree
 }
 
+// Span formats a session's time, start to end, in the primary zone and,
+// when it differs, in the other, each zone's range written whole: "Wed
+// 2:30–3:30 PM PST" and "Thu 7:30–8:30 AM KST". withDate names the date,
+// not only the weekday ("Wed, Dec 2, 2:30–3:30 PM PST"), for a session's
+// own page. A range that crosses noon repeats the half ("11:30 AM–12:30 PM");
+// one that crosses midnight repeats the day. A zero or missing end gives
+// the start alone. Every page writes a session's time with it.
+func (t *translator) Span(start, end time.Time, primary, other *time.Location, withDate bool) clocks {
+	out := clocks{Primary: t.span(start.In(primary), end.In(primary), withDate)}
+	if other != nil && other.String() != primary.String() {
+		_, po := start.In(primary).Zone()
+		_, oo := start.In(other).Zone()
+		if po != oo {
+			out.Secondary = t.span(start.In(other), end.In(other), withDate)
+		}
+	}
+	return out
+}
+
+// span writes one zone's range; a and b are in that zone.
+func (t *translator) span(a, b time.Time, withDate bool) string {
+	day := t.ShortDay
+	if withDate {
+		day = t.DateDay
+	}
+	zone := " " + zoneName(a)
+	if !b.After(a) {
+		return day(a) + " " + t.Clock(a) + zone
+	}
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	if ay != by || am != bm || ad != bd {
+		return day(a) + " " + t.Clock(a) + " – " + day(b) + " " + t.Clock(b) + zone
+	}
+	if (a.Hour() < 12) != (b.Hour() < 12) {
+		return day(a) + " " + t.Clock(a) + "–" + t.Clock(b) + zone
+	}
+	// One half of the day: write it once, after the range in English and
+	// before it in Korean.
+	if t.lang == "ko" {
+		return day(a) + " " + t.Clock(a) + "–" + b.Format("3:04") + zone
+	}
+	return day(a) + " " + a.Format("3:04") + "–" + t.Clock(b) + zone
+}
+
+// DateDay is a date with its weekday, for a time on a session's page:
+// "Wed, Dec 2," or "12월 2일 (수)".
+func (t *translator) DateDay(tm time.Time) string {
+	if t.lang == "ko" {
+		return t.Day(tm)
+	}
+	return tm.Format("Mon, Jan 2,")
+}
+
 // When formats tm in the primary zone and, when it differs, in the other:
 // "Mon 9:00 AM PST" and "Tue 2:00 AM KST".
 func (t *translator) When(tm time.Time, primary, other *time.Location) clocks {

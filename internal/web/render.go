@@ -76,13 +76,33 @@ func (p *page) When(tm time.Time) clocks {
 	return p.translator.When(tm, p.Venue, p.Home)
 }
 
-// Until formats a session's end as a time of day in the primary zone.
-func (p *page) Until(tm time.Time) string {
-	if p.Home != nil && p.HomeFirst {
-		return p.Clock(tm.In(p.Home))
+// zones returns the primary zone and the other one (nil when the attendee
+// has no home zone apart from the venue's).
+func (p *page) zones() (primary, other *time.Location) {
+	switch {
+	case p.Home == nil:
+		return p.Venue, nil
+	case p.HomeFirst:
+		return p.Home, p.Venue
 	}
-	return p.Clock(tm.In(p.Venue))
+	return p.Venue, p.Home
 }
+
+// Span shows a session's time, start to end, in the primary zone and,
+// beside it, the other (translator.Span).
+func (p *page) Span(start, end time.Time) clocks {
+	primary, other := p.zones()
+	return p.translator.Span(start, end, primary, other, false)
+}
+
+// SpanDate is Span with the date, for a session's own page.
+func (p *page) SpanDate(start, end time.Time) clocks {
+	primary, other := p.zones()
+	return p.translator.Span(start, end, primary, other, true)
+}
+
+// Span is the slot's time in the viewer's zones (page.Span).
+func (s *slot) Span() clocks { return s.P.Span(s.S.Start, s.S.End) }
 
 // IsoTime is an instant for <time datetime="">.
 func (p *page) IsoTime(tm time.Time) string { return tm.UTC().Format(time.RFC3339) }
