@@ -312,7 +312,7 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 		case e.Waitlisted:
 		case s.Reservable:
 			it.Seat = seatNone
-			seats, _ := h.Engine.Seats(s.Code)
+			seats, _ := h.counts().Seats(s.Code)
 			it.Full = seats.SeatsLeft <= 0
 		default:
 			it.Seat = seatWalkin
@@ -500,7 +500,7 @@ func (h *Handler) agendaWarning(p *page, wn plan.Warning, held []*lanyard.Sessio
 		if !s.Reservable {
 			return false
 		}
-		n, err := h.Engine.Seats(s.Code)
+		n, err := h.counts().Seats(s.Code)
 		return err == nil && n.SeatsLeft > 0
 	}
 	repeats := func(g string) []*lanyard.Session { return dv.repeats[g] }
