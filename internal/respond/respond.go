@@ -66,6 +66,7 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 	var body ErrorBody
 	body.Error.Code = code
 	body.Error.Message = lanyard.ErrorMessage(err)
+	body.Error.Field = lanyard.ErrorField(err)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lanyard"`)
 	}
