@@ -15,6 +15,9 @@ const (
 	ETOOMANY      = "too_many_requests"
 	EUNAVAILABLE  = "unavailable" // for now: retry in a moment
 	EINTERNAL     = "internal"
+
+	// EBodyTooLarge refuses a request body over the size its route takes.
+	EBodyTooLarge = "body_too_large"
 )
 
 // Error is a domain error whose Message is safe to show a person.
