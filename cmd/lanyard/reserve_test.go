@@ -190,7 +190,9 @@ func TestReservationAPI(t *testing.T) {
 	call(t, "POST", base+"/api/v1/reservations", bob, map[string]any{"sessions": []string{r1}}, nil, 200, &res)
 	// The demo runs four weeks from now: the door is not open yet (the
 	// engine's tests check in inside the door's window).
-	var door struct{ Error struct{ Code, Message string } }
+	var door struct {
+		Error struct{ Code, Message string }
+	}
 	call(t, "POST", base+"/api/v1/door/"+r1+"/checkin", staff, map[string]int64{"attendee_id": me.ID}, nil, 409, &door)
 	if door.Error.Code != "door_not_open" {
 		t.Fatalf("check-in four weeks early: %+v", door)
