@@ -138,3 +138,27 @@ func TestLenientFormatsSafeCodes(t *testing.T) {
 		t.Errorf("problems %v do not report the cleaning", rep.Problems)
 	}
 }
+
+// A frab slug that would be markup becomes a safe code, reported; a title
+// with a bidi override is cleaned.
+func TestFrabXMLSafeCode(t *testing.T) {
+	const doc = `<?xml version="1.0" encoding="UTF-8"?>
+<schedule><version>1</version>
+  <conference><acronym>x</acronym><title>X</title><start>2025-06-06</start><end>2025-06-06</end><time_zone_name>UTC</time_zone_name></conference>
+  <day index="1" date="2025-06-06"><room name="Hall">
+    <event id="1"><date>2025-06-06T10:00:00Z</date><duration>00:30</duration>
+      <slug>x-1&quot;&gt;&lt;svg onload=alert(1)&gt;</slug><title>&#x202E;Talk</title><type>Talk</type></event>
+  </room></day>
+</schedule>`
+	cat, rep := mustReadSchedule(t, []byte(doc), FormatFrabXML, Options{})
+	if len(cat.Sessions) != 1 {
+		t.Fatalf("sessions %d, problems %v", len(cat.Sessions), rep.Problems)
+	}
+	s := cat.Sessions[0]
+	if got, want := s.Code+"|"+s.Title, "x-1-svg-onload-alert-1|Talk"; got != want {
+		t.Errorf("code|title = %q, want %q", got, want)
+	}
+	if !hasProblem(rep, "#1", "slug", "not a safe session code", false) || !hasProblem(rep, "#1", "title", "bidirectional", false) {
+		t.Errorf("problems %v do not report the code and the title", rep.Problems)
+	}
+}
