@@ -27,7 +27,8 @@ func cleanFields(rep *Report, record string, fields []lanyard.TextField) *Proble
 			return &Problem{Record: record, Field: f.Name, Reason: why, Skipped: true}
 		}
 		*f.Value = clean
-		rep.doubt(record, f.Name, "%s; imported cleaned (such characters removed, cut to %d characters)", strings.TrimSuffix(why, "; remove it."), f.Rule.Max)
+		why = strings.TrimSuffix(strings.TrimSuffix(why, "; remove it."), ".")
+		rep.doubt(record, f.Name, "%s; imported cleaned (invalid bytes marked U+FFFD, control and bidi override characters removed, cut to %d characters)", why, f.Rule.Max)
 	}
 	return nil
 }
