@@ -147,6 +147,7 @@ func appendNew(issues []fieldIssue, more ...fieldIssue) []fieldIssue {
 type checker struct{ problems []Problem }
 
 func (c *checker) add(record string, issues ...fieldIssue) {
+	record = safeRecord(record)
 	for _, is := range issues {
 		c.problems = append(c.problems, Problem{Record: record, Field: is.field, Reason: is.reason, Skipped: true})
 	}

@@ -203,7 +203,7 @@ func (b *csvBuilder) add(row csvRow) {
 		key = strings.Trim(row.get("from")+"-"+row.get("to"), "-")
 		issues = b.travel(row)
 	}
-	name := strings.TrimSpace(fmt.Sprintf("line %d %s", row.line, key))
+	name := safeRecord(strings.TrimSpace(fmt.Sprintf("line %d %s", row.line, key)))
 	for _, is := range issues {
 		b.problems = append(b.problems, Problem{Record: name, Field: is.field, Reason: is.reason, Skipped: true})
 	}

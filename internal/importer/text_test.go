@@ -41,6 +41,7 @@ func TestStrictFormatsRefuseText(t *testing.T) {
 		{"json code path", FormatLanyardJSON, jsonCatalog("../../etc/passwd", "T"), "code"},
 		{"json code query", FormatLanyardJSON, jsonCatalog("a b/c?d#e", "T"), "code"},
 		{"csv title", FormatLanyardCSV, csvSessions("A1", "Ti\x1btle"), "title"},
+		{"json code with an escape", FormatLanyardJSON, jsonCatalog("A\x1b[2J", "T"), "code"},
 		{"csv code path", FormatLanyardCSV, csvSessions("../../etc/passwd", "T"), "code"},
 		{"csv code query", FormatLanyardCSV, csvSessions("a b/c?d#e", "T"), "code"},
 		{"csv speaker", FormatLanyardCSV, []byte("code,title,type,speakers\nA1,T,session,Ada\u202eLovelace\n"), "speakers"},
@@ -51,6 +52,9 @@ func TestStrictFormatsRefuseText(t *testing.T) {
 			found := false
 			for _, p := range e.Problems {
 				found = found || p.Field == tt.field
+				if lanyard.CheckText("record", p.Record, lanyard.TextRule{}) != nil {
+					t.Errorf("problem record %q holds what a terminal would act on", p.Record)
+				}
 			}
 			if !found {
 				t.Errorf("problems %v name no field %q", e.Problems, tt.field)
