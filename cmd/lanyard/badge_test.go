@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/testenv"
 )
 
 // portrait returns a synthetic, well-lit face-sized image: a gradient with
@@ -69,15 +71,10 @@ func send(t *testing.T, method, url, token, contentType string, body []byte) (in
 // or skips (locally) when poppler-utils is missing.
 func pdfPages(t *testing.T, pdf []byte) (pages int, size string) {
 	t.Helper()
-	if _, err := exec.LookPath("pdfinfo"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI needs pdfinfo (apt-get install poppler-utils)")
-		}
-		t.Skip("pdfinfo missing; apt-get install poppler-utils")
-	}
+	pdfinfo := testenv.LookPath(t, "pdfinfo", "apt-get install poppler-utils")
 	path := filepath.Join(t.TempDir(), "x.pdf")
 	os.WriteFile(path, pdf, 0o644)
-	out, err := exec.Command("pdfinfo", path).CombinedOutput()
+	out, err := exec.Command(pdfinfo, path).CombinedOutput()
 	if err != nil {
 		t.Fatalf("pdfinfo: %v\n%s", err, out)
 	}

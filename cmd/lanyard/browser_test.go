@@ -12,21 +12,17 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath is Debian's Chromium, which .ci/run installs.
-const chromiumPath = "/usr/bin/chromium"
+	"github.com/lanyardhq/lanyard/internal/testenv"
+)
 
 // newBrowser starts a headless Chromium for one test, with a fresh profile.
 // Without Chromium the test is skipped locally and fails in CI.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs Chromium at %s (apt-get install chromium fonts-nanum): %v", chromiumPath, err)
-		}
-		t.Skipf("no Chromium at %s; apt-get install chromium fonts-nanum to run the browser tests", chromiumPath)
-	}
+	// Found on PATH (Debian's is /usr/bin/chromium, which .ci/run installs),
+	// so a run with a narrowed PATH sees it missing.
+	chromiumPath := testenv.LookPath(t, "chromium", "apt-get install chromium fonts-nanum")
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),
 		chromedp.NoSandbox, // CI runs as root

@@ -29,7 +29,7 @@ every problem named, and nothing is imported.`)
 	slug := fs.String("event", "", "event slug to import into, overriding the file's (required for CSV, which names none)")
 	name := fs.String("name", "", "event name, overriding the file's")
 	zone := fs.String("zone", "", "IANA time zone of the venues, for files that give naive local times (default America/Los_Angeles for re:Invent)")
-	startDate := fs.String("start-date", "", "first day of the event (YYYY-MM-DD), overriding the file's")
+	startDate := fs.String("start-date", "", "first day of the event (YYYY-MM-DD), overriding the file's; dated sessions move with it, keeping their day and local time")
 	days := fs.Int("days", 0, "number of event days, overriding the file's")
 	year := fs.Int("year", 0, "year of dates written without one (re:Invent), inferred when 0")
 	dryRun := fs.Bool("dry-run", false, "read and check the files and report, but write nothing")
@@ -70,9 +70,15 @@ every problem named, and nothing is imported.`)
 	for _, o := range []struct {
 		dst *string
 		v   string
-	}{{&ev.Slug, *slug}, {&ev.Name, *name}, {&ev.TimeZone, *zone}, {&ev.StartDate, *startDate}} {
+	}{{&ev.Slug, *slug}, {&ev.Name, *name}, {&ev.TimeZone, *zone}} {
 		if o.v != "" {
 			*o.dst = o.v
+		}
+	}
+	if *startDate != "" {
+		// The sessions move with the event, or ?day= would find none of them.
+		if err := importer.MoveStart(&merged, *startDate); err != nil {
+			return fmt.Errorf("--start-date: %w", err)
 		}
 	}
 	if *days != 0 {

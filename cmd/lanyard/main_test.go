@@ -261,6 +261,23 @@ func TestImportRealFiles(t *testing.T) {
 	}
 }
 
+// --start-date moves a dated schedule's sessions with the event: 33C3 ran
+// from 2016-12-27; moved to 2027-03-01, its first day's talks are there.
+func TestImportStartDateMovesSessions(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "moved.db")
+	if code, out, stderr := runCmd(t, "import", "--db", db, "--start-date", "2027-03-01", sharedData(t, "schedules/ccc-33c3.frab.schedule.json")); code != 0 {
+		t.Fatalf("import: exit %d, %s %s", code, out, stderr)
+	}
+	base, _ := startCmd(t, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	var all, first, old struct{ Total int }
+	getJSON(t, base+"/api/v1/sessions", "", 200, &all)
+	getJSON(t, base+"/api/v1/sessions?day=2027-03-01", "", 200, &first)
+	getJSON(t, base+"/api/v1/sessions?day=2016-12-27", "", 200, &old)
+	if first.Total == 0 || first.Total >= all.Total || old.Total != 0 {
+		t.Fatalf("sessions: %d in all, %d on 2027-03-01, %d on 2016-12-27; want some, not all, and none", all.Total, first.Total, old.Total)
+	}
+}
+
 func TestImportBrokenFileImportsNothing(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "x.db")

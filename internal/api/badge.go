@@ -68,6 +68,10 @@ func (h *Handler) putPhoto(w http.ResponseWriter, r *http.Request) {
 	if errors.As(err, &tooBig) {
 		err = lanyard.Errorf(lanyard.EPhotoTooLarge, "The photo is larger than 10 MB; send a smaller one.")
 	}
+	if lanyard.ErrorCode(err) == lanyard.EPhotoTooLarge {
+		// Let the client finish sending, so it reads the 413 (see maxDrain).
+		io.CopyN(io.Discard, r.Body, maxDrain)
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return

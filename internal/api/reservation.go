@@ -1,11 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
@@ -15,9 +17,31 @@ import (
 // maxBody bounds request bodies: the largest valid one is a few hundred bytes.
 const maxBody = 64 << 10
 
-// decode reads a JSON body strictly: unknown fields and trailing data are refused.
+// maxDrain is how much of a body over maxBody is read and thrown away
+// before the 413 is sent. A client sends its whole body before it reads
+// the answer; had the server closed the connection while it was still
+// sending, it would see a broken pipe instead of the 413. A larger body
+// still gets the 413, on a connection then closed.
+const maxDrain = 16 << 20
+
+// decode reads a JSON body strictly: unknown fields and trailing data are
+// refused, and so is a body that is null rather than an object. A body over
+// maxBody is refused with EBodyTooLarge (413).
 func decode(r *http.Request, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody))
+	if r.ContentLength > maxBody {
+		return tooLarge(r)
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return lanyard.Errorf(lanyard.EINVALID, "The body cannot be read: %s.", err.Error())
+	}
+	if len(data) > maxBody {
+		return tooLarge(r)
+	}
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return lanyard.Errorf(lanyard.EINVALID, "The body is null; send a JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var syntax *json.SyntaxError
@@ -36,6 +60,16 @@ func decode(r *http.Request, v any) error {
 		return lanyard.Errorf(lanyard.EINVALID, "The body holds more than one JSON value.")
 	}
 	return nil
+}
+
+// tooLarge drains what the client is still sending, up to maxDrain, so
+// that it can read the EBodyTooLarge answer. A client that waits for 100
+// Continue has sent nothing yet and is answered at once.
+func tooLarge(r *http.Request) error {
+	if !strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		io.CopyN(io.Discard, r.Body, maxDrain) // a read error ends the drain; the answer is the same
+	}
+	return lanyard.Errorf(lanyard.EBodyTooLarge, "The body is larger than %d KiB.", maxBody>>10)
 }
 
 // idemKey returns the request's Idempotency-Key, checked for size.
@@ -134,6 +168,10 @@ func (h *Handler) getWishlist(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) putWishlist(w http.ResponseWriter, r *http.Request) {
 	var body wishlistJSON
 	key, err := writeBody(r, &body)
+	if err == nil && body.Sessions == nil {
+		// Absent or null: not an empty list, which clears the wishlist.
+		err = &lanyard.Error{Code: lanyard.EINVALID, Field: "sessions", Message: `Give "sessions", a list of session codes (best first); [] clears the wishlist.`}
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -101,9 +102,16 @@ func parseFilter(q url.Values) (lanyard.SessionFilter, error) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil {
-			return f, lanyard.Errorf(lanyard.EINVALID, "%s must be a whole number, not %q.", p.name, v)
+			return f, &lanyard.Error{Code: lanyard.EINVALID, Field: p.name, Message: fmt.Sprintf("%s must be a whole number, not %q.", p.name, v)}
 		}
 		*p.dst = n
+	}
+	// As the OpenAPI document says; 0 would otherwise mean the default.
+	switch {
+	case q.Has("limit") && (f.Limit < 1 || f.Limit > catalog.MaxLimit):
+		return f, &lanyard.Error{Code: lanyard.EINVALID, Field: "limit", Message: fmt.Sprintf("limit must be between 1 and %d, not %d.", catalog.MaxLimit, f.Limit)}
+	case f.Offset < 0:
+		return f, &lanyard.Error{Code: lanyard.EINVALID, Field: "offset", Message: fmt.Sprintf("offset must not be negative, not %d.", f.Offset)}
 	}
 	return f, nil
 }

@@ -62,13 +62,29 @@ func CheckPassword(pw, email string) error {
 		return lanyard.Errorf(lanyard.EINVALID, "Use at most %d characters.", MaxPasswordLen)
 	case strings.TrimSpace(pw) == "":
 		return lanyard.Errorf(lanyard.EINVALID, "A password of spaces is not a password.")
-	case email != "" && strings.Contains(strings.ToLower(pw), strings.ToLower(strings.SplitN(email, "@", 2)[0])) && len(email) > 3:
+	case containsEmail(pw, email):
 		return lanyard.Errorf(lanyard.EINVALID, "Don't use your email address in your password.")
 	}
 	if common[strings.ToLower(pw)] {
 		return lanyard.Errorf(lanyard.EINVALID, "That password is one of the most common; choose another.")
 	}
 	return nil
+}
+
+// minEmailLocal is the shortest local part of an address ("minji" in
+// minji@example.com) that a password may not contain: a shorter one ("a",
+// "kim") is part of too many good passwords to say anything.
+const minEmailLocal = 4
+
+// containsEmail reports whether pw holds the email address, or its local
+// part when that is at least minEmailLocal characters, ignoring case.
+func containsEmail(pw, email string) bool {
+	if email == "" {
+		return false
+	}
+	pw, email = strings.ToLower(pw), strings.ToLower(email)
+	local, _, _ := strings.Cut(email, "@")
+	return strings.Contains(pw, email) || (utf8.RuneCountInString(local) >= minEmailLocal && strings.Contains(pw, local))
 }
 
 // common are passwords that pass the length check yet every attacker tries first.

@@ -69,6 +69,16 @@ func TestCheckPassword(t *testing.T) {
 		pw, email string
 		ok        bool
 	}{
+		// The email rule compares the local part, once it is long enough
+		// to mean something, and the whole address.
+		{"a-sturdy-lantern", "a@example.com", true},
+		{"kim-sturdy-lantern", "kim@example.com", true},
+		{"my-kim@example.com", "kim@example.com", false},
+		{"my-KIM@Example.com", "kim@example.com", false},
+		{"minji-sturdy-lantern", "minji@example.com", false},
+		{"MINJI-sturdy-lantern", "minji@example.com", false},
+		{"mink-sturdy-lantern", "mink@example.com", false},
+		{"min-sturdy-lantern", "mink@example.com", true},
 		{"short", "", false},
 		{"          ", "", false},
 		{"password123", "", false},

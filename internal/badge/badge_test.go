@@ -25,6 +25,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/testenv"
 )
 
 func testKey(id uint8) Key {
@@ -395,14 +396,7 @@ func distinctJPEG(photo []byte, n int) []byte {
 // missing — except in CI, where it must be installed.
 func needTool(tb testing.TB, name string) string {
 	tb.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("%s not found; install poppler-utils: %v", name, err)
-		}
-		tb.Skipf("%s not found (apt-get install poppler-utils)", name)
-	}
-	return p
+	return testenv.LookPath(tb, name, "apt-get install poppler-utils")
 }
 
 func runTool(tb testing.TB, name string, args ...string) string {

@@ -188,6 +188,9 @@ func buildSchedule(f Format, s *schedule, opt Options, rep *Report) (*lanyard.Ca
 	for _, day := range s.dayList {
 		for _, room := range day.rooms {
 			name := clean(room.name)
+			if name != "" {
+				name = cleanLabel(rep, "room "+name, "name", name, lanyard.RuleLabel)
+			}
 			if name != "" && !b.rooms[name] {
 				b.rooms[name] = true
 				venue.Rooms = append(venue.Rooms, lanyard.Room{Name: name})
@@ -210,6 +213,10 @@ func buildSchedule(f Format, s *schedule, opt Options, rep *Report) (*lanyard.Ca
 		rep.doubt("rooms", "capacity", "the format has no room capacities; %d rooms imported with capacity 0", len(venue.Rooms))
 	}
 
+	if p := cleanFields(rep, "conference", []lanyard.TextField{{Name: "title", Value: &ev.Name, Rule: lanyard.RuleTitle}}); p != nil {
+		return nil, reject(f, p.Record, p.Field, "%s", p.Reason)
+	}
+	cleanVenues(rep, []lanyard.Venue{venue})
 	ev.StartDate, ev.Days, err = scheduleDates(f, s, sessions, loc, rep)
 	if err != nil {
 		return nil, err
@@ -262,7 +269,7 @@ func (b *sessionBuilder) session(e *scheduleEvent, day *scheduleDay, room string
 		b.rep.skip(record, "title", "no title")
 		return lanyard.Session{}, false
 	}
-	code, why := b.code(e)
+	code, why := b.code(e, record)
 	if code == "" {
 		b.rep.skip(record, "slug", "%s", why)
 		return lanyard.Session{}, false
@@ -294,6 +301,10 @@ func (b *sessionBuilder) session(e *scheduleEvent, day *scheduleDay, room string
 			s.Speakers = append(s.Speakers, lanyard.Speaker{Name: p})
 		}
 	}
+	if p := cleanFields(b.rep, record, s.TextFields()); p != nil {
+		b.rep.skip(record, p.Field, "%s", p.Reason)
+		return lanyard.Session{}, false
+	}
 	if err := s.Validate(); err != nil {
 		b.rep.skip(record, "", "%s", lanyard.ErrorMessage(err))
 		return lanyard.Session{}, false
@@ -320,7 +331,10 @@ func (b *sessionBuilder) text(abstract, description string) string {
 // too.
 // lanyard's own exports say the code itself in the URL, so that an export
 // imports again with the codes it came from.
-func (b *sessionBuilder) code(e *scheduleEvent) (string, string) {
+//
+// A candidate outside the safe alphabet (lanyard.CheckCode) gives the code
+// lanyard.CleanCode derives from it, and a doubt in the report.
+func (b *sessionBuilder) code(e *scheduleEvent, record string) (string, string) {
 	var candidates []string
 	if b.own {
 		candidates = append(candidates, urlCode(clean(e.url)))
@@ -331,12 +345,19 @@ func (b *sessionBuilder) code(e *scheduleEvent) (string, string) {
 	}
 	taken := ""
 	for _, c := range candidates {
+		safe := c
+		if c != "" && len(c) <= lanyard.MaxCodeLen && lanyard.CheckCode(c) != nil {
+			safe = lanyard.CleanCode(c)
+		}
 		switch {
-		case c == "" || len(c) > 64: // unusable; try the next
-		case b.used[c]:
-			taken = c
+		case safe == "" || len(c) > lanyard.MaxCodeLen: // unusable; try the next
+		case b.used[safe]:
+			taken = safe
 		default:
-			return c, ""
+			if safe != c {
+				b.rep.doubt(record, "slug", "%q is not a safe session code (letters, digits, '-', '_', '.'); imported as %q", c, safe)
+			}
+			return safe, ""
 		}
 	}
 	if taken != "" {

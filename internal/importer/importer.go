@@ -74,12 +74,21 @@ type Report struct {
 	Problems []Problem `json:"problems"`
 }
 
+// safeRecord keeps a record's name, which quotes the file, free of what a
+// terminal or a page would act on (controls, bidi overrides) and short.
+func safeRecord(record string) string {
+	s, _ := lanyard.CleanText(record, lanyard.TextRule{Max: 200})
+	return s
+}
+
 func (r *Report) skip(record, field, format string, args ...any) {
+	record = safeRecord(record)
 	r.Skipped++
 	r.Problems = append(r.Problems, Problem{Record: record, Field: field, Reason: fmt.Sprintf(format, args...), Skipped: true})
 }
 
 func (r *Report) doubt(record, field, format string, args ...any) {
+	record = safeRecord(record)
 	r.Problems = append(r.Problems, Problem{Record: record, Field: field, Reason: fmt.Sprintf(format, args...)})
 }
 

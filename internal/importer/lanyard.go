@@ -147,6 +147,7 @@ func appendNew(issues []fieldIssue, more ...fieldIssue) []fieldIssue {
 type checker struct{ problems []Problem }
 
 func (c *checker) add(record string, issues ...fieldIssue) {
+	record = safeRecord(record)
 	for _, is := range issues {
 		c.problems = append(c.problems, Problem{Record: record, Field: is.field, Reason: is.reason, Skipped: true})
 	}
@@ -274,6 +275,8 @@ func eventIssues(e *lanyard.Event) []fieldIssue {
 	}
 	if strings.TrimSpace(e.Name) == "" {
 		out = append(out, issue("name", "is required"))
+	} else {
+		out = append(out, textIssues([]lanyard.TextField{{Name: "name", Value: &e.Name, Rule: lanyard.RuleTitle}})...)
 	}
 	if e.Days < 1 || e.Days > 60 {
 		out = append(out, issue("days", "must be between 1 and 60, not %d", e.Days))
@@ -297,12 +300,15 @@ func sessionIssues(s *lanyard.Session) []fieldIssue {
 	switch code := strings.TrimSpace(s.Code); {
 	case code == "":
 		out = append(out, issue("code", "is required"))
-	case len(s.Code) > 64:
-		out = append(out, issue("code", "is longer than 64 characters"))
+	case len(s.Code) > lanyard.MaxCodeLen:
+		out = append(out, issue("code", "is longer than %d characters", lanyard.MaxCodeLen))
+	case lanyard.CheckCode(s.Code) != nil:
+		out = append(out, issue("code", "%q may hold only letters A–Z, digits, '-', '_' and '.', starting with a letter or digit", s.Code))
 	}
 	if strings.TrimSpace(s.Title) == "" {
 		out = append(out, issue("title", "is required"))
 	}
+	out = append(out, textIssues(s.TextFields())...)
 	if !s.Type.Valid() {
 		out = append(out, issue("type", "%q is not one of %v", s.Type, lanyard.SessionTypes))
 	}
@@ -329,6 +335,21 @@ func sessionIssues(s *lanyard.Session) []fieldIssue {
 	return out
 }
 
+// textIssues checks text fields by lanyard's rule, one issue per field.
+// An empty field is left to the "is required" checks.
+func textIssues(fields []lanyard.TextField) []fieldIssue {
+	var out []fieldIssue
+	for _, f := range fields {
+		if strings.TrimSpace(*f.Value) == "" {
+			continue
+		}
+		if err := lanyard.CheckText(f.Name, *f.Value, f.Rule); err != nil {
+			out = append(out, issue(f.Name, "%s", lanyard.ErrorMessage(err)))
+		}
+	}
+	return out
+}
+
 // venueIndex knows the venues read so far: their positions and room names.
 type venueIndex map[string]*venueEntry
 
@@ -351,6 +372,7 @@ func (idx venueIndex) add(v *lanyard.Venue, pos int) []fieldIssue {
 	if strings.TrimSpace(v.Name) == "" {
 		out = append(out, issue("name", "is required"))
 	}
+	out = appendNew(out, textIssues(v.TextFields())...)
 	seen := map[string]int{}
 	for j, r := range v.Rooms {
 		switch prev, dup := seen[r.Name]; {

@@ -203,7 +203,7 @@ func (b *csvBuilder) add(row csvRow) {
 		key = strings.Trim(row.get("from")+"-"+row.get("to"), "-")
 		issues = b.travel(row)
 	}
-	name := strings.TrimSpace(fmt.Sprintf("line %d %s", row.line, key))
+	name := safeRecord(strings.TrimSpace(fmt.Sprintf("line %d %s", row.line, key)))
 	for _, is := range issues {
 		b.problems = append(b.problems, Problem{Record: name, Field: is.field, Reason: is.reason, Skipped: true})
 	}
@@ -245,6 +245,9 @@ func (b *csvBuilder) session(row csvRow) []fieldIssue {
 		if is.field == "capacity_override" {
 			is.field = "capacity" // the column's name
 		}
+		if i := strings.IndexByte(is.field, '['); i > 0 {
+			is.field = is.field[:i] // "speakers[1].name" is in the column speakers
+		}
 		issues = appendNew(issues, is)
 	}
 	if prev, dup := b.codes[s.Code]; dup && s.Code != "" {
@@ -274,6 +277,10 @@ func (b *csvBuilder) room(row csvRow) []fieldIssue {
 	case capacity < 0:
 		issues = append(issues, issue("capacity", "must not be negative"))
 	}
+	issues = append(issues, textIssues([]lanyard.TextField{
+		{Name: "venue_name", Value: &name, Rule: lanyard.RuleLabel},
+		{Name: "room", Value: &room, Rule: lanyard.RuleLabel},
+	})...)
 	if len(issues) > 0 {
 		return issues
 	}

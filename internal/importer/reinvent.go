@@ -80,6 +80,7 @@ func readReinvent(data []byte, opt Options, rep *Report) (*lanyard.Catalog, erro
 		return nil, err
 	}
 	cat := &lanyard.Catalog{Event: ev, Venues: b.venueList(), Sessions: b.sessions}
+	cleanVenues(rep, cat.Venues)
 	if n := roomCount(cat.Venues); n > 0 {
 		rep.doubt("file", "rooms", "the format has no room capacities; every room (%d) imports with capacity 0", n)
 	}
@@ -100,7 +101,7 @@ type reinventBuilder struct {
 // add imports one record, or skips it. Doubts are collected apart and kept
 // only when the record is imported, so a skipped record reports one reason.
 func (b *reinventBuilder) add(pos int, name string, r *reinventRecord, rep *Report) {
-	code, title := oneLine(r.Abbr), cleanTitle(r.Title)
+	code, title := safeCode(rep, name, "abbr", oneLine(r.Abbr)), cleanTitle(r.Title)
 	if !admit(rep, name, "abbr", code, title, b.first) {
 		return
 	}
@@ -120,6 +121,10 @@ func (b *reinventBuilder) add(pos int, name string, r *reinventRecord, rep *Repo
 	s.Venue, s.Room = venue, room
 	b.schedule(&s, r, name, &d)
 
+	if p := cleanFields(&d, name, s.TextFields()); p != nil {
+		rep.skip(name, p.Field, "%s", p.Reason)
+		return
+	}
 	if err := s.Validate(); err != nil {
 		rep.skip(name, "", "%s", lanyard.ErrorMessage(err))
 		return
@@ -138,8 +143,8 @@ func admit(rep *Report, name, codeField, code, title string, first map[string]in
 	switch prev, dup := first[code]; {
 	case code == "":
 		rep.skip(name, codeField, "no session code")
-	case len(code) > 64:
-		rep.skip(name, codeField, "code is longer than 64 characters")
+	case len(code) > lanyard.MaxCodeLen:
+		rep.skip(name, codeField, "code is longer than %d characters", lanyard.MaxCodeLen)
 	case dup:
 		rep.skip(name, codeField, "code %s is also record #%d's; the first (#%d) is kept", code, prev, prev)
 	case title == "":

@@ -61,6 +61,9 @@ func readReinvent2025(data []byte, opt Options, rep *Report) (*lanyard.Catalog, 
 		err := json.Unmarshal(e, &r)
 		code := oneLine(r.Code)
 		name := recordName("", i+1, code)
+		if err == nil {
+			code = safeCode(rep, name, "code", code)
+		}
 		if err != nil {
 			rep.skip(name, jsonErrField(err), "cannot read the record: %s", jsonErrReason(err))
 			continue
@@ -78,6 +81,10 @@ func readReinvent2025(data []byte, opt Options, rep *Report) (*lanyard.Catalog, 
 			Topics:     cleanList(r.Attributes.Topics),
 			Speakers:   reinvent2025Speakers(r.Speakers, name, &d),
 			Reservable: true,
+		}
+		if p := cleanFields(&d, name, s.TextFields()); p != nil {
+			rep.skip(name, p.Field, "%s", p.Reason)
+			continue
 		}
 		if err := s.Validate(); err != nil {
 			rep.skip(name, "", "%s", lanyard.ErrorMessage(err))

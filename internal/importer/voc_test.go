@@ -177,7 +177,7 @@ func TestReadScheduleLanyardCodes(t *testing.T) {
 		generator string
 		want      []string
 	}{
-		{"lanyard", []string{"ARC301-R1", "A/B C", "lany-other"}},
+		{"lanyard", []string{"ARC301-R1", "A-B-C", "lany-other"}}, // "A/B C" is not a safe code
 		{"frab", []string{"lany-arc301-r1", "lany-a-b", "lany-other"}},
 	}
 	for _, tt := range tests {

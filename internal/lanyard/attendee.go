@@ -1,6 +1,7 @@
 package lanyard
 
 import (
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -43,13 +44,32 @@ type Attendee struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
+// TextFields lists the attendee's free-text fields with their rules;
+// optional ones only when set.
+func (a *Attendee) TextFields() []TextField {
+	out := []TextField{{"name", &a.Name, RuleName}}
+	if a.Company != "" {
+		out = append(out, TextField{"company", &a.Company, RuleLabel})
+	}
+	if a.JobTitle != "" {
+		out = append(out, TextField{"job_title", &a.JobTitle, RuleLabel})
+	}
+	for i := range a.Certifications {
+		out = append(out, TextField{fmt.Sprintf("certifications[%d]", i), &a.Certifications[i], RuleLabel})
+	}
+	return out
+}
+
 // NormalizeEmail lowercases and trims an address so that one person has one account.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // Validate reports the first problem with the attendee's fields.
 func (a *Attendee) Validate() error {
 	if strings.TrimSpace(a.Name) == "" {
-		return Errorf(EINVALID, "Name is required.")
+		return &Error{Code: EINVALID, Field: "name", Message: "Name is required."}
+	}
+	if err := CheckTextFields(a.TextFields()); err != nil {
+		return err
 	}
 	if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email {
 		return Errorf(EINVALID, "%q is not an email address.", a.Email)

@@ -15,6 +15,9 @@ const (
 	ETOOMANY      = "too_many_requests"
 	EUNAVAILABLE  = "unavailable" // for now: retry in a moment
 	EINTERNAL     = "internal"
+
+	// EBodyTooLarge refuses a request body over the size its route takes.
+	EBodyTooLarge = "body_too_large"
 )
 
 // Error is a domain error whose Message is safe to show a person.
@@ -24,6 +27,8 @@ type Error struct {
 	Code string `json:"code"`
 	// Message is shown to users as it is.
 	Message string `json:"message"`
+	// Field names the input field at fault ("name", "title"), when one is.
+	Field string `json:"field,omitempty"`
 }
 
 // Error implements the error interface.
@@ -51,6 +56,16 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// ErrorField returns the field named by err if it is (or wraps) a domain
+// error that names one, and "" otherwise.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // ErrorMessage returns the message of err if it is (or wraps) a domain error,

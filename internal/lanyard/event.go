@@ -48,6 +48,9 @@ func (e *Event) Validate() error {
 	case e.Days < 1 || e.Days > 60:
 		return Errorf(EINVALID, "Event days must be between 1 and 60, not %d.", e.Days)
 	}
+	if err := CheckText("name", e.Name, RuleTitle); err != nil {
+		return err
+	}
 	if _, err := e.Location(); err != nil {
 		return err
 	}

@@ -15,6 +15,14 @@ const (
 	ENotReservable    = "not_reservable"
 	ETravelTime       = "travel_time"
 	ENotReserved      = "not_reserved"
+
+	// At the door: check-in and walk-up admission are taken only from
+	// DoorOpensMinutes before a session's start to its end.
+	EDoorNotOpen = "door_not_open"
+	EDoorClosed  = "door_closed"
+	// EWalkupFull refuses a walk-up when the walk-up seats are taken but the
+	// room still has free seats held for reservations until their release.
+	EWalkupFull = "walkup_full"
 )
 
 // Outcomes of seat commands, as the API and the audit log name them.
@@ -102,11 +110,14 @@ type ReservationSettings struct {
 	MaxWaitlists int `json:"max_waitlists"`
 	// TravelBlocks makes a travel-time shortfall a refusal instead of a warning.
 	TravelBlocks bool `json:"travel_blocks"`
+	// DoorOpensMinutes: the door takes check-ins and walk-ups from this long
+	// before a start until the session's end.
+	DoorOpensMinutes int `json:"door_opens_minutes"`
 }
 
 // DefaultReservationSettings are the settings of an event no organizer has changed.
 func DefaultReservationSettings() ReservationSettings {
-	return ReservationSettings{ChangesCloseMinutes: 30, ReleaseMinutes: 10, FairSeconds: 5, MaxWaitlists: 10}
+	return ReservationSettings{ChangesCloseMinutes: 30, ReleaseMinutes: 10, FairSeconds: 5, MaxWaitlists: 10, DoorOpensMinutes: 30}
 }
 
 // Validate reports the first setting out of range.
@@ -120,6 +131,8 @@ func (s *ReservationSettings) Validate() error {
 		return Errorf(EINVALID, "fair_seconds must be between 0 and 600.")
 	case s.MaxReservations < 0 || s.MaxPerDay < 0 || s.MaxWaitlists < 0:
 		return Errorf(EINVALID, "Limits must not be negative.")
+	case s.DoorOpensMinutes < 0 || s.DoorOpensMinutes > 7*24*60:
+		return Errorf(EINVALID, "door_opens_minutes must be between 0 and a week.")
 	}
 	return nil
 }

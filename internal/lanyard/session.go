@@ -1,6 +1,7 @@
 package lanyard
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -114,11 +115,10 @@ func (s *Session) Overlaps(o *Session) bool {
 
 // Validate reports the first problem with the session's fields.
 func (s *Session) Validate() error {
+	if err := CheckCode(s.Code); err != nil {
+		return err
+	}
 	switch {
-	case strings.TrimSpace(s.Code) == "":
-		return Errorf(EINVALID, "Session code is required.")
-	case len(s.Code) > 64:
-		return Errorf(EINVALID, "Session code %q is longer than 64 characters.", s.Code)
 	case strings.TrimSpace(s.Title) == "":
 		return Errorf(EINVALID, "Session %s: title is required.", s.Code)
 	case !s.Type.Valid():
@@ -133,6 +133,9 @@ func (s *Session) Validate() error {
 		return Errorf(EINVALID, "Session %s: capacity must not be negative.", s.Code)
 	case s.Room != "" && s.Venue == "":
 		return Errorf(EINVALID, "Session %s: room %q is given without a venue.", s.Code, s.Room)
+	}
+	if err := CheckTextFields(s.TextFields()); err != nil {
+		return &Error{Code: EINVALID, Field: ErrorField(err), Message: fmt.Sprintf("Session %s: %s", s.Code, ErrorMessage(err))}
 	}
 	return nil
 }

@@ -1,5 +1,7 @@
 package lanyard
 
+import "fmt"
+
 // Venue is a building (a hotel) with rooms. Venues are far apart at a large
 // conference, so the travel time between them matters to an agenda.
 type Venue struct {
@@ -8,6 +10,15 @@ type Venue struct {
 	Code    string `json:"code"` // short, stable key used by imports and filters ("venetian")
 	Name    string `json:"name"`
 	Rooms   []Room `json:"rooms"`
+}
+
+// TextFields lists the venue's name and its rooms' names with their rules.
+func (v *Venue) TextFields() []TextField {
+	out := []TextField{{"name", &v.Name, RuleLabel}}
+	for i := range v.Rooms {
+		out = append(out, TextField{fmt.Sprintf("rooms[%d].name", i), &v.Rooms[i].Name, RuleLabel})
+	}
+	return out
 }
 
 // Room is a place where sessions run.

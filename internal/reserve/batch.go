@@ -38,6 +38,7 @@ type SettingsRow struct {
 	Exists                                                bool
 	ChangesClose, Release, Fair, MaxRes, MaxDay, MaxWaits int
 	TravelBlocks                                          bool
+	DoorOpens                                             int
 }
 
 // WindowRow is a stored reservation window; SessionID 0 means by type.

@@ -131,6 +131,7 @@ func TestRestartRebuilds(t *testing.T) {
 			{2, "wait", []string{"S"}, "waitlisted"},
 			{3, "wait", []string{"S"}, "waitlisted"},
 			{0, "reserve", []string{"A-R1"}, "reserved"},
+			{0, "clock", []string{"A-R1", "-20m"}, ""}, // the door is open
 			{0, "checkin", []string{"A-R1"}, "checked_in"},
 		}
 		for _, s := range steps {
@@ -330,6 +331,7 @@ func TestReleaseUnclaimedAtStart(t *testing.T) {
 		for _, s := range []step{
 			{0, "reserve", []string{"S"}, "reserved"},
 			{1, "reserve", []string{"S"}, "reserved"},
+			{0, "clock", []string{"S", "-20m"}, ""}, // the door is open
 			{0, "checkin", []string{"S"}, "checked_in"},
 			{2, "walkup", []string{"S"}, "session_full"}, // both seats held for reservations
 		} {

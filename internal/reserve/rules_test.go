@@ -28,6 +28,17 @@ func (s step) run(t *testing.T, e *reserve.Engine, f *fixture) lanyard.SeatResul
 	var r lanyard.SeatResult
 	var err error
 	switch s.op {
+	case "clock": // args: a session and an offset from its start ("-15m")
+		ss, err := f.cat.Session(s.args[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := time.ParseDuration(s.args[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Set(ss.Start.Add(d))
+		return r
 	case "reserve":
 		var rs []lanyard.SeatResult
 		rs, err = e.Reserve(ctx, id, s.args, false, "")
@@ -186,6 +197,7 @@ func TestRules(t *testing.T) {
 		}, []step{
 			{0, "reserve", []string{"S"}, "reserved"},
 			{1, "reserve", []string{"S"}, "session_full"},
+			{0, "clock", []string{"S", "-15m"}, ""}, // the door is open, the seats not yet released
 			{0, "checkin", []string{"S"}, "checked_in"},
 			{0, "checkin", []string{"S"}, "checked_in"}, // twice is once
 			{1, "walkup", []string{"S"}, "walkup"},
@@ -193,6 +205,48 @@ func TestRules(t *testing.T) {
 			{3, "walkup", []string{"S"}, "overflow"},
 			{4, "walkup", []string{"S"}, "overflow"},
 			{5, "walkup", []string{"S"}, "session_full"},
+		}},
+		// The door takes check-ins and walk-ups from 30 minutes (by
+		// default) before the start to the end, whoever holds a seat.
+		{"door: closed before its window and after the end", nil, []step{
+			{0, "reserve", []string{"S"}, "reserved"},
+			{0, "checkin", []string{"S"}, "door_not_open"}, // days before
+			{1, "walkup", []string{"S"}, "door_not_open"},  // days before
+			{0, "clock", []string{"S", "-31m"}, ""},
+			{0, "checkin", []string{"S"}, "door_not_open"},
+			{0, "clock", []string{"S", "-30m"}, ""},
+			{0, "checkin", []string{"S"}, "checked_in"},
+			{0, "clock", []string{"S", "59m"}, ""},
+			{1, "walkup", []string{"S"}, "walkup"},
+			{0, "clock", []string{"S", "60m"}, ""},
+			{2, "walkup", []string{"S"}, "door_closed"},
+			{0, "checkin", []string{"S"}, "checked_in"}, // a retried scan still answers as the first
+		}},
+		{"door: its window is the organizer's", func(t *testing.T, e *reserve.Engine, f *fixture) {
+			if _, err := e.UpdateSettings(context.Background(), func(s *lanyard.ReservationSettings) error {
+				s.DoorOpensMinutes = 90
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}, []step{
+			{0, "clock", []string{"S", "-91m"}, ""},
+			{0, "walkup", []string{"S"}, "door_not_open"},
+			{0, "clock", []string{"S", "-90m"}, ""},
+			{0, "walkup", []string{"S"}, "walkup_full"}, // the door is open; its seats are held until the release
+		}},
+		{"door: walk-ups taken while reservable seats are held", func(t *testing.T, e *reserve.Engine, f *fixture) {
+			if err := e.SetHoldback(context.Background(), lanyard.TypeSession, 20); err != nil { // D: 10 seats, 8 reservable
+				t.Fatal(err)
+			}
+		}, []step{
+			{0, "reserve", []string{"D"}, "reserved"},
+			{0, "clock", []string{"D", "-20m"}, ""},
+			{1, "walkup", []string{"D"}, "walkup"},
+			{2, "walkup", []string{"D"}, "walkup"},
+			{3, "walkup", []string{"D"}, "walkup_full"}, // 7 free seats are held, not full
+			{0, "clock", []string{"D", "-10m"}, ""},     // the release
+			{3, "walkup", []string{"D"}, "walkup"},
 		}},
 	}
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {

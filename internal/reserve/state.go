@@ -120,7 +120,8 @@ func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, erro
 	}
 	if s := snap.Settings; s.Exists {
 		st.settings = lanyard.ReservationSettings{ChangesCloseMinutes: s.ChangesClose, ReleaseMinutes: s.Release,
-			FairSeconds: s.Fair, MaxReservations: s.MaxRes, MaxPerDay: s.MaxDay, MaxWaitlists: s.MaxWaits, TravelBlocks: s.TravelBlocks}
+			FairSeconds: s.Fair, MaxReservations: s.MaxRes, MaxPerDay: s.MaxDay, MaxWaitlists: s.MaxWaits, TravelBlocks: s.TravelBlocks,
+			DoorOpensMinutes: s.DoorOpens}
 	}
 	for t, p := range snap.Holdbacks {
 		st.holdback[lanyard.SessionType(t)] = p

@@ -22,6 +22,7 @@ var statuses = map[string]int{
 	lanyard.ETOOMANY:      http.StatusTooManyRequests,
 	lanyard.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	lanyard.EINTERNAL:     http.StatusInternalServerError,
+	lanyard.EBodyTooLarge: http.StatusRequestEntityTooLarge,
 
 	lanyard.ESessionFull:      http.StatusConflict,
 	lanyard.ETimeConflict:     http.StatusConflict,
@@ -32,6 +33,9 @@ var statuses = map[string]int{
 	lanyard.ENotReservable:    http.StatusConflict,
 	lanyard.ETravelTime:       http.StatusConflict,
 	lanyard.ENotReserved:      http.StatusNotFound,
+	lanyard.EDoorNotOpen:      http.StatusConflict,
+	lanyard.EDoorClosed:       http.StatusConflict,
+	lanyard.EWalkupFull:       http.StatusConflict,
 
 	lanyard.EPhotoTooLarge:      http.StatusRequestEntityTooLarge,
 	lanyard.EPhotoTooManyPixels: http.StatusUnprocessableEntity,
@@ -66,6 +70,7 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 	var body ErrorBody
 	body.Error.Code = code
 	body.Error.Message = lanyard.ErrorMessage(err)
+	body.Error.Field = lanyard.ErrorField(err)
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="lanyard"`)
 	}

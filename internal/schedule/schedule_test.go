@@ -16,6 +16,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/importer"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/realdata"
+	"github.com/lanyardhq/lanyard/internal/testenv"
 )
 
 // schedulesDir returns ../shared/data/schedules: the published schedules
@@ -28,10 +29,7 @@ func schedulesDir(tb testing.TB) string {
 // mustValidateXML checks data against the C3VOC XSD with xmllint.
 func mustValidateXML(tb testing.TB, data []byte) {
 	tb.Helper()
-	xmllint, err := exec.LookPath("xmllint")
-	if err != nil {
-		tb.Fatal("xmllint is needed to check exports against the XSD: apt-get install libxml2-utils")
-	}
+	xmllint := testenv.LookPath(tb, "xmllint", "apt-get install libxml2-utils to check exports against the XSD")
 	file := filepath.Join(tb.TempDir(), "schedule.xml")
 	if err := os.WriteFile(file, data, 0o600); err != nil {
 		tb.Fatal(err)
@@ -152,8 +150,6 @@ func TestExportValidates(t *testing.T) {
 				if err := w.write(&b, cat, testOptions); err != nil {
 					t.Fatalf("write: %v", err)
 				}
-				w.validate(t, b.Bytes())
-
 				// The same catalog gives the same bytes, guids included.
 				var again bytes.Buffer
 				if err := w.write(&again, cat, testOptions); err != nil {
@@ -162,6 +158,8 @@ func TestExportValidates(t *testing.T) {
 				if !bytes.Equal(b.Bytes(), again.Bytes()) {
 					t.Errorf("two exports of one catalog differ")
 				}
+				// Last, as it may skip when the validator is missing.
+				w.validate(t, b.Bytes())
 			})
 		}
 	}
@@ -204,7 +202,13 @@ func TestExportRoundTrip(t *testing.T) {
 					byCode[s.Code] = s
 				}
 				for _, w := range want {
-					g, ok := byCode[w.Code]
+					// A code from before codes had a safe alphabet ("X/Y 1")
+					// comes back as the safe code derived from it.
+					code := w.Code
+					if lanyard.CheckCode(code) != nil {
+						code = lanyard.CleanCode(code)
+					}
+					g, ok := byCode[code]
 					switch {
 					case !ok:
 						t.Errorf("session %q lost", w.Code)

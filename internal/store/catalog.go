@@ -129,6 +129,9 @@ func checkUnique(c *lanyard.Catalog) error {
 			return lanyard.Errorf(lanyard.EINVALID, "Venue %q appears twice.", v.Code)
 		}
 		venues[v.Code] = true
+		if err := lanyard.CheckTextFields(v.TextFields()); err != nil {
+			return lanyard.Errorf(lanyard.EINVALID, "Venue %s: %s", v.Code, lanyard.ErrorMessage(err))
+		}
 		rooms := map[string]bool{}
 		for _, r := range v.Rooms {
 			if rooms[r.Name] {

@@ -20,8 +20,8 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 	// Settings.
 	s := &snap.Settings
 	err := d.queryRow(ctx, d.db, `SELECT changes_close_minutes, release_minutes, fair_seconds, max_reservations,
-		max_per_day, max_waitlists, travel_blocks FROM reservation_settings WHERE event_id = ?`, eventID).
-		Scan(&s.ChangesClose, &s.Release, &s.Fair, &s.MaxRes, &s.MaxDay, &s.MaxWaits, &s.TravelBlocks)
+		max_per_day, max_waitlists, travel_blocks, door_opens_minutes FROM reservation_settings WHERE event_id = ?`, eventID).
+		Scan(&s.ChangesClose, &s.Release, &s.Fair, &s.MaxRes, &s.MaxDay, &s.MaxWaits, &s.TravelBlocks, &s.DoorOpens)
 	switch {
 	case err == sql.ErrNoRows:
 	case err != nil:
@@ -143,12 +143,13 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 		at := b.At.UTC()
 		if s := b.Settings; s != nil {
 			if _, err := d.exec(ctx, tx, `INSERT INTO reservation_settings (event_id, changes_close_minutes, release_minutes,
-				fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks, door_opens_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (event_id) DO UPDATE SET changes_close_minutes = excluded.changes_close_minutes,
 				release_minutes = excluded.release_minutes, fair_seconds = excluded.fair_seconds,
 				max_reservations = excluded.max_reservations, max_per_day = excluded.max_per_day,
-				max_waitlists = excluded.max_waitlists, travel_blocks = excluded.travel_blocks`,
-				b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks); err != nil {
+				max_waitlists = excluded.max_waitlists, travel_blocks = excluded.travel_blocks,
+				door_opens_minutes = excluded.door_opens_minutes`,
+				b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks, s.DoorOpens); err != nil {
 				return fmt.Errorf("store: save settings: %w", err)
 			}
 		}

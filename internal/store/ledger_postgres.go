@@ -39,12 +39,13 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 	}
 	if s := b.Settings; s != nil {
 		queue("settings", -1, `INSERT INTO reservation_settings (event_id, changes_close_minutes, release_minutes,
-			fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks, door_opens_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (event_id) DO UPDATE SET changes_close_minutes = excluded.changes_close_minutes,
 			release_minutes = excluded.release_minutes, fair_seconds = excluded.fair_seconds,
 			max_reservations = excluded.max_reservations, max_per_day = excluded.max_per_day,
-			max_waitlists = excluded.max_waitlists, travel_blocks = excluded.travel_blocks`,
-			b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks)
+			max_waitlists = excluded.max_waitlists, travel_blocks = excluded.travel_blocks,
+			door_opens_minutes = excluded.door_opens_minutes`,
+			b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks, s.DoorOpens)
 	}
 	for t, p := range b.Holdback {
 		queue("holdback", -1, `INSERT INTO holdbacks (event_id, session_type, percent) VALUES ($1, $2, $3)

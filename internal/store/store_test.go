@@ -329,3 +329,37 @@ func TestDuplicateConstraintMapped(t *testing.T) {
 		_ = ev
 	})
 }
+
+// The store refuses text no caller checked: the last line before it is
+// written.
+func TestImportCatalogRefusesBadText(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	base := func() *lanyard.Catalog {
+		return &lanyard.Catalog{
+			Event:    lanyard.Event{Slug: "txt", Name: "Text", TimeZone: "UTC", StartDate: "2026-01-01", Days: 1},
+			Venues:   []lanyard.Venue{{Code: "v", Name: "V", Rooms: []lanyard.Room{{Name: "R", Capacity: 5}}}},
+			Sessions: []lanyard.Session{{Code: "A1", Title: "Fine", Type: lanyard.TypeSession, Reservable: true}},
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		edit func(c *lanyard.Catalog)
+	}{
+		{"event name", func(c *lanyard.Catalog) { c.Event.Name = "Te\x00xt" }},
+		{"room name", func(c *lanyard.Catalog) { c.Venues[0].Rooms[0].Name = "\u202eR" }},
+		{"session title", func(c *lanyard.Catalog) { c.Sessions[0].Title = "\u200b" }},
+		{"session code", func(c *lanyard.Catalog) { c.Sessions[0].Code = "../A1" }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := base()
+			tt.edit(c)
+			if _, err := db.ImportCatalog(ctx, c); lanyard.ErrorCode(err) != lanyard.EINVALID {
+				t.Errorf("ImportCatalog = %v, want invalid", err)
+			}
+		})
+	}
+	if _, err := db.ImportCatalog(ctx, base()); err != nil {
+		t.Fatalf("the same catalog with good text: %v", err)
+	}
+}

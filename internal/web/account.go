@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
@@ -126,19 +127,18 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	pw := r.PostFormValue("password")
 	a := &lanyard.Attendee{Name: f.Values["name"], Email: lanyard.NormalizeEmail(f.Values["email"]), Company: f.Values["company"],
 		HomeZone: f.Values["home_zone"], Role: lanyard.RoleAttendee}
-	switch {
-	case a.Name == "":
+	if a.Name == "" {
 		f.fail("name", t.T("form.name_required"))
-	case len(a.Name) > 200:
-		f.fail("name", t.T("form.too_long"))
+	} else if msg := textProblem(t, a.Name, lanyard.RuleName); msg != "" {
+		f.fail("name", msg)
 	}
 	if a.Email == "" {
 		f.fail("email", t.T("form.email_required"))
 	} else if err := (&lanyard.Attendee{Name: "x", Email: a.Email, Role: lanyard.RoleAttendee}).Validate(); err != nil {
 		f.fail("email", t.T("form.email_invalid"))
 	}
-	if len(a.Company) > 200 {
-		f.fail("company", t.T("form.too_long"))
+	if msg := textProblem(t, a.Company, lanyard.RuleLabel); a.Company != "" && msg != "" {
+		f.fail("company", msg)
 	}
 	if a.HomeZone != "" {
 		// "Seoul", "KST" and "asia/seoul" all mean Asia/Seoul: store the
@@ -183,6 +183,21 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(r, "ok", t.T("signup.welcome", "Name", a.Name))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// textProblem words lanyard's text rule's refusal of value in the page's
+// language, or returns "" when value follows rule.
+func textProblem(t *translator, value string, rule lanyard.TextRule) string {
+	if lanyard.CheckText("text", value, rule) == nil {
+		return ""
+	}
+	switch {
+	case utf8.RuneCountInString(value) > rule.Max:
+		return t.T("form.too_long")
+	case lanyard.CheckText("text", value, lanyard.TextRule{Max: rule.Max, MultiLine: rule.MultiLine}) == nil:
+		return t.T("form.text_invisible") // only the visible-character rule failed
+	}
+	return t.T("form.text_characters")
 }
 
 // passwordProblem words auth.CheckPassword's refusal in the page's language.

@@ -47,9 +47,15 @@ func TestSignUp(t *testing.T) {
 		{"no email", with("email", ""), "email", "Enter your email address."},
 		{"short password", with("password", "short"), "password", "Use at least 10 characters."},
 		{"common password", with("password", "1234567890"), "password", "This password is too easy to guess; choose another."},
-		{"password has email", with("password", "ann-is-my-name"), "password", "Don't use your email address in your password."},
+		{"password has email", with("password", "ann@example.com1"), "password", "Don't use your email address in your password."},
 		{"bad time zone", with("home_zone", "Mars/Olympus_Mons"), "home_zone", "Unknown time zone Mars/Olympus_Mons. Type a city such as Seoul, a zone such as Asia/Seoul, or an abbreviation such as KST."},
 		{"no name", with("name", " "), "name", "Enter your name."},
+		{"name of invalid UTF-8", with("name", "Ann \xff"), "name", "Remove the control or text-direction characters from this."},
+		{"name with a NUL", with("name", "Ann\x00"), "name", "Remove the control or text-direction characters from this."},
+		{"name with a bidi override", with("name", "\u202eAnn"), "name", "Remove the control or text-direction characters from this."},
+		{"name of a zero-width space", with("name", "\u200b"), "name", "Use at least one visible character."},
+		{"name too long", with("name", strings.Repeat("n", 201)), "name", "This is too long."},
+		{"company with a NUL", with("company", "Acme\x00"), "company", "Remove the control or text-direction characters from this."},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := count()
@@ -68,7 +74,8 @@ func TestSignUp(t *testing.T) {
 			}
 			// What was typed comes back, but never the password.
 			for _, k := range []string{"name", "email", "company", "home_zone"} {
-				if got, want := inputValue(r.body, k), strings.TrimSpace(tt.form.Get(k)); got != want {
+				// (html/template writes a NUL as U+FFFD.)
+				if got, want := inputValue(r.body, k), strings.ReplaceAll(strings.TrimSpace(tt.form.Get(k)), "\x00", "\uFFFD"); got != want {
 					t.Errorf("field %s shows %q, want %q", k, got, want)
 				}
 			}

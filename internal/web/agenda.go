@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"net/url"
 	"strings"
 	"time"
 
@@ -609,7 +610,7 @@ func (h *Handler) writeCalendar(w http.ResponseWriter, r *http.Request, a *lanya
 			continue
 		}
 		ev := ical.Event{UID: s.Code + "@" + c.Event.Slug + ".lanyard", Summary: s.Code + " · " + s.Title, Description: s.Abstract,
-			Location: strings.TrimPrefix(s.Room+", "+c.VenueName(s.Venue), ", "), URL: site + "/sessions/" + s.Code,
+			Location: strings.TrimPrefix(s.Room+", "+c.VenueName(s.Venue), ", "), URL: site + "/sessions/" + url.PathEscape(s.Code),
 			Start: s.Start, End: s.End, Status: "CONFIRMED"}
 		if e.Waitlisted {
 			ev.Status = "TENTATIVE"

@@ -541,9 +541,9 @@ func (h *Handler) group(p *page, dv *derived, v viewer, d *catalogData, matches 
 			groups++
 			order[gi] = int32(groups)
 			if groups > lo && groups <= hi {
-				g := &group{key: dv.groupKeys[gi], First: s, Link: "/sessions/" + s.Code}
+				g := &group{key: dv.groupKeys[gi], First: s, Link: "/sessions/" + url.PathEscape(s.Code)}
 				if rs := dv.repeats[s.RepeatGroup]; s.RepeatGroup != "" && len(rs) > 0 {
-					g.Link = "/sessions/" + rs[0].Code
+					g.Link = "/sessions/" + url.PathEscape(rs[0].Code)
 				}
 				shown = append(shown, g)
 			}

@@ -139,11 +139,20 @@ func (b *syncBuffer) String() string {
 // test that signs in more often needs another env.
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, storetest.OpenSQLite(t), nil)
+}
+
+// newEnvOn is newEnv on db, calling afterImport (if not nil) once the test
+// catalog is in the database and before anything reads it.
+func newEnvOn(t *testing.T, db *store.DB, afterImport func()) *env {
+	t.Helper()
 	ctx := context.Background()
-	db := storetest.OpenSQLite(t)
 	lc := testCatalog()
 	if _, err := db.ImportCatalog(ctx, lc); err != nil {
 		t.Fatal(err)
+	}
+	if afterImport != nil {
+		afterImport()
 	}
 	ev, err := db.FindEventBySlug(ctx, lc.Event.Slug)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -112,6 +113,9 @@ func (p *page) IsoTime(tm time.Time) string { return tm.UTC().Format(time.RFC333
 func parsePages() map[string]*template.Template {
 	funcs := template.FuncMap{
 		"add": func(a, b int) int { return a + b },
+		// seg escapes a path segment ("/agenda/cancel/{{seg .Code}}"):
+		// html/template keeps '/', '?' and '#' in a URL as they are.
+		"seg": url.PathEscape,
 		// dict passes several values to a partial: dict "P" $ "S" .Session.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

@@ -10,13 +10,13 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"path/filepath"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 
 	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/testenv"
 )
 
 // EnvPostgres names the variable that holds the PostgreSQL URL for tests.
@@ -47,13 +47,7 @@ func OpenSQLite(tb testing.TB) *store.DB {
 // when the test ends, or skips the test (fails it in CI) when none is set.
 func PostgresURL(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv(EnvPostgres)
-	if base == "" {
-		if os.Getenv("CI") != "" {
-			tb.Fatalf("%s is not set; CI must run the PostgreSQL tests", EnvPostgres)
-		}
-		tb.Skipf("PostgreSQL tests skipped: set %s=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run them", EnvPostgres)
-	}
+	base := testenv.Getenv(tb, EnvPostgres, "set "+EnvPostgres+"=postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run the PostgreSQL tests")
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		tb.Fatalf("open %s: %v", base, err)
