@@ -6,8 +6,8 @@ import (
 	"errors"
 	"mime"
 	"net/http"
-	"slices"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -302,7 +302,7 @@ func (h *Handler) layoutDay(p *page, day plan.Day, dv *derived, held []*lanyard.
 	for i, e := range day.Entries {
 		s := e.Session
 		r0 := tl.line(s.Start)
-		w := max(1, maxCols/lanes[i]) // past maxCols lanes, entries overlap
+		w := max(1, maxCols/lanes[i])       // past maxCols lanes, entries overlap
 		c0 := 2 + min(lane[i]*w, maxCols-w) // column 1 holds the hours
 		it := agendaItem{S: s, Row0: r0, Row1: max(r0+1, tl.line(s.End)), Col0: c0, Col1: c0 + w, VenueIx: dv.venueIx[s.Venue], VenueName: c.VenueName(s.Venue),
 			Waitlisted: e.Waitlisted, Position: e.Position, Marker: isMarker(s)}
