@@ -2,15 +2,13 @@ package api
 
 import (
 	"encoding/json"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/route/routetest"
 
 	"github.com/lanyardhq/lanyard/internal/naive"
 	"github.com/lanyardhq/lanyard/internal/route"
@@ -67,33 +65,7 @@ func TestRoutesFollowRoles(t *testing.T) {
 	}
 }
 
-// Handlers take the engine from the request (h.engine(r), h.plans(r),
-// h.counts()), never from the Engine field: on a cluster node the field is
-// nil and the engine of the lease comes with each ledger request, so code
-// that calls h.Engine.Agenda(…) would work on one node and fail on several.
+// Handlers take the engine from the request, never from the Engine field.
 func TestHandlersTakeEngineFromRequest(t *testing.T) {
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, pkg := range pkgs {
-		for _, f := range pkg.Files {
-			ast.Inspect(f, func(n ast.Node) bool {
-				if sel, ok := n.(*ast.SelectorExpr); ok {
-					if inner, ok := sel.X.(*ast.SelectorExpr); ok && inner.Sel.Name == "Engine" {
-						t.Errorf("%s: %s.Engine.%s: take the engine from the request instead", fset.Position(sel.Pos()), exprName(inner.X), sel.Sel.Name)
-					}
-				}
-				return true
-			})
-		}
-	}
-}
-
-func exprName(e ast.Expr) string {
-	if id, ok := e.(*ast.Ident); ok {
-		return id.Name
-	}
-	return "…"
+	routetest.EngineFieldCalls(t, ".")
 }
