@@ -167,7 +167,12 @@ func newInboxFeed(s Inbox, log interface {
 func (f *inboxFeed) run(ctx context.Context, tick time.Duration) {
 	t := time.NewTicker(tick)
 	defer t.Stop()
-	last := int64(-1)
+	// Start from the newest message now: a page counts once when it opens,
+	// so only what comes after matters.
+	_, last, err := f.store.AppMessagesAfter(ctx, -1)
+	if err != nil {
+		last = -1 // the first tick tries again
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -184,7 +189,7 @@ func (f *inboxFeed) run(ctx context.Context, tick time.Duration) {
 		case <-t.C:
 		}
 		who, next, err := f.store.AppMessagesAfter(ctx, last)
-		if err != nil {
+		if err != nil || last < 0 {
 			if ctx.Err() == nil {
 				f.log.WarnContext(ctx, "inbox feed", "err", err)
 			}
@@ -291,15 +296,17 @@ func (h *Handler) inboxEvents(w http.ResponseWriter, r *http.Request) {
 // liveInbox loads the sign-in session for the stream without scs's
 // LoadAndSave, which would hold the response until the handler returns.
 func (h *Handler) liveInbox(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(SessionCookie); err == nil {
-		ctx, err := h.Sessions.Load(r.Context(), c.Value)
-		if err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		r = r.WithContext(ctx)
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		h.inboxEvents(w, r) // no one signed in: refused
+		return
 	}
-	h.identify(h.inboxEvents)(w, r)
+	ctx, err := h.Sessions.Load(r.Context(), c.Value)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.identify(h.inboxEvents)(w, r.WithContext(ctx))
 }
 
 // notifyChoice is one kind's row on settings.
