@@ -112,16 +112,6 @@ func (h *Handler) inboxPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "inbox", p)
 }
 
-// markAllRead marks every notification of the attendee read.
-func (h *Handler) markAllRead(w http.ResponseWriter, r *http.Request) {
-	if _, err := h.Store.MarkRead(r.Context(), user(r).ID, 1<<62); err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	h.flash(r, "ok", translatorFor(pickLanguage(r)).T("inbox.marked"))
-	http.Redirect(w, r, "/notifications", http.StatusSeeOther)
-}
-
 func firstLine(s string) string {
 	for i, c := range s {
 		if c == '\n' {

@@ -187,7 +187,6 @@ func (h *Handler) Routes(t *route.Table) {
 	page("POST /zone", h.signedIn(h.toggleZone))
 	page("POST /settings/notifications", h.signedIn(h.saveNotifications))
 	page("GET /notifications", h.signedIn(h.inboxPage))
-	page("POST /notifications/read", h.signedIn(h.markAllRead))
 
 	if plans {
 		ledger("GET /favorites", h.signedIn(h.favoritesPage))
