@@ -86,7 +86,7 @@ func TestRender(t *testing.T) {
 				Start: start, End: end, Room: "Venetian A", Zones: zones})},
 			subject: []string{"좌석이 확보되었습니다: AIM101 에이전트"}, line: []string{"대기자 명단에서 AIM101 에이전트 좌석이 확보되었습니다"},
 			text: []string{"일시: 12월 2일 (수) 오후 2:30–3:30 PST (12월 3일 (목) 오전 7:30–8:30 KST)", "장소: Venetian A"},
-			html: []string{"내 일정 열기"}, link: "https://lanyard.example/agenda"},
+			html: []string{"내 일정 열기", "word-break:keep-all"}, link: "https://lanyard.example/agenda"},
 		{name: "wave reserved en", lang: "en",
 			m:       lanyard.Message{Kind: lanyard.KindWaveReleased, Template: lanyard.KindWaveReleased, Params: mustEncode(t, WaveParams{Code: "KEY1", Title: "Keynote", Seats: 500, Reserved: true})},
 			subject: []string{"You're in: KEY1 Keynote"}, line: []string{"you have a seat in KEY1"}, text: []string{"500 more seats", "you have one"},
