@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -195,12 +196,18 @@ func (d *DB) SetMessagePreferences(ctx context.Context, attendeeID int64, prefs 
 // (or joins message_preferences) to skip mail of rows the engine wrote
 // with both.
 func (d *DB) ChannelsFor(ctx context.Context, attendeeID int64, kind string) (lanyard.Channels, error) {
+	return d.channelsFor(ctx, d.db, attendeeID, kind)
+}
+
+// channelsFor is ChannelsFor on q, for writers inside a transaction of
+// the store.
+func (d *DB) channelsFor(ctx context.Context, q querier, attendeeID int64, kind string) (lanyard.Channels, error) {
 	if lanyard.MailOnly(kind) {
 		return lanyard.Channels{Mail: true}, nil
 	}
 	c := lanyard.Channels{Mail: true, App: true}
-	err := d.queryRow(ctx, d.db, `SELECT by_mail, in_app FROM message_preferences WHERE attendee_id = ? AND kind = ?`, attendeeID, kind).Scan(&c.Mail, &c.App)
-	if err != nil && err != sql.ErrNoRows {
+	err := d.queryRow(ctx, q, `SELECT by_mail, in_app FROM message_preferences WHERE attendee_id = ? AND kind = ?`, attendeeID, kind).Scan(&c.Mail, &c.App)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return lanyard.Channels{}, fmt.Errorf("store: channels of %d for %s: %w", attendeeID, kind, err)
 	}
 	return c, nil
