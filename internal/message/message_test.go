@@ -208,3 +208,24 @@ func TestParamsRoundTrip(t *testing.T) {
 		t.Errorf("seats reserved=%q, want %q", got, want)
 	}
 }
+
+// TestWith: what the engine leaves out is filled in, what it wrote is kept,
+// and the writer's map is not changed.
+func TestWith(t *testing.T) {
+	start := time.Date(2026, 12, 2, 22, 30, 0, 0, time.UTC)
+	params := map[string]string{"code": "AIM101", "title": "Agents", "room": "Kept"}
+	m := lanyard.Message{Kind: lanyard.KindWaitlistPromoted, Template: lanyard.KindWaitlistPromoted, Params: params}
+	m = WithZones(WithSession(m, start, start.Add(time.Hour), "Venetian A"), Zones{VenueZone: "America/Los_Angeles", HomeZone: "Asia/Seoul"})
+	if len(params) != 3 {
+		t.Errorf("the writer's params changed: %v", params)
+	}
+	got, err := Render(m, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"When: Wed, Dec 2, 2:30–3:30 PM PST (Thu, Dec 3, 7:30–8:30 AM KST)", "Where: Kept"} {
+		if !strings.Contains(got.Text, want) {
+			t.Errorf("Text=%q, want it to contain %q", got.Text, want)
+		}
+	}
+}

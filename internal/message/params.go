@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
 // Params are a kind's template parameters, as typed structs. Every field
@@ -140,4 +142,41 @@ func Decode(m map[string]string, p any) error {
 		return fmt.Errorf("message: decode params: %w", err)
 	}
 	return nil
+}
+
+// WithZones returns m with the zones times are written in set where its
+// writer left them out: the engine's batch knows neither the venue's zone
+// (cheaply) nor the attendee's home; delivery and the app do.
+func WithZones(m lanyard.Message, z Zones) lanyard.Message {
+	return with(m, map[string]string{"venue_zone": z.VenueZone, "home_zone": z.HomeZone})
+}
+
+// WithSession returns m with the session's time and room set where its
+// writer left them out (a promotion carries only the session's code and
+// title): delivery looks the session up by code in its catalog.
+func WithSession(m lanyard.Message, start, end time.Time, room string) lanyard.Message {
+	add := map[string]string{"room": room}
+	if !start.IsZero() {
+		add["start"] = start.UTC().Format(time.RFC3339)
+	}
+	if !end.IsZero() {
+		add["end"] = end.UTC().Format(time.RFC3339)
+	}
+	return with(m, add)
+}
+
+// with copies m's params (shared with whoever holds m) and adds the
+// non-empty values of add whose keys are missing.
+func with(m lanyard.Message, add map[string]string) lanyard.Message {
+	p := make(map[string]string, len(m.Params)+len(add))
+	for k, v := range m.Params {
+		p[k] = v
+	}
+	for k, v := range add {
+		if _, ok := p[k]; !ok && v != "" {
+			p[k] = v
+		}
+	}
+	m.Params = p
+	return m
 }

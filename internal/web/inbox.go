@@ -93,6 +93,8 @@ func (h *Handler) inboxPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "inbox.title")
 	for _, m := range msgs {
 		n := notice{ID: m.ID, At: p.When(m.CreatedAt), AtISO: p.IsoTime(m.CreatedAt), Unread: m.ReadAt.IsZero()}
+		// Times in the venue's zone and the attendee's, as the pages write them.
+		m = message.WithZones(m, message.Zones{VenueZone: p.Event.TimeZone, HomeZone: a.HomeZone})
 		out, err := message.Render(m, p.lang)
 		switch {
 		case err != nil:

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -93,6 +94,14 @@ func TestInboxPage(t *testing.T) {
 	}
 	if strings.Contains(r.body, "unread-notice") {
 		t.Errorf("a read notification is still marked new:\n%s", r.text())
+	}
+
+	// No URL shows Bo's to Ada: the page takes no attendee, and paging
+	// from any ID lists only her own.
+	for _, path := range []string{"/notifications?before=999999", "/notifications?attendee=" + fmt.Sprint(bo.ID)} {
+		if r := ca.get(path); strings.Contains(r.body, "Kubernetes") {
+			t.Errorf("Ada sees Bo's notification at %s", path)
+		}
 	}
 
 	// Bad paging and anonymous visitors.
@@ -207,6 +216,11 @@ func TestInboxLive(t *testing.T) {
 
 	if r := e.client().get("/live/inbox"); r.status != http.StatusUnauthorized {
 		t.Errorf("anonymous /live/inbox: %d, want 401", r.status)
+	}
+	forged := e.client()
+	forged.setCookie("lanyard_session", "not-a-session")
+	if r := forged.get("/live/inbox"); r.status != http.StatusUnauthorized {
+		t.Errorf("/live/inbox with a forged cookie: %d, want 401", r.status)
 	}
 }
 
