@@ -97,13 +97,15 @@ func (d *DB) AppMessagesAfter(ctx context.Context, after int64) ([]int64, int64,
 	defer rows.Close()
 	last := after
 	var out []int64
+	seen := map[int64]bool{} // a wave writes to thousands at once
 	for rows.Next() {
 		var id, a int64
 		if err := rows.Scan(&id, &a); err != nil {
 			return nil, 0, fmt.Errorf("store: messages after %d: %w", after, err)
 		}
 		last = id
-		if !slices.Contains(out, a) {
+		if !seen[a] {
+			seen[a] = true
 			out = append(out, a)
 		}
 	}
