@@ -26,6 +26,9 @@ type Rendered struct {
 	HTML    string // the mail's HTML, a whole document with inline styles
 	Line    string // the one-line summary the app's notifications show
 	Link    string // where the message leads (a path, or a URL with a base)
+	// Unsubscribe is the link for a List-Unsubscribe header; "" for kinds
+	// that are not bulk mail (only announcements have one).
+	Unsubscribe string
 }
 
 // Renderer renders messages with links made absolute from BaseURL, the
@@ -108,7 +111,7 @@ func (r Renderer) Render(m lanyard.Message, lang string) (Rendered, error) {
 	if err != nil {
 		return Rendered{}, err
 	}
-	out.HTML, out.Link = html, d.Link
+	out.HTML, out.Link, out.Unsubscribe = html, d.Link, d.Unsubscribe
 	return out, nil
 }
 

@@ -147,6 +147,9 @@ func TestRender(t *testing.T) {
 			if got, want := got.Link, tt.link; got != want {
 				t.Errorf("Link=%q, want %q", got, want)
 			}
+			if got, bulk := got.Unsubscribe, tt.m.Kind == lanyard.KindAnnouncement; (got != "") != bulk || bulk && !strings.HasPrefix(got, "https://lanyard.example/") {
+				t.Errorf("Unsubscribe=%q for a %s, want an absolute link only for announcements", got, tt.m.Kind)
+			}
 		})
 	}
 }
