@@ -520,6 +520,10 @@ type settingsData struct {
 	ZonePrimary string
 	Lang        string
 	Calendar    *calendarLinks // nil until the attendee makes a feed on the agenda page
+	// Notify are the channels chosen per kind of notification (inbox.go);
+	// NotifyError is about that form.
+	Notify      []notifyChoice
+	NotifyError string
 }
 
 // calendarLinks subscribe a calendar app to the attendee's private feed in
@@ -545,6 +549,17 @@ func newCalendarLinks(feedURL, name string) *calendarLinks {
 
 func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) {
 	p := h.newPage(r, "settings.title")
+	d, err := h.settings(r, p)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	p.Data = d
+	h.render(w, r, http.StatusOK, "settings", p)
+}
+
+// settings is what the settings page shows as saved.
+func (h *Handler) settings(r *http.Request, p *page) (settingsData, error) {
 	a := user(r)
 	f := newForm()
 	f.Zones = homeZones
@@ -556,8 +571,9 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) {
 	if acc := userAccount(r); acc != nil && acc.CalendarToken != "" {
 		d.Calendar = newCalendarLinks(h.siteURL(r)+"/calendar/"+acc.CalendarToken+".ics", p.Event.Name)
 	}
-	p.Data = d
-	h.render(w, r, http.StatusOK, "settings", p)
+	var err error
+	d.Notify, err = h.notifyChoices(r, p.translator, a.ID)
+	return d, err
 }
 
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {

@@ -38,6 +38,10 @@ type page struct {
 	Venue, Home *time.Location
 	HomeFirst   bool
 
+	// Unread counts the signed-in attendee's unread notifications, for the
+	// header.
+	Unread int
+
 	Data any
 
 	cat *catalog.Catalog
@@ -59,6 +63,7 @@ func (h *Handler) newPage(r *http.Request, titleID string) *page {
 		if acc := userAccount(r); p.Home != nil && acc != nil {
 			p.HomeFirst = acc.ZonePrimary == lanyard.ZonePrimaryHome
 		}
+		p.Unread = h.unread(r, p.User.ID)
 	}
 	if r.Method == http.MethodGet {
 		p.FlashKind, p.Flash, p.FlashCode = h.popFlash(r)

@@ -59,6 +59,7 @@ type Store interface {
 	ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPasswordHash string) (int64, error)
 	SetCalendarToken(ctx context.Context, attendeeID int64, token string) error
 	FindAttendeeByCalendarToken(ctx context.Context, token string) (*lanyard.Attendee, error)
+	Inbox
 }
 
 // Handler serves the pages of one event.
@@ -94,6 +95,7 @@ type Handler struct {
 	resets     *limit.Keyed[string] // reset emails by email
 	derived    atomic.Pointer[derived]
 	seats      *seatFeed
+	inbox      *inboxFeed
 
 	mu      sync.Mutex
 	exports map[string]export // by format, for the catalog they were made from
@@ -136,15 +138,18 @@ func (h *Handler) init() {
 		h.hashing = limit.New[string](60.0/60, 60, 100_000)
 		h.resets = limit.New[string](3.0/3600, 3, 100_000)
 		h.seats = newSeatFeed(h.Catalog, h.counts())
+		h.inbox = newInboxFeed(h.Store, h.Log)
 		if h.Hasher == nil {
 			h.Hasher = auth.NewHasher(2)
 		}
 	})
 }
 
-// Run pushes live seat counts to open pages until ctx is done.
+// Run pushes live seat counts and unread counts to open pages until ctx
+// is done.
 func (h *Handler) Run(ctx context.Context) {
 	h.init()
+	go h.inbox.run(ctx, time.Second)
 	h.seats.run(ctx, time.Second)
 }
 
@@ -180,6 +185,8 @@ func (h *Handler) Routes(t *route.Table) {
 	page("GET /settings", h.signedIn(h.settingsPage))
 	page("POST /settings", h.signedIn(h.saveSettings))
 	page("POST /zone", h.signedIn(h.toggleZone))
+	page("POST /settings/notifications", h.signedIn(h.saveNotifications))
+	page("GET /notifications", h.signedIn(h.inboxPage))
 
 	if plans {
 		ledger("GET /favorites", h.signedIn(h.favoritesPage))
@@ -207,6 +214,9 @@ func (h *Handler) Routes(t *route.Table) {
 	// and files are the same for everyone.
 	t.Handle("GET /calendar/{token}", route.Ledger, gz(http.HandlerFunc(h.calendarFeed)))
 	t.HandleFunc("GET /live/seats", route.Any, h.seatEvents)
+	// The attendee's own unread count: the session is loaded without
+	// LoadAndSave (which buffers) and without gzip (which would too).
+	t.HandleFunc("GET /live/inbox", route.Any, h.liveInbox)
 	t.Handle("GET /static/{name}", route.Any, gz(http.HandlerFunc(h.serveStatic)))
 	t.HandleFunc("GET /schedule.xml", route.Any, h.schedule("xml", "application/xml; charset=utf-8", schedule.WriteXML))
 	t.HandleFunc("GET /schedule.json", route.Any, h.schedule("json", "application/json; charset=utf-8", schedule.WriteJSON))

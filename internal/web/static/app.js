@@ -126,3 +126,23 @@ function watchSeats() {
     }
   });
 }
+
+// ---- Notifications (issue 12, inbox): the header's unread count, live.
+// The server renders the count; this only keeps it current. The stream
+// is the signed-in attendee's own (/live/inbox reads the sign-in cookie).
+document.addEventListener("DOMContentLoaded", () => {
+  const badge = document.getElementById("unread-count");
+  if (!badge || !window.EventSource) return;
+  const src = new EventSource(badge.dataset.live);
+  src.addEventListener("unread", ev => {
+    const n = parseInt(ev.data, 10);
+    if (isNaN(n)) return;
+    const num = badge.querySelector("[aria-hidden]"), said = badge.querySelector(".vh");
+    if (num) num.textContent = String(n);
+    if (said) said.textContent = said.textContent.replace(/\d+/, String(n));
+    badge.hidden = n === 0;
+  });
+  // An unauthorized stream (signed out elsewhere) is not retried.
+  src.addEventListener("error", () => { if (src.readyState === EventSource.CLOSED) src.close(); });
+});
+// ---- end notifications
