@@ -65,3 +65,19 @@ const (
 	MessageSent    MessageState = "sent"
 	MessageFailed  MessageState = "failed"
 )
+
+// Message kinds: what a message is, and the template it is rendered from.
+// Every kind lanyard writes is named here, in one place.
+const (
+	KindPasswordReset    = "password_reset"
+	KindWaitlistPromoted = "waitlist_promoted"
+	// KindWavePromoted: a wave released seats and the attendee, waiting,
+	// got one (the keynote second chance).
+	KindWavePromoted = "wave_promoted"
+	// KindWaveReleased: a wave released seats of a session the attendee
+	// still waits for; sent only when the wave announces.
+	KindWaveReleased = "wave_released"
+	// KindAnnouncement is an organizer's announcement; its mail carries
+	// List-Unsubscribe.
+	KindAnnouncement = "announcement"
+)

@@ -295,7 +295,7 @@ func (b *builder) promote(i int32) {
 		}
 		b.take(w, i) // removes w from the waitlist, so k now names the next waiter
 		b.log(w, "promote", i, lanyard.OutcomePromoted, "")
-		b.b.Messages = append(b.b.Messages, Message{AttendeeID: w, Kind: "waitlist_promoted", SessionID: s.s.ID,
+		b.b.Messages = append(b.b.Messages, Message{AttendeeID: w, Kind: lanyard.KindWaitlistPromoted, SessionID: s.s.ID,
 			Params: map[string]string{"code": s.s.Code, "title": s.s.Title}})
 	}
 }

@@ -1,0 +1,152 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+)
+
+// Mail is a message claimed for delivery, with what the sender needs that
+// the row leaves to delivery time: the address and language of its attendee.
+type Mail struct {
+	lanyard.Message
+	To       string // the address: the row's recipient, else the attendee's email
+	Name     string // the attendee's name; "" for mail to an address alone
+	Language string // the row's language, else the account's, else ""
+}
+
+// ClaimMail leases up to limit pending mail messages due at now: each one's
+// next attempt moves to now+lease and its attempts count up, in one
+// transaction, so no other claim (another node's dispatcher) takes it until
+// the lease lapses. A sender that dies mid-send leaves the message to be
+// claimed again when it does. On PostgreSQL concurrent claims skip each
+// other's locked rows (FOR UPDATE SKIP LOCKED) rather than wait; SQLite has
+// one writer, so claims are serial anyway.
+func (d *DB) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Mail, error) {
+	now = now.UTC()
+	lock := ""
+	if d.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var out []Mail
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := d.query(ctx, tx, `UPDATE messages SET next_attempt_at = ?, attempts = attempts + 1
+			WHERE id IN (SELECT id FROM messages WHERE state = 'pending' AND next_attempt_at <= ?
+				ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
+			RETURNING id`, now.Add(lease), now, limit)
+		if err != nil {
+			return err
+		}
+		var ids []any
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		// Unprepared: the list's length varies with every claim.
+		q := d.dialect.rebind(`SELECT m.id, m.event_id, COALESCE(m.attendee_id, 0), COALESCE(m.session_id, 0), m.kind, m.by_mail, m.in_app,
+			m.recipient, m.language, m.template, m.params, m.subject, m.body, COALESCE(m.dedupe_key, ''), m.attempts, m.last_error, m.created_at,
+			COALESCE(a.email, ''), COALESCE(a.name, ''), COALESCE(ac.language, '')
+			FROM messages m LEFT JOIN attendees a ON a.id = m.attendee_id LEFT JOIN accounts ac ON ac.attendee_id = m.attendee_id
+			WHERE m.id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + `) ORDER BY m.id`)
+		sel, err := tx.QueryContext(ctx, q, ids...)
+		if err != nil {
+			return err
+		}
+		defer sel.Close()
+		for sel.Next() {
+			var m Mail
+			var params, email, accountLang string
+			if err := sel.Scan(&m.ID, &m.EventID, &m.AttendeeID, &m.SessionID, &m.Kind, &m.Mail, &m.App,
+				&m.Recipient, &m.Message.Language, &m.Template, &params, &m.Subject, &m.Body, &m.DedupeKey, &m.Attempts, &m.LastError, &m.CreatedAt,
+				&email, &m.Name, &accountLang); err != nil {
+				return err
+			}
+			if err := json.Unmarshal([]byte(params), &m.Params); err != nil {
+				return fmt.Errorf("message %d params: %w", m.ID, err)
+			}
+			m.State, m.CreatedAt = lanyard.MessagePending, m.CreatedAt.UTC()
+			m.To, m.Language = m.Recipient, m.Message.Language
+			if m.To == "" {
+				m.To = email
+			}
+			if m.Language == "" {
+				m.Language = accountLang
+			}
+			out = append(out, m)
+		}
+		return sel.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: claim mail: %w", err)
+	}
+	return out, nil
+}
+
+// MailSent records that the SMTP server accepted message id. It is written
+// right after acceptance: a crash before it is the only way a message is
+// sent twice, with the same Message-ID.
+func (d *DB) MailSent(ctx context.Context, id int64, at time.Time) error {
+	_, err := d.exec(ctx, d.db, `UPDATE messages SET state = 'sent', sent_at = ?, next_attempt_at = NULL, last_error = ''
+		WHERE id = ? AND state = 'pending'`, at.UTC(), id)
+	if err != nil {
+		return fmt.Errorf("store: mail %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// MailRetry records a temporary failure of message id and when to try again.
+func (d *DB) MailRetry(ctx context.Context, id int64, reason string, next time.Time) error {
+	_, err := d.exec(ctx, d.db, `UPDATE messages SET next_attempt_at = ?, last_error = ?
+		WHERE id = ? AND state = 'pending'`, next.UTC(), reason, id)
+	if err != nil {
+		return fmt.Errorf("store: mail %d retry: %w", id, err)
+	}
+	return nil
+}
+
+// MailFailed records that message id will not be delivered (a permanent
+// refusal, or too many attempts), and why, for the organizer.
+func (d *DB) MailFailed(ctx context.Context, id int64, reason string) error {
+	_, err := d.exec(ctx, d.db, `UPDATE messages SET state = 'failed', next_attempt_at = NULL, last_error = ?
+		WHERE id = ? AND state = 'pending'`, reason, id)
+	if err != nil {
+		return fmt.Errorf("store: mail %d failed: %w", id, err)
+	}
+	return nil
+}
+
+// MailCounts returns how many of an event's mail messages are pending, sent
+// and failed: the mail queue at a glance.
+func (d *DB) MailCounts(ctx context.Context, eventID int64) (map[lanyard.MessageState]int, error) {
+	rows, err := d.query(ctx, d.db, `SELECT state, COUNT(*) FROM messages WHERE event_id = ? AND by_mail GROUP BY state`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("store: mail counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[lanyard.MessageState]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("store: mail counts: %w", err)
+		}
+		out[lanyard.MessageState(s)] = n
+	}
+	return out, rows.Err()
+}
