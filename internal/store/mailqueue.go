@@ -59,38 +59,8 @@ func (d *DB) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, 
 			return nil
 		}
 		// Unprepared: the list's length varies with every claim.
-		q := d.dialect.rebind(`SELECT m.id, m.event_id, COALESCE(m.attendee_id, 0), COALESCE(m.session_id, 0), m.kind, m.by_mail, m.in_app,
-			m.recipient, m.language, m.template, m.params, m.subject, m.body, COALESCE(m.dedupe_key, ''), m.attempts, m.last_error, m.created_at,
-			COALESCE(a.email, ''), COALESCE(a.name, ''), COALESCE(ac.language, '')
-			FROM messages m LEFT JOIN attendees a ON a.id = m.attendee_id LEFT JOIN accounts ac ON ac.attendee_id = m.attendee_id
-			WHERE m.id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + `) ORDER BY m.id`)
-		sel, err := tx.QueryContext(ctx, q, ids...)
-		if err != nil {
-			return err
-		}
-		defer sel.Close()
-		for sel.Next() {
-			var m Mail
-			var params, email, accountLang string
-			if err := sel.Scan(&m.ID, &m.EventID, &m.AttendeeID, &m.SessionID, &m.Kind, &m.Mail, &m.App,
-				&m.Recipient, &m.Message.Language, &m.Template, &params, &m.Subject, &m.Body, &m.DedupeKey, &m.Attempts, &m.LastError, &m.CreatedAt,
-				&email, &m.Name, &accountLang); err != nil {
-				return err
-			}
-			if err := json.Unmarshal([]byte(params), &m.Params); err != nil {
-				return fmt.Errorf("message %d params: %w", m.ID, err)
-			}
-			m.State, m.CreatedAt = lanyard.MessagePending, m.CreatedAt.UTC()
-			m.To, m.Language = m.Recipient, m.Message.Language
-			if m.To == "" {
-				m.To = email
-			}
-			if m.Language == "" {
-				m.Language = accountLang
-			}
-			out = append(out, m)
-		}
-		return sel.Err()
+		out, err = d.selectMail(ctx, tx, `m.id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`) ORDER BY m.id`, ids...)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: claim mail: %w", err)
@@ -149,4 +119,69 @@ func (d *DB) MailCounts(ctx context.Context, eventID int64) (map[lanyard.Message
 		out[lanyard.MessageState(s)] = n
 	}
 	return out, rows.Err()
+}
+
+// selectMail reads mail messages with their attendee's address, name and
+// language, where cond holds (on messages m, attendees a).
+func (d *DB) selectMail(ctx context.Context, q querier, cond string, args ...any) ([]Mail, error) {
+	sel, err := q.QueryContext(ctx, d.dialect.rebind(`SELECT m.id, m.event_id, COALESCE(m.attendee_id, 0), COALESCE(m.session_id, 0), m.kind, m.by_mail, m.in_app,
+		m.recipient, m.language, m.template, m.params, m.subject, m.body, COALESCE(m.dedupe_key, ''), m.state, m.attempts, m.last_error, m.created_at, m.sent_at,
+		COALESCE(a.email, ''), COALESCE(a.name, ''), COALESCE(ac.language, '')
+		FROM messages m LEFT JOIN attendees a ON a.id = m.attendee_id LEFT JOIN accounts ac ON ac.attendee_id = m.attendee_id
+		WHERE `+cond), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer sel.Close()
+	var out []Mail
+	for sel.Next() {
+		var m Mail
+		var params, state, email, accountLang string
+		var sent sql.Null[time.Time]
+		if err := sel.Scan(&m.ID, &m.EventID, &m.AttendeeID, &m.SessionID, &m.Kind, &m.Mail, &m.App,
+			&m.Recipient, &m.Message.Language, &m.Template, &params, &m.Subject, &m.Body, &m.DedupeKey, &state, &m.Attempts, &m.LastError, &m.CreatedAt, &sent,
+			&email, &m.Name, &accountLang); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(params), &m.Params); err != nil {
+			return nil, fmt.Errorf("message %d params: %w", m.ID, err)
+		}
+		m.State, m.CreatedAt, m.SentAt = lanyard.MessageState(state), m.CreatedAt.UTC(), sent.V.UTC()
+		m.To, m.Language = m.Recipient, m.Message.Language
+		if m.To == "" {
+			m.To = email
+		}
+		if m.Language == "" {
+			m.Language = accountLang
+		}
+		out = append(out, m)
+	}
+	return out, sel.Err()
+}
+
+// Mailbox returns an event's mail, newest first, at most limit; to, if
+// set, keeps only mail to that address. For the demo's mailbox page.
+func (d *DB) Mailbox(ctx context.Context, eventID int64, to string, limit int) ([]Mail, error) {
+	cond, args := `m.event_id = ? AND m.by_mail`, []any{eventID}
+	if to != "" {
+		cond += ` AND (m.recipient = ? OR (m.recipient = '' AND a.email = ?))`
+		args = append(args, to, to)
+	}
+	out, err := d.selectMail(ctx, d.db, cond+` ORDER BY m.id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: mailbox: %w", err)
+	}
+	return out, nil
+}
+
+// MailMessage returns one of an event's mail messages, or ENOTFOUND.
+func (d *DB) MailMessage(ctx context.Context, eventID, id int64) (Mail, error) {
+	out, err := d.selectMail(ctx, d.db, `m.event_id = ? AND m.id = ? AND m.by_mail`, eventID, id)
+	if err != nil {
+		return Mail{}, fmt.Errorf("store: mail %d: %w", id, err)
+	}
+	if len(out) == 0 {
+		return Mail{}, lanyard.Errorf(lanyard.ENOTFOUND, "There is no such mail.")
+	}
+	return out[0], nil
 }
