@@ -29,7 +29,7 @@ for the same --seed; tokens are new each time. It starts on the first Monday
 at least four weeks from today (--start-date to choose), with reservations
 open now. One token per attendee is
 written to a CSV file (email,token) beside the database, for load tests.`)
-	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptLog|config.OptEngine); err != nil {
+	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptLog|config.OptEngine|config.OptMail); err != nil {
 		return err
 	}
 	seed := fs.Int64("seed", 1, "seed of the generated event")
@@ -59,6 +59,7 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	}
 	log := cfg.Logger(e.stderr)
 	start := time.Now()
+	cfg.Mailbox = true
 	cfg.Migrate = true // the demo makes its own database, PostgreSQL included
 
 	gen := demo.Generate(demo.Options{Seed: *seed, Attendees: *attendees, StartDate: *startDate})

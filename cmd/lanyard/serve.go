@@ -7,9 +7,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"github.com/lanyardhq/lanyard/internal/api"
 	"github.com/lanyardhq/lanyard/internal/auth"
@@ -17,8 +20,10 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/cluster"
 	"github.com/lanyardhq/lanyard/internal/config"
+	"github.com/lanyardhq/lanyard/internal/deliver"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
+	"github.com/lanyardhq/lanyard/internal/mail"
 	"github.com/lanyardhq/lanyard/internal/naive"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/route"
@@ -30,7 +35,7 @@ import (
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	cfg := config.Default()
 	fs := newFlagSet(e, "serve", "", "Serves one event's web app and JSON API (/api/v1), schedule exports, /metrics, /healthz and /readyz.")
-	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog|config.OptEngine); err != nil {
+	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog|config.OptEngine|config.OptMail); err != nil {
 		return err
 	}
 	if err := parse(fs, args); err != nil {
@@ -134,6 +139,9 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain
 	go sweepSessions(lctx, db, log)
 	go warmTokens(lctx, db, ev.ID, ident.tokens, log)
+	if err := startMail(lctx, cfg, log, db, ev, public, routes); err != nil {
+		return err
+	}
 
 	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "engine", cfg.Engine, "load", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)
@@ -225,4 +233,33 @@ func displayAddr(a net.Addr) string {
 		return a.String()
 	}
 	return tcp.String()
+}
+
+// startMail sends the messages table's mail over SMTP, or, without
+// --smtp-url, says that mail is not being sent and (the demo) serves the
+// local mailbox instead. Every node runs a dispatcher: claims skip each
+// other's rows, so each message is sent by one node.
+func startMail(ctx context.Context, cfg *config.Config, log *slog.Logger, db *store.DB, ev *lanyard.Event, public string, routes *route.Table) error {
+	if cfg.SMTPURL == "" {
+		if cfg.Mailbox {
+			(&deliver.Mailbox{Store: db, EventID: ev.ID}).Routes(routes)
+			log.Warn("mail is not being sent (no --smtp-url); read it in the demo mailbox", "mailbox", public+"/mailbox")
+		} else {
+			log.Warn("mail is not being sent (no --smtp-url): messages stay in the database, pending, until it is set")
+		}
+		return nil
+	}
+	mc, err := mail.ParseURL(cfg.SMTPURL)
+	if err != nil {
+		return err
+	}
+	domain := "lanyard.invalid"
+	if u, err := url.Parse(public); err == nil && u.Hostname() != "" {
+		domain = u.Hostname()
+	}
+	d := &deliver.Dispatcher{Store: db, Dial: deliver.SMTP(mc), Log: log, Domain: domain, Rate: rate.Limit(cfg.MailRate),
+		Unsubscribe: func(store.Mail) string { return public + "/settings" }}
+	go d.Run(ctx)
+	log.Info("sending mail", "smtp", mc.Redacted(), "rate", cfg.MailRate)
+	return nil
 }

@@ -33,6 +33,9 @@ type Config struct {
 	// database (the demo's mailbox).
 	SMTPURL  string
 	MailRate float64 // mails per second at most; 0 for no limit
+	// Mailbox serves the local mailbox page (/mailbox) when SMTPURL is
+	// empty; the demo sets it. Never a flag: the page shows everyone's mail.
+	Mailbox bool
 }
 
 // Default returns the defaults: port 8080, the SQLite file ./lanyard.db.
