@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/mail"
 )
@@ -33,6 +34,10 @@ type Config struct {
 	// database (the demo's mailbox).
 	SMTPURL  string
 	MailRate float64 // mails per second at most; 0 for no limit
+	// MailLease is how long a claimed mail is held by the node sending
+	// it; after a crash, its unsent claims wait this long. Env only
+	// (LANYARD_MAIL_LEASE, a Go duration); 0 for the default (2 min).
+	MailLease time.Duration
 	// Mailbox serves the local mailbox page (/mailbox) when SMTPURL is
 	// empty; the demo sets it. Never a flag: the page shows everyone's mail.
 	Mailbox bool
@@ -103,6 +108,13 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 			return fmt.Errorf("config: LANYARD_MAIL_RATE %q is not a number of mails per second", v)
 		}
 		c.MailRate = r
+	}
+	if v := getenv("LANYARD_MAIL_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("config: LANYARD_MAIL_LEASE %q is not a duration such as 2m", v)
+		}
+		c.MailLease = d
 	}
 	if v := getenv("LANYARD_MIGRATE"); v == "1" || v == "true" {
 		c.Migrate = true

@@ -9,8 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,13 +42,21 @@ type Rendered struct{ Subject, Text, HTML string }
 type Renderer func(m lanyard.Message, lang string) (Rendered, error)
 
 // Prerendered renders messages whose subject and body were written with
-// them (a password reset) and, for a template, its kind and parameters: a
-// stand-in until the template renderer is wired.
+// them (a password reset) as they are and, for a template, its kind and
+// parameters plainly: a stand-in until the template renderer is wired.
 func Prerendered(m lanyard.Message, lang string) (Rendered, error) {
 	if m.Subject != "" || m.Body != "" {
 		return Rendered{Subject: m.Subject, Text: m.Body}, nil
 	}
-	return Rendered{}, fmt.Errorf("deliver: message %d: no renderer for template %q", m.ID, m.Template)
+	if m.Template == "" {
+		return Rendered{}, fmt.Errorf("deliver: message %d has neither text nor a template", m.ID)
+	}
+	keys := slices.Sorted(maps.Keys(m.Params))
+	var text strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&text, "%s: %s\n", k, m.Params[k])
+	}
+	return Rendered{Subject: strings.TrimSpace("lanyard: " + m.Template + " " + m.Params["code"]), Text: text.String()}, nil
 }
 
 // Sender sends one mail over one connection; each worker has its own.
@@ -107,6 +118,10 @@ func (d *Dispatcher) defaults() {
 		}
 		if d.MaxBackoff <= 0 {
 			d.MaxBackoff = time.Hour
+		}
+		if d.Rate > 0 {
+			// A claim is sent within a quarter of its lease, at the rate.
+			d.Batch = max(1, min(d.Batch, int(float64(d.Rate)*d.Lease.Seconds()/4)))
 		}
 		if d.Now == nil {
 			d.Now = time.Now
