@@ -257,7 +257,7 @@ func startMail(ctx context.Context, cfg *config.Config, log *slog.Logger, db *st
 	if u, err := url.Parse(public); err == nil && u.Hostname() != "" {
 		domain = u.Hostname()
 	}
-	d := &deliver.Dispatcher{Store: db, Dial: deliver.SMTP(mc), Log: log, Domain: domain, Rate: rate.Limit(cfg.MailRate), Lease: cfg.MailLease,
+	d := &deliver.Dispatcher{Store: db, Dial: deliver.SMTP(mc), Log: log, Domain: domain, Rate: rate.Limit(cfg.MailRate), Lease: cfg.MailLease, Markers: deliver.MarkersFor(db.Dialect()),
 		Unsubscribe: func(store.Mail) string { return public + "/settings" }}
 	go d.Run(ctx)
 	log.Info("sending mail", "smtp", mc.Redacted(), "rate", cfg.MailRate)

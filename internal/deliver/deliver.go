@@ -27,7 +27,7 @@ import (
 // Store is what the dispatcher needs of the database.
 type Store interface {
 	ClaimMail(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Mail, error)
-	MailSent(ctx context.Context, id int64, at time.Time) error
+	MailSent(ctx context.Context, ids []int64, at time.Time) error
 	MailRetry(ctx context.Context, id int64, reason string, next time.Time) error
 	MailFailed(ctx context.Context, id int64, reason string) error
 }
@@ -78,7 +78,11 @@ type Dispatcher struct {
 	// Unsubscribe returns the List-Unsubscribe URL for an announcement.
 	Unsubscribe func(m store.Mail) string
 
-	Workers     int           // parallel connections; default 8
+	Workers int // parallel connections; default 8
+	// Markers commit "sent" marks in parallel, each taking all the marks
+	// that wait; default 1, for SQLite's one writer. PostgreSQL overlaps
+	// commits and gains from more (MarkersFor).
+	Markers     int
 	Rate        rate.Limit    // mails per second over all workers; 0: unlimited
 	Burst       int           // default Workers
 	Batch       int           // rows per claim; default 256
@@ -97,6 +101,9 @@ func (d *Dispatcher) defaults() {
 	d.once.Do(func() {
 		if d.Workers <= 0 {
 			d.Workers = 8
+		}
+		if d.Markers <= 0 {
+			d.Markers = 1
 		}
 		if d.Burst <= 0 {
 			d.Burst = d.Workers
@@ -164,13 +171,21 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 		lim = rate.NewLimiter(d.Rate, d.Burst)
 	}
 	jobs := make(chan store.Mail, d.Batch)
-	var wg sync.WaitGroup
+	marks := make(chan sentMark, d.Workers)
+	var wg, marker sync.WaitGroup
 	var inflight sync.WaitGroup
-	for range d.Workers {
-		wg.Go(func() { d.work(ctx, jobs, lim, &inflight) })
+	for range d.Markers {
+		marker.Go(func() { d.markSent(marks) })
 	}
-	defer wg.Wait()
-	defer close(jobs)
+	for range d.Workers {
+		wg.Go(func() { d.work(ctx, jobs, marks, lim, &inflight) })
+	}
+	defer func() {
+		close(jobs)
+		wg.Wait()
+		close(marks)
+		marker.Wait()
+	}()
 	for {
 		ms, err := d.Store.ClaimMail(ctx, d.Now(), d.Lease, d.Batch)
 		if err != nil && ctx.Err() == nil {
@@ -201,7 +216,43 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 	}
 }
 
-func (d *Dispatcher) work(ctx context.Context, jobs <-chan store.Mail, lim *rate.Limiter, inflight *sync.WaitGroup) {
+// sentMark asks the marker to record message id sent; done gets the result.
+type sentMark struct {
+	id   int64
+	done chan error
+}
+
+// markSent records accepted mail sent, group-committing the marks that
+// arrive together: on SQLite every commit holds the one writer the
+// reservation engine also needs, and waits for the disk. Each worker
+// waits for its mark before sending more, so a crash leaves at most one
+// accepted, unmarked mail per connection.
+func (d *Dispatcher) markSent(marks <-chan sentMark) {
+	var batch []sentMark
+	ids := make([]int64, 0, d.Workers)
+	for m := range marks {
+		batch, ids = append(batch[:0], m), append(ids[:0], m.id)
+	more:
+		for len(batch) < cap(ids) {
+			select {
+			case m, ok := <-marks:
+				if !ok {
+					break more
+				}
+				batch, ids = append(batch, m), append(ids, m.id)
+			default:
+				break more
+			}
+		}
+		err := d.Store.MailSent(context.Background(), ids, d.Now())
+		for _, m := range batch {
+			m.done <- err
+		}
+	}
+}
+
+func (d *Dispatcher) work(ctx context.Context, jobs <-chan store.Mail, marks chan<- sentMark, lim *rate.Limiter, inflight *sync.WaitGroup) {
+	done := make(chan error, 1)
 	var conn Sender
 	defer func() {
 		if conn != nil {
@@ -222,20 +273,29 @@ func (d *Dispatcher) work(ctx context.Context, jobs <-chan store.Mail, lim *rate
 			inflight.Done()
 			continue // stopping: the lease lapses and it is sent later
 		}
-		d.send(ctx, conn, m)
+		if d.send(ctx, conn, m) {
+			// Marked at once, whatever ctx says: the server has the mail,
+			// and a second send would be a duplicate.
+			marks <- sentMark{m.ID, done}
+			if err := <-done; err != nil {
+				d.Log.Error("mail: accepted but not marked sent; it may be sent again", "message", m.ID, "err", err)
+			}
+		}
 		inflight.Done()
 	}
 }
 
-func (d *Dispatcher) send(ctx context.Context, conn Sender, m store.Mail) {
+// send sends m and reports whether the server accepted it; failures are
+// recorded here.
+func (d *Dispatcher) send(ctx context.Context, conn Sender, m store.Mail) bool {
 	r, err := d.Render(m.Message, m.Language)
 	if err != nil {
 		d.fail(ctx, m, fmt.Sprintf("render: %v", err))
-		return
+		return false
 	}
 	if m.To == "" {
 		d.fail(ctx, m, "no address")
-		return
+		return false
 	}
 	out := mail.Mail{MessageID: MessageID(m.ID, d.Domain), To: m.To, Subject: r.Subject, Text: r.Text, HTML: r.HTML}
 	if m.Kind == lanyard.KindAnnouncement && d.Unsubscribe != nil {
@@ -243,19 +303,15 @@ func (d *Dispatcher) send(ctx context.Context, conn Sender, m store.Mail) {
 	}
 	err = conn.Send(ctx, out)
 	if err == nil {
-		// Marked at once, on a context the shutdown does not cancel: the
-		// server has the mail, and a second send would be a duplicate.
-		if err := d.Store.MailSent(context.WithoutCancel(ctx), m.ID, d.Now()); err != nil {
-			d.Log.Error("mail: accepted but not marked sent; it may be sent again", "message", m.ID, "err", err)
-		}
-		return
+		return true
 	}
 	var me *mail.Error
 	if errors.As(err, &me) && me.Permanent {
 		d.fail(ctx, m, err.Error())
-		return
+		return false
 	}
 	d.retry(ctx, m, err)
+	return false
 }
 
 func (d *Dispatcher) retry(ctx context.Context, m store.Mail, cause error) {
@@ -287,6 +343,15 @@ func Backoff(attempt int, base, max time.Duration) time.Duration {
 	}
 	d = min(d, max)
 	return d/2 + rand.N(d/2+1)
+}
+
+// MarkersFor is the number of markers that suits a database: measured in
+// docs/PERFORMANCE.md "Mail delivery".
+func MarkersFor(dialect store.Dialect) int {
+	if dialect == store.Postgres {
+		return 4
+	}
+	return 1
 }
 
 // SMTP returns a Dial that opens connections to cfg's server.

@@ -68,14 +68,23 @@ func (d *DB) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, 
 	return out, nil
 }
 
-// MailSent records that the SMTP server accepted message id. It is written
-// right after acceptance: a crash before it is the only way a message is
-// sent twice, with the same Message-ID.
-func (d *DB) MailSent(ctx context.Context, id int64, at time.Time) error {
-	_, err := d.exec(ctx, d.db, `UPDATE messages SET state = 'sent', sent_at = ?, next_attempt_at = NULL, last_error = ''
-		WHERE id = ? AND state = 'pending'`, at.UTC(), id)
+// MailSent records that the SMTP server accepted messages ids, in one
+// commit. It is written right after acceptance: a crash before it is the
+// only way a message is sent twice, with the same Message-ID.
+func (d *DB) MailSent(ctx context.Context, ids []int64, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, at.UTC())
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	// Unprepared: the list's length varies.
+	_, err := d.db.ExecContext(ctx, d.dialect.rebind(`UPDATE messages SET state = 'sent', sent_at = ?, next_attempt_at = NULL, last_error = ''
+		WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`) AND state = 'pending'`), args...)
 	if err != nil {
-		return fmt.Errorf("store: mail %d sent: %w", id, err)
+		return fmt.Errorf("store: %d mails sent: %w", len(ids), err)
 	}
 	return nil
 }
