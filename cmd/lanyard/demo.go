@@ -118,6 +118,9 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
 
 `, time.Since(start).Round(time.Millisecond), ev.Name, contents, times, len(people),
 			url, sample.email, demoPassword, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+		if cfg.SMTPURL == "" {
+			fmt.Fprintf(e.stdout, "  Mailbox     %s/mailbox  (mail is kept here, not sent: no --smtp-url)\n\n", url)
+		}
 	})
 }
 
