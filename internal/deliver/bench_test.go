@@ -2,9 +2,9 @@ package deliver_test
 
 import (
 	"context"
-	"sync/atomic"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
