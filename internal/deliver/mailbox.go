@@ -40,10 +40,12 @@ func (h *Mailbox) Routes(t *route.Table) {
 var mailboxText = map[string]map[string]string{
 	"en": {"title": "Demo mailbox", "intro": "lanyard is not sending mail (no --smtp-url). This is the mail it would have sent, newest first.",
 		"to": "To", "subject": "Subject", "state": "State", "filter": "Show mail to", "all": "Everyone", "show": "Show",
-		"back": "All mail", "empty": "No mail yet.", "norender": "This mail cannot be shown yet: its template is not rendered."},
+		"back": "All mail", "empty": "No mail yet.", "norender": "This mail cannot be shown yet: its template is not rendered.",
+		"state_pending": "not sent", "state_sent": "sent", "state_failed": "failed"},
 	"ko": {"title": "데모 메일함", "intro": "lanyard가 메일을 보내지 않습니다(--smtp-url 없음). 보냈을 메일을 최신순으로 보여 줍니다.",
 		"to": "받는 사람", "subject": "제목", "state": "상태", "filter": "받는 사람으로 보기", "all": "모두", "show": "보기",
-		"back": "모든 메일", "empty": "아직 메일이 없습니다.", "norender": "이 메일은 아직 표시할 수 없습니다: 템플릿이 렌더링되지 않았습니다."},
+		"back": "모든 메일", "empty": "아직 메일이 없습니다.", "norender": "이 메일은 아직 표시할 수 없습니다: 템플릿이 렌더링되지 않았습니다.",
+		"state_pending": "보내지 않음", "state_sent": "보냄", "state_failed": "실패"},
 }
 
 func lang(r *http.Request) string {
@@ -78,7 +80,7 @@ form{margin:1rem 0}input{max-width:100%}
 <form method="get" action="/mailbox"><label>{{index .T "filter"}} <input type="email" name="to" value="{{.To}}"></label>
 <input type="hidden" name="lang" value="{{.Lang}}"> <button>{{index .T "show"}}</button> {{if .To}}<a href="/mailbox?lang={{.Lang}}">{{index .T "all"}}</a>{{end}}</form>
 {{if .List}}<table><tr><th>{{index .T "to"}}</th><th>{{index .T "subject"}}</th><th>{{index .T "state"}}</th></tr>
-{{range .List}}<tr><td><a href="/mailbox?to={{.To}}&amp;lang={{$.Lang}}">{{.To}}</a></td><td><a href="/mailbox/{{.ID}}?lang={{$.Lang}}">{{if .Subject}}{{.Subject}}{{else}}{{.Kind}}{{end}}</a></td><td>{{.State}}</td></tr>
+{{range .List}}<tr><td><a href="/mailbox?to={{.To}}&amp;lang={{$.Lang}}">{{.To}}</a></td><td><a href="/mailbox/{{.ID}}?lang={{$.Lang}}">{{if .Subject}}{{.Subject}}{{else}}{{.Kind}}{{end}}</a></td><td>{{index $.T (printf "state_%s" .State)}}</td></tr>
 {{end}}</table>{{else}}<p>{{index .T "empty"}}</p>{{end}}
 {{end}}
 </body></html>`))

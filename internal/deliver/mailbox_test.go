@@ -60,3 +60,16 @@ func TestMailboxShowsMailWithLinks(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Both languages have every word of the mailbox page.
+func TestMailboxTextInBothLanguages(t *testing.T) {
+	en, ko := deliver.MailboxText("en"), deliver.MailboxText("ko")
+	for k, v := range en {
+		if ko[k] == "" || ko[k] == v {
+			t.Errorf("key %q: ko %q, en %q", k, ko[k], v)
+		}
+	}
+	if len(en) != len(ko) {
+		t.Errorf("%d English words, %d Korean", len(en), len(ko))
+	}
+}
