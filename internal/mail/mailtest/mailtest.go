@@ -5,12 +5,14 @@ package mailtest
 
 import (
 	"bytes"
+	"crypto/tls"
 	"io"
 	"net"
 	"net/mail"
 	"sync"
 	"testing"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -26,6 +28,7 @@ type Received struct {
 type Server struct {
 	Addr string // host:port
 	srv  *smtp.Server
+	opts Options
 
 	// Refuse, if set, is asked before accepting each mail's DATA (n counts
 	// from 1 over the server's life): a non-nil *smtp.SMTPError is replied.
@@ -39,18 +42,35 @@ type Server struct {
 	count    int
 }
 
-// Start serves on a free loopback port until the test ends.
-func Start(tb testing.TB) *Server {
+// Start serves plain SMTP on a free loopback port until the test ends.
+func Start(tb testing.TB) *Server { return StartWith(tb, Options{}) }
+
+// Options configure a test server.
+type Options struct {
+	// TLS, if set, offers STARTTLS, or with Implicit speaks TLS from the
+	// first byte (smtps).
+	TLS      *tls.Config
+	Implicit bool
+	// User and Password, if set, are required (AUTH PLAIN) before MAIL.
+	User, Password string
+}
+
+// StartWith serves with opts on a free loopback port until the test ends.
+func StartWith(tb testing.TB, opts Options) *Server {
 	tb.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{Addr: l.Addr().String()}
+	s := &Server{Addr: l.Addr().String(), opts: opts}
 	s.srv = smtp.NewServer(backend{s})
 	s.srv.Domain = "mailtest.invalid"
-	s.srv.AllowInsecureAuth = true
+	s.srv.AllowInsecureAuth = opts.TLS == nil
 	s.srv.MaxMessageBytes = 1 << 20
+	s.srv.TLSConfig = opts.TLS
+	if opts.Implicit {
+		l = tls.NewListener(l, opts.TLS)
+	}
 	go s.srv.Serve(l)
 	tb.Cleanup(func() { s.srv.Close() })
 	return s
@@ -80,12 +100,33 @@ func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{
 type session struct {
 	s        *Server
 	from, to string
+	authed   bool
 	buf      bytes.Buffer
+}
+
+func (ss *session) AuthMechanisms() []string {
+	if ss.s.opts.User == "" {
+		return nil
+	}
+	return []string{sasl.Plain}
+}
+
+func (ss *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != ss.s.opts.User || pass != ss.s.opts.Password {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "bad credentials"}
+		}
+		ss.authed = true
+		return nil
+	}), nil
 }
 
 func (ss *session) Reset()        { ss.from, ss.to = "", "" }
 func (ss *session) Logout() error { return nil }
 func (ss *session) Mail(from string, _ *smtp.MailOptions) error {
+	if ss.s.opts.User != "" && !ss.authed {
+		return smtp.ErrAuthRequired
+	}
 	ss.from = from
 	return nil
 }
