@@ -77,6 +77,9 @@ const (
 	// KindWaveReleased: a wave released seats of a session the attendee
 	// still waits for; sent only when the wave announces.
 	KindWaveReleased = "wave_released"
+	// KindSessionChanged: a session the attendee holds or waits for
+	// changed (time, room, cancelled). For the catalog-change command.
+	KindSessionChanged = "session_changed"
 	// KindAnnouncement is an organizer's announcement; its mail carries
 	// List-Unsubscribe.
 	KindAnnouncement = "announcement"
