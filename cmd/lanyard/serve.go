@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/lanyardhq/lanyard/internal/api"
@@ -139,7 +140,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain
 	go sweepSessions(lctx, db, log)
 	go warmTokens(lctx, db, ev.ID, ident.tokens, log)
-	if err := startMail(lctx, cfg, log, db, ev, public, routes); err != nil {
+	if err := startMail(lctx, cfg, log, db, ev, public, routes, srv.Registry()); err != nil {
 		return err
 	}
 
@@ -239,7 +240,7 @@ func displayAddr(a net.Addr) string {
 // --smtp-url, says that mail is not being sent and (the demo) serves the
 // local mailbox instead. Every node runs a dispatcher: claims skip each
 // other's rows, so each message is sent by one node.
-func startMail(ctx context.Context, cfg *config.Config, log *slog.Logger, db *store.DB, ev *lanyard.Event, public string, routes *route.Table) error {
+func startMail(ctx context.Context, cfg *config.Config, log *slog.Logger, db *store.DB, ev *lanyard.Event, public string, routes *route.Table, reg prometheus.Registerer) error {
 	if cfg.SMTPURL == "" {
 		if cfg.Mailbox {
 			(&deliver.Mailbox{Store: db, EventID: ev.ID}).Routes(routes)
@@ -258,7 +259,7 @@ func startMail(ctx context.Context, cfg *config.Config, log *slog.Logger, db *st
 		domain = u.Hostname()
 	}
 	d := &deliver.Dispatcher{Store: db, Dial: deliver.SMTP(mc), Log: log, Domain: domain, Rate: rate.Limit(cfg.MailRate), Lease: cfg.MailLease, Markers: deliver.MarkersFor(db.Dialect()),
-		Unsubscribe: func(store.Mail) string { return public + "/settings" }}
+		Unsubscribe: func(store.Mail) string { return public + "/settings" }, Metrics: deliver.NewMetrics(reg)}
 	go d.Run(ctx)
 	log.Info("sending mail", "smtp", mc.Redacted(), "rate", cfg.MailRate)
 	return nil

@@ -77,6 +77,7 @@ type Dispatcher struct {
 	Domain string
 	// Unsubscribe returns the List-Unsubscribe URL for an announcement.
 	Unsubscribe func(m store.Mail) string
+	Metrics     *Metrics // nil: not counted
 
 	Workers int // parallel connections; default 8
 	// Markers commit "sent" marks in parallel, each taking all the marks
@@ -280,6 +281,7 @@ func (d *Dispatcher) work(ctx context.Context, jobs <-chan store.Mail, marks cha
 			if err := <-done; err != nil {
 				d.Log.Error("mail: accepted but not marked sent; it may be sent again", "message", m.ID, "err", err)
 			}
+			d.Metrics.add("sent")
 		}
 		inflight.Done()
 	}
@@ -319,6 +321,7 @@ func (d *Dispatcher) retry(ctx context.Context, m store.Mail, cause error) {
 		d.fail(ctx, m, fmt.Sprintf("gave up after %d attempts: %v", m.Attempts, cause))
 		return
 	}
+	d.Metrics.add("retry")
 	next := d.Now().Add(Backoff(m.Attempts, d.Backoff, d.MaxBackoff))
 	if err := d.Store.MailRetry(context.WithoutCancel(ctx), m.ID, cause.Error(), next); err != nil {
 		d.Log.Warn("mail: record retry", "message", m.ID, "err", err)
@@ -327,6 +330,7 @@ func (d *Dispatcher) retry(ctx context.Context, m store.Mail, cause error) {
 }
 
 func (d *Dispatcher) fail(ctx context.Context, m store.Mail, reason string) {
+	d.Metrics.add("failed")
 	if err := d.Store.MailFailed(context.WithoutCancel(ctx), m.ID, reason); err != nil {
 		d.Log.Warn("mail: record failure", "message", m.ID, "err", err)
 	}

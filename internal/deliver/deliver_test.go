@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lanyardhq/lanyard/internal/deliver"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -90,8 +91,9 @@ func TestDeliverRetriesAndFails(t *testing.T) {
 		state    lanyard.MessageState
 		attempts int
 		lastErr  string
+		counts   string // the metrics: sent, retry, failed
 	}{
-		{"accepted", nil, 1, lanyard.MessageSent, 1, ""},
+		{"accepted", nil, 1, lanyard.MessageSent, 1, "", "1 0 0"},
 		{"421 then 451 then accepted", func(n int, _ string) *smtp.SMTPError {
 			switch n {
 			case 1:
@@ -100,10 +102,10 @@ func TestDeliverRetriesAndFails(t *testing.T) {
 				return &smtp.SMTPError{Code: 451, Message: "greylisted"}
 			}
 			return nil
-		}, 1, lanyard.MessageSent, 3, ""},
+		}, 1, lanyard.MessageSent, 3, "", "1 2 0"},
 		{"550 fails at once", func(int, string) *smtp.SMTPError {
 			return &smtp.SMTPError{Code: 550, Message: "no such user"}
-		}, 0, lanyard.MessageFailed, 1, "no such user"},
+		}, 0, lanyard.MessageFailed, 1, "no such user", "0 0 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,12 +115,17 @@ func TestDeliverRetriesAndFails(t *testing.T) {
 				ev := setup(t, db, 1, lanyard.KindWavePromoted)
 				d := &deliver.Dispatcher{Store: db, Dial: deliver.SMTP(smtpConfig(t, srv)), Domain: "test.example",
 					Poll: 5 * time.Millisecond, Backoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond}
+				reg := prometheus.NewRegistry()
+				d.Metrics = deliver.NewMetrics(reg)
 				runUntil(t, d, func() bool {
 					c := states(t, db, ev)
 					return c[lanyard.MessagePending] == 0
 				})
 				msgs, _ := db.Messages(context.Background(), ev)
 				m := msgs[0]
+				if got := mailMetrics(t, reg); got != tt.counts {
+					t.Errorf("metrics sent/retry/failed %s, want %s", got, tt.counts)
+				}
 				if got := len(srv.Received()); got != tt.received {
 					t.Errorf("received %d mails, want %d", got, tt.received)
 				}
@@ -224,4 +231,20 @@ func TestBackoffGrowsWithJitter(t *testing.T) {
 			}
 		}
 	}
+}
+
+// mailMetrics returns lanyard_mail_total's sent, retry and failed counts.
+func mailMetrics(t *testing.T, reg *prometheus.Registry) string {
+	t.Helper()
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := map[string]float64{}
+	for _, f := range fams {
+		for _, m := range f.GetMetric() {
+			n[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+		}
+	}
+	return fmt.Sprintf("%g %g %g", n["sent"], n["retry"], n["failed"])
 }
