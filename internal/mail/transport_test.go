@@ -135,4 +135,26 @@ func TestClassify(t *testing.T) {
 	if err := conn.Send(context.Background(), mail.Mail{MessageID: "m1@x", To: "a@example.com", Subject: "s", Text: "t"}); !errors.As(err, &me) || me.Permanent {
 		t.Errorf("connection refused: %v, want a temporary *mail.Error", err)
 	}
+	// A server that never answers: a timeout, temporary.
+	silent, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	cfg, _ = mail.ParseURL("smtp://" + silent.Addr().String() + "?tls=none")
+	cfg.Timeout = 200 * time.Millisecond
+	conn, _ = mail.NewConn(cfg)
+	start := time.Now()
+	if err := conn.Send(context.Background(), mail.Mail{MessageID: "m1@x", To: "a@example.com", Subject: "s", Text: "t"}); !errors.As(err, &me) || me.Permanent {
+		t.Errorf("silent server: %v, want a temporary *mail.Error", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the timeout took %v", d)
+	}
 }
