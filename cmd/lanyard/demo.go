@@ -29,7 +29,7 @@ for the same --seed; tokens are new each time. It starts on the first Monday
 at least four weeks from today (--start-date to choose), with reservations
 open now. One token per attendee is
 written to a CSV file (email,token) beside the database, for load tests.`)
-	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptLog|config.OptEngine); err != nil {
+	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptLog|config.OptEngine|config.OptMail); err != nil {
 		return err
 	}
 	seed := fs.Int64("seed", 1, "seed of the generated event")
@@ -59,6 +59,7 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	}
 	log := cfg.Logger(e.stderr)
 	start := time.Now()
+	cfg.Mailbox = true
 	cfg.Migrate = true // the demo makes its own database, PostgreSQL included
 
 	gen := demo.Generate(demo.Options{Seed: *seed, Attendees: *attendees, StartDate: *startDate})
@@ -117,6 +118,9 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
 
 `, time.Since(start).Round(time.Millisecond), ev.Name, contents, times, len(people),
 			url, sample.email, demoPassword, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+		if cfg.SMTPURL == "" {
+			fmt.Fprintf(e.stdout, "  Mailbox     %s/mailbox  (mail is kept here, not sent: no --smtp-url)\n\n", url)
+		}
 	})
 }
 

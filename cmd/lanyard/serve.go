@@ -7,9 +7,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
 
 	"github.com/lanyardhq/lanyard/internal/api"
 	"github.com/lanyardhq/lanyard/internal/auth"
@@ -17,8 +21,11 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/cluster"
 	"github.com/lanyardhq/lanyard/internal/config"
+	"github.com/lanyardhq/lanyard/internal/deliver"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
+	"github.com/lanyardhq/lanyard/internal/mail"
+	"github.com/lanyardhq/lanyard/internal/message"
 	"github.com/lanyardhq/lanyard/internal/naive"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/route"
@@ -30,7 +37,7 @@ import (
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	cfg := config.Default()
 	fs := newFlagSet(e, "serve", "", "Serves one event's web app and JSON API (/api/v1), schedule exports, /metrics, /healthz and /readyz.")
-	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog|config.OptEngine); err != nil {
+	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog|config.OptEngine|config.OptMail); err != nil {
 		return err
 	}
 	if err := parse(fs, args); err != nil {
@@ -134,6 +141,9 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain
 	go sweepSessions(lctx, db, log)
 	go warmTokens(lctx, db, ev.ID, ident.tokens, log)
+	if err := startMail(lctx, cfg, log, db, ev, public, routes, srv.Registry(), mailWords(&current, public)); err != nil {
+		return err
+	}
 
 	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "engine", cfg.Engine, "load", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)
@@ -225,4 +235,49 @@ func displayAddr(a net.Addr) string {
 		return a.String()
 	}
 	return tcp.String()
+}
+
+// mailWords renders mail with internal/message, links absolute from
+// public. The engine writes a promotion with the session's code and title
+// alone; the time, room and the event's zone come from the catalog here.
+func mailWords(cat *atomic.Pointer[catalog.Catalog], public string) deliver.Renderer {
+	r := message.Renderer{BaseURL: public}
+	return func(m lanyard.Message, lang string) (deliver.Rendered, error) {
+		c := cat.Load()
+		if s, err := c.Session(m.Params["code"]); err == nil {
+			m = message.WithSession(m, s.Start, s.End, strings.TrimPrefix(s.Room+", "+c.VenueName(s.Venue), ", "))
+		}
+		m = message.WithZones(m, message.Zones{VenueZone: c.Event.TimeZone})
+		out, err := r.Render(m, lang)
+		return deliver.Rendered{Subject: out.Subject, Text: out.Text, HTML: out.HTML}, err
+	}
+}
+
+// startMail sends the messages table's mail over SMTP, or, without
+// --smtp-url, says that mail is not being sent and (the demo) serves the
+// local mailbox instead. Every node runs a dispatcher: claims skip each
+// other's rows, so each message is sent by one node.
+func startMail(ctx context.Context, cfg *config.Config, log *slog.Logger, db *store.DB, ev *lanyard.Event, public string, routes *route.Table, reg prometheus.Registerer, words deliver.Renderer) error {
+	if cfg.SMTPURL == "" {
+		if cfg.Mailbox {
+			(&deliver.Mailbox{Store: db, EventID: ev.ID, Render: words}).Routes(routes)
+			log.Warn("mail is not being sent (no --smtp-url); read it in the demo mailbox", "mailbox", public+"/mailbox")
+		} else {
+			log.Warn("mail is not being sent (no --smtp-url): messages stay in the database, pending, until it is set")
+		}
+		return nil
+	}
+	mc, err := mail.ParseURL(cfg.SMTPURL)
+	if err != nil {
+		return err
+	}
+	domain := "lanyard.invalid"
+	if u, err := url.Parse(public); err == nil && u.Hostname() != "" {
+		domain = u.Hostname()
+	}
+	d := &deliver.Dispatcher{Store: db, Render: words, Dial: deliver.SMTP(mc), Log: log, Domain: domain, Rate: rate.Limit(cfg.MailRate), Lease: cfg.MailLease, Markers: deliver.MarkersFor(db.Dialect()),
+		Unsubscribe: func(store.Mail) string { return public + "/settings" }, Metrics: deliver.NewMetrics(reg)}
+	go d.Run(ctx)
+	log.Info("sending mail", "smtp", mc.Redacted(), "rate", cfg.MailRate)
+	return nil
 }

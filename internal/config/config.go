@@ -9,7 +9,11 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/mail"
 )
 
 // Config is the configuration of one lanyard process.
@@ -25,11 +29,23 @@ type Config struct {
 	PublicURL string     // URL people reach the site at, for links in emails and feeds; derived from Addr when empty
 	Proxies   string     // comma-separated addresses or CIDR prefixes of trusted reverse proxies
 	DebugAddr string     // where to serve /debug/pprof; off when empty
+	// SMTPURL is where mail goes: smtp://user:pass@host:587 (STARTTLS) or
+	// smtps://user:pass@host:465 (implicit TLS); "" keeps mail in the
+	// database (the demo's mailbox).
+	SMTPURL  string
+	MailRate float64 // mails per second at most; 0 for no limit
+	// MailLease is how long a claimed mail is held by the node sending
+	// it; after a crash, its unsent claims wait this long. Env only
+	// (LANYARD_MAIL_LEASE, a Go duration); 0 for the default (2 min).
+	MailLease time.Duration
+	// Mailbox serves the local mailbox page (/mailbox) when SMTPURL is
+	// empty; the demo sets it. Never a flag: the page shows everyone's mail.
+	Mailbox bool
 }
 
 // Default returns the defaults: port 8080, the SQLite file ./lanyard.db.
 func Default() Config {
-	return Config{Addr: ":8080", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger"}
+	return Config{Addr: ":8080", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger", MailRate: 50}
 }
 
 // Env returns the value of LANYARD_<name>, or the contents of the file named
@@ -59,6 +75,7 @@ const (
 	OptMigrate
 	OptLog
 	OptEngine
+	OptMail
 )
 
 // Register applies the environment to c and then registers the chosen
@@ -75,7 +92,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	for _, e := range []struct {
 		name string
 		dst  *string
-	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}, {"ADVERTISE", &c.Advertise}, {"PUBLIC_URL", &c.PublicURL}, {"TRUSTED_PROXIES", &c.Proxies}} {
+	}{{"ADDR", &c.Addr}, {"DB", &c.DB}, {"EVENT", &c.Event}, {"LOG_FORMAT", &c.LogFormat}, {"ENGINE", &c.Engine}, {"ADVERTISE", &c.Advertise}, {"PUBLIC_URL", &c.PublicURL}, {"TRUSTED_PROXIES", &c.Proxies}, {"SMTP_URL", &c.SMTPURL}} {
 		if err := env(e.name, e.dst); err != nil {
 			return err
 		}
@@ -84,6 +101,20 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return fmt.Errorf("config: LANYARD_LOG_LEVEL: %w", err)
 		}
+	}
+	if v := getenv("LANYARD_MAIL_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return fmt.Errorf("config: LANYARD_MAIL_RATE %q is not a number of mails per second", v)
+		}
+		c.MailRate = r
+	}
+	if v := getenv("LANYARD_MAIL_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("config: LANYARD_MAIL_LEASE %q is not a duration such as 2m", v)
+		}
+		c.MailLease = d
 	}
 	if v := getenv("LANYARD_MIGRATE"); v == "1" || v == "true" {
 		c.Migrate = true
@@ -111,6 +142,10 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	if opts&OptEngine != 0 {
 		fs.StringVar(&c.Engine, "engine", c.Engine, "reservation engine: ledger (one writer, group commit), or naive (one transaction per request, the baseline for load tests) (env LANYARD_ENGINE)")
 	}
+	if opts&OptMail != 0 {
+		fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "where to send mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS); ?from=address sets the sender; empty keeps mail in the database (env LANYARD_SMTP_URL or LANYARD_SMTP_URL_FILE)")
+		fs.Float64Var(&c.MailRate, "mail-rate", c.MailRate, "mails sent per second at most, over all connections; 0 for no limit (env LANYARD_MAIL_RATE)")
+	}
 	return nil
 }
 
@@ -127,6 +162,14 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("config: --engine must be ledger or naive, not %q", c.Engine)
 	case c.PublicURL != "" && !strings.HasPrefix(c.PublicURL, "https://") && !strings.HasPrefix(c.PublicURL, "http://"):
 		return fmt.Errorf("config: --public-url must start with https:// or http://, not %q", c.PublicURL)
+	}
+	if c.MailRate < 0 {
+		return fmt.Errorf("config: --mail-rate must be 0 or more mails per second, not %v", c.MailRate)
+	}
+	if c.SMTPURL != "" {
+		if _, err := mail.ParseURL(c.SMTPURL); err != nil {
+			return fmt.Errorf("config: --smtp-url: %w", err)
+		}
 	}
 	_, err := c.TrustedProxies()
 	return err

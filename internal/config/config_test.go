@@ -12,6 +12,8 @@ import (
 func TestRegisterPrecedence(t *testing.T) {
 	secret := filepath.Join(t.TempDir(), "db")
 	os.WriteFile(secret, []byte("postgres://u:p@h/db\n"), 0o600)
+	smtpSecret := filepath.Join(t.TempDir(), "smtp")
+	os.WriteFile(smtpSecret, []byte("smtps://u:p@mail.example.com\n"), 0o600)
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -20,20 +22,24 @@ func TestRegisterPrecedence(t *testing.T) {
 	}{
 		{"defaults", nil, nil, Default()},
 		{"env", map[string]string{"LANYARD_ADDR": ":9000", "LANYARD_LOG_LEVEL": "debug"}, nil,
-			Config{Addr: ":9000", DB: "lanyard.db", LogLevel: slog.LevelDebug, LogFormat: "text", Engine: "ledger"}},
+			Config{Addr: ":9000", DB: "lanyard.db", LogLevel: slog.LevelDebug, LogFormat: "text", Engine: "ledger", MailRate: 50}},
 		{"flag beats env", map[string]string{"LANYARD_ADDR": ":9000"}, []string{"--addr", ":7000"},
-			Config{Addr: ":7000", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger"}},
+			Config{Addr: ":7000", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger", MailRate: 50}},
 		{"secret file", map[string]string{"LANYARD_DB_FILE": secret}, nil,
-			Config{Addr: ":8080", DB: "postgres://u:p@h/db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger"}},
+			Config{Addr: ":8080", DB: "postgres://u:p@h/db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger", MailRate: 50}},
 		{"env var beats its file", map[string]string{"LANYARD_DB": "x.db", "LANYARD_DB_FILE": secret}, nil,
-			Config{Addr: ":8080", DB: "x.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger"}},
+			Config{Addr: ":8080", DB: "x.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger", MailRate: 50}},
+		{"smtp url from its secret file, rate from env", map[string]string{"LANYARD_SMTP_URL_FILE": smtpSecret, "LANYARD_MAIL_RATE": "200"}, nil,
+			Config{Addr: ":8080", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger", SMTPURL: "smtps://u:p@mail.example.com", MailRate: 200}},
+		{"smtp flags", nil, []string{"--smtp-url", "smtp://h:2525", "--mail-rate", "0"},
+			Config{Addr: ":8080", DB: "lanyard.db", LogLevel: slog.LevelInfo, LogFormat: "text", Engine: "ledger", SMTPURL: "smtp://h:2525"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := Default()
 			fs := flag.NewFlagSet("x", flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
-			if err := c.Register(fs, func(k string) string { return tt.env[k] }, OptAddr|OptDB|OptLog); err != nil {
+			if err := c.Register(fs, func(k string) string { return tt.env[k] }, OptAddr|OptDB|OptLog|OptMail); err != nil {
 				t.Fatal(err)
 			}
 			if err := fs.Parse(tt.args); err != nil {
@@ -58,6 +64,9 @@ func TestValidate(t *testing.T) {
 		{"bad log format", func(c *Config) { c.LogFormat = "xml" }, false},
 		{"naive engine", func(c *Config) { c.Engine = "naive" }, true},
 		{"unknown engine", func(c *Config) { c.Engine = "fast" }, false},
+		{"smtps url", func(c *Config) { c.SMTPURL = "smtps://u:p@mail.example.com" }, true},
+		{"http as smtp url", func(c *Config) { c.SMTPURL = "http://mail.example.com" }, false},
+		{"negative mail rate", func(c *Config) { c.MailRate = -1 }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

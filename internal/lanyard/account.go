@@ -65,3 +65,4 @@ const (
 	MessageSent    MessageState = "sent"
 	MessageFailed  MessageState = "failed"
 )
+

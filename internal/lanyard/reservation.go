@@ -170,6 +170,9 @@ type Wave struct {
 	Seats    int       `json:"seats"`
 	At       time.Time `json:"at"`
 	Released bool      `json:"released"`
+	// Announce mails everyone still on the waitlist when the seats are
+	// released; those promoted are mailed either way.
+	Announce bool `json:"announce"`
 }
 
 // Validate reports the first problem with the wave.

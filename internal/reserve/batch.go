@@ -59,6 +59,7 @@ type WaveRow struct {
 	Seats     int
 	At        time.Time
 	Released  bool
+	Announce  bool
 }
 
 // SeatRow is a session's stored seat counts.

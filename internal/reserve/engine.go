@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -587,11 +588,21 @@ func (e *Engine) due(b *builder, now time.Time) {
 			continue
 		}
 		w.released = true
-		b.b.Waves = append(b.b.Waves, WaveRow{ID: w.id, SessionID: st.seats[w.session].s.ID, Seats: w.seats, At: w.at, Released: true})
+		b.b.Waves = append(b.b.Waves, WaveRow{ID: w.id, SessionID: st.seats[w.session].s.ID, Seats: w.seats, At: w.at, Released: true, Announce: w.announce})
 		st.seats[w.session].reservable = st.computeReservable(w.session)
 		b.hit[w.session] = true
 		b.log(0, "wave", w.session, lanyard.OutcomeReleased, fmt.Sprintf("wave=%d seats=%d", w.id, w.seats))
-		b.promote(w.session)
+		// Those it seats hear "you're in" (message.WaveParams.Reserved).
+		b.promoteAs(w.session, lanyard.KindWaveReleased, map[string]string{"reserved": "true", "seats": strconv.Itoa(w.seats)})
+		if w.announce {
+			// The second chance reaches those it could not seat too: the
+			// seats left after the waitlist are open to everyone.
+			s := &st.seats[w.session]
+			for _, wt := range s.waitlist {
+				b.b.Messages = append(b.b.Messages, Message{AttendeeID: wt.attendee, Kind: lanyard.KindWaveReleased, SessionID: s.s.ID,
+					Params: map[string]string{"code": s.s.Code, "title": s.s.Title, "seats": strconv.Itoa(w.seats)}})
+			}
+		}
 	}
 	release := time.Duration(st.settings.ReleaseMinutes) * time.Minute
 	for i := range st.seats {

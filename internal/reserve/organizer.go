@@ -155,13 +155,13 @@ func (e *Engine) AddWave(ctx context.Context, caller int64, idemKey string, w la
 		if !w.At.After(b.now) {
 			return nil, lanyard.Errorf(lanyard.EINVALID, "A wave's release instant must be in the future.")
 		}
-		wv := &wave{id: st.nextID(), session: i, seats: w.Seats, at: w.At.UTC()}
+		wv := &wave{id: st.nextID(), session: i, seats: w.Seats, at: w.At.UTC(), announce: w.Announce}
 		st.waves = append(st.waves, wv)
-		b.b.Waves = append(b.b.Waves, WaveRow{ID: wv.id, SessionID: st.seats[i].s.ID, Seats: wv.seats, At: wv.at})
+		b.b.Waves = append(b.b.Waves, WaveRow{ID: wv.id, SessionID: st.seats[i].s.ID, Seats: wv.seats, At: wv.at, Announce: wv.announce})
 		st.seats[i].reservable = st.computeReservable(i)
 		b.hit[i] = true
 		b.log(0, "wave", i, lanyard.OutcomeSettings, fmt.Sprintf("wave=%d seats=%d at=%s", wv.id, wv.seats, wv.at.Format(time.RFC3339)))
-		return lanyard.Wave{ID: wv.id, Session: w.Session, Seats: wv.seats, At: wv.at}, nil
+		return lanyard.Wave{ID: wv.id, Session: w.Session, Seats: wv.seats, At: wv.at, Announce: wv.announce}, nil
 	}))
 }
 
@@ -170,7 +170,7 @@ func (e *Engine) Waves(ctx context.Context) ([]lanyard.Wave, error) {
 	var out []lanyard.Wave
 	err := e.read(ctx, func(st *state) {
 		for _, w := range st.waves {
-			out = append(out, lanyard.Wave{ID: w.id, Session: st.seats[w.session].s.Code, Seats: w.seats, At: w.at, Released: w.released})
+			out = append(out, lanyard.Wave{ID: w.id, Session: st.seats[w.session].s.Code, Seats: w.seats, At: w.at, Released: w.released, Announce: w.announce})
 		}
 	})
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })

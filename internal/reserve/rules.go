@@ -281,7 +281,11 @@ func (b *builder) leaveWaitlist(attendee int64, i int32) lanyard.SeatResult {
 // promote fills free seats of session i from its waitlist, first come first
 // served. A waiter the seat no longer fits (it would clash with their
 // agenda) is skipped and keeps their place.
-func (b *builder) promote(i int32) {
+func (b *builder) promote(i int32) { b.promoteAs(i, lanyard.KindWaitlistPromoted, nil) }
+
+// promoteAs promotes as promote does, writing each promoted attendee a
+// message of kind with the session's code and title and the params extra.
+func (b *builder) promoteAs(i int32, kind string, extra map[string]string) {
 	st := b.st
 	s := &st.seats[i]
 	if st.changesOpen(i, b.now) != nil {
@@ -295,8 +299,11 @@ func (b *builder) promote(i int32) {
 		}
 		b.take(w, i) // removes w from the waitlist, so k now names the next waiter
 		b.log(w, "promote", i, lanyard.OutcomePromoted, "")
-		b.b.Messages = append(b.b.Messages, Message{AttendeeID: w, Kind: lanyard.KindWaitlistPromoted, SessionID: s.s.ID,
-			Params: map[string]string{"code": s.s.Code, "title": s.s.Title}})
+		params := map[string]string{"code": s.s.Code, "title": s.s.Title}
+		for k, v := range extra {
+			params[k] = v
+		}
+		b.b.Messages = append(b.b.Messages, Message{AttendeeID: w, Kind: kind, SessionID: s.s.ID, Params: params})
 	}
 }
 

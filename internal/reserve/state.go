@@ -64,6 +64,7 @@ type wave struct {
 	seats    int
 	at       time.Time
 	released bool
+	announce bool
 }
 
 type idemKey struct {
@@ -171,7 +172,7 @@ func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, erro
 		if err != nil {
 			return nil, err
 		}
-		st.waves = append(st.waves, &wave{id: w.ID, session: i, seats: w.Seats, at: w.At, released: w.Released})
+		st.waves = append(st.waves, &wave{id: w.ID, session: i, seats: w.Seats, at: w.At, released: w.Released, announce: w.Announce})
 	}
 	for _, r := range snap.Reservations {
 		i, err := idx(r.SessionID)

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,6 +154,46 @@ func TestMessagePreferences(t *testing.T) {
 		}
 		if c, _ := db.ChannelsFor(ctx, a.ID, lanyard.KindWaveReleased); c != (lanyard.Channels{App: true}) {
 			t.Errorf("after bad input ChannelsFor(wave)=%+v, want app only still", c)
+		}
+	})
+}
+
+// Mail of a kind the attendee turned off by mail is not claimed for
+// sending: it stays in the app alone, as sent; others' mail of that kind,
+// and the attendee's other kinds, still go.
+func TestClaimMailSkipsTurnedOff(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev := mustImport(t, db, testCatalog())
+		a := mustCreateAttendee(t, db, ev.ID, "Ada", "ada@example.com")
+		b := mustCreateAttendee(t, db, ev.ID, "Bo", "bo@example.com")
+		if err := db.SetMessagePreferences(ctx, a.ID, map[string]lanyard.Channels{lanyard.KindWaveReleased: {App: true}}); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		msg := func(who int64, kind string) lanyard.Message {
+			return lanyard.Message{EventID: ev.ID, AttendeeID: who, Kind: kind, Mail: true, App: true, Template: kind,
+				Params: map[string]string{"code": "X"}, State: lanyard.MessagePending, NextAttemptAt: now, CreatedAt: now}
+		}
+		if err := db.AddMessages(ctx, []lanyard.Message{msg(a.ID, lanyard.KindWaveReleased), msg(b.ID, lanyard.KindWaveReleased), msg(a.ID, lanyard.KindWaitlistPromoted)}); err != nil {
+			t.Fatal(err)
+		}
+		claimed, err := db.ClaimMail(ctx, now.Add(time.Second), time.Minute, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range claimed {
+			got = append(got, m.To+" "+m.Kind)
+		}
+		sort.Strings(got)
+		want := []string{"ada@example.com waitlist_promoted", "bo@example.com wave_released"}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("claimed %q, want %q", got, want)
+		}
+		// Still in Ada's notifications.
+		if n, err := db.UnreadCount(ctx, a.ID); err != nil || n != 2 {
+			t.Errorf("Ada's unread count=%d (%v), want 2", n, err)
 		}
 	})
 }

@@ -49,9 +49,9 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 			snap.Windows = append(snap.Windows, w)
 			return err
 		}},
-		{"waves", `SELECT id, session_id, seats, release_at, released FROM waves WHERE event_id = ? ORDER BY id`, func(rows *sql.Rows) error {
+		{"waves", `SELECT id, session_id, seats, release_at, released, announce FROM waves WHERE event_id = ? ORDER BY id`, func(rows *sql.Rows) error {
 			var w reserve.WaveRow
-			err := rows.Scan(&w.ID, &w.SessionID, &w.Seats, &w.At, &w.Released)
+			err := rows.Scan(&w.ID, &w.SessionID, &w.Seats, &w.At, &w.Released, &w.Announce)
 			w.At = w.At.UTC()
 			snap.Waves = append(snap.Waves, w)
 			return err
@@ -180,10 +180,10 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 				return err
 			}
 		}
-		if err := d.insertRows(ctx, tx, "waves", []string{"id", "event_id", "session_id", "seats", "release_at", "released"},
+		if err := d.insertRows(ctx, tx, "waves", []string{"id", "event_id", "session_id", "seats", "release_at", "released", "announce"},
 			"ON CONFLICT (event_id, id) DO UPDATE SET released = excluded.released", len(b.Waves), func(i int) []any {
 				w := b.Waves[i]
-				return []any{w.ID, b.EventID, w.SessionID, w.Seats, w.At.UTC(), w.Released}
+				return []any{w.ID, b.EventID, w.SessionID, w.Seats, w.At.UTC(), w.Released, w.Announce}
 			}); err != nil {
 			return err
 		}

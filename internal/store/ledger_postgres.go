@@ -64,8 +64,8 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 			SELECT $1, r, s FROM unnest($2::bigint[]) WITH ORDINALITY AS t(s, r)`, wl.AttendeeID, wl.SessionIDs)
 	}
 	for _, w := range b.Waves {
-		queue("wave", -1, `INSERT INTO waves (id, event_id, session_id, seats, release_at, released) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (event_id, id) DO UPDATE SET released = excluded.released`, w.ID, b.EventID, w.SessionID, w.Seats, w.At.UTC(), w.Released)
+		queue("wave", -1, `INSERT INTO waves (id, event_id, session_id, seats, release_at, released, announce) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (event_id, id) DO UPDATE SET released = excluded.released`, w.ID, b.EventID, w.SessionID, w.Seats, w.At.UTC(), w.Released, w.Announce)
 	}
 	for _, o := range b.Overflow {
 		queue("overflow room", -1, `INSERT INTO overflow_rooms (session_id, room_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, o.SessionID, o.RoomID)

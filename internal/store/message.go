@@ -77,3 +77,16 @@ func (d *DB) Messages(ctx context.Context, eventID int64) ([]lanyard.Message, er
 	}
 	return out, nil
 }
+
+// AddMessages writes msgs in one transaction: an announcement to a segment,
+// all or nothing. Store code that writes a message with a change calls
+// insertMessage in the change's transaction instead.
+func (d *DB) AddMessages(ctx context.Context, msgs []lanyard.Message) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		err := d.insertRows(ctx, tx, "messages", messageColumns, "", len(msgs), func(i int) []any { return messageRow(msgs[i]) })
+		if err != nil {
+			return fmt.Errorf("store: add %d messages: %w", len(msgs), mapError(err, "That message"))
+		}
+		return nil
+	})
+}

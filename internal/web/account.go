@@ -390,7 +390,7 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 		link := h.siteURL(r) + "/reset/" + token
 		// Rendered now, in the page's language: the link is in the text and
 		// nowhere else (the store keeps only its hash).
-		msg := lanyard.Message{EventID: p.Event.ID, AttendeeID: a.ID, Kind: "password_reset", Mail: true, Recipient: a.Email, Language: t.lang,
+		msg := lanyard.Message{EventID: p.Event.ID, AttendeeID: a.ID, Kind: lanyard.KindPasswordReset, Mail: true, Recipient: a.Email, Language: t.lang,
 			Subject: t.T("reset.mail_subject", "Event", p.Event.Name),
 			Body:    t.T("reset.mail_body", "Name", a.Name, "Link", link, "Minutes", int(resetTTL.Minutes()))}
 		if err := h.Store.CreatePasswordReset(r.Context(), a.ID, auth.HashToken(token), time.Now().Add(resetTTL), msg); err != nil {
