@@ -65,4 +65,3 @@ const (
 	MessageSent    MessageState = "sent"
 	MessageFailed  MessageState = "failed"
 )
-
