@@ -280,3 +280,15 @@ func isCJK(s string) bool {
 	}
 	return true
 }
+
+// Detect guesses a file's format from its name and first bytes: JSON is
+// pretix's, anything else CSV.
+func Detect(name string, head []byte) Format {
+	if strings.HasSuffix(strings.ToLower(name), ".json") {
+		return FormatPretix
+	}
+	if t := strings.TrimLeft(string(head[:min(len(head), 64)]), " \t\r\n\ufeff"); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+		return FormatPretix
+	}
+	return FormatCSV
+}
