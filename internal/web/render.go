@@ -37,6 +37,9 @@ type page struct {
 	// HomeFirst shows home times first.
 	Venue, Home *time.Location
 	HomeFirst   bool
+	// Unverified: the signed-in attendee has not confirmed their email
+	// address yet, and cannot reserve (a banner says so).
+	Unverified bool
 
 	Data any
 
@@ -58,6 +61,9 @@ func (h *Handler) newPage(r *http.Request, titleID string) *page {
 		}
 		if acc := userAccount(r); p.Home != nil && acc != nil {
 			p.HomeFirst = acc.ZonePrimary == lanyard.ZonePrimaryHome
+		}
+		if acc := userAccount(r); acc != nil && !acc.Verified() {
+			p.Unverified = true
 		}
 	}
 	if r.Method == http.MethodGet {
