@@ -105,7 +105,7 @@ func TestBrowserRegistration(t *testing.T) {
 			width  int64
 		}{{"desktop", 1280}, {"phone", 360}} {
 			do("resize", chromedp.EmulateViewport(w.width, 800))
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 			if err != nil {
 				t.Fatal(err)
 			}
