@@ -274,7 +274,8 @@ func (h *Handler) verified(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if acc := userAccount(r); acc != nil && !acc.Verified() {
 			t := translatorFor(pickLanguage(r))
-			h.flash(r, "error", t.T("verify.needed", "Email", user(r).Email))
+			// In the session's row when the catalog reserves in place.
+			h.flashAt(r, "error", t.T("verify.needed", "Email", user(r).Email), r.PathValue("code"))
 			back := r.PostFormValue("back")
 			if back == "" {
 				back = "/"

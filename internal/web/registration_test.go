@@ -204,3 +204,18 @@ func TestResendVerification(t *testing.T) {
 		t.Errorf("the new link: %d", r.status)
 	}
 }
+
+// In the catalog, where reserving swaps the session's row in place, the
+// refusal shows in that row.
+func TestUnverifiedRefusalInCatalogRow(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	c.post("/signup", url.Values{"name": {"Ann Example"}, "email": {"ann@example.com"}, "password": {"a long enough passphrase"}})
+	r := c.post("/reserve/D", url.Values{"back": {"/#t-D"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("reserve: %d", r.status)
+	}
+	if row := row(c.get("/").body, "D"); !strings.Contains(row, "Confirm your email address before reserving") {
+		t.Errorf("row t-D does not show the refusal:\n%.800s", row)
+	}
+}
