@@ -125,9 +125,9 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.pickUpBadge))
 	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.replaceBadge))
 	// Registration writes attendees and accounts, not seats: any node.
-	handle("POST /api/v1/admin/attendees/import", h.auth(organizer, h.importAttendees))
-	handle("GET /api/v1/admin/signup-mode", h.auth(organizer, h.getSignUpMode))
-	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.putSignUpMode))
+	handle("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.importAttendees)))
+	handle("GET /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.getSignUpMode)))
+	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.putSignUpMode)))
 
 	t.Mux.HandleFunc("/api/v1/", h.notFound)
 }

@@ -20,6 +20,18 @@ type Registrations interface {
 	SetSignUpMode(ctx context.Context, eventID int64, mode string) error
 }
 
+// registrations answers 503 when the handler was built without a store
+// for registrations, rather than failing on a nil interface.
+func (h *Handler) registrations(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if h.Registrations == nil {
+			h.error(w, r, lanyard.Errorf(lanyard.EUNAVAILABLE, "Registrations are not available on this server."))
+			return
+		}
+		next(w, r)
+	}
+}
+
 // maxImportBody bounds an import upload: a 65,000-attendee CSV is ~10 MB.
 const maxImportBody = 64 << 20
 
