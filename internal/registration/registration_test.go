@@ -260,3 +260,33 @@ func TestImportInvitesCreatedAttendees(t *testing.T) {
 		}
 	})
 }
+
+// Attendees imported without invitations get one on a later import with
+// Invite, once: an account or a pending invitation needs no other.
+func TestImportInvitesEarlierAttendeesOnce(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev := newEvent(t, db)
+		m := registration.Mapping{"name": "Teilnehmer", "ticket_id": "Ticket"}
+		if _, err := importFile(t, db, "testdata/custom.csv", registration.FormatCSV, m, registration.Options{EventID: ev}); err != nil {
+			t.Fatal(err)
+		}
+		opt := registration.Options{EventID: ev, Invite: registration.Inviter("https://conf.example", "DevConf", registration.InvitationTTL, time.Now)}
+		for i := 0; i < 2; i++ {
+			rep, err := importFile(t, db, "testdata/custom.csv", registration.FormatCSV, m, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := rep.Unchanged, 2; got != want {
+				t.Fatalf("run %d: %d unchanged, want %d", i, got, want)
+			}
+		}
+		msgs, err := db.Messages(ctx, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := len(msgs), 2; got != want {
+			t.Errorf("%d invitations after two inviting imports, want %d (one each)", got, want)
+		}
+	})
+}

@@ -77,11 +77,32 @@ func (d *DB) ApplyRegistrations(ctx context.Context, eventID int64, regs []Regis
 		if err != nil {
 			return err
 		}
+		reached, ids := map[int64]bool{}, make(map[int64]*regAttendee, len(byEmail))
+		for _, a := range byEmail {
+			ids[a.id] = a
+		}
+		if invite != nil {
+			if reached, err = d.reachedAttendees(ctx, tx, eventID); err != nil {
+				return err
+			}
+		}
 		refused := false
 		for _, r := range regs {
 			o, err := d.applyRegistration(ctx, tx, eventID, r, byExt, byEmail, invite)
 			if err != nil {
 				return err
+			}
+			// An attendee imported earlier without an invitation, with no
+			// account, gets one now; one with a pending invitation does not
+			// get a second.
+			if invite != nil && o.AttendeeID != 0 && !reached[o.AttendeeID] && (o.Action == RegUpdated || o.Action == RegUnchanged) && ids[o.AttendeeID] != nil && !ids[o.AttendeeID].canceled {
+				if err := d.inviteExisting(ctx, tx, eventID, o.AttendeeID, invite); err != nil {
+					return err
+				}
+				o.Reason = strings.TrimPrefix(o.Reason+"; invited", "; ")
+			}
+			if o.AttendeeID != 0 {
+				reached[o.AttendeeID] = true
 			}
 			refused = refused || o.Action == RegRefused
 			out = append(out, o)
@@ -92,6 +113,41 @@ func (d *DB) ApplyRegistrations(ctx context.Context, eventID int64, regs []Regis
 		return nil
 	})
 	return out, err
+}
+
+// reachedAttendees returns the event's attendees who need no invitation:
+// those with an account, and those with an unused, unexpired one.
+func (d *DB) reachedAttendees(ctx context.Context, tx *sql.Tx, eventID int64) (map[int64]bool, error) {
+	rows, err := d.query(ctx, tx, `SELECT c.attendee_id FROM accounts c JOIN attendees a ON a.id = c.attendee_id WHERE a.event_id = ?
+		UNION SELECT p.attendee_id FROM password_resets p JOIN attendees a ON a.id = p.attendee_id
+			WHERE a.event_id = ? AND p.purpose = 'invitation' AND p.used_at IS NULL AND p.expires_at > ?`, eventID, eventID, d.Now().UTC())
+	if err != nil {
+		return nil, fmt.Errorf("store: invited attendees: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: invited attendees: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// inviteExisting invites an attendee already registered.
+func (d *DB) inviteExisting(ctx context.Context, tx *sql.Tx, eventID, attendeeID int64, invite Inviter) error {
+	la, err := scanAttendee(d.queryRow(ctx, tx, attendeeSelect+" WHERE id = ?", attendeeID))
+	if err != nil {
+		return fmt.Errorf("store: invite %d: %w", attendeeID, err)
+	}
+	l, err := invite(la)
+	if err != nil {
+		return err
+	}
+	l.Message.EventID = eventID
+	return d.createLink(ctx, tx, attendeeID, LinkInvitation, l)
 }
 
 func (d *DB) regAttendees(ctx context.Context, tx *sql.Tx, eventID int64) (byExt, byEmail map[string]*regAttendee, err error) {
