@@ -32,7 +32,7 @@ var headerNames = map[string][]string{
 	"type":        {"type", "attendee type", "ticket type", "ticket", "product", "item", "ticket release", "release"},
 	"role":        {"role"},
 	"home_zone":   {"home_zone", "home zone", "time zone", "timezone", "home time zone"},
-	"ticket_id":   {"ticket_id", "ticket id", "attendee #", "ticket reference", "position id", "ticket code", "order_id", "order id", "order code", "order #", "id", "reference"},
+	"ticket_id":   {"ticket_id", "ticket id", "attendee #", "ticket reference", "ticket code", "order_id", "order id", "order code", "order #", "id", "reference"},
 	"status":      {"status", "attendee status", "ticket status", "order status", "ticket state", "payment status"},
 }
 
@@ -138,6 +138,18 @@ func parseCSV(r io.Reader, m Mapping) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
+	// pretix's CSV numbers positions within an order: the ticket is the
+	// order code and the position, as in its JSON ("A1B2C-1").
+	posCol := -1
+	if _, mapped := m["ticket_id"]; !mapped {
+		for i, h := range header {
+			if normHeader(h) == "position id" {
+				if c, ok := cols["ticket_id"]; ok && normHeader(header[c]) == "order code" {
+					posCol = i
+				}
+			}
+		}
+	}
 	var rows []row
 	for {
 		rec, err := cr.Read()
@@ -157,7 +169,11 @@ func parseCSV(r io.Reader, m Mapping) ([]row, error) {
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue // a blank line at the end of a sheet
 		}
-		rows = append(rows, row{line: line, ext: get("ticket_id"), email: get("email"), name: get("name"), given: get("given_name"),
+		ext := get("ticket_id")
+		if posCol >= 0 && posCol < len(rec) && ext != "" && rec[posCol] != "" {
+			ext += "-" + rec[posCol]
+		}
+		rows = append(rows, row{line: line, ext: ext, email: get("email"), name: get("name"), given: get("given_name"),
 			family: get("family_name"), company: get("company"), job: get("job_title"), country: get("country"), typ: get("type"),
 			role: get("role"), zone: get("home_zone"), status: get("status")})
 		if len(rows) > maxRows {

@@ -12,7 +12,7 @@ import (
 // or an error, never panic, and every row they accept and check passes
 // lanyard's text rule in every field.
 func FuzzParseCSV(f *testing.F) {
-	for _, p := range []string{"testdata/eventbrite.csv", "testdata/custom.csv", "testdata/bad.csv"} {
+	for _, p := range []string{"testdata/eventbrite.csv", "testdata/custom.csv", "testdata/bad.csv", "testdata/pretix-positions.csv", "testdata/orders-only.csv"} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)

@@ -42,8 +42,9 @@ type Options struct {
 	EventID int64
 	// DryRun reports what the import would do and writes nothing.
 	DryRun bool
-	// Invite, if set, invites each created attendee (a set-password link
-	// and its message), in the import's transaction. See Inviter.
+	// Invite, if set, invites each created attendee, and each imported
+	// earlier with no account and no pending invitation (a set-password
+	// link and its message), in the import's transaction. See Inviter.
 	Invite store.Inviter
 	// Types maps a ticket's kind as the shop names it (a pretix item, a CSV
 	// ticket type) to the attendee type; kinds not in it keep their name.
@@ -123,8 +124,19 @@ func Import(ctx context.Context, st Store, r io.Reader, f Format, m Mapping, opt
 	}
 	var regs []store.Registration
 	var early []store.RegOutcome // skipped and refused before the store
+	seen := map[string]int{}     // ticket ID → its first row
 	for _, rw := range rows {
 		reg, o := check(rw, opt)
+		if o == nil && reg.ExternalID != "" {
+			// Two rows with one ID would be one attendee, the second
+			// overwriting the first: an order's ID, not a ticket's.
+			if first, dup := seen[reg.ExternalID]; dup {
+				o = &store.RegOutcome{Row: rw.line, ExternalID: reg.ExternalID, Email: reg.Email, Action: store.RegRefused,
+					Reason: fmt.Sprintf("field ticket_id: %q is also the ID of row %d; map a column unique to each ticket (--map ticket_id=Column)", reg.ExternalID, first)}
+			} else {
+				seen[reg.ExternalID] = rw.line
+			}
+		}
 		if o != nil {
 			early = append(early, *o)
 			continue

@@ -290,3 +290,40 @@ func TestImportInvitesEarlierAttendeesOnce(t *testing.T) {
 		}
 	})
 }
+
+// pretix's CSV: the ticket is the order code and position number, so two
+// tickets of one order are two attendees.
+func TestImportPretixCSVPositions(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev := newEvent(t, db)
+		rep, err := importFile(t, db, "testdata/pretix-positions.csv", registration.FormatCSV, nil, registration.Options{EventID: ev})
+		if err != nil {
+			t.Fatalf("import: %v (%+v)", err, rep.Rows)
+		}
+		if got, want := tally(rep), (counts{Created: 2, Skipped: 2}); got != want {
+			t.Fatalf("import = %+v, want %+v (%+v)", got, want, rep.Rows)
+		}
+		john, err := db.FindAttendeeByEmail(ctx, ev, "john@acme.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reg, _ := db.AttendeeRegistration(ctx, john.ID); reg.ExternalID != "A1B2C-2" || john.Name != "John Roe" {
+			t.Errorf("john: ticket %q, name %q; want A1B2C-2, John Roe", reg.ExternalID, john.Name)
+		}
+	})
+}
+
+// Rows sharing an order-level ID would overwrite each other: refused.
+func TestImportRefusesSharedTicketIDs(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ev := newEvent(t, db)
+		rep, err := importFile(t, db, "testdata/orders-only.csv", registration.FormatCSV, nil, registration.Options{EventID: ev})
+		if lanyard.ErrorCode(err) != lanyard.EINVALID || rep.Refused != 1 {
+			t.Fatalf("err %v, refused %d; want EINVALID and 1 (%+v)", err, rep.Refused, rep.Rows)
+		}
+		if o := rep.Rows[1]; o.Row != 3 || !strings.Contains(o.Reason, "also the ID of row 2") {
+			t.Errorf("refusal %+v", o)
+		}
+	})
+}
