@@ -327,3 +327,26 @@ func TestImportRefusesSharedTicketIDs(t *testing.T) {
 		}
 	})
 }
+
+// A new ticket whose email belongs to another ticket's attendee is refused,
+// naming the field, and nothing is written.
+func TestImportRefusesEmailOfAnotherTicket(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev := newEvent(t, db)
+		opt := registration.Options{EventID: ev}
+		if _, err := registration.Import(ctx, db, strings.NewReader("ticket_id,email,name\nT1,ann@example.com,Ann\n"), registration.FormatCSV, nil, opt); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := registration.Import(ctx, db, strings.NewReader("ticket_id,email,name\nT3,new@example.com,New\nT2,ann@example.com,Ann Again\n"), registration.FormatCSV, nil, opt)
+		if lanyard.ErrorCode(err) != lanyard.EINVALID || rep.Refused != 1 {
+			t.Fatalf("err %v, %+v; want one refused row", err, rep.Rows)
+		}
+		if o := rep.Rows[1]; o.Row != 3 || !strings.HasPrefix(o.Reason, "field email: ann@example.com already belongs to ticket T1") {
+			t.Errorf("refusal %+v", o)
+		}
+		if n, _ := db.CountAttendees(ctx, ev); n != 1 {
+			t.Errorf("%d attendees, want 1: the refused import wrote its good row", n)
+		}
+	})
+}

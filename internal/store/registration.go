@@ -180,11 +180,11 @@ func (d *DB) applyRegistration(ctx context.Context, tx *sql.Tx, eventID int64, r
 	if a == nil {
 		a = byEmail[r.Email]
 		if a != nil && a.ext != "" && r.ExternalID != "" && a.ext != r.ExternalID {
-			o.Action, o.Reason = RegRefused, fmt.Sprintf("email %s already belongs to ticket %s", r.Email, a.ext)
+			o.Action, o.Reason = RegRefused, fmt.Sprintf("field email: %s already belongs to ticket %s", r.Email, a.ext)
 			return o, nil
 		}
 	} else if other := byEmail[r.Email]; other != nil && other != a {
-		o.Action, o.Reason = RegRefused, fmt.Sprintf("email %s already belongs to another attendee (%d)", r.Email, other.id)
+		o.Action, o.Reason = RegRefused, fmt.Sprintf("field email: %s already belongs to another attendee (%d)", r.Email, other.id)
 		return o, nil
 	}
 	now := d.Now().UTC()
@@ -260,7 +260,7 @@ func (d *DB) createRegistration(ctx context.Context, tx *sql.Tx, eventID int64, 
 	now := d.Now().UTC()
 	la := &lanyard.Attendee{EventID: eventID, Name: r.Name, Email: r.Email, Company: r.Company, JobTitle: r.JobTitle, HomeZone: r.HomeZone, Role: role, CreatedAt: now}
 	if err := la.Validate(); err != nil {
-		o.Action, o.Reason = RegRefused, lanyard.ErrorMessage(err)
+		o.Action, o.Reason = RegRefused, fmt.Sprintf("field %s: %s", lanyard.ErrorField(err), lanyard.ErrorMessage(err))
 		return o, nil
 	}
 	err := d.queryRow(ctx, tx, `INSERT INTO attendees (event_id, name, email, company, job_title, home_zone, certifications, role, created_at,
