@@ -135,6 +135,7 @@ func TestBrowserAgenda(t *testing.T) {
 		chromedp.Click(chromedp.ID("signup-submit")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 	)
+	verifyByMail(t, ctx, filepath.Join(dir, "demo.db"), "minji@example.com")
 	reserve := func(code string) string {
 		t.Helper()
 		do("reserve "+code,

@@ -118,6 +118,8 @@ func TestBrowserCatalogPages(t *testing.T) {
 		chromedp.Click(chromedp.ID("signup-submit")),
 		chromedp.WaitVisible(chromedp.ID("event-head")),
 	)
+	verifyByMail(t, ctx, filepath.Join(dir, "demo.db"), "jiwoo@example.com")
+	do("back to the catalog", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("event-head")))
 	if got := text(".time .when"); !strings.Contains(got, "KST") {
 		t.Errorf("after choosing seoul the times show %q, not KST", got)
 	}

@@ -219,6 +219,8 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 	if got := text("#flash"); !strings.Contains(got, "Welcome, Kim Min-ji") {
 		t.Fatalf("after sign-up the page says %q", got)
 	}
+	// A new account reserves once its address is confirmed.
+	verifyByMail(t, ctx, filepath.Join(dir, "demo.db"), "minji@example.com")
 
 	// Search as you type: the results change without a page load.
 	do("search",

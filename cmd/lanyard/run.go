@@ -21,6 +21,7 @@ Commands:
   token    create API tokens (lanyard token create --email …)
   rush     the registration-opening load test against a running lanyard
   badges   write every attendee's badge into one print-ready PDF
+  attendees import  import attendees from a ticket shop (CSV with column mapping, pretix JSON)
 
 Run "lanyard <command> --help" for a command's flags. Every flag also has a
 LANYARD_* environment variable as its default (--db: LANYARD_DB).
@@ -41,13 +42,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	cmds := map[string]func(context.Context, *env, []string) error{
-		"serve":   cmdServe,
-		"demo":    cmdDemo,
-		"import":  cmdImport,
-		"migrate": cmdMigrate,
-		"token":   cmdToken,
-		"rush":    cmdRush,
-		"badges":  cmdBadges,
+		"serve":     cmdServe,
+		"demo":      cmdDemo,
+		"import":    cmdImport,
+		"migrate":   cmdMigrate,
+		"token":     cmdToken,
+		"rush":      cmdRush,
+		"badges":    cmdBadges,
+		"attendees": cmdAttendees,
 	}
 	name, rest := args[0], args[1:]
 	switch name {

@@ -40,11 +40,15 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	if err := cfg.Register(fs, e.getenv, config.OptAddr|config.OptDB|config.OptEvent|config.OptMigrate|config.OptLog|config.OptEngine|config.OptMail); err != nil {
 		return err
 	}
+	mode := fs.String("signup-mode", "", "set the event's sign-up mode first: open (anyone signs up) or invitation (only imported attendees); kept when empty")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {
 		return err
+	}
+	if *mode != "" && !lanyard.ValidSignUpMode(*mode) {
+		return fmt.Errorf("--signup-mode must be open or invitation, not %q", *mode)
 	}
 	log := cfg.Logger(e.stderr)
 	db, err := openStore(ctx, &cfg, log)
@@ -55,6 +59,11 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	ev, err := findEvent(ctx, db, cfg.Event)
 	if err != nil {
 		return err
+	}
+	if *mode != "" {
+		if err := db.SetSignUpMode(ctx, ev.ID, *mode); err != nil {
+			return err
+		}
 	}
 	return serveEvent(ctx, e, &cfg, log, db, ev, nil)
 }
@@ -128,7 +137,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
 	badges := &badge.Service{DB: db, Event: ev}
 	(&api.Handler{Catalog: &current, Engine: engine, Counts: counts, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
-		Badges: badges}).Routes(routes)
+		Badges: badges, Registrations: db, PublicURL: public}).Routes(routes)
 	proxies, err := cfg.TrustedProxies()
 	if err != nil {
 		return err

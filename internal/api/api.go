@@ -51,6 +51,11 @@ type Handler struct {
 	Limiter *limit.Keyed[int64]
 	// Badges handles photos and badges.
 	Badges Badges
+	// Registrations imports attendees and keeps the sign-up mode.
+	Registrations Registrations
+	// PublicURL is where people reach the site, for invitation links; ""
+	// refuses imports that invite.
+	PublicURL string
 }
 
 // access is who may call a route.
@@ -119,6 +124,10 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("GET /api/v1/admin/badges.zip", h.auth(organizer, h.getAllBadges))
 	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.pickUpBadge))
 	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.replaceBadge))
+	// Registration writes attendees and accounts, not seats: any node.
+	handle("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.importAttendees)))
+	handle("GET /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.getSignUpMode)))
+	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.putSignUpMode)))
 
 	t.Mux.HandleFunc("/api/v1/", h.notFound)
 }

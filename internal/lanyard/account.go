@@ -21,7 +21,14 @@ type Account struct {
 	// CalendarToken is the secret of the private iCal subscription URL;
 	// "" when there is none.
 	CalendarToken string
+	// EmailVerifiedAt is when the address was proven by following a mailed
+	// link; zero until then. An unverified attendee browses and signs in but
+	// cannot reserve.
+	EmailVerifiedAt time.Time
 }
+
+// Verified reports whether the account's email address has been proven.
+func (a *Account) Verified() bool { return !a.EmailVerifiedAt.IsZero() }
 
 // Message is a message to a person: a mail, an entry of the app's
 // notifications, or both. It is written in the same transaction as what

@@ -13,11 +13,32 @@ import (
 
 // SignUp registers a for the event and creates its web account with the
 // given password hash, in one transaction, and sets a's ID, event, creation
-// time and (if empty) role. The email is normalised first.
+// time and (if empty) role. The email is normalised first. The account
+// counts as verified: SignUp is for callers that vouch for the address
+// (the demo, an organizer); the sign-up page uses Register.
 // Returns EINVALID if a fails validation and ECONFLICT if the email is
 // already registered for the event, with or without an account; then
 // nothing is created.
 func (d *DB) SignUp(ctx context.Context, eventID int64, a *lanyard.Attendee, passwordHash string) error {
+	return d.signUp(ctx, eventID, a, passwordHash, nil)
+}
+
+// Link is a single-use mailed link: the SHA-256 of its token, when it
+// expires, and the message carrying it (written in the same transaction).
+type Link struct {
+	TokenHash []byte
+	Expires   time.Time
+	Message   lanyard.Message
+}
+
+// Register is SignUp for a person signing up themselves: the account stays
+// unverified until the verification link v (purpose verify) is followed.
+// v's message is written to the new attendee in the same transaction.
+func (d *DB) Register(ctx context.Context, eventID int64, a *lanyard.Attendee, passwordHash string, v Link) error {
+	return d.signUp(ctx, eventID, a, passwordHash, &v)
+}
+
+func (d *DB) signUp(ctx context.Context, eventID int64, a *lanyard.Attendee, passwordHash string, verify *Link) error {
 	if passwordHash == "" {
 		return errors.New("store: sign up: empty password hash")
 	}
@@ -34,6 +55,10 @@ func (d *DB) SignUp(ctx context.Context, eventID int64, a *lanyard.Attendee, pas
 	if err != nil {
 		return fmt.Errorf("store: sign up: %w", err)
 	}
+	verified := any(now)
+	if verify != nil {
+		verified = nil
+	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
 		err := d.queryRow(ctx, tx, `INSERT INTO attendees (event_id, name, email, company, job_title, home_zone, certifications, role, created_at)
@@ -42,12 +67,106 @@ func (d *DB) SignUp(ctx context.Context, eventID int64, a *lanyard.Attendee, pas
 		if err != nil {
 			return fmt.Errorf("store: sign up: %w", mapError(err, "An account with that email"))
 		}
-		if _, err := d.exec(ctx, tx, "INSERT INTO accounts (attendee_id, password_hash, password_changed_at, updated_at) VALUES (?, ?, ?, ?)", id, passwordHash, now, now); err != nil {
+		if _, err := d.exec(ctx, tx, "INSERT INTO accounts (attendee_id, password_hash, password_changed_at, updated_at, email_verified_at) VALUES (?, ?, ?, ?, ?)",
+			id, passwordHash, now, now, verified); err != nil {
 			return fmt.Errorf("store: sign up: %w", mapError(err, "An account with that email"))
 		}
 		a.ID = id
+		if verify != nil {
+			verify.Message.EventID = eventID
+			return d.createLink(ctx, tx, id, LinkVerify, *verify)
+		}
 		return nil
 	})
+}
+
+// The purposes of a mailed link.
+const (
+	LinkReset      = "reset"      // sets a new password
+	LinkInvitation = "invitation" // sets an imported attendee's first password
+	LinkVerify     = "verify"     // proves the account's address
+)
+
+// createLink stores a mailed link of an attendee by its token's hash and
+// writes its message, by mail only (the link signs in or proves the
+// address, and the app may be open on a shared screen).
+func (d *DB) createLink(ctx context.Context, tx *sql.Tx, attendeeID int64, purpose string, l Link) error {
+	now := d.Now().UTC()
+	res, err := d.exec(ctx, tx, `INSERT INTO password_resets (token_hash, attendee_id, expires_at, created_at, purpose)
+		SELECT ?, id, ?, ?, ? FROM attendees WHERE id = ?`, l.TokenHash, l.Expires.UTC(), now, purpose, attendeeID)
+	if err != nil {
+		return fmt.Errorf("store: create %s link: %w", purpose, mapError(err, "That link"))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", attendeeID)
+	}
+	msg := l.Message
+	msg.AttendeeID, msg.Mail, msg.App, msg.CreatedAt = attendeeID, true, false, now
+	return d.insertMessage(ctx, tx, msg)
+}
+
+// CreateLink stores a mailed link (LinkInvitation or LinkVerify: a resend)
+// of an attendee and writes its message, in one transaction.
+// Returns ENOTFOUND if there is no such attendee.
+func (d *DB) CreateLink(ctx context.Context, attendeeID int64, purpose string, l Link) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error { return d.createLink(ctx, tx, attendeeID, purpose, l) })
+}
+
+// VerifyEmail uses the verification link whose token has the given
+// SHA-256 hash: it marks the link used and the attendee's account
+// verified, in one transaction, and returns the attendee's ID.
+// Returns EINVALID if the link is unknown, used or expired.
+func (d *DB) VerifyEmail(ctx context.Context, tokenHash []byte) (attendeeID int64, err error) {
+	now := d.Now().UTC()
+	err = d.inTx(ctx, func(tx *sql.Tx) error {
+		err := d.queryRow(ctx, tx, `UPDATE password_resets SET used_at = ?
+			WHERE token_hash = ? AND purpose = 'verify' AND used_at IS NULL AND expires_at > ? RETURNING attendee_id`,
+			now, tokenHash, now).Scan(&attendeeID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return lanyard.Errorf(lanyard.EINVALID, "This confirmation link is not valid any more; ask for a new one.")
+		}
+		if err != nil {
+			return fmt.Errorf("store: verify email: %w", err)
+		}
+		if _, err := d.exec(ctx, tx, "UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, ?) WHERE attendee_id = ?", now, attendeeID); err != nil {
+			return fmt.Errorf("store: verify email: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return attendeeID, nil
+}
+
+// SignUpMode returns the event's sign-up mode (lanyard.SignUpOpen or
+// lanyard.SignUpInvitation). Returns ENOTFOUND for an unknown event.
+func (d *DB) SignUpMode(ctx context.Context, eventID int64) (string, error) {
+	var m string
+	err := d.queryRow(ctx, d.db, "SELECT signup_mode FROM events WHERE id = ?", eventID).Scan(&m)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", lanyard.Errorf(lanyard.ENOTFOUND, "No event %d.", eventID)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: sign-up mode: %w", err)
+	}
+	return m, nil
+}
+
+// SetSignUpMode sets the event's sign-up mode.
+// Returns EINVALID for an unknown mode and ENOTFOUND for an unknown event.
+func (d *DB) SetSignUpMode(ctx context.Context, eventID int64, mode string) error {
+	if !lanyard.ValidSignUpMode(mode) {
+		return &lanyard.Error{Code: lanyard.EINVALID, Field: "signup_mode", Message: fmt.Sprintf("Sign-up mode %q is neither open nor invitation.", mode)}
+	}
+	res, err := d.exec(ctx, d.db, "UPDATE events SET signup_mode = ? WHERE id = ?", mode, eventID)
+	if err != nil {
+		return fmt.Errorf("store: set sign-up mode: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return lanyard.Errorf(lanyard.ENOTFOUND, "No event %d.", eventID)
+	}
+	return nil
 }
 
 // SetPassword sets the password hash of an attendee's account, creating the
@@ -94,9 +213,10 @@ func (d *DB) upsertPassword(ctx context.Context, q querier, attendeeID int64, ha
 // Returns ENOTFOUND if the attendee has none.
 func (d *DB) Account(ctx context.Context, attendeeID int64) (*lanyard.Account, error) {
 	var a lanyard.Account
-	err := d.queryRow(ctx, d.db, `SELECT attendee_id, password_hash, password_changed_at, language, zone_primary, COALESCE(calendar_token, '')
+	var verified sql.Null[time.Time]
+	err := d.queryRow(ctx, d.db, `SELECT attendee_id, password_hash, password_changed_at, language, zone_primary, COALESCE(calendar_token, ''), email_verified_at
 		FROM accounts WHERE attendee_id = ?`, attendeeID).
-		Scan(&a.AttendeeID, &a.PasswordHash, &a.PasswordChangedAt, &a.Language, &a.ZonePrimary, &a.CalendarToken)
+		Scan(&a.AttendeeID, &a.PasswordHash, &a.PasswordChangedAt, &a.Language, &a.ZonePrimary, &a.CalendarToken, &verified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lanyard.Errorf(lanyard.ENOTFOUND, "No account for attendee %d.", attendeeID)
 	}
@@ -104,6 +224,9 @@ func (d *DB) Account(ctx context.Context, attendeeID int64) (*lanyard.Account, e
 		return nil, fmt.Errorf("store: account %d: %w", attendeeID, err)
 	}
 	a.PasswordChangedAt = a.PasswordChangedAt.UTC()
+	if verified.Valid {
+		a.EmailVerifiedAt = verified.V.UTC()
+	}
 	return &a, nil
 }
 
@@ -143,21 +266,7 @@ func (d *DB) SetPreferences(ctx context.Context, attendeeID int64, language, zon
 // Returns ENOTFOUND if there is no such attendee and ECONFLICT if the hash
 // is already stored.
 func (d *DB) CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHash []byte, expires time.Time, msg lanyard.Message) error {
-	now := d.Now().UTC()
-	return d.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := d.exec(ctx, tx, `INSERT INTO password_resets (token_hash, attendee_id, expires_at, created_at)
-			SELECT ?, id, ?, ? FROM attendees WHERE id = ?`, tokenHash, expires.UTC(), now, attendeeID)
-		if err != nil {
-			return fmt.Errorf("store: create password reset: %w", mapError(err, "That reset"))
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", attendeeID)
-		}
-		// By mail only: the link signs in, and the app may be open on a
-		// shared screen.
-		msg.AttendeeID, msg.Mail, msg.App, msg.CreatedAt = attendeeID, true, false, now
-		return d.insertMessage(ctx, tx, msg)
-	})
+	return d.CreateLink(ctx, attendeeID, LinkReset, Link{TokenHash: tokenHash, Expires: expires, Message: msg})
 }
 
 // CheckPasswordReset returns EINVALID unless a reset with that token hash
@@ -165,7 +274,7 @@ func (d *DB) CreatePasswordReset(ctx context.Context, attendeeID int64, tokenHas
 // checks again, in its transaction.
 func (d *DB) CheckPasswordReset(ctx context.Context, tokenHash []byte) error {
 	var n int
-	err := d.queryRow(ctx, d.db, "SELECT COUNT(*) FROM password_resets WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+	err := d.queryRow(ctx, d.db, "SELECT COUNT(*) FROM password_resets WHERE token_hash = ? AND purpose IN ('reset', 'invitation') AND used_at IS NULL AND expires_at > ?",
 		tokenHash, d.Now().UTC()).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("store: check password reset: %w", err)
@@ -190,7 +299,7 @@ func (d *DB) ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPass
 		// re-evaluates the condition after waiting for the first's row lock;
 		// SQLite runs one writer at a time).
 		err := d.queryRow(ctx, tx, `UPDATE password_resets SET used_at = ?
-			WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING attendee_id`,
+			WHERE token_hash = ? AND purpose IN ('reset', 'invitation') AND used_at IS NULL AND expires_at > ? RETURNING attendee_id`,
 			now, tokenHash, now).Scan(&attendeeID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return lanyard.Errorf(lanyard.EINVALID, "This reset link is not valid any more; ask for a new one.")
@@ -200,7 +309,7 @@ func (d *DB) ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPass
 		}
 		// Other links sent before this one die with it: whoever reset the
 		// password has chosen it, and an older email should not undo that.
-		if _, err := d.exec(ctx, tx, "UPDATE password_resets SET used_at = ? WHERE attendee_id = ? AND used_at IS NULL", now, attendeeID); err != nil {
+		if _, err := d.exec(ctx, tx, "UPDATE password_resets SET used_at = ? WHERE attendee_id = ? AND purpose IN ('reset', 'invitation') AND used_at IS NULL", now, attendeeID); err != nil {
 			return fmt.Errorf("store: consume password reset: %w", err)
 		}
 		n, err := d.upsertPassword(ctx, tx, attendeeID, newPasswordHash)
@@ -209,6 +318,10 @@ func (d *DB) ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPass
 		}
 		if n == 0 { // cannot happen: the reset's attendee is there (foreign key)
 			return fmt.Errorf("store: consume password reset: attendee %d missing", attendeeID)
+		}
+		// The link came by mail: following it proves the address.
+		if _, err := d.exec(ctx, tx, "UPDATE accounts SET email_verified_at = COALESCE(email_verified_at, ?) WHERE attendee_id = ?", now, attendeeID); err != nil {
+			return fmt.Errorf("store: consume password reset: %w", err)
 		}
 		return nil
 	})

@@ -74,7 +74,11 @@ func TestSignUp(t *testing.T) {
 		if !acc.PasswordChangedAt.Equal(a.CreatedAt.Truncate(time.Microsecond)) && !acc.PasswordChangedAt.Equal(a.CreatedAt) {
 			t.Errorf("password changed at %v; want the sign-up time %v", acc.PasswordChangedAt, a.CreatedAt)
 		}
-		acc.PasswordChangedAt = time.Time{}
+		// SignUp vouches for the address: the account is verified at once.
+		if !acc.Verified() {
+			t.Errorf("account made by SignUp is unverified")
+		}
+		acc.PasswordChangedAt, acc.EmailVerifiedAt = time.Time{}, time.Time{}
 		want := lanyard.Account{AttendeeID: a.ID, PasswordHash: "hash-1", ZonePrimary: lanyard.ZonePrimaryVenue}
 		if *acc != want {
 			t.Fatalf("account=%+v, want %+v", *acc, want)

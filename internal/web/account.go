@@ -17,6 +17,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
+	"github.com/lanyardhq/lanyard/internal/store"
 )
 
 // form is a form's typed values and the problem with each field, so a
@@ -27,6 +28,8 @@ type form struct {
 	Error  string // about the whole form
 	Next   string // where to go after signing in
 	Zones  []zoneOption
+	// InviteOnly: the event's sign-up is by invitation; the form is not shown.
+	InviteOnly bool
 }
 
 func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
@@ -112,6 +115,12 @@ func (h *Handler) signUpForm(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	f.Zones = homeZones
 	f.Values["home_zone"] = guessZone(r)
+	mode, err := h.Store.SignUpMode(r.Context(), p.Event.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	f.InviteOnly = mode == lanyard.SignUpInvitation
 	p.Data = f
 	h.render(w, r, http.StatusOK, "signup", p)
 }
@@ -121,6 +130,19 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	t := p.translator
 	f := newForm()
 	f.Zones = homeZones
+	// By invitation, no one signs up here, listed or not: the answer is the
+	// same for both, so the page does not tell who is registered.
+	mode, err := h.Store.SignUpMode(r.Context(), p.Event.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if mode == lanyard.SignUpInvitation {
+		f.InviteOnly = true
+		p.Data = f
+		h.render(w, r, http.StatusForbidden, "signup", p)
+		return
+	}
 	for _, k := range []string{"name", "email", "company", "home_zone"} {
 		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
@@ -161,7 +183,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 			h.serverError(w, r, err)
 			return
 		}
-		err = h.Store.SignUp(r.Context(), p.Event.ID, a, hash)
+		err = h.Store.Register(r.Context(), p.Event.ID, a, hash, h.verificationLink(r, t, p.Event, a))
 		switch {
 		case lanyard.ErrorCode(err) == lanyard.ECONFLICT:
 			f.fail("email", t.T("form.email_taken"))
@@ -181,8 +203,88 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	h.flash(r, "ok", t.T("signup.welcome", "Name", a.Name))
+	h.flash(r, "ok", t.T("signup.welcome_verify", "Name", a.Name, "Email", a.Email))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// verifyTTL is how long an email verification link works.
+const verifyTTL = 7 * 24 * time.Hour
+
+// verificationLink makes the link that confirms a's address and the
+// message that carries it, rendered in the page's language (the link is in
+// the text and nowhere else) and with its template parameters, kind
+// lanyard.KindEmailVerification.
+func (h *Handler) verificationLink(r *http.Request, t *translator, ev *lanyard.Event, a *lanyard.Attendee) store.Link {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	link := h.siteURL(r) + "/verify/" + token
+	days := int(verifyTTL.Hours() / 24)
+	msg := lanyard.Message{EventID: ev.ID, Kind: lanyard.KindEmailVerification, Recipient: a.Email, Language: t.lang,
+		Template: lanyard.KindEmailVerification, Params: map[string]string{"name": a.Name, "event": ev.Name, "link": link},
+		Subject: t.T("verify.mail_subject", "Event", ev.Name),
+		Body:    t.T("verify.mail_body", "Name", a.Name, "Link", link, "Days", days)}
+	return store.Link{TokenHash: auth.HashToken(token), Expires: time.Now().Add(verifyTTL), Message: msg}
+}
+
+// verifyEmail follows a verification link: the account is confirmed and
+// may reserve.
+func (h *Handler) verifyEmail(w http.ResponseWriter, r *http.Request) {
+	t := translatorFor(pickLanguage(r))
+	_, err := h.Store.VerifyEmail(r.Context(), auth.HashToken(r.PathValue("token")))
+	switch {
+	case lanyard.ErrorCode(err) == lanyard.EINVALID:
+		h.errorPage(w, r, http.StatusBadRequest, "verify.link_invalid")
+		return
+	case err != nil:
+		h.serverError(w, r, err)
+		return
+	}
+	h.flash(r, "ok", t.T("verify.done"))
+	if user(r) == nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// resendVerification mails a new verification link to the signed-in
+// attendee, at most as often as reset links.
+func (h *Handler) resendVerification(w http.ResponseWriter, r *http.Request) {
+	a, t := user(r), translatorFor(pickLanguage(r))
+	if acc := userAccount(r); acc != nil && acc.Verified() {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	if allowed(h.resets, a.Email) {
+		l := h.verificationLink(r, t, h.Catalog.Load().Event, a)
+		if err := h.Store.CreateLink(r.Context(), a.ID, store.LinkVerify, l); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	h.flash(r, "ok", t.T("verify.resent", "Email", a.Email))
+	http.Redirect(w, r, localPath(r.PostFormValue("back")), http.StatusSeeOther)
+}
+
+// verified refuses seat-taking to an attendee whose email address is not
+// confirmed yet, with a way to get the link again; browsing, favorites,
+// cancelling and leaving waitlists stay open.
+func (h *Handler) verified(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if acc := userAccount(r); acc != nil && !acc.Verified() {
+			t := translatorFor(pickLanguage(r))
+			// In the session's row when the catalog reserves in place.
+			h.flashAt(r, "error", t.T("verify.needed", "Email", user(r).Email), r.PathValue("code"))
+			back := r.PostFormValue("back")
+			if back == "" {
+				back = "/"
+			}
+			http.Redirect(w, r, localPath(back), http.StatusSeeOther)
+			return
+		}
+		next(w, r)
+	}
 }
 
 // textProblem words lanyard's text rule's refusal of value in the page's
@@ -410,7 +512,7 @@ func (h *Handler) requestReset(w http.ResponseWriter, r *http.Request) {
 // newPasswordForm asks for the new password, or says at once that the
 // link has expired or was used.
 func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(r, "reset.new_title")
+	p := h.newPage(r, linkTitle(r))
 	f := newForm()
 	status := http.StatusOK
 	err := h.Store.CheckPasswordReset(r.Context(), auth.HashToken(r.PathValue("token")))
@@ -425,8 +527,17 @@ func (h *Handler) newPasswordForm(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, status, "newpassword", p)
 }
 
+// linkTitle titles the set-password page: an invitation's first password
+// or a reset.
+func linkTitle(r *http.Request) string {
+	if strings.HasPrefix(r.URL.Path, "/invite/") {
+		return "invite.title"
+	}
+	return "reset.new_title"
+}
+
 func (h *Handler) setNewPassword(w http.ResponseWriter, r *http.Request) {
-	p := h.newPage(r, "reset.new_title")
+	p := h.newPage(r, linkTitle(r))
 	t := p.translator
 	f := newForm()
 	pw := r.PostFormValue("password")

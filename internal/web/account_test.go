@@ -100,7 +100,7 @@ func TestSignUp(t *testing.T) {
 		if r.status != http.StatusSeeOther || r.location() != "/" {
 			t.Fatalf("sign up: %d to %q\n%s", r.status, r.location(), r.text())
 		}
-		if got := flash(c.get("/").body); got != "Welcome, Ann Example! Your account is ready." {
+		if got := flash(c.get("/").body); got != "Welcome, Ann Example! We sent a confirmation link to ann@example.com: follow it to reserve seats." {
 			t.Errorf("flash %q", got)
 		}
 		if r := c.get("/agenda"); r.status != http.StatusOK {

@@ -32,7 +32,7 @@ func TestLocalesMatch(t *testing.T) {
 		tr := translatorFor(tag.String())
 		for _, id := range keys["en"] {
 			if got := tr.T(id, "Count", 2, "Position", 1, "Min", 10, "Max", 256, "Name", "x", "Email", "x", "Event", "x",
-				"Link", "x", "Minutes", 5, "Hours", 4.5, "Code", "x", "Level", 100, "Zone", "x", "Page", 1, "Pages", 2,
+				"Link", "x", "Minutes", 5, "Days", 7, "Hours", 4.5, "Code", "x", "Level", 100, "Zone", "x", "Page", 1, "Pages", 2,
 				"Sessions", 3, "Wait", 1, "From", "a", "To", "b", "Need", 20, "Gap", 5, "Mode", "walk", "Venue", "v", "FromVenue", "v", "ToVenue", "w", "Start", "9:00", "End", "17:00", "When", "x", "Codes", "x", "Value", 40, "Limit", 70); got == id || strings.Contains(got, "<no value>") {
 				t.Errorf("%s: message %s renders as %q", tag, id, got)
 			}

@@ -37,6 +37,9 @@ type page struct {
 	// HomeFirst shows home times first.
 	Venue, Home *time.Location
 	HomeFirst   bool
+	// Unverified: the signed-in attendee has not confirmed their email
+	// address yet, and cannot reserve (a banner says so).
+	Unverified bool
 
 	// Unread counts the signed-in attendee's unread notifications, for the
 	// header.
@@ -64,6 +67,9 @@ func (h *Handler) newPage(r *http.Request, titleID string) *page {
 			p.HomeFirst = acc.ZonePrimary == lanyard.ZonePrimaryHome
 		}
 		p.Unread = h.unread(r, p.User.ID)
+		if acc := userAccount(r); acc != nil && !acc.Verified() {
+			p.Unverified = true
+		}
 	}
 	if r.Method == http.MethodGet {
 		p.FlashKind, p.Flash, p.FlashCode = h.popFlash(r)

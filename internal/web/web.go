@@ -40,6 +40,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/schedule"
+	"github.com/lanyardhq/lanyard/internal/store"
 )
 
 //go:embed templates static
@@ -50,6 +51,12 @@ type Store interface {
 	FindAttendeeByID(ctx context.Context, id int64) (*lanyard.Attendee, error)
 	FindAttendeeByEmail(ctx context.Context, eventID int64, email string) (*lanyard.Attendee, error)
 	SignUp(ctx context.Context, eventID int64, a *lanyard.Attendee, passwordHash string) error
+	// Register is SignUp for the sign-up page: the account stays unverified
+	// until the link v carries is followed (VerifyEmail).
+	Register(ctx context.Context, eventID int64, a *lanyard.Attendee, passwordHash string, v store.Link) error
+	VerifyEmail(ctx context.Context, tokenHash []byte) (int64, error)
+	CreateLink(ctx context.Context, attendeeID int64, purpose string, l store.Link) error
+	SignUpMode(ctx context.Context, eventID int64) (string, error)
 	Account(ctx context.Context, attendeeID int64) (*lanyard.Account, error)
 	SetPassword(ctx context.Context, attendeeID int64, hash string) error
 	SetPreferences(ctx context.Context, attendeeID int64, language, zonePrimary, homeZone string) error
@@ -181,6 +188,11 @@ func (h *Handler) Routes(t *route.Table) {
 	page("POST /reset", h.requestReset)
 	page("GET /reset/{token}", h.newPasswordForm)
 	page("POST /reset/{token}", h.setNewPassword)
+	// An invitation's link: the reset mechanism, worded for a first password.
+	page("GET /invite/{token}", h.newPasswordForm)
+	page("POST /invite/{token}", h.setNewPassword)
+	page("GET /verify/{token}", h.verifyEmail)
+	page("POST /verify", h.signedIn(h.resendVerification))
 	page("POST /language", h.setLanguage)
 	page("GET /settings", h.signedIn(h.settingsPage))
 	page("POST /settings", h.signedIn(h.saveSettings))
@@ -191,9 +203,9 @@ func (h *Handler) Routes(t *route.Table) {
 	if plans {
 		ledger("GET /favorites", h.signedIn(h.favoritesPage))
 		ledger("POST /favorites", h.signedIn(h.editFavorites))
-		ledger("POST /favorites/reserve", h.signedIn(h.reserveFavorites))
+		ledger("POST /favorites/reserve", h.signedIn(h.verified(h.reserveFavorites)))
 	}
-	ledger("POST /reserve/{code}", h.signedIn(h.reserve))
+	ledger("POST /reserve/{code}", h.signedIn(h.verified(h.reserve)))
 
 	page("GET /photo", h.signedIn(h.photoPage))
 	page("POST /photo", h.signedIn(h.uploadPhoto))
@@ -204,7 +216,7 @@ func (h *Handler) Routes(t *route.Table) {
 	ledger("GET /agenda", h.signedIn(h.agendaPage))
 	ledger("POST /agenda/cancel/{code}", h.signedIn(h.cancel))
 	if plans {
-		ledger("POST /agenda/switch/{code}", h.signedIn(h.switchRepeat))
+		ledger("POST /agenda/switch/{code}", h.signedIn(h.verified(h.switchRepeat)))
 	}
 	ledger("POST /agenda/leave/{code}", h.signedIn(h.leaveWaitlist))
 	ledger("GET /agenda.ics", h.signedIn(h.agendaICS))
