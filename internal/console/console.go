@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 
@@ -65,6 +66,7 @@ type Route struct {
 // Store is what the console reads and writes beyond the engine.
 type Store interface {
 	DashboardStore
+	AuditStore
 }
 
 // Handler serves the console of one event.
@@ -96,7 +98,23 @@ func NewShell(pages *web.Handler) (*web.Shell, error) {
 	if err != nil {
 		return nil, fmt.Errorf("console: templates: %w", err)
 	}
-	return pages.Shell(sub, template.FuncMap{})
+	return pages.Shell(sub, template.FuncMap{
+		"list": func(s ...string) []string { return s },
+		"setting": func(s lanyard.ReservationSettings, name string) string {
+			for _, fd := range settingsFields {
+				if fd.name == name {
+					return strconv.Itoa(*fd.ptr(&s))
+				}
+			}
+			return ""
+		},
+		"travelValue": func(s lanyard.ReservationSettings) string {
+			if s.TravelBlocks {
+				return "refuse"
+			}
+			return "warn"
+		},
+	})
 }
 
 var messagesAdded atomic.Bool
@@ -120,6 +138,16 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "GET /console", route.Any, Members, h.home)
 	h.handle(t, "GET /console/dashboard", route.Any, Staff, h.dashboard)
 	h.handle(t, "GET /console/live", route.Any, Staff, h.dashboardFragment)
+	// The engine's settings: served by the lease holder. The naive
+	// baseline has no organizer role, so it has no setup pages.
+	if h.Engine != nil || t.Forward != nil {
+		h.handle(t, "GET /console/setup", route.Ledger, Organizers, h.setupPage)
+		h.handle(t, "POST /console/setup/settings", route.Ledger, Organizers, h.saveSettings)
+		h.handle(t, "POST /console/setup/holdbacks", route.Ledger, Organizers, h.saveHoldbacks)
+		h.handle(t, "POST /console/setup/windows", route.Ledger, Organizers, h.addWindow)
+		h.handle(t, "POST /console/setup/waves", route.Ledger, Organizers, h.addWave)
+		h.handle(t, "POST /console/setup/overflow", route.Ledger, Organizers, h.addOverflow)
+	}
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }

@@ -25,4 +25,6 @@ type AuditEntry struct {
 	AttendeeID int64     `json:"attendee_id,omitempty"`
 	Session    string    `json:"session,omitempty"`
 	Detail     string    `json:"detail,omitempty"`
+	// Key is the form's idempotency key, if any: one entry per key and actor.
+	Key string `json:"-"`
 }

@@ -60,7 +60,9 @@ func (d *DB) Activity(ctx context.Context, eventID int64, now time.Time, minutes
 	return out, nil
 }
 
-// AddAudit records an organizer's or staff member's action.
+// AddAudit records an organizer's or staff member's action. An entry with
+// the Key of one already written by the same actor is the same action sent
+// twice, and is not written again.
 func (d *DB) AddAudit(ctx context.Context, eventID int64, e lanyard.AuditEntry) error {
 	return d.addAudit(ctx, d.db, eventID, e)
 }
@@ -69,8 +71,13 @@ func (d *DB) addAudit(ctx context.Context, q querier, eventID int64, e lanyard.A
 	if e.At.IsZero() {
 		e.At = d.Now()
 	}
-	_, err := d.exec(ctx, q, `INSERT INTO audit_log (event_id, at, actor_id, action, attendee_id, session_code, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		eventID, e.At.UTC(), nullID(e.ActorID), e.Action, nullID(e.AttendeeID), e.Session, e.Detail)
+	var key sql.Null[string]
+	if e.Key != "" {
+		key = sql.Null[string]{V: e.Key, Valid: true}
+	}
+	_, err := d.exec(ctx, q, `INSERT INTO audit_log (event_id, at, actor_id, action, attendee_id, session_code, detail, idem_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
+		eventID, e.At.UTC(), nullID(e.ActorID), e.Action, nullID(e.AttendeeID), e.Session, e.Detail, key)
 	if err != nil {
 		return fmt.Errorf("store: add audit %s: %w", e.Action, err)
 	}

@@ -16,8 +16,11 @@ CREATE TABLE audit_log (
     action       TEXT      NOT NULL,
     attendee_id  INTEGER,
     session_code TEXT      NOT NULL DEFAULT '',
-    detail       TEXT      NOT NULL DEFAULT ''
+    detail       TEXT      NOT NULL DEFAULT '',
+    -- A form's idempotency key: a form posted twice is one entry.
+    idem_key     TEXT
 );
+CREATE UNIQUE INDEX audit_log_idem ON audit_log (event_id, actor_id, idem_key);
 CREATE INDEX audit_log_event ON audit_log (event_id, id);
 CREATE INDEX audit_log_attendee ON audit_log (attendee_id, id);
 CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
