@@ -134,7 +134,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	org, _ := engine.(reserve.Organizer) // nil on a cluster node: each ledger request carries it
+	org, _ := engine.(reserve.Ledger) // nil on a cluster node (each ledger request carries it) and for the naive baseline
 	(&console.Handler{Shell: shell, Catalog: &current, Engine: org, Counts: counts, Store: db, Log: log, Requests: srv.Requests}).Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -67,6 +68,8 @@ type Route struct {
 type Store interface {
 	DashboardStore
 	AuditStore
+	AttendeeStore
+	CommandStore
 }
 
 // Handler serves the console of one event.
@@ -75,7 +78,7 @@ type Handler struct {
 	Catalog *atomic.Pointer[catalog.Catalog]
 	// Engine serves the organizer's commands on one node; nil on a cluster
 	// node, where each ledger request's context carries the engine.
-	Engine reserve.Organizer
+	Engine reserve.Ledger
 	// Counts gives live seat counts on any node; Engine's when nil.
 	Counts reserve.Counts
 	Store  Store
@@ -147,7 +150,16 @@ func (h *Handler) Routes(t *route.Table) {
 		h.handle(t, "POST /console/setup/windows", route.Ledger, Organizers, h.addWindow)
 		h.handle(t, "POST /console/setup/waves", route.Ledger, Organizers, h.addWave)
 		h.handle(t, "POST /console/setup/overflow", route.Ledger, Organizers, h.addOverflow)
+		// One attendee's page shows their agenda (the engine's); its forms
+		// show it again when refused.
+		h.handle(t, "GET /console/attendees/{id}", route.Ledger, Staff, h.attendeePage)
+		h.handle(t, "POST /console/attendees/{id}/role", route.Ledger, Organizers, h.changeRole)
+		h.handle(t, "POST /console/attendees/{id}/entitlements", route.Ledger, Organizers, h.grantEntitlement)
+		h.handle(t, "POST /console/attendees/{id}/badge", route.Ledger, Staff, h.replaceBadge)
 	}
+	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
+	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
+	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -250,7 +262,7 @@ func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
 
 // engine returns the engine that serves r: its context's (a cluster
 // node's), else Engine. Only ledger routes call it.
-func (h *Handler) engine(r *http.Request) reserve.Organizer {
+func (h *Handler) engine(r *http.Request) reserve.Ledger {
 	if e := reserve.FromContext(r.Context()); e != nil {
 		return e
 	}
@@ -265,10 +277,14 @@ func (h *Handler) counts() reserve.Counts {
 	if h.Counts != nil {
 		return h.Counts
 	}
-	if c, ok := h.Engine.(reserve.Counts); ok {
-		return c
+	if h.Engine != nil {
+		return h.Engine
 	}
 	return nil
 }
 
 func (h *Handler) event() *lanyard.Event { return h.Catalog.Load().Event }
+
+func urlQuery(s string) string { return url.QueryEscape(s) }
+
+func encode(v url.Values) string { return v.Encode() }

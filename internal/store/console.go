@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -146,4 +148,256 @@ func (d *DB) FindAudit(ctx context.Context, eventID int64, f AuditFilter) ([]lan
 		return nil, fmt.Errorf("store: find audit: %w", err)
 	}
 	return out, nil
+}
+
+// SearchAttendees returns a page of the event's attendees whose name,
+// email or company contains q (case-insensitive), by name, and whether
+// there are more. An empty q matches everyone; limit is capped at 100.
+func (d *DB) SearchAttendees(ctx context.Context, eventID int64, q string, offset, limit int) ([]*lanyard.Attendee, bool, error) {
+	limit = min(max(limit, 1), 100)
+	offset = max(offset, 0)
+	query := attendeeSelect + " WHERE event_id = ?"
+	args := []any{eventID}
+	if q = strings.TrimSpace(q); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		query += ` AND (LOWER(name) LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\' OR LOWER(company) LIKE ? ESCAPE '\')`
+		args = append(args, like, like, like)
+	}
+	query += fmt.Sprintf(" ORDER BY name, id LIMIT %d OFFSET %d", limit+1, offset)
+	rows, err := d.query(ctx, d.db, query, args...)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: search attendees: %w", err)
+	}
+	defer rows.Close()
+	var out []*lanyard.Attendee
+	for rows.Next() {
+		a, err := scanAttendee(rows)
+		if err != nil {
+			return nil, false, fmt.Errorf("store: search attendees: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("store: search attendees: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
+}
+
+// SetRole changes an attendee's role and records who did it, in one
+// transaction. Returns EINVALID for an unknown role, ENOTFOUND for an
+// unknown attendee.
+func (d *DB) SetRole(ctx context.Context, attendeeID int64, role lanyard.Role, audit lanyard.AuditEntry) error {
+	if !role.Valid() {
+		return lanyard.Errorf(lanyard.EINVALID, "Unknown role %q.", role)
+	}
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		var eventID int64
+		err := d.queryRow(ctx, tx, "UPDATE attendees SET role = ? WHERE id = ? RETURNING event_id", string(role), attendeeID).Scan(&eventID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", attendeeID)
+		}
+		if err != nil {
+			return fmt.Errorf("store: set role of %d: %w", attendeeID, err)
+		}
+		audit.AttendeeID = attendeeID
+		return d.addAudit(ctx, tx, eventID, audit)
+	})
+}
+
+// ReplaceBadgeAudited is ReplaceBadge with its audit entry written in the
+// same transaction.
+func (d *DB) ReplaceBadgeAudited(ctx context.Context, attendeeID int64, audit lanyard.AuditEntry) (lanyard.BadgeState, error) {
+	err := d.inTx(ctx, func(tx *sql.Tx) error {
+		var eventID int64
+		err := d.queryRow(ctx, tx, "UPDATE attendees SET badge_version = badge_version + 1, badge_picked_up_at = NULL WHERE id = ? RETURNING event_id", attendeeID).Scan(&eventID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", attendeeID)
+		}
+		if err != nil {
+			return fmt.Errorf("store: replace badge %d: %w", attendeeID, err)
+		}
+		audit.AttendeeID = attendeeID
+		return d.addAudit(ctx, tx, eventID, audit)
+	})
+	if err != nil {
+		return lanyard.BadgeState{}, err
+	}
+	return d.BadgeState(ctx, attendeeID)
+}
+
+// GrantEntitlement gives an attendee an entitlement (a lounge, a
+// certification) and records who did, in one transaction; granting one
+// held already changes nothing. Returns ENOTFOUND for an unknown attendee.
+func (d *DB) GrantEntitlement(ctx context.Context, attendeeID int64, name string, audit lanyard.AuditEntry) error {
+	return d.inTx(ctx, func(tx *sql.Tx) error {
+		var eventID int64
+		err := d.queryRow(ctx, tx, "SELECT event_id FROM attendees WHERE id = ?", attendeeID).Scan(&eventID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", attendeeID)
+		}
+		if err != nil {
+			return fmt.Errorf("store: grant %s: %w", name, err)
+		}
+		res, err := d.exec(ctx, tx, "INSERT INTO entitlements (attendee_id, name, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			attendeeID, name, d.Now().UTC(), nullID(audit.ActorID))
+		if err != nil {
+			return fmt.Errorf("store: grant %s: %w", name, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		audit.AttendeeID = attendeeID
+		return d.addAudit(ctx, tx, eventID, audit)
+	})
+}
+
+// Entitlements returns an attendee's entitlements, by name.
+func (d *DB) Entitlements(ctx context.Context, attendeeID int64) ([]string, error) {
+	rows, err := d.query(ctx, d.db, "SELECT name FROM entitlements WHERE attendee_id = ? ORDER BY name", attendeeID)
+	if err != nil {
+		return nil, fmt.Errorf("store: entitlements: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("store: entitlements: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// MessagesTo returns the newest messages written to an attendee, newest
+// first, at most limit.
+func (d *DB) MessagesTo(ctx context.Context, attendeeID int64, limit int) ([]lanyard.Message, error) {
+	rows, err := d.query(ctx, d.db, fmt.Sprintf(`SELECT id, kind, by_mail, in_app, subject, template, state, created_at
+		FROM messages WHERE attendee_id = ? ORDER BY id DESC LIMIT %d`, min(max(limit, 1), 200)), attendeeID)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages to %d: %w", attendeeID, err)
+	}
+	defer rows.Close()
+	var out []lanyard.Message
+	for rows.Next() {
+		m := lanyard.Message{AttendeeID: attendeeID}
+		var state string
+		if err := rows.Scan(&m.ID, &m.Kind, &m.Mail, &m.App, &m.Subject, &m.Template, &state, &m.CreatedAt); err != nil {
+			return nil, fmt.Errorf("store: messages to %d: %w", attendeeID, err)
+		}
+		m.State, m.CreatedAt = lanyard.MessageState(state), m.CreatedAt.UTC()
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MissingPhotos returns a page of the attendees with no photo or a flagged
+// one, by name, and whether there are more.
+func (d *DB) MissingPhotos(ctx context.Context, eventID int64, offset, limit int) ([]PhotoStatus, bool, error) {
+	limit = min(max(limit, 1), 200)
+	rows, err := d.query(ctx, d.db, fmt.Sprintf(`SELECT a.id, a.name, a.email, COALESCE(p.flagged, FALSE), p.attendee_id IS NOT NULL
+		FROM attendees a LEFT JOIN photos p ON p.attendee_id = a.id
+		WHERE a.event_id = ? AND (p.attendee_id IS NULL OR p.flagged)
+		ORDER BY a.name, a.id LIMIT %d OFFSET %d`, limit+1, max(offset, 0)), eventID)
+	if err != nil {
+		return nil, false, fmt.Errorf("store: missing photos: %w", err)
+	}
+	defer rows.Close()
+	var out []PhotoStatus
+	for rows.Next() {
+		var s PhotoStatus
+		var flagged, has bool
+		if err := rows.Scan(&s.AttendeeID, &s.Name, &s.Email, &flagged, &has); err != nil {
+			return nil, false, fmt.Errorf("store: missing photos: %w", err)
+		}
+		s.Status = "missing"
+		if has {
+			s.Status = "flagged"
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, fmt.Errorf("store: missing photos: %w", err)
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	return out, more, nil
+}
+
+// CommandFilter selects engine commands from the reservation log; zero
+// fields match everything.
+type CommandFilter struct {
+	AttendeeID, SessionID int64
+	From, To              time.Time
+	// BeforeSeq pages back; Limit caps the page.
+	BeforeSeq int64
+	Limit     int
+}
+
+// Command is one row of the reservation log with its batch's instant.
+type Command struct {
+	Seq        int64
+	At         time.Time
+	AttendeeID int64
+	Command    string
+	SessionID  int64
+	Outcome    string
+	Detail     string
+}
+
+// FindCommands returns the engine's commands matching f, newest first.
+func (d *DB) FindCommands(ctx context.Context, eventID int64, f CommandFilter) ([]Command, error) {
+	q := `SELECT l.seq, b.at, COALESCE(l.attendee_id, 0), l.command, COALESCE(l.session_id, 0), l.outcome, l.detail
+		FROM reservation_log l JOIN reservation_batches b ON b.event_id = l.event_id AND b.id = l.batch_id
+		WHERE l.event_id = ?`
+	args := []any{eventID}
+	if f.AttendeeID != 0 {
+		q += " AND l.attendee_id = ?"
+		args = append(args, f.AttendeeID)
+	}
+	if f.SessionID != 0 {
+		q += " AND l.session_id = ?"
+		args = append(args, f.SessionID)
+	}
+	if !f.From.IsZero() {
+		q += " AND b.at >= ?"
+		args = append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q += " AND b.at < ?"
+		args = append(args, f.To.UTC())
+	}
+	if f.BeforeSeq != 0 {
+		q += " AND l.seq < ?"
+		args = append(args, f.BeforeSeq)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	q += fmt.Sprintf(" ORDER BY l.seq DESC LIMIT %d", f.Limit)
+	rows, err := d.query(ctx, d.db, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: find commands: %w", err)
+	}
+	defer rows.Close()
+	var out []Command
+	for rows.Next() {
+		var c Command
+		if err := rows.Scan(&c.Seq, &c.At, &c.AttendeeID, &c.Command, &c.SessionID, &c.Outcome, &c.Detail); err != nil {
+			return nil, fmt.Errorf("store: find commands: %w", err)
+		}
+		c.At = c.At.UTC()
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
