@@ -103,7 +103,7 @@ func TestBrowserConsole(t *testing.T) {
 		if shots == "" {
 			return
 		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
@@ -158,9 +158,12 @@ func TestBrowserConsole(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("q"), victim),
 		chromedp.Click(chromedp.ID("search-submit")),
 		chromedp.WaitVisible(chromedp.ID("attendee-results")),
-		chromedp.Click(chromedp.CSS("#attendee-results a")),
-		chromedp.WaitVisible(chromedp.ID("replace-badge")),
 	)
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#attendee-results a").href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("open the attendee", chromedp.Sleep(300*time.Millisecond), chromedp.Navigate(href), chromedp.WaitVisible(chromedp.ID("replace-badge")))
 	fits("console-attendee-en-phone", widths["phone"])
 	do("replace the badge",
 		chromedp.EmulateViewport(800, 900),
