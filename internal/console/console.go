@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -86,6 +87,8 @@ type Handler struct {
 	// Requests, when set, counts the server's requests for the dashboard's
 	// requests per second.
 	Requests func() int64
+	// Now is the clock of the dashboard's recent minutes; time.Now when nil.
+	Now func() time.Time
 
 	routes []Route
 	rate   *rateMeter
@@ -281,6 +284,13 @@ func (h *Handler) counts() reserve.Counts {
 		return h.Engine
 	}
 	return nil
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
 }
 
 func (h *Handler) event() *lanyard.Event { return h.Catalog.Load().Event }

@@ -72,6 +72,12 @@ type env struct {
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
+	return newEnvAt(t, db, func() time.Time { return engineNow })
+}
+
+// newEnvAt is newEnv with the engine's clock at now.
+func newEnvAt(t *testing.T, db *store.DB, now func() time.Time) *env {
+	t.Helper()
 	ctx := context.Background()
 	lc := testCatalog()
 	if _, err := db.ImportCatalog(ctx, lc); err != nil {
@@ -85,13 +91,13 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := reserve.Open(ctx, db, cat, reserve.Options{Now: func() time.Time { return engineNow }, Tick: -1})
+	eng, err := reserve.Open(ctx, db, cat, reserve.Options{Now: now, Tick: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(eng.Close)
 	for _, typ := range lanyard.SessionTypes {
-		if _, err := eng.AddWindow(ctx, 0, "", lanyard.Window{SessionType: typ, Opens: engineNow.Add(-time.Hour), Closes: at(4, 0)}); err != nil {
+		if _, err := eng.AddWindow(ctx, 0, "", lanyard.Window{SessionType: typ, Opens: now().Add(-time.Hour), Closes: at(4, 0)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -108,7 +114,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	var requests atomic.Int64
-	h := &console.Handler{Shell: shell, Catalog: &cur, Engine: eng, Store: db, Log: log, Requests: requests.Load}
+	h := &console.Handler{Shell: shell, Catalog: &cur, Engine: eng, Store: db, Log: log, Requests: requests.Load, Now: now}
 	h.Routes(rt)
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
@@ -355,6 +361,34 @@ func TestDashboard(t *testing.T) {
 		c.lang = "ko"
 		if got := c.get("/console/live"); !strings.Contains(got.body, "칠판 토크") || strings.Contains(got.body, "<html") {
 			t.Errorf("live fragment in Korean: %d", got.status)
+		}
+	})
+}
+
+// The dashboard counts this minute's reservations and refusals by rule, and
+// the mail queue, from the database.
+func TestDashboardActivity(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		a, x := e.people[lanyard.RoleAttendee], e.people[lanyard.RoleExhibitor]
+		for _, id := range []int64{a.ID, x.ID, e.people[lanyard.RoleStaff].ID} {
+			e.eng.Reserve(ctx, id, []string{"C"}, false, "") // two seats: the third is refused
+		}
+		e.eng.Reserve(ctx, a.ID, []string{"A"}, false, "")
+		act, err := db.Activity(ctx, e.ev.ID, engineNow.Add(time.Second), 15)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, n := range act.PerMinute {
+			total += n
+		}
+		if total != 3 || act.Refusals["session_full"] != 1 {
+			t.Errorf("per minute %v (total %d, want 3), refusals %v (want session_full: 1)", act.PerMinute, total, act.Refusals)
+		}
+		if got := e.signIn(lanyard.RoleStaff).get("/console/live"); !strings.Contains(got.body, `<tr data-code="session_full"><td>session_full</td><td class="num">1</td></tr>`) {
+			t.Errorf("the live figures lack the refusal:\n%s", got.body)
 		}
 	})
 }

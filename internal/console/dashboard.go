@@ -82,7 +82,7 @@ func (h *Handler) dashboardFragment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) dashboardData(ctx context.Context) (*dashboardData, error) {
-	now := time.Now()
+	now := h.now()
 	act, err := h.Store.Activity(ctx, h.event().ID, now, dashboardMinutes)
 	if err != nil {
 		return nil, err
