@@ -17,31 +17,56 @@ import (
 func (d *DB) Activity(ctx context.Context, eventID int64, now time.Time, minutes int) (*lanyard.Activity, error) {
 	since := now.UTC().Truncate(time.Minute).Add(-time.Duration(minutes-1) * time.Minute)
 	out := &lanyard.Activity{Since: since, PerMinute: make([]int, minutes), Refusals: map[string]int{}, Mail: map[lanyard.MessageState]int{}}
-	rows, err := d.query(ctx, d.db, `SELECT b.at, l.outcome, l.detail, COUNT(*)
-		FROM reservation_batches b JOIN reservation_log l ON l.event_id = b.event_id AND l.batch_id = b.id
-		WHERE b.event_id = ? AND b.at >= ? AND l.outcome IN (?, ?)
-		GROUP BY b.id, b.at, l.outcome, l.detail`, eventID, since, lanyard.OutcomeReserved, lanyard.OutcomeRefused)
-	if err != nil {
+	// Three plain queries rather than a join: SQLite's planner would walk
+	// the log's primary key for every batch instead of the batch index.
+	var first sql.Null[int64]
+	if err := d.queryRow(ctx, d.db, "SELECT MIN(id) FROM reservation_batches WHERE event_id = ? AND at >= ?", eventID, since).Scan(&first); err != nil {
 		return nil, fmt.Errorf("store: activity: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var at time.Time
-		var outcome, detail string
-		var n int
-		if err := rows.Scan(&at, &outcome, &detail, &n); err != nil {
+	if first.Valid {
+		minute := map[int64]int{} // batch → its minute's index
+		brows, err := d.query(ctx, d.db, "SELECT id, at FROM reservation_batches WHERE event_id = ? AND id >= ?", eventID, first.V)
+		if err != nil {
 			return nil, fmt.Errorf("store: activity: %w", err)
 		}
-		if outcome == lanyard.OutcomeRefused {
-			out.Refusals[detail] += n
-			continue
+		for brows.Next() {
+			var id int64
+			var at time.Time
+			if err := brows.Scan(&id, &at); err != nil {
+				brows.Close()
+				return nil, fmt.Errorf("store: activity: %w", err)
+			}
+			minute[id] = int(at.Sub(since) / time.Minute)
 		}
-		if i := int(at.Sub(since) / time.Minute); i >= 0 && i < minutes {
-			out.PerMinute[i] += n
+		brows.Close()
+		if err := brows.Err(); err != nil {
+			return nil, fmt.Errorf("store: activity: %w", err)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: activity: %w", err)
+		rows, err := d.query(ctx, d.db, `SELECT batch_id, outcome, detail, COUNT(*) FROM reservation_log
+			WHERE event_id = ? AND batch_id >= ? AND outcome IN (?, ?)
+			GROUP BY batch_id, outcome, detail`, eventID, first.V, lanyard.OutcomeReserved, lanyard.OutcomeRefused)
+		if err != nil {
+			return nil, fmt.Errorf("store: activity: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var batch int64
+			var outcome, detail string
+			var n int
+			if err := rows.Scan(&batch, &outcome, &detail, &n); err != nil {
+				return nil, fmt.Errorf("store: activity: %w", err)
+			}
+			if outcome == lanyard.OutcomeRefused {
+				out.Refusals[detail] += n
+				continue
+			}
+			if i, ok := minute[batch]; ok && i >= 0 && i < minutes {
+				out.PerMinute[i] += n
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: activity: %w", err)
+		}
 	}
 	mrows, err := d.query(ctx, d.db, "SELECT state, COUNT(*) FROM messages WHERE event_id = ? AND by_mail GROUP BY state", eventID)
 	if err != nil {
