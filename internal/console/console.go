@@ -90,8 +90,9 @@ type Handler struct {
 	// Now is the clock of the dashboard's recent minutes; time.Now when nil.
 	Now func() time.Time
 
-	routes []Route
-	rate   *rateMeter
+	routes   []Route
+	rate     *rateMeter
+	activity activity
 }
 
 // NewShell returns the web app's shell with the console's templates, and

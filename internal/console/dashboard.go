@@ -12,9 +12,67 @@ import (
 
 // DashboardStore is what the dashboard reads from the database.
 type DashboardStore interface {
-	// Activity returns the last minutes' reservations and refusals and the
-	// mail queue (store.DB.Activity).
-	Activity(ctx context.Context, eventID int64, now time.Time, minutes int) (*lanyard.Activity, error)
+	// ActivitySince returns the log's reservations and refusals after a
+	// sequence number, by minute (store.DB.ActivitySince).
+	ActivitySince(ctx context.Context, eventID, afterSeq int64, since time.Time) (*lanyard.ActivityDelta, error)
+	// MailQueue counts the messages to be mailed by state.
+	MailQueue(ctx context.Context, eventID int64) (map[lanyard.MessageState]int, error)
+}
+
+// activity keeps the dashboard's running counts of the last minutes: each
+// view reads only the log rows written since the last, so its cost follows
+// the rate of commands, not the size of the log.
+type activity struct {
+	mu       sync.Mutex
+	lastSeq  int64
+	reserved map[time.Time]int            // by minute
+	refused  map[time.Time]map[string]int // by minute, then rule
+}
+
+// read brings the counts up to date and returns the per-minute counts from
+// since (minutes of them) and the refusals by rule in that span.
+func (a *activity) read(ctx context.Context, st DashboardStore, eventID int64, since time.Time, minutes int) ([]int, map[string]int, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.reserved == nil {
+		a.reserved, a.refused = map[time.Time]int{}, map[time.Time]map[string]int{}
+	}
+	d, err := st.ActivitySince(ctx, eventID, a.lastSeq, since)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.lastSeq = d.LastSeq
+	for _, c := range d.Counts {
+		if c.Outcome == lanyard.OutcomeRefused {
+			m := a.refused[c.Minute]
+			if m == nil {
+				m = map[string]int{}
+				a.refused[c.Minute] = m
+			}
+			m[c.Detail] += c.N
+			continue
+		}
+		a.reserved[c.Minute] += c.N
+	}
+	per := make([]int, minutes)
+	refusals := map[string]int{}
+	for m, n := range a.reserved {
+		if m.Before(since) {
+			delete(a.reserved, m)
+		} else if i := int(m.Sub(since) / time.Minute); i < minutes {
+			per[i] += n
+		}
+	}
+	for m, codes := range a.refused {
+		if m.Before(since) {
+			delete(a.refused, m)
+			continue
+		}
+		for k, n := range codes {
+			refusals[k] += n
+		}
+	}
+	return per, refusals, nil
 }
 
 // dashboardMinutes is how far back the per-minute counts go.
@@ -83,7 +141,12 @@ func (h *Handler) dashboardFragment(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) dashboardData(ctx context.Context) (*dashboardData, error) {
 	now := h.now()
-	act, err := h.Store.Activity(ctx, h.event().ID, now, dashboardMinutes)
+	since := now.UTC().Truncate(time.Minute).Add(-(dashboardMinutes - 1) * time.Minute)
+	perMinute, refusals, err := h.activity.read(ctx, h.Store, h.event().ID, since, dashboardMinutes)
+	if err != nil {
+		return nil, err
+	}
+	mail, err := h.Store.MailQueue(ctx, h.event().ID)
 	if err != nil {
 		return nil, err
 	}
@@ -92,21 +155,21 @@ func (h *Handler) dashboardData(ctx context.Context) (*dashboardData, error) {
 		d.RequestsPerSecond, d.HasRequests = h.rate.perSecond(now), true
 	}
 	busiest := 1
-	for _, n := range act.PerMinute {
+	for _, n := range perMinute {
 		busiest = max(busiest, n)
 	}
-	for i, n := range act.PerMinute {
-		d.PerMinute = append(d.PerMinute, minuteCount{At: act.Since.Add(time.Duration(i) * time.Minute), Count: n, Height: n * 100 / busiest})
+	for i, n := range perMinute {
+		d.PerMinute = append(d.PerMinute, minuteCount{At: since.Add(time.Duration(i) * time.Minute), Count: n, Height: n * 100 / busiest})
 	}
-	if len(act.PerMinute) > 1 {
-		d.LastMinute = act.PerMinute[len(act.PerMinute)-2] // the last whole minute
+	if len(perMinute) > 1 {
+		d.LastMinute = perMinute[len(perMinute)-2] // the last whole minute
 	}
-	for k, n := range act.Refusals {
+	for k, n := range refusals {
 		d.Refusals = append(d.Refusals, countRow{k, n})
 	}
 	sortRows(d.Refusals)
 	for _, s := range []lanyard.MessageState{lanyard.MessagePending, lanyard.MessageSent, lanyard.MessageFailed} {
-		d.Mail = append(d.Mail, countRow{string(s), act.Mail[s]})
+		d.Mail = append(d.Mail, countRow{string(s), mail[s]})
 	}
 	d.Fill, d.Demand = h.seatFigures()
 	return d, nil

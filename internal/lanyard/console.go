@@ -2,18 +2,21 @@ package lanyard
 
 import "time"
 
-// Activity is what the organizer console's dashboard shows of the
-// reservation log and the mail queue: recent minutes only, so reading it
-// costs the same at the rush's peak as before.
-type Activity struct {
-	// Since is the start of the first minute counted.
-	Since time.Time
-	// PerMinute counts reservations made in each minute from Since, oldest first.
-	PerMinute []int
-	// Refusals counts the engine's refusals since Since, by rule code.
-	Refusals map[string]int
-	// Mail counts the messages to be mailed, by delivery state.
-	Mail map[MessageState]int
+// ActivityDelta is what the reservation log gained after a sequence
+// number: reservations and refusals counted by minute, for the console's
+// dashboard, which keeps the running counts.
+type ActivityDelta struct {
+	// LastSeq is the last sequence number read: the next call's start.
+	LastSeq int64
+	Counts  []ActivityCount
+}
+
+// ActivityCount is how many commands of one outcome (reserved, refused)
+// and rule (Detail: the refusal's code) one minute saw.
+type ActivityCount struct {
+	Minute          time.Time
+	Outcome, Detail string
+	N               int
 }
 
 // AuditEntry is one organizer or staff action recorded in the audit log.

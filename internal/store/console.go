@@ -11,77 +11,107 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
-// Activity returns the reservations made per minute and the refusals by
-// rule over the minutes minutes up to now, and the mail queue by state. It
-// reads only the log of those minutes (two indexes of migration 00040).
-func (d *DB) Activity(ctx context.Context, eventID int64, now time.Time, minutes int) (*lanyard.Activity, error) {
-	since := now.UTC().Truncate(time.Minute).Add(-time.Duration(minutes-1) * time.Minute)
-	out := &lanyard.Activity{Since: since, PerMinute: make([]int, minutes), Refusals: map[string]int{}, Mail: map[lanyard.MessageState]int{}}
-	// Three plain queries rather than a join: SQLite's planner would walk
-	// the log's primary key for every batch instead of the batch index.
-	var first sql.Null[int64]
-	if err := d.queryRow(ctx, d.db, "SELECT MIN(id) FROM reservation_batches WHERE event_id = ? AND at >= ?", eventID, since).Scan(&first); err != nil {
+// ActivitySince returns the reservations and refusals the reservation log
+// holds after sequence number afterSeq, counted by minute (of their
+// batch's instant), outcome and rule; with afterSeq 0, those since since.
+// It reads only the new rows (by primary key, or by the batch index for
+// the first call), so a dashboard that keeps the counts and asks for what
+// is new costs the same at the rush's peak as before it.
+func (d *DB) ActivitySince(ctx context.Context, eventID, afterSeq int64, since time.Time) (*lanyard.ActivityDelta, error) {
+	out := &lanyard.ActivityDelta{LastSeq: afterSeq}
+	if err := d.queryRow(ctx, d.db, "SELECT COALESCE(MAX(seq), 0) FROM reservation_log WHERE event_id = ?", eventID).Scan(&out.LastSeq); err != nil {
 		return nil, fmt.Errorf("store: activity: %w", err)
 	}
-	if first.Valid {
-		minute := map[int64]int{} // batch → its minute's index
-		brows, err := d.query(ctx, d.db, "SELECT id, at FROM reservation_batches WHERE event_id = ? AND id >= ?", eventID, first.V)
-		if err != nil {
+	if out.LastSeq <= afterSeq {
+		out.LastSeq = afterSeq
+		return out, nil
+	}
+	// Plain queries rather than a join: SQLite's planner would walk the
+	// log's primary key for every batch instead of an index.
+	q := `SELECT batch_id, outcome, detail, COUNT(*) FROM reservation_log WHERE event_id = ? AND seq > ? AND seq <= ? AND outcome IN (?, ?)
+		GROUP BY batch_id, outcome, detail`
+	args := []any{eventID, afterSeq, out.LastSeq, lanyard.OutcomeReserved, lanyard.OutcomeRefused}
+	if afterSeq == 0 {
+		var first sql.Null[int64]
+		if err := d.queryRow(ctx, d.db, "SELECT MIN(id) FROM reservation_batches WHERE event_id = ? AND at >= ?", eventID, since.UTC()).Scan(&first); err != nil {
 			return nil, fmt.Errorf("store: activity: %w", err)
 		}
-		for brows.Next() {
-			var id int64
-			var at time.Time
-			if err := brows.Scan(&id, &at); err != nil {
-				brows.Close()
-				return nil, fmt.Errorf("store: activity: %w", err)
-			}
-			minute[id] = int(at.Sub(since) / time.Minute)
+		if !first.Valid {
+			return out, nil
 		}
-		brows.Close()
-		if err := brows.Err(); err != nil {
+		q = `SELECT batch_id, outcome, detail, COUNT(*) FROM reservation_log WHERE event_id = ? AND batch_id >= ? AND seq <= ? AND outcome IN (?, ?)
+			GROUP BY batch_id, outcome, detail`
+		args = []any{eventID, first.V, out.LastSeq, lanyard.OutcomeReserved, lanyard.OutcomeRefused}
+	}
+	var rows []lanyard.ActivityCount
+	var batches []int64
+	minBatch := int64(-1)
+	rs, err := d.query(ctx, d.db, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: activity: %w", err)
+	}
+	for rs.Next() {
+		var c lanyard.ActivityCount
+		var batch int64
+		if err := rs.Scan(&batch, &c.Outcome, &c.Detail, &c.N); err != nil {
+			rs.Close()
 			return nil, fmt.Errorf("store: activity: %w", err)
 		}
-		rows, err := d.query(ctx, d.db, `SELECT batch_id, outcome, detail, COUNT(*) FROM reservation_log
-			WHERE event_id = ? AND batch_id >= ? AND outcome IN (?, ?)
-			GROUP BY batch_id, outcome, detail`, eventID, first.V, lanyard.OutcomeReserved, lanyard.OutcomeRefused)
-		if err != nil {
-			return nil, fmt.Errorf("store: activity: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var batch int64
-			var outcome, detail string
-			var n int
-			if err := rows.Scan(&batch, &outcome, &detail, &n); err != nil {
-				return nil, fmt.Errorf("store: activity: %w", err)
-			}
-			if outcome == lanyard.OutcomeRefused {
-				out.Refusals[detail] += n
-				continue
-			}
-			if i, ok := minute[batch]; ok && i >= 0 && i < minutes {
-				out.PerMinute[i] += n
-			}
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("store: activity: %w", err)
+		rows = append(rows, c)
+		batches = append(batches, batch)
+		if minBatch < 0 || batch < minBatch {
+			minBatch = batch
 		}
 	}
-	mrows, err := d.query(ctx, d.db, "SELECT state, COUNT(*) FROM messages WHERE event_id = ? AND by_mail GROUP BY state", eventID)
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("store: activity: %w", err)
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	at := map[int64]time.Time{}
+	bs, err := d.query(ctx, d.db, "SELECT id, at FROM reservation_batches WHERE event_id = ? AND id >= ?", eventID, minBatch)
+	if err != nil {
+		return nil, fmt.Errorf("store: activity: %w", err)
+	}
+	for bs.Next() {
+		var id int64
+		var t time.Time
+		if err := bs.Scan(&id, &t); err != nil {
+			bs.Close()
+			return nil, fmt.Errorf("store: activity: %w", err)
+		}
+		at[id] = t.UTC().Truncate(time.Minute)
+	}
+	bs.Close()
+	if err := bs.Err(); err != nil {
+		return nil, fmt.Errorf("store: activity: %w", err)
+	}
+	for i := range rows {
+		rows[i].Minute = at[batches[i]]
+	}
+	out.Counts = rows
+	return out, nil
+}
+
+// MailQueue counts the event's messages to be mailed, by delivery state.
+func (d *DB) MailQueue(ctx context.Context, eventID int64) (map[lanyard.MessageState]int, error) {
+	out := map[lanyard.MessageState]int{}
+	rows, err := d.query(ctx, d.db, "SELECT state, COUNT(*) FROM messages WHERE event_id = ? AND by_mail GROUP BY state", eventID)
 	if err != nil {
 		return nil, fmt.Errorf("store: mail queue: %w", err)
 	}
-	defer mrows.Close()
-	for mrows.Next() {
+	defer rows.Close()
+	for rows.Next() {
 		var state string
 		var n int
-		if err := mrows.Scan(&state, &n); err != nil {
+		if err := rows.Scan(&state, &n); err != nil {
 			return nil, fmt.Errorf("store: mail queue: %w", err)
 		}
-		out.Mail[lanyard.MessageState(state)] = n
+		out[lanyard.MessageState(state)] = n
 	}
-	if err := mrows.Err(); err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: mail queue: %w", err)
 	}
 	return out, nil
