@@ -411,48 +411,86 @@ type Command struct {
 }
 
 // FindCommands returns the engine's commands matching f, newest first.
+// The log is read alone (a time range becomes a range of batch IDs first):
+// joined to the batches, SQLite's planner walks the whole log by its
+// primary key instead of the attendee or session index.
 func (d *DB) FindCommands(ctx context.Context, eventID int64, f CommandFilter) ([]Command, error) {
-	q := `SELECT l.seq, b.at, COALESCE(l.attendee_id, 0), l.command, COALESCE(l.session_id, 0), l.outcome, l.detail
-		FROM reservation_log l JOIN reservation_batches b ON b.event_id = l.event_id AND b.id = l.batch_id
-		WHERE l.event_id = ?`
+	q := `SELECT seq, batch_id, COALESCE(attendee_id, 0), command, COALESCE(session_id, 0), outcome, detail
+		FROM reservation_log WHERE event_id = ?`
 	args := []any{eventID}
 	if f.AttendeeID != 0 {
-		q += " AND l.attendee_id = ?"
+		q += " AND attendee_id = ?"
 		args = append(args, f.AttendeeID)
 	}
 	if f.SessionID != 0 {
-		q += " AND l.session_id = ?"
+		q += " AND session_id = ?"
 		args = append(args, f.SessionID)
 	}
+	batchFrom := func(t time.Time) (int64, bool, error) {
+		var id sql.Null[int64]
+		err := d.queryRow(ctx, d.db, "SELECT MIN(id) FROM reservation_batches WHERE event_id = ? AND at >= ?", eventID, t.UTC()).Scan(&id)
+		return id.V, id.Valid, err
+	}
 	if !f.From.IsZero() {
-		q += " AND b.at >= ?"
-		args = append(args, f.From.UTC())
+		id, ok, err := batchFrom(f.From)
+		if err != nil {
+			return nil, fmt.Errorf("store: find commands: %w", err)
+		}
+		if !ok {
+			return nil, nil // nothing since
+		}
+		q += " AND batch_id >= ?"
+		args = append(args, id)
 	}
 	if !f.To.IsZero() {
-		q += " AND b.at < ?"
-		args = append(args, f.To.UTC())
+		id, ok, err := batchFrom(f.To)
+		if err != nil {
+			return nil, fmt.Errorf("store: find commands: %w", err)
+		}
+		if ok {
+			q += " AND batch_id < ?"
+			args = append(args, id)
+		}
 	}
 	if f.BeforeSeq != 0 {
-		q += " AND l.seq < ?"
+		q += " AND seq < ?"
 		args = append(args, f.BeforeSeq)
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
-	q += fmt.Sprintf(" ORDER BY l.seq DESC LIMIT %d", f.Limit)
+	q += fmt.Sprintf(" ORDER BY seq DESC LIMIT %d", f.Limit)
 	rows, err := d.query(ctx, d.db, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find commands: %w", err)
 	}
-	defer rows.Close()
 	var out []Command
+	var batches []int64
 	for rows.Next() {
 		var c Command
-		if err := rows.Scan(&c.Seq, &c.At, &c.AttendeeID, &c.Command, &c.SessionID, &c.Outcome, &c.Detail); err != nil {
+		var batch int64
+		if err := rows.Scan(&c.Seq, &batch, &c.AttendeeID, &c.Command, &c.SessionID, &c.Outcome, &c.Detail); err != nil {
+			rows.Close()
 			return nil, fmt.Errorf("store: find commands: %w", err)
 		}
-		c.At = c.At.UTC()
 		out = append(out, c)
+		batches = append(batches, batch)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find commands: %w", err)
+	}
+	at := map[int64]time.Time{}
+	for i, b := range batches {
+		t, ok := at[b]
+		if !ok {
+			if err := d.queryRow(ctx, d.db, "SELECT at FROM reservation_batches WHERE event_id = ? AND id = ?", eventID, b).Scan(&t); err != nil {
+				return nil, fmt.Errorf("store: find commands: batch %d: %w", b, err)
+			}
+			t = t.UTC()
+			at[b] = t
+		}
+		out[i].At = t
+	}
+	return out, nil
 }
