@@ -394,3 +394,28 @@ func TestDashboardActivity(t *testing.T) {
 		check("second view", 4, 2)
 	})
 }
+
+// The header shows each role the sections it may open, and no others.
+func TestNavFollowsRole(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	links := func(body string) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(`<a href="(/console[^"]*)"`).FindAllStringSubmatch(body[:strings.Index(body, "</nav>")], -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	for role, want := range map[lanyard.Role]string{
+		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/attendees /console/photos /console/audit",
+		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos",
+		lanyard.RoleExhibitor: "/console",
+	} {
+		r := e.signIn(role).get("/console/dashboard")
+		if role == lanyard.RoleExhibitor {
+			r = e.signIn(role).get("/console")
+		}
+		if got := strings.Join(links(r.body), " "); got != want {
+			t.Errorf("%s's nav: %s, want %s", role, got, want)
+		}
+	}
+}
