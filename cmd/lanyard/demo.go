@@ -89,6 +89,16 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	if err := setDemoPassword(ctx, db, ev.ID, sample.email); err != nil {
 		return err
 	}
+	// The first organizer and staff member sign in to the console.
+	console := map[lanyard.Role]string{}
+	for _, a := range people {
+		if (a.Role == lanyard.RoleOrganizer || a.Role == lanyard.RoleStaff) && console[a.Role] == "" {
+			console[a.Role] = a.Email
+			if err := setDemoPassword(ctx, db, ev.ID, a.Email); err != nil {
+				return err
+			}
+		}
+	}
 	log.Info("demo event generated", "sessions", len(gen.Catalog.Sessions), "attendees", len(people), "took", time.Since(start).Round(time.Millisecond))
 	if !*serve {
 		fmt.Fprintf(e.stdout, "demo event written to %s (%d sessions, %d attendees); tokens in %s\n", cfg.DB, len(gen.Catalog.Sessions), len(people), *tokensPath)
@@ -106,6 +116,7 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
 
   Open        %s/
   Sign in     %s with the password %s (or sign up)
+  Console     %s/console as the organizer %s or staff %s, same password
   Search      %s/api/v1/sessions?q=serverless&day=%s
   OpenAPI     %s/api/v1/openapi.json
   Schedule    %s/schedule.xml  (for Giggity, ConfClerk, FOSDEM apps)
@@ -117,7 +128,7 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
   Try: curl -H "Authorization: Bearer %s" %s/api/v1/me
 
 `, time.Since(start).Round(time.Millisecond), ev.Name, contents, times, len(people),
-			url, sample.email, demoPassword, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+			url, sample.email, demoPassword, url, console[lanyard.RoleOrganizer], console[lanyard.RoleStaff], url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
 		if cfg.SMTPURL == "" {
 			fmt.Fprintf(e.stdout, "  Mailbox     %s/mailbox  (mail is kept here, not sent: no --smtp-url)\n\n", url)
 		}
@@ -140,7 +151,8 @@ func checkStartDate(date string, now time.Time) error {
 	return nil
 }
 
-// demoPassword is the sample attendee's web password: the demo is for
+// demoPassword is the web password of the sample attendee and of the
+// console's organizer and staff member: the demo is for
 // trying things out, never for real people.
 const demoPassword = "vegas-demo-2026"
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -123,6 +124,19 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "Organizer token") {
 		t.Fatalf("banner lacks the organizer token:\n%s", stdout.String())
+	}
+	// The printed organizer and staff sign in to the web and land on the console.
+	organizer, staff := consoleLogins(t, stdout.String())
+	for _, email := range []string{organizer, staff} {
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := c.PostForm(base+"/signin", url.Values{"email": {email}, "password": {demoPassword}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/console" {
+			t.Fatalf("%s signs in: %d to %q, want the console", email, res.StatusCode, res.Header.Get("Location"))
+		}
 	}
 	// The demo is an event still ahead, whatever day the test runs.
 	var ev struct {

@@ -21,6 +21,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/cluster"
 	"github.com/lanyardhq/lanyard/internal/config"
+	"github.com/lanyardhq/lanyard/internal/console"
 	"github.com/lanyardhq/lanyard/internal/deliver"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
@@ -145,6 +146,12 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	pages := &web.Handler{TrustedProxies: proxies, Catalog: &current, Engine: engine, Counts: counts, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
 		Hasher: auth.NewHasher(2), Badges: badges, Log: log, BaseURL: public}
 	pages.Routes(routes)
+	shell, err := console.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	org, _ := engine.(reserve.Ledger) // nil on a cluster node (each ledger request carries it) and for the naive baseline
+	(&console.Handler{Shell: shell, Catalog: &current, Engine: org, Counts: counts, Store: db, Log: log, Requests: srv.Requests}).Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain

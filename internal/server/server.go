@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // Server is an HTTP server for one lanyard node.
@@ -157,4 +158,20 @@ func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 		return fmt.Errorf("server: %w", err)
 	}
 	return nil
+}
+
+// Requests returns how many requests the server has answered, from its
+// latency histogram: the organizer console turns it into requests per
+// second without scraping /metrics.
+func (s *Server) Requests() int64 {
+	ch := make(chan prometheus.Metric, 64)
+	go func() { s.latency.Collect(ch); close(ch) }()
+	var n uint64
+	for m := range ch {
+		var pb dto.Metric
+		if m.Write(&pb) == nil && pb.Histogram != nil {
+			n += pb.Histogram.GetSampleCount()
+		}
+	}
+	return int64(n)
 }

@@ -377,8 +377,21 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 			setLangCookie(w, acc.Language)
 		}
 	}
-	http.Redirect(w, r, f.Next, http.StatusSeeOther)
+	http.Redirect(w, r, landing(a, f.Next), http.StatusSeeOther)
 }
+
+// landing is where a person goes after signing in: where they were going,
+// else their home — the attendee app for attendees, the console for
+// everyone else (organizers, staff, exhibitors).
+func landing(a *lanyard.Attendee, next string) string {
+	if next == "/" && a.Role != lanyard.RoleAttendee {
+		return ConsolePath
+	}
+	return next
+}
+
+// ConsolePath is the organizer console's home.
+const ConsolePath = "/console"
 
 // checkPassword returns the attendee whose email and password these are,
 // and their account, or nil. It takes as long for an unknown email as for a wrong password, so

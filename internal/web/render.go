@@ -46,6 +46,9 @@ type page struct {
 	Unread int
 
 	Data any
+	// Nav, when set, replaces the attendee app's links in the header (the
+	// console's sections, through Shell).
+	Nav []NavItem
 
 	cat *catalog.Catalog
 }
@@ -122,7 +125,25 @@ func (p *page) IsoTime(tm time.Time) string { return tm.UTC().Format(time.RFC333
 // pages: every templates/*.html but the layout and partials is a page,
 // rendered inside layout.html.
 func parsePages() map[string]*template.Template {
-	funcs := template.FuncMap{
+	base := template.Must(template.New("").Funcs(templateFuncs()).ParseFS(files, "templates/layout.html", "templates/partials.html"))
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	out := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		out[name] = template.Must(template.Must(base.Clone()).ParseFS(files, n))
+	}
+	return out
+}
+
+// templateFuncs are the functions every template may call.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
 		"add": func(a, b int) int { return a + b },
 		// seg escapes a path segment ("/agenda/cancel/{{seg .Code}}"):
 		// html/template keeps '/', '?' and '#' in a URL as they are.
@@ -143,20 +164,6 @@ func parsePages() map[string]*template.Template {
 			return m, nil
 		},
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials.html"))
-	names, err := fs.Glob(files, "templates/*.html")
-	if err != nil {
-		panic(err)
-	}
-	out := map[string]*template.Template{}
-	for _, n := range names {
-		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if name == "layout" || name == "partials" {
-			continue
-		}
-		out[name] = template.Must(template.Must(base.Clone()).ParseFS(files, n))
-	}
-	return out
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -172,6 +179,10 @@ func (h *Handler) renderBlock(w http.ResponseWriter, r *http.Request, status int
 	if !ok {
 		panic("web: no page " + name)
 	}
+	h.execute(w, r, status, name, t, block, p)
+}
+
+func (h *Handler) execute(w http.ResponseWriter, r *http.Request, status int, name string, t *template.Template, block string, p any) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)

@@ -103,6 +103,7 @@ type Handler struct {
 	derived    atomic.Pointer[derived]
 	seats      *seatFeed
 	inbox      *inboxFeed
+	csrf       *http.CrossOriginProtection
 
 	mu      sync.Mutex
 	exports map[string]export // by format, for the catalog they were made from
@@ -144,6 +145,7 @@ func (h *Handler) init() {
 		h.fails = limit.New[string](30.0/60, 30, 100_000)
 		h.hashing = limit.New[string](60.0/60, 60, 100_000)
 		h.resets = limit.New[string](3.0/3600, 3, 100_000)
+		h.csrf = http.NewCrossOriginProtection()
 		h.seats = newSeatFeed(h.Catalog, h.counts())
 		h.inbox = newInboxFeed(h.Store, h.Log)
 		if h.Hasher == nil {
@@ -169,11 +171,8 @@ func (h *Handler) Routes(t *route.Table) {
 	h.init()
 	// Pages that read or write a sign-in session; CSRF-checked (no
 	// cross-site form posts) and compressed.
-	csrf := http.NewCrossOriginProtection()
 	gz := gzhttp.GzipHandler
-	wrap := func(fn http.HandlerFunc) http.Handler {
-		return gz(csrf.Handler(h.Sessions.LoadAndSave(h.identify(fn))))
-	}
+	wrap := h.wrap
 	page := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, route.Any, wrap(fn)) }
 	ledger := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, signedInLedger, wrap(fn)) }
 	plans := has[reserve.Plans](h.Engine)
@@ -236,6 +235,11 @@ func (h *Handler) Routes(t *route.Table) {
 	// not the mux's bare text. More specific patterns (the API's own
 	// "/api/v1/" answer in JSON) win over this one.
 	page("/", h.notFound)
+}
+
+// wrap gives a page the sign-in session and CSRF protection, compressed.
+func (h *Handler) wrap(fn http.HandlerFunc) http.Handler {
+	return gzhttp.GzipHandler(h.csrf.Handler(h.Sessions.LoadAndSave(h.identify(fn))))
 }
 
 // notFound answers a path no page has.

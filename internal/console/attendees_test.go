@@ -1,0 +1,144 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/storetest"
+)
+
+// Staff search for someone and never browse everyone; results are paged.
+func TestAttendeeSearch(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	ctx := context.Background()
+	var many []*lanyard.Attendee
+	for i := range 60 {
+		many = append(many, &lanyard.Attendee{Name: fmt.Sprintf("Kim Minji %02d", i), Email: fmt.Sprintf("kim%02d@globex.example", i), Company: "Globex_50%", Role: lanyard.RoleAttendee})
+	}
+	if err := e.db.CreateAttendees(ctx, e.ev.ID, many); err != nil {
+		t.Fatal(err)
+	}
+	staff := e.signIn(lanyard.RoleStaff)
+	if r := staff.get("/console/attendees"); r.status != http.StatusOK || strings.Contains(r.body, `id="attendee-results"`) {
+		t.Errorf("staff with no query: %d, lists people", r.status)
+	}
+	if r := staff.get("/console/attendees?q=k"); r.status != http.StatusUnprocessableEntity || byID(r.body, "q-error") != "Type at least 2 characters." {
+		t.Errorf("one letter: %d %q", r.status, byID(r.body, "q-error"))
+	}
+	r := staff.get("/console/attendees?q=GLOBEX_50%25")
+	if got := strings.Count(r.body, "<tr data-attendee="); got != 50 {
+		t.Errorf("first page: %d rows, want 50", got)
+	}
+	if !strings.Contains(r.body, `id="next-page"`) || strings.Contains(r.body, `id="prev-page"`) {
+		t.Error("first page: wrong pager")
+	}
+	r = staff.get("/console/attendees?q=globex_50%25&from=50")
+	if got := strings.Count(r.body, "<tr data-attendee="); got != 10 || strings.Contains(r.body, `id="next-page"`) {
+		t.Errorf("second page: %d rows", got)
+	}
+	// % and _ are literal: "x%" matches no one.
+	if r := staff.get("/console/attendees?q=" + url.QueryEscape("x%")); !strings.Contains(r.body, `id="no-results"`) {
+		t.Error("a % in the query matched as a wildcard")
+	}
+	if r := staff.get("/console/attendees?q=person+staff"); !strings.Contains(r.body, ">Person staff</a>") {
+		t.Error("search by name failed")
+	}
+	// Organizers may list everyone, a page at a time.
+	if r := e.signIn(lanyard.RoleOrganizer).get("/console/attendees"); strings.Count(r.body, "<tr data-attendee=") != 50 {
+		t.Error("organizer's empty query is not a page of everyone")
+	}
+}
+
+// An attendee's page; the organizer changes their role, grants an
+// entitlement and replaces their badge; each is in the audit log, written
+// with the change.
+func TestAttendeePageActions(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		a := e.people[lanyard.RoleAttendee]
+		if _, err := e.eng.Reserve(ctx, a.ID, []string{"A"}, false, ""); err != nil {
+			t.Fatal(err)
+		}
+		org := e.signIn(lanyard.RoleOrganizer)
+		path := "/console/attendees/" + strconv.FormatInt(a.ID, 10)
+		r := org.get(path)
+		if r.status != http.StatusOK || !strings.Contains(r.body, `<tr data-session="A">`) || byID(r.body, "photo-state") != "missing" {
+			t.Fatalf("attendee page: %d\n%s", r.status, r.body)
+		}
+		if r := org.post(path+"/role", url.Values{"role": {"staff"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("role: %d", r.status)
+		}
+		if got, _ := db.FindAttendeeByID(ctx, a.ID); got.Role != lanyard.RoleStaff {
+			t.Errorf("role = %s", got.Role)
+		}
+		if r := org.post(path+"/role", url.Values{"role": {"king"}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("unknown role: %d", r.status)
+		}
+		self := "/console/attendees/" + strconv.FormatInt(e.people[lanyard.RoleOrganizer].ID, 10) + "/role"
+		if r := org.post(self, url.Values{"role": {"attendee"}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("own role: %d", r.status)
+		}
+		if r := org.post(path+"/entitlements", url.Values{"entitlement": {"Certification lounge"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("grant: %d", r.status)
+		}
+		if r := org.post(path+"/entitlements", url.Values{"entitlement": {" "}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("blank entitlement: %d", r.status)
+		}
+		before, _ := db.BadgeState(ctx, a.ID)
+		// Staff replace badges at the help desk.
+		if r := e.signIn(lanyard.RoleStaff).post(path+"/badge", nil); r.status != http.StatusSeeOther {
+			t.Fatalf("replace badge: %d", r.status)
+		}
+		after, _ := db.BadgeState(ctx, a.ID)
+		if after.Version != before.Version+1 {
+			t.Errorf("badge version %d → %d", before.Version, after.Version)
+		}
+		page := org.get(path)
+		if !strings.Contains(page.body, "<li>Certification lounge</li>") {
+			t.Error("the page does not show the entitlement")
+		}
+		entries, err := db.FindAudit(ctx, e.ev.ID, store.AuditFilter{AttendeeID: a.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, en := range entries {
+			actions = append(actions, en.Action)
+		}
+		if got, want := strings.Join(actions, ","), "badge_replaced,entitlement,role"; got != want {
+			t.Errorf("audit actions %s, want %s", got, want)
+		}
+		// The audit page finds them by attendee email, with the engine's commands.
+		r = org.get("/console/audit?attendee=" + url.QueryEscape(a.Email))
+		if !strings.Contains(r.body, `<tr data-action="role">`) || !strings.Contains(r.body, "<td>reserve</td><td>A</td>") {
+			t.Errorf("audit page by attendee misses the role change or the reservation:\n%s", r.body)
+		}
+		// By time: the reservation was made at the engine's noon on Nov 30.
+		for q, want := range map[string]bool{"&from=2026-11-30T11:00": true, "&to=2026-11-30T11:00": false, "&from=2026-11-30T13:00": false} {
+			r := org.get("/console/audit?attendee=" + url.QueryEscape(a.Email) + q)
+			if got := strings.Contains(r.body, "<td>reserve</td><td>A</td>"); got != want {
+				t.Errorf("audit %s: shows the reservation %v, want %v", q, got, want)
+			}
+		}
+		if r := org.get("/console/audit?session=nope"); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("unknown session filter: %d", r.status)
+		}
+	})
+}
+
+// The missing-photo list is paged.
+func TestMissingPhotos(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	r := e.signIn(lanyard.RoleStaff).get("/console/photos")
+	if r.status != http.StatusOK || strings.Count(r.body, "<tr data-attendee=") != 4 {
+		t.Errorf("photos: %d, %d rows", r.status, strings.Count(r.body, "<tr data-attendee="))
+	}
+}

@@ -1,0 +1,301 @@
+// Package console serves the organizer console: the web pages organizers
+// (everything) and staff (the parts meant for them) run the event from, and
+// for exhibitors a page of their own. It shares the attendee app's layout,
+// translations, sign-in session and CSRF protection through web.Shell, and
+// keeps its own templates (templates/) and messages (locales/).
+//
+// Every route declares who may use it (an Access); the role is checked on
+// every request, so an attendee never reaches a console page or action.
+package console
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
+	"github.com/lanyardhq/lanyard/internal/route"
+	"github.com/lanyardhq/lanyard/internal/web"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// Access says who may use a console route.
+type Access int
+
+const (
+	// Members: anyone but an attendee (organizers, staff, exhibitors).
+	Members Access = iota
+	// Staff: organizers and staff.
+	Staff
+	// Organizers only.
+	Organizers
+)
+
+// Allows reports whether role may use a route of access a.
+func (a Access) Allows(role lanyard.Role) bool {
+	switch role {
+	case lanyard.RoleOrganizer:
+		return true
+	case lanyard.RoleStaff:
+		return a <= Staff
+	case lanyard.RoleExhibitor:
+		return a == Members
+	}
+	return false
+}
+
+// Route is a console route and who may use it.
+type Route struct {
+	Pattern string
+	Access  Access
+}
+
+// Store is what the console reads and writes beyond the engine.
+type Store interface {
+	DashboardStore
+	AuditStore
+	AttendeeStore
+	CommandStore
+}
+
+// Handler serves the console of one event.
+type Handler struct {
+	Shell   *web.Shell
+	Catalog *atomic.Pointer[catalog.Catalog]
+	// Engine serves the organizer's commands on one node; nil on a cluster
+	// node, where each ledger request's context carries the engine.
+	Engine reserve.Ledger
+	// Counts gives live seat counts on any node; Engine's when nil.
+	Counts reserve.Counts
+	Store  Store
+	Log    *slog.Logger
+	// Requests, when set, counts the server's requests for the dashboard's
+	// requests per second.
+	Requests func() int64
+	// Now is the clock of the dashboard's recent minutes; time.Now when nil.
+	Now func() time.Time
+
+	routes   []Route
+	rate     *rateMeter
+	activity activity
+}
+
+// NewShell returns the web app's shell with the console's templates, and
+// merges the console's messages into the translations. Call once.
+func NewShell(pages *web.Handler) (*web.Shell, error) {
+	if err := addMessages(); err != nil {
+		return nil, err
+	}
+	sub, err := fs.Sub(templateFiles, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("console: templates: %w", err)
+	}
+	return pages.Shell(sub, template.FuncMap{
+		"list": func(s ...string) []string { return s },
+		"setting": func(s lanyard.ReservationSettings, name string) string {
+			for _, fd := range settingsFields {
+				if fd.name == name {
+					return strconv.Itoa(*fd.ptr(&s))
+				}
+			}
+			return ""
+		},
+		"travelValue": func(s lanyard.ReservationSettings) string {
+			if s.TravelBlocks {
+				return "refuse"
+			}
+			return "warn"
+		},
+	})
+}
+
+var messagesAdded atomic.Bool
+
+func addMessages() error {
+	if messagesAdded.Swap(true) {
+		return nil
+	}
+	for _, lang := range []string{"en", "ko"} {
+		if err := web.AddMessages(localeFiles, "locales/"+lang+".json"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Routes registers the console on t. Each page says who may use it and
+// whether it calls the engine (route.Ledger: served by the lease holder).
+func (h *Handler) Routes(t *route.Table) {
+	h.rate = newRateMeter(h.Requests)
+	h.handle(t, "GET /console", route.Any, Members, h.home)
+	h.handle(t, "GET /console/dashboard", route.Any, Staff, h.dashboard)
+	h.handle(t, "GET /console/live", route.Any, Staff, h.dashboardFragment)
+	// The engine's settings: served by the lease holder. The naive
+	// baseline has no organizer role, so it has no setup pages.
+	if h.Engine != nil || t.Forward != nil {
+		h.handle(t, "GET /console/setup", route.Ledger, Organizers, h.setupPage)
+		h.handle(t, "POST /console/setup/settings", route.Ledger, Organizers, h.saveSettings)
+		h.handle(t, "POST /console/setup/holdbacks", route.Ledger, Organizers, h.saveHoldbacks)
+		h.handle(t, "POST /console/setup/windows", route.Ledger, Organizers, h.addWindow)
+		h.handle(t, "POST /console/setup/waves", route.Ledger, Organizers, h.addWave)
+		h.handle(t, "POST /console/setup/overflow", route.Ledger, Organizers, h.addOverflow)
+		// One attendee's page shows their agenda (the engine's); its forms
+		// show it again when refused.
+		h.handle(t, "GET /console/attendees/{id}", route.Ledger, Staff, h.attendeePage)
+		h.handle(t, "POST /console/attendees/{id}/role", route.Ledger, Organizers, h.changeRole)
+		h.handle(t, "POST /console/attendees/{id}/entitlements", route.Ledger, Organizers, h.grantEntitlement)
+		h.handle(t, "POST /console/attendees/{id}/badge", route.Ledger, Staff, h.replaceBadge)
+	}
+	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
+	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
+	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
+	// Unknown console paths: the not-found page, still behind the role check.
+	h.handle(t, "/console/", route.Any, Members, h.notFound)
+}
+
+// ConsoleRoutes returns the console's routes with who may use each, in
+// the order registered.
+func (h *Handler) ConsoleRoutes() []Route { return h.routes }
+
+// handle registers fn for pattern behind the sign-in session, CSRF
+// protection and the role check of access.
+func (h *Handler) handle(t *route.Table, pattern string, need route.Need, access Access, fn http.HandlerFunc) {
+	h.routes = append(h.routes, Route{pattern, access})
+	t.Handle(pattern, need, h.Shell.Wrap(h.require(access, fn)))
+}
+
+// require runs next only for a signed-in person whose role access allows:
+// anyone else is sent to sign in (a page) or refused (a form post), and a
+// signed-in person of another role gets a 403 page in their language.
+func (h *Handler) require(access Access, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u := h.Shell.User(r)
+		switch {
+		case u == nil && r.Method == http.MethodGet:
+			http.Redirect(w, r, h.Shell.SignInURL(r), http.StatusSeeOther)
+		case u == nil:
+			h.Shell.Error(w, r, http.StatusUnauthorized, nil, "error.signin_needed")
+		case !access.Allows(u.Role):
+			w.Header().Set("X-Lanyard-Code", "forbidden")
+			h.Shell.Error(w, r, http.StatusForbidden, h.nav(r, u), "console.forbidden")
+		default:
+			next(w, r)
+		}
+	}
+}
+
+// section is one entry of the console's navigation.
+type section struct {
+	href, label string
+	access      Access
+}
+
+// sections are the console's navigation, in order. A new page with a
+// place in the header adds its entry here.
+var sections = []section{
+	{"/console/dashboard", "console.nav.dashboard", Staff},
+	{"/console/setup", "console.nav.setup", Organizers},
+	{"/console/attendees", "console.nav.attendees", Staff},
+	{"/console/photos", "console.nav.photos", Staff},
+	{"/console/audit", "console.nav.audit", Organizers},
+}
+
+// nav is the header's links for u: the sections their role may use, the
+// current one marked, and the attendee app.
+func (h *Handler) nav(r *http.Request, u *lanyard.Attendee) []web.NavItem {
+	if u == nil || u.Role == lanyard.RoleAttendee {
+		return nil
+	}
+	var out []web.NavItem
+	for _, s := range sections {
+		if s.access.Allows(u.Role) && h.registered(s.href) {
+			out = append(out, web.NavItem{Href: s.href, Label: h.Shell.T(r, s.label),
+				Current: r.URL.Path == s.href || strings.HasPrefix(r.URL.Path, s.href+"/")})
+		}
+	}
+	if u.Role == lanyard.RoleExhibitor {
+		out = append(out, web.NavItem{Href: "/console", Label: h.Shell.T(r, "console.nav.exhibitor"), Current: r.URL.Path == "/console"})
+	}
+	return append(out, web.NavItem{Href: "/", Label: h.Shell.T(r, "console.nav.app")})
+}
+
+// registered reports whether a GET page is registered at path.
+func (h *Handler) registered(path string) bool {
+	for _, rt := range h.routes {
+		if rt.Pattern == "GET "+path {
+			return true
+		}
+	}
+	return false
+}
+
+// render writes a console page.
+func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name, titleID string, data any) {
+	p := h.Shell.Page(r, titleID, h.nav(r, h.Shell.User(r)), data)
+	h.Shell.Render(w, r, status, name, p)
+}
+
+// home sends organizers and staff to the dashboard, and shows exhibitors
+// what the console has for them.
+func (h *Handler) home(w http.ResponseWriter, r *http.Request) {
+	if h.Shell.User(r).Role != lanyard.RoleExhibitor {
+		http.Redirect(w, r, "/console/dashboard", http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, http.StatusOK, "exhibitor", "console.exhibitor.title", nil)
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.Shell.Error(w, r, http.StatusNotFound, h.nav(r, h.Shell.User(r)), "error.not_found", "Link", r.URL.Path)
+}
+
+// engine returns the engine that serves r: its context's (a cluster
+// node's), else Engine. Only ledger routes call it.
+func (h *Handler) engine(r *http.Request) reserve.Ledger {
+	if e := reserve.FromContext(r.Context()); e != nil {
+		return e
+	}
+	if h.Engine == nil {
+		panic(fmt.Sprintf("console: route %q uses the engine; register it as route.Ledger", r.Pattern))
+	}
+	return h.Engine
+}
+
+// counts gives seat counts on any node.
+func (h *Handler) counts() reserve.Counts {
+	if h.Counts != nil {
+		return h.Counts
+	}
+	if h.Engine != nil {
+		return h.Engine
+	}
+	return nil
+}
+
+func (h *Handler) now() time.Time {
+	if h.Now != nil {
+		return h.Now()
+	}
+	return time.Now()
+}
+
+func (h *Handler) event() *lanyard.Event { return h.Catalog.Load().Event }
+
+func urlQuery(s string) string { return url.QueryEscape(s) }
+
+func encode(v url.Values) string { return v.Encode() }

@@ -1,0 +1,421 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/auth"
+	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/console"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/reserve"
+	"github.com/lanyardhq/lanyard/internal/route"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/storetest"
+	"github.com/lanyardhq/lanyard/internal/web"
+)
+
+const testPassword = "correct horse battery"
+
+var passwordHash = sync.OnceValue(func() string {
+	h, err := auth.NewHasher(1).Hash(context.Background(), testPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+var vegas, _ = time.LoadLocation("America/Los_Angeles")
+
+func at(day, h int) time.Time { return time.Date(2026, 12, day, h, 0, 0, 0, vegas).UTC() }
+
+var engineNow = at(1, 12).Add(-24 * time.Hour)
+
+func testCatalog() *lanyard.Catalog {
+	s := func(code, title string, typ lanyard.SessionType, room string, start time.Time) lanyard.Session {
+		return lanyard.Session{Code: code, Title: title, Type: typ, Topics: []string{"t"}, Venue: "venetian", Room: room,
+			Start: start, End: start.Add(time.Hour), Reservable: true}
+	}
+	return &lanyard.Catalog{
+		Event:  lanyard.Event{Slug: "test-conf", Name: "Test Conf", TimeZone: "America/Los_Angeles", StartDate: "2026-12-01", Days: 3},
+		Venues: []lanyard.Venue{{Code: "venetian", Name: "Venetian", Rooms: []lanyard.Room{{Name: "Ten", Capacity: 10}, {Name: "Hall", Capacity: 100}, {Name: "Two", Capacity: 2}}}},
+		Sessions: []lanyard.Session{
+			s("K1", "Opening keynote", lanyard.TypeKeynote, "Hall", at(1, 8)),
+			s("A", "Serverless APIs", lanyard.TypeSession, "Ten", at(1, 10)),
+			s("C", "Whiteboard", lanyard.TypeChalk, "Two", at(2, 10)),
+		},
+	}
+}
+
+// env is the web app and the console over TLS on a fresh database.
+type env struct {
+	t      *testing.T
+	db     *store.DB
+	eng    *reserve.Engine
+	ev     *lanyard.Event
+	srv    *httptest.Server
+	routes *route.Table
+	h      *console.Handler
+	people map[lanyard.Role]*lanyard.Attendee
+}
+
+func newEnv(t *testing.T, db *store.DB) *env {
+	t.Helper()
+	return newEnvAt(t, db, func() time.Time { return engineNow })
+}
+
+// newEnvAt is newEnv with the engine's clock at now.
+func newEnvAt(t *testing.T, db *store.DB, now func() time.Time) *env {
+	t.Helper()
+	ctx := context.Background()
+	lc := testCatalog()
+	if _, err := db.ImportCatalog(ctx, lc); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := db.FindEventBySlug(ctx, lc.Event.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := catalog.Load(ctx, db, ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := reserve.Open(ctx, db, cat, reserve.Options{Now: now, Tick: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(eng.Close)
+	for _, typ := range lanyard.SessionTypes {
+		if _, err := eng.AddWindow(ctx, 0, "", lanyard.Window{SessionType: typ, Opens: now().Add(-time.Hour), Closes: at(4, 0)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cur atomic.Pointer[catalog.Catalog]
+	cur.Store(cat)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pages := &web.Handler{Catalog: &cur, Engine: eng, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
+		Hasher: auth.NewHasher(2), Log: log}
+	mux := http.NewServeMux()
+	rt := &route.Table{Mux: mux}
+	pages.Routes(rt)
+	shell, err := console.NewShell(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var requests atomic.Int64
+	h := &console.Handler{Shell: shell, Catalog: &cur, Engine: eng, Store: db, Log: log, Requests: requests.Load, Now: now}
+	h.Routes(rt)
+	srv := httptest.NewTLSServer(mux)
+	t.Cleanup(srv.Close)
+	e := &env{t: t, db: db, eng: eng, ev: ev, srv: srv, routes: rt, h: h, people: map[lanyard.Role]*lanyard.Attendee{}}
+	for _, role := range []lanyard.Role{lanyard.RoleAttendee, lanyard.RoleExhibitor, lanyard.RoleStaff, lanyard.RoleOrganizer} {
+		a := &lanyard.Attendee{Name: "Person " + string(role), Email: string(role) + "@example.com", Company: "Acme", Role: role}
+		if err := db.SignUp(ctx, ev.ID, a, passwordHash()); err != nil {
+			t.Fatal(err)
+		}
+		e.people[role] = a
+	}
+	return e
+}
+
+type client struct {
+	t  *testing.T
+	e  *env
+	hc *http.Client
+	// lang, if set, is sent as Accept-Language.
+	lang string
+}
+
+type resp struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (e *env) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: e.t, e: e, hc: &http.Client{Transport: e.srv.Client().Transport, Jar: jar, Timeout: 10 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// signIn returns a client signed in as the person of role.
+func (e *env) signIn(role lanyard.Role) *client {
+	e.t.Helper()
+	c := e.client()
+	r := c.post("/signin", url.Values{"email": {e.people[role].Email}, "password": {testPassword}})
+	if r.status != http.StatusSeeOther {
+		e.t.Fatalf("sign in as %s: %d", role, r.status)
+	}
+	return c
+}
+
+func (c *client) do(method, path string, form url.Values) *resp {
+	c.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &resp{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+func (c *client) get(path string) *resp                   { return c.do("GET", path, nil) }
+func (c *client) post(path string, form url.Values) *resp { return c.do("POST", path, form) }
+
+// byID returns the text of the element with the given id, or "".
+func byID(body, id string) string {
+	m := regexp.MustCompile(`(?s)id="` + regexp.QuoteMeta(id) + `"[^>]*>(.*?)</`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimSpace(m[1])
+}
+
+// Organizers, staff and exhibitors sign in with the attendees' accounts
+// and land on the console; attendees keep the attendee app.
+func TestSignInLands(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	for role, want := range map[lanyard.Role]string{
+		lanyard.RoleAttendee: "/", lanyard.RoleExhibitor: "/console", lanyard.RoleStaff: "/console", lanyard.RoleOrganizer: "/console",
+	} {
+		r := e.client().post("/signin", url.Values{"email": {e.people[role].Email}, "password": {testPassword}})
+		if got := r.header.Get("Location"); r.status != http.StatusSeeOther || got != want {
+			t.Errorf("%s signs in: %d to %q, want 303 to %q", role, r.status, got, want)
+		}
+	}
+	// Where they were going wins.
+	r := e.client().post("/signin", url.Values{"email": {"organizer@example.com"}, "password": {testPassword}, "next": {"/agenda"}})
+	if got, want := r.header.Get("Location"), "/agenda"; got != want {
+		t.Errorf("organizer with next: to %q, want %q", got, want)
+	}
+	if got, want := e.signIn(lanyard.RoleStaff).get("/console").header.Get("Location"), "/console/dashboard"; got != want {
+		t.Errorf("staff at /console: to %q, want %q", got, want)
+	}
+	ex := e.signIn(lanyard.RoleExhibitor).get("/console")
+	if ex.status != http.StatusOK || byID(ex.body, "exhibitor-intro") == "" {
+		t.Errorf("exhibitor at /console: %d, no exhibitor page", ex.status)
+	}
+}
+
+// samplePath fills a route pattern's wildcards with values that exist.
+func (e *env) samplePath(pattern string) (method, path string) {
+	method, path, ok := strings.Cut(pattern, " ")
+	if !ok {
+		method, path = "GET", pattern
+	}
+	path = strings.TrimSuffix(path, "{$}")
+	path = strings.ReplaceAll(path, "{id}", "1")
+	path = strings.ReplaceAll(path, "{code}", "A")
+	if strings.HasSuffix(path, "/") {
+		path += "nothing-here"
+	}
+	return method, path
+}
+
+// The authorization matrix: every console route in the route table, for
+// every role. An anonymous visitor is sent to sign in (or refused a post),
+// an attendee never gets through, and the others get exactly what the
+// route's access allows, with a 403 page in their language otherwise.
+func TestAuthorizationMatrix(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	declared := map[string]console.Access{}
+	for _, r := range e.h.ConsoleRoutes() {
+		declared[r.Pattern] = r.Access
+	}
+	clients := map[string]*client{"anonymous": e.client()}
+	for _, role := range []lanyard.Role{lanyard.RoleAttendee, lanyard.RoleExhibitor, lanyard.RoleStaff, lanyard.RoleOrganizer} {
+		clients[string(role)] = e.signIn(role)
+	}
+	clients["attendee-ko"] = e.signIn(lanyard.RoleAttendee)
+	clients["attendee-ko"].lang = "ko"
+	var walked int
+	for _, pattern := range e.routes.Patterns() {
+		_, p, _ := strings.Cut(pattern, " ")
+		if p == "" {
+			p = pattern
+		}
+		if !strings.HasPrefix(p, "/console") {
+			continue
+		}
+		walked++
+		access, ok := declared[pattern]
+		if !ok {
+			t.Errorf("%s is in the route table but declares no access", pattern)
+			continue
+		}
+		method, path := e.samplePath(pattern)
+		for who, c := range clients {
+			var r *resp
+			if method == "POST" {
+				r = c.post(path, url.Values{})
+			} else {
+				r = c.do(method, path, nil)
+			}
+			role := lanyard.Role(strings.TrimSuffix(who, "-ko"))
+			switch {
+			case who == "anonymous" && method == "GET":
+				if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/signin?next=") {
+					t.Errorf("anonymous %s %s: %d to %q, want to sign in", method, path, r.status, loc)
+				}
+			case who == "anonymous":
+				if r.status != http.StatusUnauthorized {
+					t.Errorf("anonymous %s %s: %d, want 401", method, path, r.status)
+				}
+			case !access.Allows(role):
+				if r.status != http.StatusForbidden || r.header.Get("X-Lanyard-Code") != "forbidden" {
+					t.Errorf("%s %s %s: %d, want 403", who, method, path, r.status)
+				}
+				want := "This page is for organizers. Your account cannot open it."
+				if who == "attendee-ko" {
+					want = "이 페이지는 주최 측 전용입니다. 이 계정으로는 열 수 없습니다."
+				}
+				if got := byID(r.body, "error-message"); got != want {
+					t.Errorf("%s %s %s: message %q, want %q", who, method, path, got, want)
+				}
+			default:
+				if r.status == http.StatusForbidden || r.status == http.StatusUnauthorized || r.status >= 500 {
+					t.Errorf("%s %s %s: %d, want through", who, method, path, r.status)
+				}
+			}
+			if role == lanyard.RoleAttendee && r.status < 400 {
+				t.Errorf("an attendee reached %s %s: %d", method, path, r.status)
+			}
+		}
+	}
+	if walked < 3 {
+		t.Fatalf("walked %d console routes", walked)
+	}
+}
+
+// What each access allows, spelled out: organizers everything, staff the
+// staff parts, exhibitors their own page, attendees nothing.
+func TestAccessAllows(t *testing.T) {
+	tests := []struct {
+		access console.Access
+		role   lanyard.Role
+		want   bool
+	}{
+		{console.Members, lanyard.RoleAttendee, false},
+		{console.Members, lanyard.RoleExhibitor, true},
+		{console.Members, lanyard.RoleStaff, true},
+		{console.Staff, lanyard.RoleExhibitor, false},
+		{console.Staff, lanyard.RoleStaff, true},
+		{console.Staff, lanyard.RoleAttendee, false},
+		{console.Organizers, lanyard.RoleStaff, false},
+		{console.Organizers, lanyard.RoleOrganizer, true},
+		{console.Organizers, lanyard.Role(""), false},
+	}
+	for _, tt := range tests {
+		if got := tt.access.Allows(tt.role); got != tt.want {
+			t.Errorf("Access(%d).Allows(%q)=%v, want %v", tt.access, tt.role, got, tt.want)
+		}
+	}
+}
+
+// The dashboard shows reservations of the last minutes, fill by type and
+// the sessions in most demand, in English and Korean.
+func TestDashboard(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		if _, err := e.eng.Reserve(ctx, e.people[lanyard.RoleAttendee].ID, []string{"C"}, false, ""); err != nil {
+			t.Fatal(err)
+		}
+		c := e.signIn(lanyard.RoleOrganizer)
+		r := c.get("/console/dashboard")
+		if r.status != http.StatusOK {
+			t.Fatalf("dashboard: %d", r.status)
+		}
+		if !strings.Contains(r.body, `<tr data-session="C">`) {
+			t.Error("the dashboard's demand list lacks C")
+		}
+		if !strings.Contains(r.body, `<tr data-type="chalk-talk"><td>Chalk talks</td><td class="num">1</td><td class="num">1 / 2</td><td class="num">50</td></tr>`) {
+			t.Errorf("fill by type wrong:\n%s", r.body)
+		}
+		c.lang = "ko"
+		if got := c.get("/console/live"); !strings.Contains(got.body, "칠판 토크") || strings.Contains(got.body, "<html") {
+			t.Errorf("live fragment in Korean: %d", got.status)
+		}
+	})
+}
+
+// The dashboard counts this minute's reservations and refusals by rule, and
+// the mail queue, from the database.
+func TestDashboardActivity(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		a, x := e.people[lanyard.RoleAttendee], e.people[lanyard.RoleExhibitor]
+		for _, id := range []int64{a.ID, x.ID, e.people[lanyard.RoleStaff].ID} {
+			e.eng.Reserve(ctx, id, []string{"C"}, false, "") // two seats: the third is refused
+		}
+		e.eng.Reserve(ctx, a.ID, []string{"A"}, false, "")
+		c := e.signIn(lanyard.RoleStaff)
+		check := func(when string, reserved, full int) {
+			t.Helper()
+			got := c.get("/console/live").body
+			if want := fmt.Sprintf(`<tr data-code="session_full"><td>session_full</td><td class="num">%d</td></tr>`, full); !strings.Contains(got, want) {
+				t.Errorf("%s: the live figures lack %s:\n%s", when, want, got)
+			}
+			if want := fmt.Sprintf(`<b>%d</b></li></ol>`, reserved); !strings.Contains(strings.ReplaceAll(got, "\n", ""), want) {
+				t.Errorf("%s: this minute's bar is not %d", when, reserved)
+			}
+		}
+		check("first view", 3, 1)
+		// What happens next is added to what was counted.
+		e.eng.Reserve(ctx, e.people[lanyard.RoleOrganizer].ID, []string{"C", "K1"}, false, "")
+		check("second view", 4, 2)
+	})
+}
+
+// The header shows each role the sections it may open, and no others.
+func TestNavFollowsRole(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	links := func(body string) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(`<a href="(/console[^"]*)"`).FindAllStringSubmatch(body[:strings.Index(body, "</nav>")], -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	for role, want := range map[lanyard.Role]string{
+		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/attendees /console/photos /console/audit",
+		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos",
+		lanyard.RoleExhibitor: "/console",
+	} {
+		r := e.signIn(role).get("/console/dashboard")
+		if role == lanyard.RoleExhibitor {
+			r = e.signIn(role).get("/console")
+		}
+		if got := strings.Join(links(r.body), " "); got != want {
+			t.Errorf("%s's nav: %s, want %s", role, got, want)
+		}
+	}
+}
