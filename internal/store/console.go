@@ -26,22 +26,20 @@ func (d *DB) ActivitySince(ctx context.Context, eventID, afterSeq int64, since t
 		out.LastSeq = afterSeq
 		return out, nil
 	}
-	// Plain queries rather than a join: SQLite's planner would walk the
-	// log's primary key for every batch instead of an index.
+	// The log is read by its primary key (a range of sequence numbers),
+	// the batches' instants after: a join would walk the log per batch.
 	q := `SELECT batch_id, outcome, detail, COUNT(*) FROM reservation_log WHERE event_id = ? AND seq > ? AND seq <= ? AND outcome IN (?, ?)
 		GROUP BY batch_id, outcome, detail`
 	args := []any{eventID, afterSeq, out.LastSeq, lanyard.OutcomeReserved, lanyard.OutcomeRefused}
 	if afterSeq == 0 {
-		var first sql.Null[int64]
-		if err := d.queryRow(ctx, d.db, "SELECT MIN(id) FROM reservation_batches WHERE event_id = ? AND at >= ?", eventID, since.UTC()).Scan(&first); err != nil {
+		seq, ok, err := d.seqSince(ctx, eventID, since, out.LastSeq)
+		if err != nil {
 			return nil, fmt.Errorf("store: activity: %w", err)
 		}
-		if !first.Valid {
+		if !ok {
 			return out, nil
 		}
-		q = `SELECT batch_id, outcome, detail, COUNT(*) FROM reservation_log WHERE event_id = ? AND batch_id >= ? AND seq <= ? AND outcome IN (?, ?)
-			GROUP BY batch_id, outcome, detail`
-		args = []any{eventID, first.V, out.LastSeq, lanyard.OutcomeReserved, lanyard.OutcomeRefused}
+		args[1] = seq - 1
 	}
 	var rows []lanyard.ActivityCount
 	var batches []int64
@@ -411,9 +409,10 @@ type Command struct {
 }
 
 // FindCommands returns the engine's commands matching f, newest first.
-// The log is read alone (a time range becomes a range of batch IDs first):
-// joined to the batches, SQLite's planner walks the whole log by its
-// primary key instead of the attendee or session index.
+// The log has no index but its primary key (it is the rush's hottest
+// insert): a time range becomes a range of sequence numbers, and a search
+// by attendee or session walks the log backwards from the newest until it
+// has a page.
 func (d *DB) FindCommands(ctx context.Context, eventID int64, f CommandFilter) ([]Command, error) {
 	q := `SELECT seq, batch_id, COALESCE(attendee_id, 0), command, COALESCE(session_id, 0), outcome, detail
 		FROM reservation_log WHERE event_id = ?`
@@ -426,30 +425,31 @@ func (d *DB) FindCommands(ctx context.Context, eventID int64, f CommandFilter) (
 		q += " AND session_id = ?"
 		args = append(args, f.SessionID)
 	}
-	batchFrom := func(t time.Time) (int64, bool, error) {
-		var id sql.Null[int64]
-		err := d.queryRow(ctx, d.db, "SELECT MIN(id) FROM reservation_batches WHERE event_id = ? AND at >= ?", eventID, t.UTC()).Scan(&id)
-		return id.V, id.Valid, err
-	}
-	if !f.From.IsZero() {
-		id, ok, err := batchFrom(f.From)
-		if err != nil {
+	if !f.From.IsZero() || !f.To.IsZero() {
+		var last int64
+		if err := d.queryRow(ctx, d.db, "SELECT COALESCE(MAX(seq), 0) FROM reservation_log WHERE event_id = ?", eventID).Scan(&last); err != nil {
 			return nil, fmt.Errorf("store: find commands: %w", err)
 		}
-		if !ok {
-			return nil, nil // nothing since
+		if !f.From.IsZero() {
+			seq, ok, err := d.seqSince(ctx, eventID, f.From, last)
+			if err != nil {
+				return nil, fmt.Errorf("store: find commands: %w", err)
+			}
+			if !ok {
+				return nil, nil // nothing since
+			}
+			q += " AND seq >= ?"
+			args = append(args, seq)
 		}
-		q += " AND batch_id >= ?"
-		args = append(args, id)
-	}
-	if !f.To.IsZero() {
-		id, ok, err := batchFrom(f.To)
-		if err != nil {
-			return nil, fmt.Errorf("store: find commands: %w", err)
-		}
-		if ok {
-			q += " AND batch_id < ?"
-			args = append(args, id)
+		if !f.To.IsZero() {
+			seq, ok, err := d.seqSince(ctx, eventID, f.To, last)
+			if err != nil {
+				return nil, fmt.Errorf("store: find commands: %w", err)
+			}
+			if ok {
+				q += " AND seq < ?"
+				args = append(args, seq)
+			}
 		}
 	}
 	if f.BeforeSeq != 0 {
@@ -493,4 +493,40 @@ func (d *DB) FindCommands(ctx context.Context, eventID int64, f CommandFilter) (
 		out[i].At = t
 	}
 	return out, nil
+}
+
+// seqSince returns the sequence number of the event's first logged command
+// whose batch committed at or after t, and false if none did (up to last,
+// the newest sequence number). Batches and sequence numbers both grow with
+// time, so a binary search over the log's primary key finds it in about
+// log2(last) lookups, with no index on the log beyond its key.
+func (d *DB) seqSince(ctx context.Context, eventID int64, t time.Time, last int64) (int64, bool, error) {
+	var first sql.Null[int64]
+	if err := d.queryRow(ctx, d.db, "SELECT MIN(id) FROM reservation_batches WHERE event_id = ? AND at >= ?", eventID, t.UTC()).Scan(&first); err != nil {
+		return 0, false, err
+	}
+	if !first.Valid {
+		return 0, false, nil
+	}
+	// The smallest seq in [lo, hi] whose batch is at least first.
+	lo, hi := int64(0), last+1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		var batch int64
+		err := d.queryRow(ctx, d.db, "SELECT batch_id FROM reservation_log WHERE event_id = ? AND seq >= ? ORDER BY seq LIMIT 1", eventID, mid).Scan(&batch)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			hi = mid
+		case err != nil:
+			return 0, false, err
+		case batch >= first.V:
+			hi = mid
+		default:
+			lo = mid + 1
+		}
+	}
+	if lo > last {
+		return 0, false, nil
+	}
+	return lo, true, nil
 }
