@@ -99,6 +99,8 @@ type agendaData struct {
 	Empty   bool
 	Key     string
 	FeedURL string // the private subscription URL, if one exists
+	// Calendar adds the feed to Google, Apple or Outlook in one click.
+	Calendar *calendarLinks
 	Venues  []venueKey
 }
 
@@ -219,6 +221,7 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 	}
 	if acc := userAccount(r); acc != nil && acc.CalendarToken != "" {
 		d.FeedURL = h.siteURL(r) + "/calendar/" + acc.CalendarToken + ".ics"
+		d.Calendar = newCalendarLinks(d.FeedURL, p.Event.Name)
 	}
 	var held []*lanyard.Session
 	for _, e := range entries {

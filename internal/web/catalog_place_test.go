@@ -343,19 +343,22 @@ func TestCalendarLinks(t *testing.T) {
 	host := strings.TrimPrefix(e.srv.URL, "https://")
 	feed := e.srv.URL + "/calendar/" + acc.CalendarToken + ".ics"
 	webcal := "webcal://" + host + "/calendar/" + acc.CalendarToken + ".ics"
-	body := c.get("/settings").body
-	links := map[string]string{}
-	for _, m := range regexp.MustCompile(`href="([^"]+)" id="(cal-[a-z]+)"`).FindAllStringSubmatch(body, -1) {
-		links[m[2]] = html.UnescapeString(m[1])
-	}
-	for id, want := range map[string]string{
-		"cal-apple":   webcal,
-		"cal-webcal":  webcal,
-		"cal-google":  "https://calendar.google.com/calendar/r?cid=" + url.QueryEscape(webcal),
-		"cal-outlook": "https://outlook.live.com/calendar/0/addfromweb?url=" + url.QueryEscape(feed) + "&name=Test+Conf",
-	} {
-		if links[id] != want {
-			t.Errorf("%s = %q, want %q", id, links[id], want)
+	// The settings page and the agenda, where the feed is made, offer the same links.
+	for _, page := range []string{"/settings", "/agenda"} {
+		body := c.get(page).body
+		links := map[string]string{}
+		for _, m := range regexp.MustCompile(`href="([^"]+)" id="(cal-[a-z]+)"`).FindAllStringSubmatch(body, -1) {
+			links[m[2]] = html.UnescapeString(m[1])
+		}
+		for id, want := range map[string]string{
+			"cal-apple":   webcal,
+			"cal-webcal":  webcal,
+			"cal-google":  "https://calendar.google.com/calendar/r?cid=" + url.QueryEscape(webcal),
+			"cal-outlook": "https://outlook.live.com/calendar/0/addfromweb?url=" + url.QueryEscape(feed) + "&name=Test+Conf",
+		} {
+			if links[id] != want {
+				t.Errorf("%s: %s = %q, want %q", page, id, links[id], want)
+			}
 		}
 	}
 }
