@@ -47,5 +47,5 @@ type Announcement struct {
 	Key string
 	// Delivery counts the announcement's messages by mail state (filled by
 	// the store's Announcements).
-	Delivery map[MessageState]int
+	Delivery map[string]int
 }

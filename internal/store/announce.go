@@ -254,7 +254,10 @@ func (d *DB) Announcements(ctx context.Context, eventID int64, limit int) ([]lan
 		if err != nil {
 			return nil, err
 		}
-		out[i].Delivery = counts
+		out[i].Delivery = map[string]int{}
+		for k, n := range counts {
+			out[i].Delivery[string(k)] = n
+		}
 	}
 	return out, nil
 }

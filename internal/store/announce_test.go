@@ -131,7 +131,7 @@ func TestSendAnnouncementOnce(t *testing.T) {
 		if err != nil || len(list) != 1 {
 			t.Fatalf("Announcements = %v, %v", list, err)
 		}
-		if got := list[0]; got.State != lanyard.AnnouncementSent || got.Recipients != 3 || got.Delivery[lanyard.MessagePending] != 2 {
+		if got := list[0]; got.State != lanyard.AnnouncementSent || got.Recipients != 3 || got.Delivery["pending"] != 2 {
 			t.Errorf("announcement = %+v; want sent to 3, 2 mails pending", got)
 		}
 	})
