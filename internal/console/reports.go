@@ -26,6 +26,12 @@ type ReportStore interface {
 
 var _ ReportStore = (*store.DB)(nil)
 
+// doorCounts is the engine's read of every session's door figures
+// (*reserve.Engine); without it the no-shows are counted in the database.
+type doorCounts interface {
+	DoorCounts(ctx context.Context) (map[string]reserve.DoorCount, error)
+}
+
 // waitlistBusy is the engine's read of waitlisted attendees' held times
 // (*reserve.Engine); without it the reports suggest no repeats.
 type waitlistBusy interface {
@@ -85,6 +91,59 @@ type reportContext struct {
 	seats  map[string]lanyard.SeatCount
 	now    time.Time
 	engine reserve.Ledger // nil when this node has none
+
+	// The mail report, read once for the two tables that show it.
+	mailRead  bool
+	mailCount []store.MailCount
+	mailFails []store.MailFailure
+}
+
+func (h *Handler) mail(rc *reportContext) ([]store.MailCount, []store.MailFailure, error) {
+	if !rc.mailRead {
+		var err error
+		if rc.mailCount, rc.mailFails, err = h.Store.MailReport(rc.ctx, h.event().ID, failuresShown); err != nil {
+			return nil, nil, err
+		}
+		rc.mailRead = true
+	}
+	return rc.mailCount, rc.mailFails, nil
+}
+
+// attendance counts no-shows and walk-ups by type: from the engine's
+// memory where this node has the engine, else from the database.
+func (h *Handler) attendance(rc *reportContext) ([]store.TypeAttendance, error) {
+	e, ok := rc.engine.(doorCounts)
+	if !ok {
+		return h.Store.Attendance(rc.ctx, h.event().ID, rc.now)
+	}
+	doors, err := e.DoorCounts(rc.ctx)
+	if err != nil {
+		return nil, err
+	}
+	by := map[lanyard.SessionType]*store.TypeAttendance{}
+	for _, s := range rc.cat.Sessions() {
+		d, ok := doors[s.Code]
+		if !ok {
+			continue
+		}
+		a := by[s.Type]
+		if a == nil {
+			a = &store.TypeAttendance{Type: s.Type}
+			by[s.Type] = a
+		}
+		if s.Scheduled() && !s.End.After(rc.now) {
+			a.Reserved += d.Taken
+			a.CheckedIn += d.CheckedIn
+		}
+		a.Walkups += d.Walkups
+	}
+	var out []store.TypeAttendance
+	for _, t := range lanyard.SessionTypes {
+		if a := by[t]; a != nil && (a.Reserved > 0 || a.Walkups > 0) {
+			out = append(out, *a)
+		}
+	}
+	return out, nil
 }
 
 // reports are the reports page's sections, in order. Fill, no-shows and
@@ -280,7 +339,7 @@ func fillReport(key func(*catalog.Catalog, *lanyard.Session) string) func(*Handl
 }
 
 func (h *Handler) attendanceReport(rc *reportContext) (*table, []bar, error) {
-	rows, err := h.Store.Attendance(rc.ctx, h.event().ID, rc.now)
+	rows, err := h.attendance(rc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -295,7 +354,7 @@ func (h *Handler) attendanceReport(rc *reportContext) (*table, []bar, error) {
 }
 
 func (h *Handler) mailReport(rc *reportContext) (*table, []bar, error) {
-	counts, _, err := h.Store.MailReport(rc.ctx, h.event().ID, 0)
+	counts, _, err := h.mail(rc)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -328,7 +387,7 @@ func (h *Handler) mailReport(rc *reportContext) (*table, []bar, error) {
 }
 
 func (h *Handler) failureReport(rc *reportContext) (*table, []bar, error) {
-	_, fails, err := h.Store.MailReport(rc.ctx, h.event().ID, failuresShown)
+	_, fails, err := h.mail(rc)
 	if err != nil {
 		return nil, nil, err
 	}
