@@ -331,3 +331,38 @@ func (e *env) announcementMessages() map[int64]int {
 	}
 	return out
 }
+
+// No-shows and walk-ups come from the engine's door counts: of A's two
+// reserved seats one was checked in; one walk-up came; the report, read
+// after A ended, shows one no-show in A's type.
+func TestReportsAttendance(t *testing.T) {
+	var now atomic.Pointer[time.Time]
+	t0 := engineNow
+	now.Store(&t0)
+	e := newEnvAt(t, storetest.OpenSQLite(t), func() time.Time { return *now.Load() })
+	people := e.crowd("guest", 3)
+	e.reserve(people[0], "A")
+	e.reserve(people[1], "A")
+	door := at(1, 10).Add(-15 * time.Minute) // doors open, reserved seats not yet released
+	now.Store(&door)
+	ctx := context.Background()
+	staff := e.people[lanyard.RoleStaff].ID
+	if _, err := e.eng.CheckIn(ctx, staff, people[0].ID, "A", ""); err != nil {
+		t.Fatalf("check in: %v", err)
+	}
+	released := at(1, 10).Add(-5 * time.Minute) // the walk-up line takes the unclaimed seats
+	now.Store(&released)
+	if _, err := e.eng.AdmitWalkup(ctx, staff, people[2].ID, "A", ""); err != nil {
+		t.Fatalf("walk-up: %v", err)
+	}
+	after := at(1, 12)
+	now.Store(&after)
+	r := e.signIn(lanyard.RoleStaff).get("/console/reports/attendance.csv")
+	recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(recs), "[[type reserved checked_in no_shows percent walkups] [Breakout sessions 2 1 1 50 1]]"; got != want {
+		t.Errorf("attendance.csv = %s, want %s", got, want)
+	}
+}

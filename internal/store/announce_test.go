@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -133,6 +134,51 @@ func TestSendAnnouncementOnce(t *testing.T) {
 		}
 		if got := list[0]; got.State != lanyard.AnnouncementSent || got.Recipients != 3 || got.Delivery["pending"] != 2 {
 			t.Errorf("announcement = %+v; want sent to 3, 2 mails pending", got)
+		}
+	})
+}
+
+// Attendance counts, for sessions over, reserved seats and check-ins by
+// type, and walk-ups; MailReport counts mail by kind and state and lists
+// the failures with their last error.
+func TestAttendanceAndMailReport(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		evID, ada, bo, cy := segmentFixture(t, db) // Ada holds KEY001 (day 1) and ARC301-R2 (day 2)
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if err := db.Exec(ctx, q, args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		exec(`INSERT INTO reservations (session_id, attendee_id, batch_id) SELECT id, ?, 1 FROM sessions WHERE code = 'KEY001'`, bo.ID)
+		exec(`INSERT INTO admissions (session_id, attendee_id, kind, at) SELECT id, ?, 'reserved', ? FROM sessions WHERE code = 'KEY001'`, ada.ID, time.Now().UTC())
+		exec(`INSERT INTO admissions (session_id, attendee_id, kind, at) SELECT id, ?, 'walkup', ? FROM sessions WHERE code = 'KEY001'`, cy.ID, time.Now().UTC())
+		afterDay1 := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
+		got, err := db.Attendance(ctx, evID, afterDay1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []store.TypeAttendance{{Type: lanyard.TypeKeynote, Reserved: 2, CheckedIn: 1, Walkups: 1}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Attendance = %+v, want %+v", got, want)
+		}
+		if got[0].NoShows() != 1 {
+			t.Errorf("no-shows = %d, want 1", got[0].NoShows())
+		}
+		exec(`INSERT INTO messages (event_id, attendee_id, kind, by_mail, in_app, state, last_error, attempts, created_at)
+			VALUES (?, ?, 'announcement', TRUE, TRUE, 'failed', '550 no such user', 1, ?), (?, ?, 'announcement', TRUE, TRUE, 'sent', '', 1, ?),
+			(?, ?, 'waitlist_promoted', TRUE, FALSE, 'pending', '', 0, ?), (?, ?, 'announcement', FALSE, TRUE, 'sent', '', 0, ?)`,
+			evID, ada.ID, afterDay1, evID, bo.ID, afterDay1, evID, bo.ID, afterDay1, evID, cy.ID, afterDay1)
+		counts, fails, err := db.MailReport(ctx, evID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := fmt.Sprint(counts), "[{announcement failed 1} {announcement sent 1} {waitlist_promoted pending 1}]"; got != want {
+			t.Errorf("counts = %s, want %s", got, want)
+		}
+		if len(fails) != 1 || fails[0].LastError != "550 no such user" || fails[0].AttendeeID != ada.ID {
+			t.Errorf("failures = %+v", fails)
 		}
 	})
 }
