@@ -104,7 +104,7 @@ type MailFailure struct {
 // MailReport counts the event's mailed messages by kind and state, and
 // returns the latest failures (at most limit), newest first.
 func (d *DB) MailReport(ctx context.Context, eventID int64, limit int) ([]MailCount, []MailFailure, error) {
-	rows, err := d.query(ctx, d.db, `SELECT kind, state, COUNT(*) FROM messages WHERE event_id = ? AND by_mail GROUP BY kind, state ORDER BY kind, state`, eventID)
+	rows, err := d.query(ctx, d.db, `SELECT kind, state, COUNT(*) FROM messages WHERE event_id = ? AND by_mail GROUP BY state, kind ORDER BY kind, state`, eventID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: mail report: %w", err)
 	}

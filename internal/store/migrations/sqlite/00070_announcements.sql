@@ -30,8 +30,8 @@ CREATE INDEX announcements_due ON announcements (send_at) WHERE state = 'schedul
 CREATE INDEX announcements_event ON announcements (event_id, id);
 -- The reports' mail failures, newest first, without reading every message.
 CREATE INDEX messages_failed ON messages (event_id, id) WHERE state = 'failed';
--- The reports' mail by kind and state: a scan of this covering index, not
--- of the messages' rows (their bodies and params).
-CREATE INDEX messages_kind_state ON messages (event_id, kind, state) WHERE by_mail;
+-- Mail by state (the dashboard) and by state and kind (the reports): a scan
+-- of this covering index, not of the messages (their params and bodies).
+CREATE INDEX messages_mail_state ON messages (event_id, state, kind) WHERE by_mail;
 
 -- Forward only: no Down (shipped migrations are never undone or edited).
