@@ -195,7 +195,7 @@ func TestAnnouncementPreviewAndSend(t *testing.T) {
 		if r.status != http.StatusOK {
 			t.Fatalf("preview = %d", r.status)
 		}
-		for _, want := range []string{`id="preview-en"`, `id="preview-ko"`, "Room change", "강의실 변경", "C moves to &lt;Hall&gt;.", "C는 홀로 옮깁니다.", "2 recipients now."} {
+		for _, want := range []string{`id="preview-en"`, `id="preview-ko"`, "Room change", "강의실 변경", "C moves to &lt;Hall&gt;.", "C는 홀로 옮깁니다.", "Recipients now: 2"} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("preview lacks %q", want)
 			}
