@@ -90,7 +90,24 @@ func TestBrowserReports(t *testing.T) {
 		if shots == "" {
 			return
 		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// part saves the screen at the element id, at width: a full page at
+	// a phone's width is too tall to look at.
+	part := func(name, id string, width int64) {
+		t.Helper()
+		if shots == "" {
+			return
+		}
+		do("scroll to "+id, chromedp.EmulateViewport(width, 800), chromedp.ScrollIntoView(chromedp.ID(id)), chromedp.Sleep(150*time.Millisecond))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
@@ -127,6 +144,8 @@ func TestBrowserReports(t *testing.T) {
 	}
 	fits("reports-en-desktop", 1280)
 	fits("reports-en-phone", 360)
+	part("reports-en-phone-fill", "report-fill-type", 360)
+	part("reports-en-phone-demand", "report-demand", 360)
 
 	// An announcement to the session's reserved attendees.
 	do("write an announcement",
@@ -153,6 +172,8 @@ func TestBrowserReports(t *testing.T) {
 	}
 	fits("announce-preview-en-desktop", 1280)
 	fits("announce-preview-en-phone", 360)
+	part("announce-preview-en-phone-top", "announce-form", 360)
+	part("announce-preview-en-phone-preview", "preview", 360)
 	do("send", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("announce-send")), chromedp.WaitVisible(chromedp.ID("flash")))
 	if got, want := text("flash"), "Announcement sent. Recipients: 1."; got != want {
 		t.Errorf("after sending: %q, want %q", got, want)
@@ -164,6 +185,7 @@ func TestBrowserReports(t *testing.T) {
 	do("Korean reports", chromedp.Navigate(base+"/console/reports"), chromedp.WaitVisible(chromedp.ID("chart-demand")))
 	fits("reports-ko-desktop", 1280)
 	fits("reports-ko-phone", 360)
+	part("reports-ko-phone-venue", "report-fill-venue", 360)
 	do("Korean announcements", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/console/announcements"), chromedp.WaitVisible(chromedp.ID("past-announcements")))
 	fits("announce-ko-phone", 360)
 	do("sign out", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("signout")), chromedp.Sleep(300*time.Millisecond))
@@ -184,6 +206,7 @@ func TestBrowserReports(t *testing.T) {
 	}
 	fits("announce-attendee-ko-desktop", 1280)
 	fits("announce-attendee-ko-phone", 360)
+	part("announce-attendee-ko-phone-top", "notices", 360)
 	do("English", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("lang-switch")), chromedp.Sleep(500*time.Millisecond),
 		poll(`document.documentElement.lang === "en"`), chromedp.Navigate(base+"/notifications"), chromedp.WaitVisible(chromedp.ID("notices")))
 	if got := text("notices"); !strings.Contains(got, "Bring a laptop") || !strings.Contains(got, "bring a charged laptop") {

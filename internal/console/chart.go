@@ -20,7 +20,7 @@ type bar struct {
 // without script or colour. Sizes scale with the viewBox, so it fits a
 // phone. Labels and texts are escaped.
 func barChart(id, title, desc string, bars []bar) template.HTML {
-	const width, rowH, labelW, textW = 640.0, 26.0, 220.0, 110.0
+	const width, rowH, labelW, textW = 560.0, 28.0, 190.0, 110.0
 	plotW := width - labelW - textW
 	height := rowH*float64(len(bars)) + 8
 	most := 1
@@ -38,7 +38,7 @@ func barChart(id, title, desc string, bars []bar) template.HTML {
 		if text == "" {
 			text = fmt.Sprint(b.Value)
 		}
-		fmt.Fprintf(&s, `<g class="row"><text x="%g" y="%.1f" text-anchor="end" class="label">%s</text>`, labelW-8, y+rowH/2+4, esc(clip(b.Label, 30)))
+		fmt.Fprintf(&s, `<g class="row"><text x="%g" y="%.1f" text-anchor="end" class="label">%s</text>`, labelW-8, y+rowH/2+4, esc(clip(b.Label, 24)))
 		fmt.Fprintf(&s, `<rect x="%g" y="%.1f" width="%.1f" height="%.1f" class="bar"/>`, labelW, y+4, max(scale(b.Value), 1), rowH-8)
 		if b.Ref > 0 {
 			x := labelW + scale(b.Ref)

@@ -58,6 +58,8 @@ type cell struct {
 	Text string
 	Href string
 	Num  bool
+	// Raw, when set, is the CSV's value: a code where the page shows words.
+	Raw string
 }
 
 // table is one report table: its CSV file name is ID + ".csv", its
@@ -231,6 +233,9 @@ func (h *Handler) reportCSV(rp report) func(http.ResponseWriter, *http.Request) 
 		for i, row := range t.Rows {
 			for j, c := range row {
 				rec[j] = c.Text
+				if c.Raw != "" {
+					rec[j] = c.Raw
+				}
 				if t.Columns[j] == "add_repeat" {
 					rec[j] = c.Href // the link itself, not its words
 				}
@@ -292,7 +297,8 @@ func (h *Handler) demandReport(rc *reportContext) (*table, []bar, error) {
 	t := &table{ID: "demand", Columns: []string{"session", "title", "type", "day", "venue", "reserved", "waitlisted", "seats", "percent"}}
 	var bars []bar
 	for i, d := range rc.demand() {
-		t.add(link(d.s.Code, sessionHref(d.s.Code)), txt(d.s.Title), txt(string(d.s.Type)), txt(rc.cat.Day(d.s)), txt(rc.cat.VenueName(d.s.Venue)),
+		typ := cell{Text: h.Shell.T(rc.r, "console.type."+string(d.s.Type)), Raw: string(d.s.Type)}
+		t.add(link(d.s.Code, sessionHref(d.s.Code)), txt(d.s.Title), typ, txt(rc.cat.Day(d.s)), txt(rc.cat.VenueName(d.s.Venue)),
 			num(d.n.Taken), num(d.n.WaitlistLength), num(d.n.Reservable), num(d.r))
 		if i < 15 && d.n.Taken+d.n.WaitlistLength > 0 {
 			bars = append(bars, bar{Label: d.s.Code, Value: d.n.Taken + d.n.WaitlistLength, Ref: d.n.Reservable,
