@@ -43,9 +43,9 @@ func (rc *reportContext) hotSessions() []demandRow {
 
 // suggestRepeats finds, for each hot session, the start time (among the
 // catalog's start times, after now) when most of its sampled waitlisted
-// attendees are free, and at that time a free room that seats its
-// waitlist (up to the session's capacity), preferring the same venue and
-// then the smallest room that fits. Its cost is bounded: maxHot sessions ×
+// attendees are free, and at that time a free room: one that seats the
+// whole waitlist if any (in the same venue first, then the smallest), else
+// the biggest that seats at least the session's capacity. Its cost is bounded: maxHot sessions ×
 // the catalog's distinct start times × waitSample agendas, plus the rooms
 // tried at the few best times.
 func suggestRepeats(cat *catalog.Catalog, hot []demandRow, busy map[string][][]reserve.Span, now time.Time) []repeat {
@@ -89,7 +89,9 @@ func suggestRepeats(cat *catalog.Catalog, hot []demandRow, busy map[string][][]r
 		sample := busy[s.Code]
 		rp.Sample = len(sample)
 		dur := s.End.Sub(s.Start)
-		need := min(d.n.WaitlistLength, s.Capacity)
+		// A room that seats the whole waitlist is best; one as big as the
+		// session (or the waitlist, if smaller) will do.
+		minNeed := min(d.n.WaitlistLength, s.Capacity)
 		type slot struct {
 			at   time.Time
 			free int
@@ -111,13 +113,14 @@ func suggestRepeats(cat *catalog.Catalog, hot []demandRow, busy map[string][][]r
 		}
 		slices.SortStableFunc(slots, func(a, b slot) int { return b.free - a.free })
 		for _, sl := range slots {
-			best := -1
+			best, bestFits := -1, false
 			for i, r := range rooms {
-				if r.r.Capacity < need || overlaps(booked[roomKey{r.venue, r.r.Name}], sl.at, sl.at.Add(dur)) {
+				if r.r.Capacity < minNeed || overlaps(booked[roomKey{r.venue, r.r.Name}], sl.at, sl.at.Add(dur)) {
 					continue
 				}
-				if best < 0 || better(r.venue == s.Venue, r.r.Capacity, rooms[best].venue == s.Venue, rooms[best].r.Capacity) {
-					best = i
+				fits := r.r.Capacity >= d.n.WaitlistLength
+				if best < 0 || better(fits, r.venue == s.Venue, r.r.Capacity, bestFits, rooms[best].venue == s.Venue, rooms[best].r.Capacity) {
+					best, bestFits = i, fits
 				}
 			}
 			if best >= 0 {
@@ -131,12 +134,20 @@ func suggestRepeats(cat *catalog.Catalog, hot []demandRow, busy map[string][][]r
 	return out
 }
 
-// better prefers a room in the session's venue, then the smaller room.
-func better(sameA bool, capA int, sameB bool, capB int) bool {
+// better reports whether room A beats room B: one that seats the whole
+// waitlist, then one in the session's venue, then the smallest that seats
+// the waitlist (or, when neither does, the biggest).
+func better(fitsA, sameA bool, capA int, fitsB, sameB bool, capB int) bool {
+	if fitsA != fitsB {
+		return fitsA
+	}
 	if sameA != sameB {
 		return sameA
 	}
-	return capA < capB
+	if fitsA {
+		return capA < capB
+	}
+	return capA > capB
 }
 
 // repeatHref links the console's session page with the suggestion, where
