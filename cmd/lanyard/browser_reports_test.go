@@ -188,6 +188,7 @@ func TestBrowserReports(t *testing.T) {
 	part("reports-ko-phone-venue", "report-fill-venue", 360)
 	do("Korean announcements", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/console/announcements"), chromedp.WaitVisible(chromedp.ID("past-announcements")))
 	fits("announce-ko-phone", 360)
+	part("announce-ko-phone-list", "past-announcements", 360)
 	do("sign out", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("signout")), chromedp.Sleep(300*time.Millisecond))
 
 	// The attendee reads it.
