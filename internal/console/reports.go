@@ -68,6 +68,8 @@ type table struct {
 	ID      string
 	Columns []string
 	Rows    [][]cell
+	// Total is the number of rows when a page shows only the first.
+	Total int
 }
 
 func (t *table) add(cells ...cell) { t.Rows = append(t.Rows, cells) }
@@ -93,6 +95,12 @@ type reportContext struct {
 	seats  map[string]lanyard.SeatCount
 	now    time.Time
 	engine reserve.Ledger // nil when this node has none
+	// page is set for the page, which shows the first demandShown sessions
+	// of demand (the CSV has them all).
+	page bool
+
+	// The sessions by demand, sorted once for the two reports that use it.
+	byDemand []demandRow
 
 	// The mail report, read once for the two tables that show it.
 	mailRead  bool
@@ -192,6 +200,7 @@ func (h *Handler) newReportContext(r *http.Request) *reportContext {
 
 func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) {
 	rc := h.newReportContext(r)
+	rc.page = true
 	role := h.Shell.User(r).Role
 	var views []reportView
 	for _, rp := range reports {
@@ -207,10 +216,8 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) {
 		if len(bars) > 0 {
 			v.Chart = barChart("chart-"+rp.ID, v.Title, v.Desc, bars)
 		}
-		if rp.ID == "demand" && len(t.Rows) > demandShown {
-			shown := *t
-			shown.Rows = t.Rows[:demandShown]
-			v.Table, v.More = &shown, len(t.Rows)-demandShown
+		if t.Total > len(t.Rows) {
+			v.More = t.Total - len(t.Rows)
 		}
 		views = append(views, v)
 	}
@@ -270,7 +277,10 @@ type demandRow struct {
 }
 
 func (rc *reportContext) demand() []demandRow {
-	var out []demandRow
+	if rc.byDemand != nil {
+		return rc.byDemand
+	}
+	out := make([]demandRow, 0, len(rc.seats))
 	for _, s := range rc.cat.Sessions() {
 		n, ok := rc.seats[s.Code]
 		if !ok {
@@ -290,13 +300,19 @@ func (rc *reportContext) demand() []demandRow {
 		}
 		return 1
 	})
+	rc.byDemand = out
 	return out
 }
 
 func (h *Handler) demandReport(rc *reportContext) (*table, []bar, error) {
 	t := &table{ID: "demand", Columns: []string{"session", "title", "type", "day", "venue", "reserved", "waitlisted", "seats", "percent"}}
 	var bars []bar
-	for i, d := range rc.demand() {
+	rows := rc.demand()
+	t.Total = len(rows)
+	if rc.page {
+		rows = rows[:min(len(rows), demandShown)]
+	}
+	for i, d := range rows {
 		typ := cell{Text: h.Shell.T(rc.r, "console.type."+string(d.s.Type)), Raw: string(d.s.Type)}
 		t.add(link(d.s.Code, sessionHref(d.s.Code)), txt(d.s.Title), typ, txt(rc.cat.Day(d.s)), txt(rc.cat.VenueName(d.s.Venue)),
 			num(d.n.Taken), num(d.n.WaitlistLength), num(d.n.Reservable), num(d.r))
