@@ -207,8 +207,14 @@ func TestAnnouncementPreviewAndSend(t *testing.T) {
 		if r := c.post("/console/announcements", form); r.status != http.StatusSeeOther {
 			t.Fatalf("send = %d: %s", r.status, byID(r.body, "announce-form"))
 		}
-		// Posted twice (a double click): one announcement.
+		if got := c.get("/console/announcements").body; !strings.Contains(got, "Announcement sent. Recipients: 2.") {
+			t.Errorf("no flash with the recipients after sending")
+		}
+		// Posted twice (a double click): one announcement, and the same words.
 		c.post("/console/announcements", form)
+		if got := c.get("/console/announcements").body; !strings.Contains(got, "Announcement sent. Recipients: 2.") {
+			t.Errorf("the second post's flash lacks the first sending's recipients")
+		}
 		msgs := e.announcementMessages()
 		if got, want := len(msgs), len(holders); got != want {
 			t.Fatalf("%d messages, want %d", got, want)

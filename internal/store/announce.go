@@ -153,7 +153,8 @@ func AnnouncementDedupe(id, attendee int64) string {
 // or a retry after a crash exactly one sends) and writes a message to each
 // recipient of its segment, by the channels each chose. day gives the
 // bounds of the sending day for a venue segment. It returns the number of
-// recipients and whether this call sent it.
+// recipients (of the first sending, if it was sent before) and whether
+// this call sent it.
 func (d *DB) SendAnnouncement(ctx context.Context, id int64, now time.Time, day func(eventID int64, at time.Time) (time.Time, time.Time)) (int, bool, error) {
 	now = now.UTC()
 	var n int
@@ -164,7 +165,11 @@ func (d *DB) SendAnnouncement(ctx context.Context, id int64, now time.Time, day 
 			return err
 		}
 		if k, err := res.RowsAffected(); err != nil || k == 0 {
-			return err // sent already, by another node or an earlier call
+			if err != nil {
+				return err
+			}
+			// Sent already, by another node or an earlier call: its count.
+			return d.queryRow(ctx, tx, `SELECT recipients FROM announcements WHERE id = ?`, id).Scan(&n)
 		}
 		a, err := d.announcement(ctx, tx, id)
 		if err != nil {
