@@ -372,3 +372,29 @@ func TestReportsAttendance(t *testing.T) {
 		t.Errorf("attendance.csv = %s, want %s", got, want)
 	}
 }
+
+// Today's sessions at a venue: on day 1 the three who hold the 8:00
+// keynote; the day before, no one (the form says so and sends nothing).
+func TestAnnouncementToVenueToday(t *testing.T) {
+	var now atomic.Pointer[time.Time]
+	day1 := at(1, 7)
+	now.Store(&day1)
+	e := newEnvAt(t, storetest.OpenSQLite(t), func() time.Time { return *now.Load() })
+	e.hotChalk()
+	c := e.signIn(lanyard.RoleOrganizer)
+	form := url.Values{"segment": {"venue"}, "venue": {"venetian"}, "subject_en": {"Doors"}, "body_en": {"Use door 3."},
+		"subject_ko": {"입구"}, "body_ko": {"3번 문을 이용하세요."}, "when": {"now"}, "action": {"preview"}}
+	if r := c.post("/console/announcements", form); !strings.Contains(r.body, "Recipients now: 3") {
+		t.Errorf("day 1 preview: %d, %q", r.status, byID(r.body, "recipients"))
+	}
+	before := at(0, 12)
+	now.Store(&before)
+	form.Set("action", "send")
+	r := c.post("/console/announcements", form)
+	if r.status != http.StatusUnprocessableEntity || byID(r.body, "segment-error") == "" {
+		t.Errorf("the day before: %d, segment error %q; want 422 and a message", r.status, byID(r.body, "segment-error"))
+	}
+	if n := e.countMessages(); n != 0 {
+		t.Errorf("%d messages written for an empty segment", n)
+	}
+}
