@@ -151,9 +151,12 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		return err
 	}
 	org, _ := engine.(reserve.Ledger) // nil on a cluster node (each ledger request carries it) and for the naive baseline
-	(&console.Handler{Shell: shell, Catalog: &current, Engine: org, Counts: counts, Store: db, Log: log, Requests: srv.Requests}).Routes(routes)
+	con := &console.Handler{Shell: shell, Catalog: &current, Engine: org, Counts: counts, Store: db, Log: log, Requests: srv.Requests}
+	con.Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
+	// Scheduled announcements: every node looks; the store's claim sends each once.
+	go con.RunAnnouncements(lctx, announceTick)
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain
 	go sweepSessions(lctx, db, log)
 	go warmTokens(lctx, db, ev.ID, ident.tokens, log)
@@ -239,6 +242,10 @@ const (
 	writeBurst      = 30
 	maxLimited      = 1_000_000
 )
+
+// announceTick is how often the server looks for scheduled announcements
+// that are due: a scheduled announcement leaves within this of its time.
+const announceTick = 15 * time.Second
 
 // displayAddr turns a listener address into one a browser can open:
 // an unspecified host (":8080") becomes localhost.

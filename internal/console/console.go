@@ -71,6 +71,8 @@ type Store interface {
 	AuditStore
 	AttendeeStore
 	CommandStore
+	ReportStore
+	AnnouncementStore
 }
 
 // Handler serves the console of one event.
@@ -164,6 +166,18 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
+	// Reports read the engine's memory (seat counts; the waitlisted
+	// attendees' agendas for repeats): served by the lease holder.
+	need := route.Any
+	if h.Engine != nil || t.Forward != nil {
+		need = route.Ledger
+	}
+	h.handle(t, "GET /console/reports", need, Staff, h.reportsPage)
+	for _, rp := range reports {
+		h.handle(t, "GET /console/reports/"+rp.ID+".csv", need, rp.Access, h.reportCSV(rp))
+	}
+	h.handle(t, "GET /console/announcements", route.Any, Organizers, h.announcementsPage)
+	h.handle(t, "POST /console/announcements", route.Any, Organizers, h.announce)
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -212,6 +226,8 @@ var sections = []section{
 	{"/console/setup", "console.nav.setup", Organizers},
 	{"/console/attendees", "console.nav.attendees", Staff},
 	{"/console/photos", "console.nav.photos", Staff},
+	{"/console/reports", "console.nav.reports", Staff},
+	{"/console/announcements", "console.nav.announcements", Organizers},
 	{"/console/audit", "console.nav.audit", Organizers},
 }
 

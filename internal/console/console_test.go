@@ -406,8 +406,8 @@ func TestNavFollowsRole(t *testing.T) {
 		return out
 	}
 	for role, want := range map[lanyard.Role]string{
-		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/attendees /console/photos /console/audit",
-		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos",
+		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/attendees /console/photos /console/reports /console/announcements /console/audit",
+		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos /console/reports",
 		lanyard.RoleExhibitor: "/console",
 	} {
 		r := e.signIn(role).get("/console/dashboard")
