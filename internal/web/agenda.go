@@ -101,7 +101,7 @@ type agendaData struct {
 	FeedURL string // the private subscription URL, if one exists
 	// Calendar adds the feed to Google, Apple or Outlook in one click.
 	Calendar *calendarLinks
-	Venues  []venueKey
+	Venues   []venueKey
 }
 
 type venueKey struct {
