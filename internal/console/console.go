@@ -71,6 +71,7 @@ type Store interface {
 	AuditStore
 	AttendeeStore
 	CommandStore
+	SessionStore
 }
 
 // Handler serves the console of one event.
@@ -160,10 +161,18 @@ func (h *Handler) Routes(t *route.Table) {
 		h.handle(t, "POST /console/attendees/{id}/role", route.Ledger, Organizers, h.changeRole)
 		h.handle(t, "POST /console/attendees/{id}/entitlements", route.Ledger, Organizers, h.grantEntitlement)
 		h.handle(t, "POST /console/attendees/{id}/badge", route.Ledger, Staff, h.replaceBadge)
+		// A session change previews and saves through the engine, which
+		// holds the session's times, room and capacity for its rules.
+		h.handle(t, "POST /console/sessions/{code}/preview", route.Ledger, Organizers, h.previewSession)
+		h.handle(t, "POST /console/sessions/{code}", route.Ledger, Organizers, h.saveSession)
 	}
+	h.handle(t, "GET /console/sessions", route.Any, Organizers, h.sessionsPage)
+	h.handle(t, "GET /console/sessions/{code}", route.Any, Organizers, h.sessionPage)
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
+	// The schedule's changelog is public: no sign-in, no role.
+	t.Handle("GET /changelog", route.Any, h.Shell.Wrap(h.changelogPage))
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -210,6 +219,7 @@ type section struct {
 var sections = []section{
 	{"/console/dashboard", "console.nav.dashboard", Staff},
 	{"/console/setup", "console.nav.setup", Organizers},
+	{"/console/sessions", "console.nav.sessions", Organizers},
 	{"/console/attendees", "console.nav.attendees", Staff},
 	{"/console/photos", "console.nav.photos", Staff},
 	{"/console/audit", "console.nav.audit", Organizers},

@@ -1,0 +1,303 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/store"
+)
+
+// SessionStore is what the catalog change pages read: who holds a session
+// (most recent first, for a lowered capacity) and the schedule's versions.
+type SessionStore interface {
+	SessionHolders(ctx context.Context, sessionID int64) ([]int64, error)
+	ScheduleChanges(ctx context.Context, eventID int64) ([]lanyard.ScheduleChange, error)
+	ScheduleVersion(ctx context.Context, eventID int64) (int, error)
+}
+
+var _ SessionStore = (*store.DB)(nil)
+
+// maxListed caps the sessions list and the affected attendees a preview
+// names (it counts them all).
+const maxListed = 200
+
+// sessionsData is the sessions list: a filter and what it matches.
+type sessionsData struct {
+	Q        string
+	Sessions []*lanyard.Session
+	More     bool
+}
+
+// sessionsPage lists the catalog's sessions, filtered by code or title, to
+// pick one to change.
+func (h *Handler) sessionsPage(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	d := &sessionsData{Q: q}
+	lq := strings.ToLower(q)
+	for _, s := range h.Catalog.Load().Sessions() {
+		if q != "" && !strings.Contains(strings.ToLower(s.Code), lq) && !strings.Contains(strings.ToLower(s.Title), lq) {
+			continue
+		}
+		if len(d.Sessions) == maxListed {
+			d.More = true
+			break
+		}
+		d.Sessions = append(d.Sessions, s)
+	}
+	h.render(w, r, http.StatusOK, "sessionlist", "console.sessions.title", d)
+}
+
+// sessionData is one session's change page: the form, and after a
+// preview what the change would do and to whom.
+type sessionData struct {
+	Session *lanyard.Session
+	Rooms   []roomOption
+	Types   []lanyard.SessionType
+	Form    *form
+	Preview *lanyard.ChangePreview
+	// Affected are the preview's attendees, named, at most maxListed.
+	Affected []affectedRow
+	// People is how many attendees the change concerns.
+	People int
+	Key    string
+}
+
+type roomOption struct {
+	Value, Label string
+	Capacity     int
+}
+
+type affectedRow struct {
+	lanyard.Affected
+	Name, Email string
+}
+
+// Changed reports whether the preview changes field name.
+func (d *sessionData) Changed(name string) bool {
+	return d.Preview != nil && slices.Contains(d.Preview.Changes, name)
+}
+
+func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
+	s, err := h.Catalog.Load().Session(r.PathValue("code"))
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	h.renderSession(w, r, http.StatusOK, h.sessionForm(s), s, nil)
+}
+
+// sessionForm is the change form filled with s as it is.
+func (h *Handler) sessionForm(s *lanyard.Session) *form {
+	f := newForm()
+	loc := h.Catalog.Load().Loc
+	if s.Scheduled() {
+		f.Values["start"], f.Values["end"] = s.Start.In(loc).Format(localLayout), s.End.In(loc).Format(localLayout)
+	}
+	if s.Room != "" {
+		f.Values["room"] = s.Venue + "/" + s.Room
+	}
+	f.Values["capacity"] = strconv.Itoa(s.CapacityOverride)
+	f.Values["type"], f.Values["title"], f.Values["abstract"] = string(s.Type), s.Title, s.Abstract
+	var sp []string
+	for _, p := range s.Speakers {
+		sp = append(sp, strings.Join(slices.DeleteFunc([]string{p.Name, p.JobTitle, p.Company}, func(x string) bool { return x == "" }), ", "))
+	}
+	f.Values["speakers"] = strings.Join(sp, "\n")
+	f.Values["over"] = string(lanyard.OverKeep)
+	return f
+}
+
+func (h *Handler) renderSession(w http.ResponseWriter, r *http.Request, status int, f *form, s *lanyard.Session, p *lanyard.ChangePreview) {
+	cat := h.Catalog.Load()
+	d := &sessionData{Session: s, Types: lanyard.SessionTypes, Form: f, Preview: p, Key: f.V("key")}
+	if d.Key == "" {
+		d.Key = newKey()
+	}
+	for _, v := range cat.Venues {
+		for _, rm := range v.Rooms {
+			d.Rooms = append(d.Rooms, roomOption{Value: v.Code + "/" + rm.Name, Label: v.Name + " · " + rm.Name, Capacity: rm.Capacity})
+		}
+	}
+	if p != nil {
+		seen := map[int64]bool{}
+		for _, a := range p.Affected {
+			if !seen[a.Attendee] {
+				seen[a.Attendee] = true
+				d.People++
+			}
+			if len(d.Affected) == maxListed {
+				continue
+			}
+			row := affectedRow{Affected: a}
+			if at, err := h.Store.FindAttendeeByID(r.Context(), a.Attendee); err == nil {
+				row.Name, row.Email = at.Name, at.Email
+			}
+			d.Affected = append(d.Affected, row)
+		}
+	}
+	h.render(w, r, status, "sessionedit", "console.session.title", d)
+}
+
+// readChange reads the change form of session s into a change, with an
+// error per bad field.
+func (h *Handler) readChange(r *http.Request, s *lanyard.Session) (lanyard.SessionChange, *form) {
+	f := newForm()
+	for _, k := range []string{"start", "end", "room", "capacity", "type", "title", "abstract", "speakers", "cancel", "over", "key"} {
+		v := r.PostFormValue(k)
+		if k != "abstract" && k != "speakers" {
+			v = strings.TrimSpace(v)
+		}
+		f.Values[k] = v
+	}
+	ch := lanyard.SessionChange{Session: *s, Cancel: f.V("cancel") != "", Over: lanyard.OverCapacity(f.V("over"))}
+	n := &ch.Session
+	if f.V("start") != "" || f.V("end") != "" || s.Scheduled() {
+		n.Start = h.localTime(r, f, "start")
+		n.End = h.localTime(r, f, "end")
+		if f.Errors["start"] == "" && f.Errors["end"] == "" && !n.End.After(n.Start) {
+			f.Errors["end"] = h.Shell.T(r, "console.session.end_after")
+		}
+	}
+	if v := f.V("room"); v != "" {
+		venue, room, _ := strings.Cut(v, "/")
+		if _, ok := h.Catalog.Load().Room(venue, room); !ok {
+			f.Errors["room"] = h.Shell.T(r, "console.setup.unknown_room")
+		}
+		n.Venue, n.Room = venue, room
+	}
+	if c, err := strconv.Atoi(f.V("capacity")); err != nil || c < 0 {
+		f.Errors["capacity"] = h.Shell.T(r, "console.session.capacity_number")
+	} else {
+		n.CapacityOverride = c
+	}
+	n.Type = lanyard.SessionType(f.V("type"))
+	if !n.Type.Valid() {
+		f.Errors["type"] = h.Shell.T(r, "console.session.type_choose")
+	}
+	if n.Title = f.V("title"); n.Title == "" {
+		f.Errors["title"] = h.Shell.T(r, "console.session.title_required")
+	}
+	n.Abstract = strings.TrimSpace(f.V("abstract"))
+	n.Speakers = nil
+	for _, line := range strings.Split(f.V("speakers"), "\n") {
+		parts := strings.Split(line, ",")
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		switch len(parts) {
+		case 1:
+			if parts[0] != "" {
+				n.Speakers = append(n.Speakers, lanyard.Speaker{Name: parts[0]})
+			}
+		case 2:
+			n.Speakers = append(n.Speakers, lanyard.Speaker{Name: parts[0], Company: parts[1]})
+		case 3:
+			n.Speakers = append(n.Speakers, lanyard.Speaker{Name: parts[0], JobTitle: parts[1], Company: parts[2]})
+		default:
+			f.Errors["speakers"] = h.Shell.T(r, "console.session.speaker_format")
+		}
+	}
+	if !ch.Over.Valid() {
+		f.Errors["over"] = h.Shell.T(r, "console.session.over_choose")
+	}
+	return ch, f
+}
+
+// previewSession shows what the change in the form would do, and to whom,
+// with the form to save it.
+func (h *Handler) previewSession(w http.ResponseWriter, r *http.Request) {
+	h.changeSession(w, r, false)
+}
+
+// saveSession saves the change: an engine command, with the messages to
+// those it concerns and a new schedule version in the same batch.
+func (h *Handler) saveSession(w http.ResponseWriter, r *http.Request) {
+	h.changeSession(w, r, true)
+}
+
+func (h *Handler) changeSession(w http.ResponseWriter, r *http.Request, save bool) {
+	s, err := h.Catalog.Load().Session(r.PathValue("code"))
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	ch, f := h.readChange(r, s)
+	if !f.ok() {
+		h.renderSession(w, r, http.StatusUnprocessableEntity, f, s, nil)
+		return
+	}
+	if ch.Latest, err = h.Store.SessionHolders(r.Context(), s.ID); err != nil {
+		h.Shell.ServerError(w, r, err)
+		return
+	}
+	e := h.engine(r)
+	if !save {
+		p, err := e.PreviewChange(r.Context(), ch)
+		if err != nil {
+			h.refusedChange(w, r, f, s, err)
+			return
+		}
+		h.renderSession(w, r, http.StatusOK, f, s, &p)
+		return
+	}
+	res, err := e.ChangeSession(r.Context(), h.actor(r), f.V("key"), ch)
+	if err != nil {
+		h.refusedChange(w, r, f, s, err)
+		return
+	}
+	// The pages read the catalog the engine now decides on.
+	h.Catalog.Store(res.Catalog)
+	h.audit(r, "session_change", 0, s.Code, fmt.Sprintf("%s over=%s notified=%d waitlisted=%d cancelled=%d",
+		strings.Join(res.Preview.Changes, ","), ch.Over, len(res.Notified), len(res.Waitlisted), len(res.Cancelled)))
+	msg := "console.session.saved"
+	if len(res.Preview.Changes) == 0 && len(res.Waitlisted)+len(res.Cancelled) == 0 {
+		msg = "console.session.unchanged"
+	}
+	h.Shell.Flash(r, "ok", h.Shell.T(r, msg, "Count", len(res.Notified)))
+	http.Redirect(w, r, "/console/sessions/"+s.Code, http.StatusSeeOther)
+}
+
+// refusedChange shows the engine's refusal above the form.
+func (h *Handler) refusedChange(w http.ResponseWriter, r *http.Request, f *form, s *lanyard.Session, err error) {
+	if c := lanyard.ErrorCode(err); c != lanyard.EINVALID && c != lanyard.ENOTFOUND && c != lanyard.ECONFLICT {
+		h.Shell.ServerError(w, r, err)
+		return
+	}
+	f.Error = lanyard.ErrorMessage(err)
+	h.renderSession(w, r, http.StatusUnprocessableEntity, f, s, nil)
+}
+
+// changelogData is the public changelog: the schedule's version and its
+// changes, newest first.
+type changelogData struct {
+	Version int
+	Changes []lanyard.ScheduleChange
+}
+
+// Has reports whether c changed field name.
+func (changelogData) Has(c lanyard.ScheduleChange, name string) bool {
+	return slices.Contains(c.Changes, name)
+}
+
+// changelogPage is the schedule's public changelog (as pretalx has): what
+// changed in each version, for anyone, signed in or not.
+func (h *Handler) changelogPage(w http.ResponseWriter, r *http.Request) {
+	ev := h.event()
+	d := &changelogData{}
+	var err error
+	if d.Version, err = h.Store.ScheduleVersion(r.Context(), ev.ID); err != nil {
+		h.Shell.ServerError(w, r, err)
+		return
+	}
+	if d.Changes, err = h.Store.ScheduleChanges(r.Context(), ev.ID); err != nil {
+		h.Shell.ServerError(w, r, err)
+		return
+	}
+	p := h.Shell.Page(r, "console.changelog.title", nil, d)
+	h.Shell.Render(w, r, http.StatusOK, "changelog", p)
+}

@@ -1,0 +1,178 @@
+package console_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/message"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/storetest"
+)
+
+// changeForm is session A's change form as the page fills it (10:00–11:00
+// on day 1 in the Venetian's Ten), with edits.
+func changeForm(edits map[string]string) url.Values {
+	v := url.Values{"start": {"2026-12-01T10:00"}, "end": {"2026-12-01T11:00"}, "room": {"venetian/Ten"}, "capacity": {"0"},
+		"type": {"session"}, "title": {"Serverless APIs"}, "abstract": {""}, "speakers": {""}, "over": {"keep"}, "key": {"k1"}}
+	for k, x := range edits {
+		v.Set(k, x)
+	}
+	return v
+}
+
+// An organizer moves a session: the preview names the attendee the move
+// makes clash, and changes nothing; saving moves it for the engine and the
+// pages, writes the attendee a message and a schedule version, and the
+// public changelog shows it in both languages.
+func TestSessionChangePreviewAndSave(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		who := e.people[lanyard.RoleAttendee]
+		if _, err := e.eng.Reserve(ctx, who.ID, []string{"A", "K1"}, false, ""); err != nil {
+			t.Fatal(err)
+		}
+		org := e.signIn(lanyard.RoleOrganizer)
+		if r := org.get("/console/sessions?q=serverless"); r.status != http.StatusOK || !strings.Contains(r.body, `data-session="A"`) || strings.Contains(r.body, `data-session="C"`) {
+			t.Errorf("sessions list: %d, want A and not C", r.status)
+		}
+		if r := org.get("/console/sessions/A"); r.status != http.StatusOK || !strings.Contains(r.body, `value="2026-12-01T10:00"`) {
+			t.Fatalf("change page: %d", r.status)
+		}
+		move := changeForm(map[string]string{"start": "2026-12-01T08:30", "end": "2026-12-01T09:30"})
+		r := org.post("/console/sessions/A/preview", move)
+		if r.status != http.StatusOK {
+			t.Fatalf("preview: %d\n%s", r.status, r.body)
+		}
+		for _, want := range []string{`data-attendee="` + itoa(who.ID) + `" data-reason="clash"`, who.Name, "K1", `id="session-save"`} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("preview lacks %q", want)
+			}
+		}
+		if s, _ := e.h.Catalog.Load().Session("A"); !s.Start.Equal(at(1, 10)) {
+			t.Errorf("a preview moved A to %v", s.Start)
+		}
+
+		r = org.post("/console/sessions/A", move)
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/console/sessions/A" {
+			t.Fatalf("save: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
+		}
+		if s, _ := e.h.Catalog.Load().Session("A"); !s.Start.Equal(at(1, 8).Add(30 * time.Minute)) {
+			t.Errorf("the pages' catalog has A at %v", s.Start)
+		}
+		msgs, err := db.Messages(ctx, e.ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p message.ChangedParams
+		if len(msgs) != 1 || msgs[0].Kind != lanyard.KindSessionChanged || message.Decode(msgs[0].Params, &p) != nil ||
+			p.Code != "A" || !p.OldStart.Equal(at(1, 10)) {
+			t.Fatalf("messages %+v", msgs)
+		}
+		entries, err := db.FindAudit(ctx, e.ev.ID, store.AuditFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 || entries[0].Action != "session_change" || entries[0].Session != "A" {
+			t.Errorf("audit %+v", entries)
+		}
+		// The attendee reads it among their notifications.
+		att := e.signIn(lanyard.RoleAttendee)
+		if r := att.get("/notifications"); r.status != http.StatusOK || !strings.Contains(r.body, "Serverless APIs") {
+			t.Errorf("notifications: %d, no change of A", r.status)
+		}
+
+		for lang, want := range map[string]string{"en": "Schedule version 2", "ko": "일정 버전 2"} {
+			c := e.client()
+			c.lang = lang
+			r := c.get("/changelog")
+			if r.status != http.StatusOK || byID(r.body, "schedule-version") != want || !strings.Contains(r.body, `data-session="A"`) {
+				t.Errorf("%s changelog: %d %q, want %q and A", lang, r.status, byID(r.body, "schedule-version"), want)
+			}
+		}
+	})
+}
+
+// Bad input is refused with 422 and the field's error, and changes nothing.
+func TestSessionChangeRefusesBadInput(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		org := e.signIn(lanyard.RoleOrganizer)
+		tests := []struct {
+			edit  map[string]string
+			field string
+		}{
+			{map[string]string{"end": "2026-12-01T09:00"}, "end"},
+			{map[string]string{"start": "tomorrow"}, "start"},
+			{map[string]string{"room": "venetian/Attic"}, "room"},
+			{map[string]string{"capacity": "-3"}, "capacity"},
+			{map[string]string{"type": "party"}, "type"},
+			{map[string]string{"title": " "}, "title"},
+			{map[string]string{"over": "drop"}, "over"},
+			{map[string]string{"speakers": "a, b, c, d"}, "speakers"},
+		}
+		for _, tt := range tests {
+			for _, path := range []string{"/console/sessions/A/preview", "/console/sessions/A"} {
+				r := org.post(path, changeForm(tt.edit))
+				if r.status != http.StatusUnprocessableEntity || byID(r.body, tt.field+"-error") == "" {
+					t.Errorf("%s %v: %d, want 422 with a %s error", path, tt.edit, r.status, tt.field)
+				}
+			}
+		}
+		if r := org.post("/console/sessions/NOPE", changeForm(nil)); r.status != http.StatusNotFound {
+			t.Errorf("unknown session: %d, want 404", r.status)
+		}
+		if v, _ := db.ScheduleVersion(ctx, e.ev.ID); v != 1 {
+			t.Errorf("schedule version %d, want 1", v)
+		}
+		if s, _ := e.h.Catalog.Load().Session("A"); !s.Start.Equal(at(1, 10)) || s.Room != "Ten" {
+			t.Errorf("A changed: %+v", s)
+		}
+	})
+}
+
+// Lowering a capacity with "move to the waitlist" moves the latest
+// reservation and keeps the counts right.
+func TestSessionChangeLowersCapacity(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		first, last := e.people[lanyard.RoleStaff], e.people[lanyard.RoleAttendee]
+		for _, a := range []*lanyard.Attendee{first, last} {
+			if _, err := e.eng.Reserve(ctx, a.ID, []string{"C"}, false, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		org := e.signIn(lanyard.RoleOrganizer)
+		f := url.Values{"start": {"2026-12-02T10:00"}, "end": {"2026-12-02T11:00"}, "room": {"venetian/Two"}, "capacity": {"1"},
+			"type": {"chalk-talk"}, "title": {"Whiteboard"}, "over": {"waitlist"}, "key": {"k2"}}
+		r := org.post("/console/sessions/C/preview", f)
+		if r.status != http.StatusOK || !strings.Contains(r.body, `data-attendee="`+itoa(last.ID)+`" data-reason="over"`) ||
+			strings.Contains(r.body, `data-attendee="`+itoa(first.ID)+`" data-reason="over"`) || byID(r.body, "preview-over") == "" {
+			t.Fatalf("preview: %d, want the latest reservation over\n%s", r.status, r.body)
+		}
+		if r := org.post("/console/sessions/C", f); r.status != http.StatusSeeOther {
+			t.Fatalf("save: %d", r.status)
+		}
+		c, err := e.eng.Seats("C")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Taken != 1 || c.WaitlistLength != 1 || c.Capacity != 1 {
+			t.Errorf("counts %+v, want 1 taken, 1 waiting, capacity 1", c)
+		}
+		a, _ := e.eng.Agenda(ctx, last.ID)
+		if len(a.Reservations) != 0 || len(a.Waitlists) != 1 {
+			t.Errorf("latest holder's agenda %+v, want waitlisted", a)
+		}
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
