@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -44,6 +45,9 @@ func TestSessionChangePreviewAndSave(t *testing.T) {
 		}
 		if r := org.get("/console/sessions/A"); r.status != http.StatusOK || !strings.Contains(r.body, `value="2026-12-01T10:00"`) {
 			t.Fatalf("change page: %d", r.status)
+		}
+		if body := e.client().get("/schedule.xml").body; !strings.Contains(body, "<version>1</version>") {
+			t.Errorf("schedule.xml before a change lacks version 1")
 		}
 		move := changeForm(map[string]string{"start": "2026-12-01T08:30", "end": "2026-12-01T09:30"})
 		r := org.post("/console/sessions/A/preview", move)
@@ -88,6 +92,13 @@ func TestSessionChangePreviewAndSave(t *testing.T) {
 			t.Errorf("notifications: %d, no change of A", r.status)
 		}
 
+		// The exports name the new version (their cache follows the catalog).
+		if body := e.client().get("/schedule.xml").body; !strings.Contains(body, "<version>2</version>") || !strings.Contains(body, "<start>08:30</start>") {
+			t.Errorf("schedule.xml after the change lacks version 2 or A at 08:30")
+		}
+		if body := e.client().get("/schedule.json").body; !regexp.MustCompile(`"version":\s*"2"`).MatchString(body) {
+			t.Errorf("schedule.json after the change lacks version 2")
+		}
 		for lang, want := range map[string]string{"en": "Schedule version 2", "ko": "일정 버전 2"} {
 			c := e.client()
 			c.lang = lang
