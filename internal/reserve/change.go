@@ -347,3 +347,76 @@ func (st *state) repeatsFor(attendee int64, i int32) message.Repeats {
 	}
 	return out
 }
+
+// AddSession takes in a session the store has just created (a repeat an
+// organizer adds: store.CreateSession gave it its ID): its seats, the
+// catalog with it, and a schedule version. from, if set, is the session it
+// repeats; one not yet in a repeat group joins one named by its code.
+// Returns EINVALID for a bad session, ECONFLICT for a code or ID the
+// engine already has, ENOTFOUND for an unknown room or from.
+func (e *Engine) AddSession(ctx context.Context, caller int64, idemKey, from string, s lanyard.Session) (ChangeResult, error) {
+	return as[ChangeResult](e.do(ctx, caller, idemKey, request("add_session", s.Code), func(b *builder) (any, error) {
+		return b.addSession(from, s)
+	}))
+}
+
+func (b *builder) addSession(from string, n lanyard.Session) (any, error) {
+	st := b.st
+	if _, ok := st.byCode[n.Code]; ok || n.ID == 0 {
+		return nil, lanyard.Errorf(lanyard.ECONFLICT, "Session %s already exists.", n.Code)
+	}
+	if _, ok := st.byID[n.ID]; ok {
+		return nil, lanyard.Errorf(lanyard.ECONFLICT, "Session %s already exists.", n.Code)
+	}
+	r, ok := st.cat.Room(n.Venue, n.Room)
+	if !ok {
+		return nil, lanyard.Errorf(lanyard.ENOTFOUND, "No room %q in venue %q.", n.Room, n.Venue)
+	}
+	s := n
+	s.RoomID, s.Capacity, s.EventID = r.ID, r.Capacity, st.cat.Event.ID
+	if s.CapacityOverride > 0 {
+		s.Capacity = s.CapacityOverride
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	sessions := slices.Clone(st.cat.Sessions())
+	var orig *lanyard.Session
+	if from != "" {
+		i, err := st.session(from)
+		if err != nil {
+			return nil, err
+		}
+		if o := st.seats[i].s; o.RepeatGroup == "" {
+			// The original joins the group its code names.
+			c := *o
+			c.RepeatGroup = o.Code
+			orig = &c
+			for k, x := range sessions {
+				if x == o {
+					sessions[k] = orig
+				}
+			}
+			st.seats[i].s = orig
+			b.b.Sessions = append(b.b.Sessions, c)
+		}
+		s.RepeatGroup = st.seats[i].s.RepeatGroup
+	}
+	sessions = append(sessions, &s)
+	cat, err := catalog.New(st.cat.Event, st.cat.Venues, st.cat.Travel, sessions)
+	if err != nil {
+		return nil, fmt.Errorf("reserve: add %s: %w", s.Code, err)
+	}
+	st.cat = cat
+	i := int32(len(st.seats))
+	st.seats = append(st.seats, seat{s: &s, day: cat.Day(&s)})
+	st.byCode[s.Code] = i
+	st.byID[s.ID] = i
+	st.seats[i].reservable = st.computeReservable(i)
+	b.hit[i] = true
+	b.b.NewSeats = append(b.b.NewSeats, s.ID)
+	b.b.Schedule = append(b.b.Schedule, lanyard.ScheduleChange{At: b.now, Code: s.Code, Title: s.Title, Changes: []string{"added"},
+		Start: s.Start, End: s.End, Room: s.Room, Cap: s.Capacity})
+	b.log(0, "change", i, lanyard.OutcomeChanged, "added")
+	return ChangeResult{Catalog: cat, Preview: lanyard.ChangePreview{After: s, Changes: []string{"added"}}}, nil
+}

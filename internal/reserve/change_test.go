@@ -409,3 +409,46 @@ func TestChangeSessionRandomCapacity(t *testing.T) {
 		}
 	})
 }
+
+// A repeat added by an organizer is reservable at once, joins the group of
+// the session it repeats (which joins one if it had none), makes a schedule
+// version, and is there after a restart.
+func TestAddSessionRepeat(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 2)
+		e := f.open(t, nil)
+		f.openWindows(t, e)
+		step{0, "reserve", []string{"D"}, "reserved"}.run(t, e, f)
+		n := lanyard.Session{Code: "D-R2", Title: "Title of D", Type: lanyard.TypeSession, Level: 200, Venue: "mgm", Room: "Twenty",
+			Start: at(2, 14, 0), End: at(2, 15, 0), Reservable: true}
+		if err := db.CreateSession(ctx, f.cat.Event.ID, &n); err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.AddSession(ctx, 0, "", "D", n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, err := res.Catalog.Session("D-R2"); err != nil || s.RepeatGroup != "D" || s.Capacity != 20 {
+			t.Fatalf("catalog D-R2 %+v %v", s, err)
+		}
+		step{1, "reserve", []string{"D-R2"}, "reserved"}.run(t, e, f)
+		// D and D-R2 are one group now: holding D, p0 cannot take D-R2 too.
+		step{0, "reserve", []string{"D-R2"}, lanyard.ERepeatGroupTaken}.run(t, e, f)
+		if _, err := e.AddSession(ctx, 0, "", "D", n); codeOf(err) != lanyard.ECONFLICT {
+			t.Errorf("adding D-R2 again: %v, want conflict", err)
+		}
+		if v, _ := db.ScheduleVersion(ctx, f.cat.Event.ID); v != 2 {
+			t.Errorf("schedule version %d, want 2", v)
+		}
+		e.Close()
+		f.cat = f.loadCatalog(t)
+		if s, err := f.cat.Session("D"); err != nil || s.RepeatGroup != "D" {
+			t.Errorf("stored D %+v %v, want group D", s, err)
+		}
+		e = f.open(t, nil)
+		if c, err := e.Seats("D-R2"); err != nil || c.Taken != 1 || c.Capacity != 20 {
+			t.Errorf("D-R2 after restart %+v %v", c, err)
+		}
+	})
+}

@@ -87,6 +87,9 @@ type Organizer interface {
 	// ChangeSession saves a session change (time, room, capacity, type,
 	// text, or cancellation) with its messages and schedule version.
 	ChangeSession(ctx context.Context, caller int64, idemKey string, ch lanyard.SessionChange) (ChangeResult, error)
+	// AddSession takes in a session store.CreateSession created (a new
+	// repeat of from), with its seats and schedule version.
+	AddSession(ctx context.Context, caller int64, idemKey, from string, s lanyard.Session) (ChangeResult, error)
 }
 
 // Door is what door staff do at a room: check in a reserved attendee,

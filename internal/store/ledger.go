@@ -190,7 +190,7 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 		}
 		for _, c := range sessionUpdates(b) {
 			if _, err := d.exec(ctx, tx, `UPDATE sessions SET title = ?, abstract = ?, type = ?, speakers = ?, room_id = ?,
-				starts_at = ?, ends_at = ?, capacity_override = ?, reservable = ?, cancelled = ? WHERE event_id = ? AND id = ?`, c...); err != nil {
+				starts_at = ?, ends_at = ?, capacity_override = ?, reservable = ?, cancelled = ?, repeat_group = ? WHERE event_id = ? AND id = ?`, c...); err != nil {
 				return fmt.Errorf("store: save session: %w", err)
 			}
 		}
@@ -362,7 +362,7 @@ func sessionUpdates(b *reserve.Batch) [][]any {
 	for i, s := range b.Sessions {
 		speakers, _ := json.Marshal(nonNil(s.Speakers))
 		out[i] = []any{s.Title, s.Abstract, string(s.Type), string(speakers), nullInt(s.RoomID), nullTime(s.Start), nullTime(s.End),
-			s.CapacityOverride, s.Reservable, s.Cancelled, b.EventID, s.ID}
+			s.CapacityOverride, s.Reservable, s.Cancelled, s.RepeatGroup, b.EventID, s.ID}
 	}
 	return out
 }

@@ -69,7 +69,7 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 	}
 	for _, c := range sessionUpdates(b) {
 		queue("session", 1, `UPDATE sessions SET title = $1, abstract = $2, type = $3, speakers = $4, room_id = $5,
-			starts_at = $6, ends_at = $7, capacity_override = $8, reservable = $9, cancelled = $10 WHERE event_id = $11 AND id = $12`, c...)
+			starts_at = $6, ends_at = $7, capacity_override = $8, reservable = $9, cancelled = $10, repeat_group = $11 WHERE event_id = $12 AND id = $13`, c...)
 	}
 	for _, c := range b.Schedule {
 		queue("schedule version", 1, `INSERT INTO schedule_changes (event_id, version, at, change)

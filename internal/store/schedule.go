@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"encoding/json"
 	"fmt"
 
@@ -64,4 +66,30 @@ func (d *DB) ScheduleVersion(ctx context.Context, eventID int64) (int, error) {
 		return 0, fmt.Errorf("store: schedule version: %w", err)
 	}
 	return n + 1, nil
+}
+
+// CreateSession inserts a new session of the event (a repeat an organizer
+// adds) and sets s.ID. The engine takes it in with reserve's AddSession,
+// which writes its seat row and schedule version; a session whose second
+// step failed is read, with a seat row, at the next start.
+func (d *DB) CreateSession(ctx context.Context, eventID int64, s *lanyard.Session) error {
+	if s.RoomID == 0 && s.Room != "" {
+		if err := d.queryRow(ctx, d.db, `SELECT r.id FROM rooms r JOIN venues v ON v.id = r.venue_id
+			WHERE v.event_id = ? AND v.code = ? AND r.name = ?`, eventID, s.Venue, s.Room).Scan(&s.RoomID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return lanyard.Errorf(lanyard.ENOTFOUND, "No room %q in venue %q.", s.Room, s.Venue)
+			}
+			return fmt.Errorf("store: create session %s: %w", s.Code, err)
+		}
+	}
+	topics, _ := json.Marshal(nonNil(s.Topics))
+	speakers, _ := json.Marshal(nonNil(s.Speakers))
+	err := d.queryRow(ctx, d.db, `INSERT INTO sessions (event_id, code, title, abstract, type, level, topics, speakers, room_id,
+		starts_at, ends_at, capacity_override, repeat_group, reservable) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		eventID, s.Code, s.Title, s.Abstract, string(s.Type), s.Level, string(topics), string(speakers), nullInt(s.RoomID),
+		nullTime(s.Start), nullTime(s.End), s.CapacityOverride, s.RepeatGroup, s.Reservable).Scan(&s.ID)
+	if err != nil {
+		return fmt.Errorf("store: create session %s: %w", s.Code, mapError(err, "Session "+s.Code))
+	}
+	return nil
 }
