@@ -165,6 +165,7 @@ func (h *Handler) Routes(t *route.Table) {
 		// holds the session's times, room and capacity for its rules.
 		h.handle(t, "POST /console/sessions/{code}/preview", route.Ledger, Organizers, h.previewSession)
 		h.handle(t, "POST /console/sessions/{code}", route.Ledger, Organizers, h.saveSession)
+		h.handle(t, "POST /console/sessions/{code}/repeat", route.Ledger, Organizers, h.addRepeat)
 	}
 	h.handle(t, "GET /console/sessions", route.Any, Organizers, h.sessionsPage)
 	h.handle(t, "GET /console/sessions/{code}", route.Any, Organizers, h.sessionPage)

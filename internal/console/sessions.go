@@ -18,6 +18,7 @@ type SessionStore interface {
 	SessionHolders(ctx context.Context, sessionID int64) ([]int64, error)
 	ScheduleChanges(ctx context.Context, eventID int64) ([]lanyard.ScheduleChange, error)
 	ScheduleVersion(ctx context.Context, eventID int64) (int, error)
+	CreateSession(ctx context.Context, eventID int64, s *lanyard.Session) error
 }
 
 var _ SessionStore = (*store.DB)(nil)
@@ -65,6 +66,8 @@ type sessionData struct {
 	// People is how many attendees the change concerns.
 	People int
 	Key    string
+	// Repeat is the add-a-repeat form.
+	Repeat *form
 }
 
 type roomOption struct {
@@ -114,7 +117,10 @@ func (h *Handler) sessionForm(s *lanyard.Session) *form {
 
 func (h *Handler) renderSession(w http.ResponseWriter, r *http.Request, status int, f *form, s *lanyard.Session, p *lanyard.ChangePreview) {
 	cat := h.Catalog.Load()
-	d := &sessionData{Session: s, Types: lanyard.SessionTypes, Form: f, Preview: p, Key: f.V("key")}
+	d := &sessionData{Session: s, Types: lanyard.SessionTypes, Form: f, Preview: p, Key: f.V("key"), Repeat: newForm()}
+	if f.V("form") == "repeat" {
+		d.Form, d.Repeat = h.sessionForm(s), f
+	}
 	if d.Key == "" {
 		d.Key = newKey()
 	}
@@ -300,4 +306,59 @@ func (h *Handler) changelogPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := h.Shell.Page(r, "console.changelog.title", nil, d)
 	h.Shell.Render(w, r, http.StatusOK, "changelog", p)
+}
+
+// addRepeat adds another run of a session: a new session row (its code the
+// group's next "-R<n>"), then the engine takes it in.
+func (h *Handler) addRepeat(w http.ResponseWriter, r *http.Request) {
+	cat := h.Catalog.Load()
+	s, err := cat.Session(r.PathValue("code"))
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	f := newForm()
+	for _, k := range []string{"repeat_start", "repeat_end", "repeat_room", "key"} {
+		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	f.Values["form"] = "repeat"
+	n := lanyard.Session{Title: s.Title, Abstract: s.Abstract, Type: s.Type, Level: s.Level, Topics: s.Topics, Speakers: s.Speakers,
+		Reservable: s.Reservable}
+	n.Start, n.End = h.localTime(r, f, "repeat_start"), h.localTime(r, f, "repeat_end")
+	if f.Errors["repeat_start"] == "" && f.Errors["repeat_end"] == "" && !n.End.After(n.Start) {
+		f.Errors["repeat_end"] = h.Shell.T(r, "console.session.end_after")
+	}
+	venue, room, _ := strings.Cut(f.V("repeat_room"), "/")
+	if _, ok := cat.Room(venue, room); !ok {
+		f.Errors["repeat_room"] = h.Shell.T(r, "console.setup.unknown_room")
+	}
+	n.Venue, n.Room = venue, room
+	if !f.ok() {
+		h.renderSession(w, r, http.StatusUnprocessableEntity, f, s, nil)
+		return
+	}
+	group := s.RepeatGroup
+	if group == "" {
+		group = s.Code
+	}
+	for k := 2; ; k++ {
+		n.Code = fmt.Sprintf("%s-R%d", group, k)
+		if _, err := cat.Session(n.Code); err != nil {
+			break
+		}
+	}
+	n.RepeatGroup = group
+	if err := h.Store.CreateSession(r.Context(), cat.Event.ID, &n); err != nil {
+		h.refusedChange(w, r, f, s, err)
+		return
+	}
+	res, err := h.engine(r).AddSession(r.Context(), h.actor(r), f.V("key"), s.Code, n)
+	if err != nil {
+		h.refusedChange(w, r, f, s, err)
+		return
+	}
+	h.Catalog.Store(res.Catalog)
+	h.audit(r, "session_repeat", 0, n.Code, "repeats "+s.Code)
+	h.Shell.Flash(r, "ok", h.Shell.T(r, "console.session.repeat_added", "Code", n.Code))
+	http.Redirect(w, r, "/console/sessions/"+n.Code, http.StatusSeeOther)
 }

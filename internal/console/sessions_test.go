@@ -187,3 +187,37 @@ func TestSessionChangeLowersCapacity(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An organizer adds a repeat: it is a session of the group at once, for the
+// pages and the engine; a bad time is refused with 422 and adds nothing.
+func TestSessionAddRepeat(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		org := e.signIn(lanyard.RoleOrganizer)
+		bad := url.Values{"repeat_start": {"2026-12-02T15:00"}, "repeat_end": {"2026-12-02T14:00"}, "repeat_room": {"venetian/Hall"}, "key": {"r1"}}
+		if r := org.post("/console/sessions/A/repeat", bad); r.status != http.StatusUnprocessableEntity || byID(r.body, "repeat_end-error") == "" {
+			t.Errorf("bad repeat: %d, want 422 with an end error", r.status)
+		}
+		if _, err := e.h.Catalog.Load().Session("A-R2"); err == nil {
+			t.Fatal("a refused repeat was added")
+		}
+		ok := url.Values{"repeat_start": {"2026-12-02T14:00"}, "repeat_end": {"2026-12-02T15:00"}, "repeat_room": {"venetian/Hall"}, "key": {"r2"}}
+		r := org.post("/console/sessions/A/repeat", ok)
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/console/sessions/A-R2" {
+			t.Fatalf("add repeat: %d %q", r.status, r.header.Get("Location"))
+		}
+		s, err := e.h.Catalog.Load().Session("A-R2")
+		if err != nil || s.RepeatGroup != "A" || s.Capacity != 100 || !s.Start.Equal(at(2, 14)) {
+			t.Fatalf("A-R2 %+v %v", s, err)
+		}
+		if c, err := e.eng.Seats("A-R2"); err != nil || c.Reservable != 100 {
+			t.Errorf("A-R2 seats %+v %v", c, err)
+		}
+		if r := org.get("/console/sessions/A-R2"); r.status != http.StatusOK {
+			t.Errorf("A-R2 page: %d", r.status)
+		}
+		if r := e.client().get("/changelog"); !strings.Contains(r.body, `data-session="A-R2"`) {
+			t.Error("the changelog lacks the new repeat")
+		}
+	})
+}
