@@ -94,6 +94,7 @@ type Handler struct {
 	routes   []Route
 	rate     *rateMeter
 	activity activity
+	imports  pendingImports // previewed catalog re-imports
 }
 
 // NewShell returns the web app's shell with the console's templates, and
@@ -166,9 +167,12 @@ func (h *Handler) Routes(t *route.Table) {
 		h.handle(t, "POST /console/sessions/{code}/preview", route.Ledger, Organizers, h.previewSession)
 		h.handle(t, "POST /console/sessions/{code}", route.Ledger, Organizers, h.saveSession)
 		h.handle(t, "POST /console/sessions/{code}/repeat", route.Ledger, Organizers, h.addRepeat)
+		h.handle(t, "POST /console/catalog/reimport", route.Ledger, Organizers, h.previewReimport)
+		h.handle(t, "POST /console/catalog/reimport/apply", route.Ledger, Organizers, h.applyReimport)
 	}
 	h.handle(t, "GET /console/sessions", route.Any, Organizers, h.sessionsPage)
 	h.handle(t, "GET /console/sessions/{code}", route.Any, Organizers, h.sessionPage)
+	h.handle(t, "GET /console/catalog/reimport", route.Any, Organizers, h.reimportPage)
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
