@@ -1,7 +1,11 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -218,6 +222,101 @@ func TestSessionAddRepeat(t *testing.T) {
 		}
 		if r := e.client().get("/changelog"); !strings.Contains(r.body, `data-session="A-R2"`) {
 			t.Error("the changelog lacks the new repeat")
+		}
+	})
+}
+
+// upload posts a file as the multipart form of the re-import page.
+func (c *client) upload(path, name string, data []byte) *resp {
+	c.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	req, err := http.NewRequest("POST", c.e.srv.URL+path, &buf)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return &resp{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+// A re-imported catalog is previewed (added, changed, removed, whom it
+// concerns) and changes nothing until confirmed; confirming applies it
+// through the engine; a file that is not a catalog is refused with 422.
+func TestCatalogReimport(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		who := e.people[lanyard.RoleAttendee]
+		if _, err := e.eng.Reserve(ctx, who.ID, []string{"A", "C"}, false, ""); err != nil {
+			t.Fatal(err)
+		}
+		c := testCatalog()
+		c.Sessions[1].Start, c.Sessions[1].End = at(1, 14), at(1, 15) // A moves
+		c.Sessions[2] = lanyard.Session{Code: "N1", Title: "New talk", Type: lanyard.TypeSession, Topics: []string{"t"}, Venue: "venetian", Room: "Ten",
+			Start: at(3, 9), End: at(3, 10), Reservable: true} // C is gone, N1 is new
+		file, err := json.Marshal(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		org := e.signIn(lanyard.RoleOrganizer)
+		if r := org.upload("/console/catalog/reimport", "bad.json", []byte("{not json")); r.status != http.StatusUnprocessableEntity || byID(r.body, "file-error") == "" {
+			t.Errorf("bad file: %d, want 422 with a file error", r.status)
+		}
+		r := org.upload("/console/catalog/reimport", "catalog.json", file)
+		if r.status != http.StatusOK {
+			t.Fatalf("preview: %d\n%s", r.status, r.body)
+		}
+		for _, want := range []string{`<li data-session="N1">`, `<li data-session="A">`, `<li data-session="C">`} {
+			if !strings.Contains(r.body, want) {
+				t.Errorf("preview lacks %s", want)
+			}
+		}
+		if !strings.Contains(byID(r.body, "reimport-counts"), "attendees concerned: 1") {
+			t.Errorf("counts %q", byID(r.body, "reimport-counts"))
+		}
+		if _, err := e.h.Catalog.Load().Session("N1"); err == nil {
+			t.Fatal("a preview added N1")
+		}
+		token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(r.body)
+		if token == nil {
+			t.Fatal("no confirm form")
+		}
+		r = org.post("/console/catalog/reimport/apply", url.Values{"token": {token[1]}, "over": {"keep"}, "cancel_removed": {"1"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("apply: %d\n%s", r.status, r.body)
+		}
+		cat := e.h.Catalog.Load()
+		if s, err := cat.Session("A"); err != nil || !s.Start.Equal(at(1, 14)) {
+			t.Errorf("A after apply %+v %v", s, err)
+		}
+		if s, err := cat.Session("C"); err != nil || !s.Cancelled {
+			t.Errorf("C after apply %+v %v, want cancelled", s, err)
+		}
+		if _, err := e.eng.Seats("N1"); err != nil {
+			t.Errorf("N1 not in the engine: %v", err)
+		}
+		a, _ := e.eng.Agenda(ctx, who.ID)
+		if len(a.Reservations) != 1 {
+			t.Errorf("the attendee holds %+v, want A only", a.Reservations)
+		}
+		if v, _ := db.ScheduleVersion(ctx, e.ev.ID); v != 4 {
+			t.Errorf("schedule version %d, want 4 (A, N1, C)", v)
+		}
+		// The same preview cannot be applied twice.
+		if r := org.post("/console/catalog/reimport/apply", url.Values{"token": {token[1]}, "over": {"keep"}}); r.status != http.StatusUnprocessableEntity {
+			t.Errorf("applied twice: %d, want 422", r.status)
 		}
 	})
 }
