@@ -274,6 +274,9 @@ func TestCatalogReimport(t *testing.T) {
 		if r := org.upload("/console/catalog/reimport", "bad.json", []byte("{not json")); r.status != http.StatusUnprocessableEntity || byID(r.body, "file-error") == "" {
 			t.Errorf("bad file: %d, want 422 with a file error", r.status)
 		}
+		if r := org.upload("/console/catalog/reimport", "huge.json", make([]byte, 33<<20)); r.status != http.StatusRequestEntityTooLarge || byID(r.body, "file-error") == "" {
+			t.Errorf("a 33 MiB file: %d, want 413 with a file error", r.status)
+		}
 		r := org.upload("/console/catalog/reimport", "catalog.json", file)
 		if r.status != http.StatusOK {
 			t.Fatalf("preview: %d\n%s", r.status, r.body)
