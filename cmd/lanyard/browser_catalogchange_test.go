@@ -149,6 +149,8 @@ func TestBrowserCatalogChange(t *testing.T) {
 	}
 	shoot(ctx, "catalogchange-preview-ko-desktop", 1280)
 	shoot(ctx, "catalogchange-preview-ko-phone", 360)
+	run(ctx, "Korean re-import page", chromedp.Navigate(base+"/console/catalog/reimport"), chromedp.WaitVisible(chromedp.ID("reimport-form")))
+	shoot(ctx, "catalogchange-reimport-ko-phone", 360)
 	run(ctx, "Korean changelog", chromedp.Navigate(base+"/changelog"), chromedp.WaitVisible(chromedp.ID("changelog")))
 	if got := text(ctx, "#schedule-version"); got != "일정 버전 2" {
 		t.Errorf("Korean changelog version %q", got)
