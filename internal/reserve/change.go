@@ -299,30 +299,44 @@ func (b *builder) change(ch lanyard.SessionChange) (any, error) {
 	if !edited {
 		// Only the organizer's choice for the seats over the capacity.
 		b.log(0, "change", i, lanyard.OutcomeChanged, "over_capacity")
-		return res, nil
+	} else {
+		b.b.Sessions = append(b.b.Sessions, *after)
+		b.b.Schedule = append(b.b.Schedule, lanyard.ScheduleChange{At: b.now, Code: after.Code, Title: after.Title, Changes: pv.Changes,
+			OldStart: before.Start, OldEnd: before.End, Start: after.Start, End: after.End, OldRoom: before.Room, Room: after.Room,
+			OldCap: before.Capacity, Cap: after.Capacity, Cancelled: after.Cancelled})
+		b.log(0, "change", i, lanyard.OutcomeChanged, strings.Join(pv.Changes, ","))
 	}
-	b.b.Sessions = append(b.b.Sessions, *after)
-	b.b.Schedule = append(b.b.Schedule, lanyard.ScheduleChange{At: b.now, Code: after.Code, Title: after.Title, Changes: pv.Changes,
-		OldStart: before.Start, OldEnd: before.End, Start: after.Start, End: after.End, OldRoom: before.Room, Room: after.Room,
-		OldCap: before.Capacity, Cap: after.Capacity, Cancelled: after.Cancelled})
-	b.log(0, "change", i, lanyard.OutcomeChanged, strings.Join(pv.Changes, ","))
-
 	moved := slices.ContainsFunc(pv.Changes, func(c string) bool { return c == "start" || c == "end" || c == "room" })
-	if ch.Cancel || moved {
-		for _, a := range holders {
-			p := message.ChangedParams{Code: after.Code, Title: after.Title, Change: message.ChangeMoved,
-				OldStart: before.Start, OldEnd: before.End, OldRoom: before.Room, Start: after.Start, End: after.End, Room: after.Room,
-				Repeats: st.repeatsFor(a, i), Zones: message.Zones{VenueZone: st.cat.Event.TimeZone}}
-			if ch.Cancel {
-				p.Change, p.Start, p.End, p.Room = message.ChangeCancelled, time.Time{}, time.Time{}, ""
-			}
-			params, err := message.Encode(p)
-			if err != nil {
-				return nil, fmt.Errorf("reserve: change %s: %w", after.Code, err)
-			}
-			b.b.Messages = append(b.b.Messages, Message{AttendeeID: a, Kind: lanyard.KindSessionChanged, SessionID: after.ID, Params: params})
-			res.Notified = append(res.Notified, a)
+	lost := map[int64]message.Change{}
+	for _, a := range res.Waitlisted {
+		lost[a] = message.ChangeSeatWaitlisted
+	}
+	for _, a := range res.Cancelled {
+		lost[a] = message.ChangeSeatReleased
+	}
+	for _, a := range holders {
+		change, ok := lost[a]
+		switch {
+		case ch.Cancel:
+			change = message.ChangeCancelled
+		case ok: // the seat they lost is what they need to hear
+		case moved:
+			change = message.ChangeMoved
+		default:
+			continue
 		}
+		p := message.ChangedParams{Code: after.Code, Title: after.Title, Change: change,
+			OldStart: before.Start, OldEnd: before.End, OldRoom: before.Room, Start: after.Start, End: after.End, Room: after.Room,
+			Repeats: st.repeatsFor(a, i), Zones: message.Zones{VenueZone: st.cat.Event.TimeZone}}
+		if ch.Cancel {
+			p.Start, p.End, p.Room = time.Time{}, time.Time{}, ""
+		}
+		params, err := message.Encode(p)
+		if err != nil {
+			return nil, fmt.Errorf("reserve: change %s: %w", after.Code, err)
+		}
+		b.b.Messages = append(b.b.Messages, Message{AttendeeID: a, Kind: lanyard.KindSessionChanged, SessionID: after.ID, Params: params})
+		res.Notified = append(res.Notified, a)
 	}
 	return res, nil
 }

@@ -175,11 +175,12 @@ func TestChangeSessionLowersCapacity(t *testing.T) {
 	tests := []struct {
 		over             lanyard.OverCapacity
 		taken, waiting   int
-		left, waitlisted []int // attendee indexes
+		left, waitlisted []int  // attendee indexes
+		told             string // the change p3 and p4 are told of; "": none
 	}{
 		{over: lanyard.OverKeep, taken: 5, waiting: 0, left: []int{0, 1, 2, 3, 4}},
-		{over: lanyard.OverWaitlist, taken: 3, waiting: 2, left: []int{0, 1, 2}, waitlisted: []int{3, 4}},
-		{over: lanyard.OverCancel, taken: 3, waiting: 0, left: []int{0, 1, 2}},
+		{over: lanyard.OverWaitlist, taken: 3, waiting: 2, left: []int{0, 1, 2}, waitlisted: []int{3, 4}, told: "seat_waitlisted"},
+		{over: lanyard.OverCancel, taken: 3, waiting: 0, left: []int{0, 1, 2}, told: "seat_released"},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.over), func(t *testing.T) {
@@ -241,6 +242,22 @@ func TestChangeSessionLowersCapacity(t *testing.T) {
 					}
 				}
 				check(e)
+				msgs, err := db.Messages(ctx, f.cat.Event.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var told []string
+				for _, m := range msgs {
+					told = append(told, fmt.Sprint(slices.Index(f.people, m.AttendeeID), " ", m.Params["change"]))
+				}
+				var want []string
+				if tt.told != "" {
+					want = []string{"3 " + tt.told, "4 " + tt.told}
+				}
+				slices.Sort(told)
+				if !slices.Equal(told, want) {
+					t.Errorf("messages %q, want %q", told, want)
+				}
 				// The store agrees: a restarted engine counts the same.
 				e.Close()
 				f.cat = f.loadCatalog(t)
