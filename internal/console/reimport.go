@@ -143,6 +143,9 @@ func (h *Handler) previewReimport(w http.ResponseWriter, r *http.Request) {
 		if old.Cancelled {
 			continue
 		}
+		if same(old, &n) {
+			continue // most of a re-import: no engine read, no query
+		}
 		ch := lanyard.SessionChange{Session: *old}
 		s := &ch.Session
 		s.Title, s.Abstract, s.Type, s.Speakers = n.Title, n.Abstract, n.Type, n.Speakers
@@ -257,4 +260,12 @@ func (h *Handler) applyReimport(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Shell.Flash(r, "ok", msg)
 	http.Redirect(w, r, "/console/sessions", http.StatusSeeOther)
+}
+
+// same reports whether the file's session n leaves old as it is, in the
+// fields a re-import changes.
+func same(old, n *lanyard.Session) bool {
+	return old.Title == n.Title && old.Abstract == n.Abstract && old.Type == n.Type && slices.Equal(old.Speakers, n.Speakers) &&
+		old.Start.Equal(n.Start) && old.End.Equal(n.End) && old.Venue == n.Venue && old.Room == n.Room &&
+		old.CapacityOverride == n.CapacityOverride
 }

@@ -286,6 +286,9 @@ func TestCatalogReimport(t *testing.T) {
 				t.Errorf("preview lacks %s", want)
 			}
 		}
+		if strings.Contains(r.body, `data-session="K1"`) {
+			t.Error("the preview lists K1, which the file leaves as it is")
+		}
 		if !strings.Contains(byID(r.body, "reimport-counts"), "attendees concerned: 1") {
 			t.Errorf("counts %q", byID(r.body, "reimport-counts"))
 		}
