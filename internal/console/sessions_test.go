@@ -310,6 +310,14 @@ func TestCatalogReimport(t *testing.T) {
 		if s, err := cat.Session("C"); err != nil || !s.Cancelled {
 			t.Errorf("C after apply %+v %v, want cancelled", s, err)
 		}
+		// The attendee app says so, in both languages.
+		for lang, want := range map[string]string{"en": "Cancelled", "ko": "취소됨"} {
+			c := e.client()
+			c.lang = lang
+			if r := c.get("/sessions/C"); !regexp.MustCompile(`data-seats-cancelled="C">` + want + `<`).MatchString(r.body) {
+				t.Errorf("%s session page of C: %d, not marked cancelled", lang, r.status)
+			}
+		}
 		if _, err := e.eng.Seats("N1"); err != nil {
 			t.Errorf("N1 not in the engine: %v", err)
 		}
