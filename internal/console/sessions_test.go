@@ -310,6 +310,10 @@ func TestCatalogReimport(t *testing.T) {
 		if s, err := cat.Session("C"); err != nil || !s.Cancelled {
 			t.Errorf("C after apply %+v %v, want cancelled", s, err)
 		}
+		if body := e.client().get("/schedule.xml").body; strings.Contains(body, "<title>Whiteboard</title>") || !strings.Contains(body, "<title>Serverless APIs</title>") ||
+			!strings.Contains(body, "<version>4</version>") {
+			t.Error("schedule.xml lists the cancelled C, lacks A, or lacks version 4")
+		}
 		// The attendee app says so, in both languages.
 		for lang, want := range map[string]string{"en": "Cancelled", "ko": "취소됨"} {
 			c := e.client()

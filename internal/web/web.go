@@ -494,6 +494,9 @@ func snapshot(c *catalog.Catalog) *lanyard.Catalog {
 	out := &lanyard.Catalog{Event: *c.Event, Venues: c.Venues, Travel: c.Travel}
 	out.Sessions = make([]lanyard.Session, 0, c.Len())
 	for _, s := range c.Sessions() {
+		if s.Cancelled {
+			continue // off the schedule, as pretalx does; the changelog says why
+		}
 		out.Sessions = append(out.Sessions, *s)
 	}
 	return out
