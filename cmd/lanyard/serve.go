@@ -117,7 +117,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	case db.Dialect() == store.Postgres:
 		// Several nodes may share the database: one holds the event's lease
 		// and runs the engine, the others forward to it.
-		node := &cluster.Node{DB: db, Catalog: cat, Log: log, URL: url}
+		node := &cluster.Node{DB: db, Catalog: cat, Log: log, URL: url, OnCatalog: current.Store}
 		nctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 		if err := node.Start(nctx); err != nil {
 			stop()

@@ -37,6 +37,10 @@ type Node struct {
 	URL string
 	// ID names this node in the lease; a random one when empty.
 	ID string
+	// OnCatalog, if set, is given the catalog read afresh each time the
+	// node takes the lease: organizers' changes since the node started
+	// (docs/ARCHITECTURE.md "Catalog changes"), for the node's pages.
+	OnCatalog func(*catalog.Catalog)
 
 	mu     sync.RWMutex
 	engine *reserve.Engine // while this node holds the lease
@@ -125,7 +129,14 @@ func (n *Node) step(ctx context.Context) {
 	switch {
 	case mine && (!running || prev.Epoch != l.Epoch):
 		n.stepDown()
-		e, err := reserve.Open(ctx, n.DB, n.Catalog, reserve.Options{Log: n.Log, Fence: &reserve.Fence{Holder: n.ID, Epoch: l.Epoch}})
+		// The catalog as stored now: the last holder may have changed
+		// sessions or added some, which the engine's rows name.
+		cat, err := catalog.Load(ctx, n.DB, n.Catalog.Event)
+		if err != nil {
+			n.Log.Error("took the lease but could not read the catalog", "epoch", l.Epoch, "err", err)
+			return
+		}
+		e, err := reserve.Open(ctx, n.DB, cat, reserve.Options{Log: n.Log, Fence: &reserve.Fence{Holder: n.ID, Epoch: l.Epoch}})
 		if err != nil {
 			n.Log.Error("took the lease but could not start the engine", "epoch", l.Epoch, "err", err)
 			return
@@ -133,6 +144,9 @@ func (n *Node) step(ctx context.Context) {
 		n.mu.Lock()
 		n.engine = e
 		n.mu.Unlock()
+		if n.OnCatalog != nil {
+			n.OnCatalog(cat)
+		}
 		n.Log.Info("holding the ledger lease", "event", n.Catalog.Event.Slug, "epoch", l.Epoch)
 	case !mine && running:
 		n.stepDown()

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -91,5 +92,44 @@ func TestFencing(t *testing.T) {
 	// And node-a renewing finds the lease gone.
 	if l, _ := db.AcquireLease(ctx, ev, "node-a", "http://a", time.Minute); l.Holder != "node-b" {
 		t.Fatalf("node-a got the lease back from a live holder: %+v", l)
+	}
+}
+
+// A node taking the lease reads the catalog as stored, not as it was when
+// the node started: the last holder may have added a session (whose seat
+// row the engine would not know) or moved one.
+func TestLeaseTakerReadsChangedCatalog(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.OpenPostgres(t)
+	stale, _ := mustEvent(t, db)
+	e, err := reserve.Open(ctx, db, stale, reserve.Options{Tick: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := stale.Session("S")
+	n := lanyard.Session{Code: "S-R2", Title: "S", Type: lanyard.TypeSession, Venue: "v", Room: "R",
+		Start: s.Start.Add(24 * time.Hour), End: s.End.Add(24 * time.Hour), Reservable: true}
+	if err := db.CreateSession(ctx, stale.Event.ID, &n); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.AddSession(ctx, 0, "", "S", n); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	var got *catalog.Catalog
+	node := &Node{DB: db, Catalog: stale, Log: slog.New(slog.DiscardHandler), ID: "b", URL: "http://b", OnCatalog: func(c *catalog.Catalog) { got = c }}
+	node.step(ctx)
+	defer node.stepDown()
+	if node.engine == nil {
+		t.Fatal("the node took the lease but started no engine")
+	}
+	if _, err := node.engine.Seats("S-R2"); err != nil {
+		t.Errorf("the engine lacks the added session: %v", err)
+	}
+	if got == nil {
+		t.Fatal("the node's pages were given no catalog")
+	}
+	if _, err := got.Session("S-R2"); err != nil {
+		t.Errorf("the pages' catalog lacks the added session: %v", err)
 	}
 }

@@ -73,6 +73,7 @@ type Store interface {
 	CommandStore
 	ReportStore
 	AnnouncementStore
+	SessionStore
 }
 
 // Handler serves the console of one event.
@@ -95,6 +96,7 @@ type Handler struct {
 	routes   []Route
 	rate     *rateMeter
 	activity activity
+	imports  pendingImports // previewed catalog re-imports
 }
 
 // NewShell returns the web app's shell with the console's templates, and
@@ -162,7 +164,17 @@ func (h *Handler) Routes(t *route.Table) {
 		h.handle(t, "POST /console/attendees/{id}/role", route.Ledger, Organizers, h.changeRole)
 		h.handle(t, "POST /console/attendees/{id}/entitlements", route.Ledger, Organizers, h.grantEntitlement)
 		h.handle(t, "POST /console/attendees/{id}/badge", route.Ledger, Staff, h.replaceBadge)
+		// A session change previews and saves through the engine, which
+		// holds the session's times, room and capacity for its rules.
+		h.handle(t, "POST /console/sessions/{code}/preview", route.Ledger, Organizers, h.previewSession)
+		h.handle(t, "POST /console/sessions/{code}", route.Ledger, Organizers, h.saveSession)
+		h.handle(t, "POST /console/sessions/{code}/repeat", route.Ledger, Organizers, h.addRepeat)
+		h.handle(t, "POST /console/catalog/reimport", route.Ledger, Organizers, h.previewReimport)
+		h.handle(t, "POST /console/catalog/reimport/apply", route.Ledger, Organizers, h.applyReimport)
 	}
+	h.handle(t, "GET /console/sessions", route.Any, Organizers, h.sessionsPage)
+	h.handle(t, "GET /console/sessions/{code}", route.Any, Organizers, h.sessionPage)
+	h.handle(t, "GET /console/catalog/reimport", route.Any, Organizers, h.reimportPage)
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
@@ -178,6 +190,8 @@ func (h *Handler) Routes(t *route.Table) {
 	}
 	h.handle(t, "GET /console/announcements", route.Any, Organizers, h.announcementsPage)
 	h.handle(t, "POST /console/announcements", route.Any, Organizers, h.announce)
+	// The schedule's changelog is public: no sign-in, no role.
+	t.Handle("GET /changelog", route.Any, h.Shell.Wrap(h.changelogPage))
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -224,6 +238,7 @@ type section struct {
 var sections = []section{
 	{"/console/dashboard", "console.nav.dashboard", Staff},
 	{"/console/setup", "console.nav.setup", Organizers},
+	{"/console/sessions", "console.nav.sessions", Organizers},
 	{"/console/attendees", "console.nav.attendees", Staff},
 	{"/console/photos", "console.nav.photos", Staff},
 	{"/console/reports", "console.nav.reports", Staff},

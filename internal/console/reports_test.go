@@ -124,6 +124,14 @@ func TestReportsPage(t *testing.T) {
 			t.Errorf("repeats table lacks %q:\n%s", want, row)
 		}
 	}
+	// The link opens the session's page with the add-a-repeat form filled
+	// in: that time in the venue's zone, as long as the session, in Hall.
+	form := e.signIn(lanyard.RoleOrganizer).get("/console/sessions/C?repeat_start=2026-12-01T18%3A00%3A00Z&room=Hall&venue=venetian").body
+	for _, want := range []string{`id="repeat_start" name="repeat_start" type="datetime-local" value="2026-12-01T10:00"`, `value="venetian/Hall" selected`} {
+		if !strings.Contains(form, want) {
+			t.Errorf("the suggested repeat's form lacks %q", want)
+		}
+	}
 }
 
 // Staff see fill and attendance (they run the doors), not demand, repeats

@@ -99,6 +99,9 @@ type Session struct {
 	RepeatGroup string `json:"repeat_group,omitempty"`
 	// Reservable is false for sessions that only take walk-ins (and overflow rooms).
 	Reservable bool `json:"reservable"`
+	// Cancelled is set when an organizer cancelled the session: it stays
+	// in the catalog, marked, and takes no reservations.
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
 // Scheduled reports whether the session has a time.

@@ -153,8 +153,10 @@ func (r Renderer) fill(d *data, m lanyard.Message, kind, lang string) error {
 		if err := Decode(m.Params, &p); err != nil {
 			return bad(err)
 		}
-		if p.Change != ChangeMoved && p.Change != ChangeCancelled {
-			return bad(fmt.Errorf("change %q is neither moved nor cancelled", p.Change))
+		switch p.Change {
+		case ChangeMoved, ChangeCancelled, ChangeSeatReleased, ChangeSeatWaitlisted:
+		default:
+			return bad(fmt.Errorf("change %q is not a session change", p.Change))
 		}
 		d.Code, d.Title, d.Change = p.Code, p.Title, p.Change
 		d.When, d.OldWhen = when(lang, p.Start, p.End, p.Zones), when(lang, p.OldStart, p.OldEnd, p.Zones)

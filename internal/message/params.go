@@ -63,6 +63,10 @@ type Change string
 const (
 	ChangeMoved     Change = "moved"     // new time or room
 	ChangeCancelled Change = "cancelled" // the session will not take place
+	// A lowered capacity took the attendee's seat (theirs was among the
+	// latest reservations): released, or moved to the waitlist.
+	ChangeSeatReleased   Change = "seat_released"
+	ChangeSeatWaitlisted Change = "seat_waitlisted"
 )
 
 // ChangedParams are the params of KindSessionChanged: the session's old

@@ -172,6 +172,11 @@ type Batch struct {
 	Wishlists []Wishlist
 	// Drafted names the windows whose draft this batch ran.
 	Drafted []int64
+	// Sessions are sessions an organizer changed, written whole.
+	Sessions []lanyard.Session
+	// Schedule are the changelog entries of those changes, each a new
+	// schedule version (the store numbers them).
+	Schedule []lanyard.ScheduleChange
 }
 
 // Wishlist is an attendee's ranked sessions.
@@ -194,5 +199,5 @@ type SeatDelta struct {
 func (b *Batch) empty() bool {
 	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
 		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0 &&
-		len(b.Idem) == 0 && len(b.Drafted) == 0 // an answer kept for retries must survive a restart
+		len(b.Idem) == 0 && len(b.Drafted) == 0 && len(b.Sessions) == 0 // an answer kept for retries must survive a restart
 }

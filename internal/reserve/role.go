@@ -81,6 +81,15 @@ type Organizer interface {
 	// AddOverflow gives a session an overflow room. Returns ENOTFOUND for
 	// an unknown session or room, EINVALID for the session's own room.
 	AddOverflow(ctx context.Context, code, venue, room string) error
+	// PreviewChange tells what a session change would do and whom it
+	// concerns, changing nothing.
+	PreviewChange(ctx context.Context, ch lanyard.SessionChange) (lanyard.ChangePreview, error)
+	// ChangeSession saves a session change (time, room, capacity, type,
+	// text, or cancellation) with its messages and schedule version.
+	ChangeSession(ctx context.Context, caller int64, idemKey string, ch lanyard.SessionChange) (ChangeResult, error)
+	// AddSession takes in a session store.CreateSession created (a new
+	// repeat of from), with its seats and schedule version.
+	AddSession(ctx context.Context, caller int64, idemKey, from string, s lanyard.Session) (ChangeResult, error)
 }
 
 // Door is what door staff do at a room: check in a reserved attendee,

@@ -249,7 +249,7 @@ func (d *DB) FindVenues(ctx context.Context, eventID int64) ([]lanyard.Venue, []
 }
 
 const sessionSelect = `SELECT s.id, s.event_id, s.code, s.title, s.abstract, s.type, s.level, s.topics, s.speakers,
-	s.room_id, v.code, r.name, r.capacity, s.starts_at, s.ends_at, s.capacity_override, s.repeat_group, s.reservable
+	s.room_id, v.code, r.name, r.capacity, s.starts_at, s.ends_at, s.capacity_override, s.repeat_group, s.reservable, s.cancelled
 	FROM sessions s LEFT JOIN rooms r ON r.id = s.room_id LEFT JOIN venues v ON v.id = r.venue_id`
 
 func scanSession(row interface{ Scan(...any) error }) (*lanyard.Session, error) {
@@ -261,7 +261,7 @@ func scanSession(row interface{ Scan(...any) error }) (*lanyard.Session, error) 
 		start, end           sql.NullTime
 	)
 	if err := row.Scan(&s.ID, &s.EventID, &s.Code, &s.Title, &s.Abstract, &typ, &s.Level, &topics, &speaker,
-		&roomID, &venue, &room, &roomCap, &start, &end, &s.CapacityOverride, &s.RepeatGroup, &s.Reservable); err != nil {
+		&roomID, &venue, &room, &roomCap, &start, &end, &s.CapacityOverride, &s.RepeatGroup, &s.Reservable, &s.Cancelled); err != nil {
 		return nil, err
 	}
 	s.Type = lanyard.SessionType(typ)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -187,6 +188,18 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 			}); err != nil {
 			return err
 		}
+		for _, c := range sessionUpdates(b) {
+			if _, err := d.exec(ctx, tx, `UPDATE sessions SET title = ?, abstract = ?, type = ?, speakers = ?, room_id = ?,
+				starts_at = ?, ends_at = ?, capacity_override = ?, reservable = ?, cancelled = ?, repeat_group = ? WHERE event_id = ? AND id = ?`, c...); err != nil {
+				return fmt.Errorf("store: save session: %w", err)
+			}
+		}
+		for _, c := range b.Schedule {
+			if _, err := d.exec(ctx, tx, `INSERT INTO schedule_changes (event_id, version, at, change)
+				SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ? FROM schedule_changes WHERE event_id = ?`, b.EventID, at, scheduleJSON(c), b.EventID); err != nil {
+				return fmt.Errorf("store: save schedule version: %w", err)
+			}
+		}
 		if err := d.insertRows(ctx, tx, "overflow_rooms", []string{"session_id", "room_id"}, "ON CONFLICT DO NOTHING",
 			len(b.Overflow), func(i int) []any { return []any{b.Overflow[i].SessionID, b.Overflow[i].RoomID} }); err != nil {
 			return err
@@ -341,4 +354,20 @@ func (d *DB) ReservationLog(ctx context.Context, eventID int64) ([]reserve.LogRo
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// sessionUpdates returns the UPDATE arguments of the batch's changed sessions.
+func sessionUpdates(b *reserve.Batch) [][]any {
+	out := make([][]any, len(b.Sessions))
+	for i, s := range b.Sessions {
+		speakers, _ := json.Marshal(nonNil(s.Speakers))
+		out[i] = []any{s.Title, s.Abstract, string(s.Type), string(speakers), nullInt(s.RoomID), nullTime(s.Start), nullTime(s.End),
+			s.CapacityOverride, s.Reservable, s.Cancelled, s.RepeatGroup, b.EventID, s.ID}
+	}
+	return out
+}
+
+func scheduleJSON(c lanyard.ScheduleChange) string {
+	j, _ := json.Marshal(c) // plain fields always encode
+	return string(j)
 }

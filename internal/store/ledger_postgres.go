@@ -67,6 +67,14 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 		queue("wave", -1, `INSERT INTO waves (id, event_id, session_id, seats, release_at, released, announce) VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (event_id, id) DO UPDATE SET released = excluded.released`, w.ID, b.EventID, w.SessionID, w.Seats, w.At.UTC(), w.Released, w.Announce)
 	}
+	for _, c := range sessionUpdates(b) {
+		queue("session", 1, `UPDATE sessions SET title = $1, abstract = $2, type = $3, speakers = $4, room_id = $5,
+			starts_at = $6, ends_at = $7, capacity_override = $8, reservable = $9, cancelled = $10, repeat_group = $11 WHERE event_id = $12 AND id = $13`, c...)
+	}
+	for _, c := range b.Schedule {
+		queue("schedule version", 1, `INSERT INTO schedule_changes (event_id, version, at, change)
+			SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3 FROM schedule_changes WHERE event_id = $1`, b.EventID, at, scheduleJSON(c))
+	}
 	for _, o := range b.Overflow {
 		queue("overflow room", -1, `INSERT INTO overflow_rooms (session_id, room_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, o.SessionID, o.RoomID)
 	}

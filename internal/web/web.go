@@ -66,6 +66,10 @@ type Store interface {
 	ConsumePasswordReset(ctx context.Context, tokenHash []byte, newPasswordHash string) (int64, error)
 	SetCalendarToken(ctx context.Context, attendeeID int64, token string) error
 	FindAttendeeByCalendarToken(ctx context.Context, token string) (*lanyard.Attendee, error)
+	// ScheduleVersion is the schedule's version the exports name: 1 as
+	// imported, one more for each saved change (docs/ARCHITECTURE.md
+	// "Catalog changes").
+	ScheduleVersion(ctx context.Context, eventID int64) (int, error)
 	Inbox
 }
 
@@ -460,7 +464,13 @@ func (h *Handler) schedule(format, contentType string, write func(io.Writer, *la
 			var buf bytes.Buffer
 			// The site's configured address, never the request's Host:
 			// the export is cached and served to everyone.
-			opt := schedule.Options{BaseURL: h.siteURL(r), Version: strconv.Itoa(c.Len())}
+			// Rebuilt when the catalog is swapped, as a saved change does.
+			v, err := h.Store.ScheduleVersion(r.Context(), c.Event.ID)
+			if err != nil {
+				respond.Error(w, r, h.Log, err)
+				return
+			}
+			opt := schedule.Options{BaseURL: h.siteURL(r), Version: strconv.Itoa(v)}
 			if err := write(&buf, snapshot(c), opt); err != nil {
 				respond.Error(w, r, h.Log, err)
 				return
@@ -484,6 +494,9 @@ func snapshot(c *catalog.Catalog) *lanyard.Catalog {
 	out := &lanyard.Catalog{Event: *c.Event, Venues: c.Venues, Travel: c.Travel}
 	out.Sessions = make([]lanyard.Session, 0, c.Len())
 	for _, s := range c.Sessions() {
+		if s.Cancelled {
+			continue // off the schedule, as pretalx does; the changelog says why
+		}
 		out.Sessions = append(out.Sessions, *s)
 	}
 	return out
