@@ -403,28 +403,46 @@ func (d *DB) ClaimWebhooks(ctx context.Context, now time.Time, lease time.Durati
 	return out, nil
 }
 
-// WebhookAttempted records an attempt in the delivery log and the
-// delivery's new state, in one transaction: sent, failed, or pending again
-// at next.
-func (d *DB) WebhookAttempted(ctx context.Context, a lanyard.WebhookAttempt, state lanyard.MessageState, next time.Time) error {
+// WebhookResult is the outcome of one attempt: the log entry, and the
+// delivery's new state (pending again at Next, sent, or failed).
+type WebhookResult struct {
+	Attempt lanyard.WebhookAttempt
+	State   lanyard.MessageState
+	Next    time.Time
+}
+
+// WebhooksAttempted records attempts in the delivery log and their
+// deliveries' new states, all in one transaction (one commit for many
+// deliveries: SQLite has one writer).
+func (d *DB) WebhooksAttempted(ctx context.Context, rs []WebhookResult) error {
+	if len(rs) == 0 {
+		return nil
+	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := d.exec(ctx, tx, `INSERT INTO webhook_attempts (delivery_id, at, status, latency_ms, response, error) VALUES (?, ?, ?, ?, ?, ?)`,
-			a.DeliveryID, a.At.UTC(), a.Status, a.Latency.Milliseconds(), a.Response, a.Error); err != nil {
+		if err := d.insertRows(ctx, tx, "webhook_attempts", []string{"delivery_id", "at", "status", "latency_ms", "response", "error"}, "",
+			len(rs), func(i int) []any {
+				a := rs[i].Attempt
+				return []any{a.DeliveryID, a.At.UTC(), a.Status, a.Latency.Milliseconds(), a.Response, a.Error}
+			}); err != nil {
 			return err
 		}
-		var nextAt, sentAt any
-		switch state {
-		case lanyard.MessagePending:
-			nextAt = next.UTC()
-		case lanyard.MessageSent:
-			sentAt = a.At.UTC()
+		for _, r := range rs {
+			var nextAt, sentAt any
+			switch r.State {
+			case lanyard.MessagePending:
+				nextAt = r.Next.UTC()
+			case lanyard.MessageSent:
+				sentAt = r.Attempt.At.UTC()
+			}
+			if _, err := d.exec(ctx, tx, `UPDATE webhook_deliveries SET state = ?, next_attempt_at = ?, sent_at = COALESCE(?, sent_at), last_status = ?, last_error = ?
+				WHERE id = ?`, string(r.State), nextAt, sentAt, r.Attempt.Status, r.Attempt.Error, r.Attempt.DeliveryID); err != nil {
+				return err
+			}
 		}
-		_, err := d.exec(ctx, tx, `UPDATE webhook_deliveries SET state = ?, next_attempt_at = ?, sent_at = COALESCE(?, sent_at), last_status = ?, last_error = ?
-			WHERE id = ?`, string(state), nextAt, sentAt, a.Status, a.Error, a.DeliveryID)
-		return err
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("store: webhook %d attempted: %w", a.DeliveryID, err)
+		return fmt.Errorf("store: %d webhook attempts: %w", len(rs), err)
 	}
 	return nil
 }
