@@ -71,6 +71,7 @@ type Store interface {
 	AuditStore
 	AttendeeStore
 	CommandStore
+	WebhookStore
 }
 
 // Handler serves the console of one event.
@@ -164,6 +165,12 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
+	h.handle(t, "GET /console/webhooks", route.Any, Organizers, h.webhooksPage)
+	h.handle(t, "POST /console/webhooks", route.Any, Organizers, h.addWebhook)
+	h.handle(t, "GET /console/webhooks/{id}", route.Any, Organizers, h.webhookPage)
+	h.handle(t, "POST /console/webhooks/{id}", route.Any, Organizers, h.saveWebhook)
+	h.handle(t, "POST /console/webhooks/{id}/test", route.Any, Organizers, h.testWebhook)
+	h.handle(t, "POST /console/webhooks/{id}/redeliver", route.Any, Organizers, h.redeliverWebhook)
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -213,6 +220,7 @@ var sections = []section{
 	{"/console/attendees", "console.nav.attendees", Staff},
 	{"/console/photos", "console.nav.photos", Staff},
 	{"/console/audit", "console.nav.audit", Organizers},
+	{"/console/webhooks", "console.nav.webhooks", Organizers},
 }
 
 // nav is the header's links for u: the sections their role may use, the

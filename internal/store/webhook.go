@@ -24,8 +24,9 @@ const hookTTL = 5 * time.Second
 // hookCache holds each event's subscriptions (event type → endpoint IDs),
 // so a batch that nobody subscribed to costs no statement at all.
 type hookCache struct {
-	mu sync.Mutex
-	m  map[int64]hookSet
+	mu  sync.Mutex
+	m   map[int64]hookSet
+	off bool // tests of a schema before 00020
 }
 
 type hookSet struct {
@@ -44,7 +45,11 @@ func (d *DB) hookSubs(ctx context.Context, eventID int64) (map[string][]int64, e
 	now := time.Now()
 	d.hooks.mu.Lock()
 	s, ok := d.hooks.m[eventID]
+	off := d.hooks.off
 	d.hooks.mu.Unlock()
+	if off {
+		return nil, nil
+	}
 	if ok && now.Sub(s.at) < hookTTL {
 		return s.subs, nil
 	}
