@@ -33,6 +33,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/server"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/web"
+	"github.com/lanyardhq/lanyard/internal/webhook"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -160,6 +161,8 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	if err := startMail(lctx, cfg, log, db, ev, public, routes, srv.Registry(), mailWords(&current, public)); err != nil {
 		return err
 	}
+	// Webhooks: every node runs a dispatcher; claims skip each other's rows.
+	go (&webhook.Dispatcher{Store: db, Client: webhook.NewClient(cfg.WebhookAllowPrivate), Log: log}).Run(lctx)
 
 	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "engine", cfg.Engine, "load", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)
