@@ -3,7 +3,7 @@
 -- event types wanted; secret is "whsec_" and base64 (Standard Webhooks).
 CREATE TABLE webhook_endpoints (
     id              INTEGER   PRIMARY KEY,
-    event_id        INTEGER    NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+    event_id        INTEGER   NOT NULL REFERENCES events (id) ON DELETE CASCADE,
     url             TEXT      NOT NULL,
     description     TEXT      NOT NULL DEFAULT '',
     events          TEXT      NOT NULL DEFAULT '[]',
@@ -20,7 +20,7 @@ CREATE INDEX webhook_endpoints_event ON webhook_endpoints (event_id);
 -- webhook-id header, the same on every attempt.
 CREATE TABLE webhook_deliveries (
     id              INTEGER   PRIMARY KEY,
-    endpoint_id     INTEGER    NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
+    endpoint_id     INTEGER   NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
     msg_id          TEXT      NOT NULL,
     type            TEXT      NOT NULL,
     payload         TEXT      NOT NULL,
@@ -32,14 +32,17 @@ CREATE TABLE webhook_deliveries (
     created_at      TIMESTAMP NOT NULL,
     sent_at         TIMESTAMP
 );
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+-- Only pending rows are claimed: the index keeps only them, so delivered
+-- ones leave it.
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
+-- The sweep deletes by age without scanning the table under the write lock.
 CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
 
 -- The delivery log: one row per attempt, kept 30 days.
 CREATE TABLE webhook_attempts (
     id          INTEGER   PRIMARY KEY,
-    delivery_id INTEGER    NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+    delivery_id INTEGER   NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
     at          TIMESTAMP NOT NULL,
     status      INTEGER   NOT NULL DEFAULT 0,
     latency_ms  INTEGER   NOT NULL DEFAULT 0,
