@@ -54,6 +54,12 @@ func (d *DB) hookSubs(ctx context.Context, eventID int64) (map[string][]int64, e
 		return s.subs, nil
 	}
 	rows, err := d.query(ctx, d.db, `SELECT id, events FROM webhook_endpoints WHERE event_id = ? AND enabled ORDER BY id`, eventID)
+	if err != nil && ok {
+		// A refresh that fails keeps the last set rather than failing
+		// the batch: at worst an endpoint changed on another node is
+		// seen a little later.
+		return s.subs, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: webhook subscriptions: %w", err)
 	}

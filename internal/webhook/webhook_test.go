@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -178,6 +179,14 @@ func TestAttendeeCreatedDelivered(t *testing.T) {
 		if len(ds) != 1 || ds[0].State != lanyard.MessageSent || ds[0].LastStatus != 200 {
 			t.Fatalf("deliveries=%+v", ds)
 		}
+		// A creation that rolls back (the second email is taken) writes no event.
+		err := db.CreateAttendees(ctx, ev, []*lanyard.Attendee{{Name: "Bo", Email: "bo@example.com"}, {Name: "Ada again", Email: "ada@example.com"}})
+		if err == nil {
+			t.Fatal("a taken email was accepted")
+		}
+		if got := deliveries(t, db, ev, e.ID); len(got) != 1 {
+			t.Fatalf("after a rolled-back creation: %d deliveries, want 1", len(got))
+		}
 		log, err := db.WebhookAttempts(ctx, ev, ds[0].ID)
 		if err != nil {
 			t.Fatal(err)
@@ -334,6 +343,21 @@ func TestPrivateAddressRefused(t *testing.T) {
 		ds := deliveries(t, db, ev, e.ID)
 		if ds[0].State != lanyard.MessageFailed || ds[0].LastError == "" {
 			t.Fatalf("delivery=%+v, want failed", ds[0])
+		}
+		if !strings.Contains(ds[0].LastError, "loopback, link-local or private") {
+			t.Fatalf("last error %q does not say why", ds[0].LastError)
+		}
+		// A name is checked at dial time, after it resolves: localhost too.
+		name := lanyard.WebhookEndpoint{EventID: ev, URL: strings.Replace(r.URL, "127.0.0.1", "localhost", 1), Events: []string{lanyard.EventAttendeeCreated}, Secret: r.secret}
+		if err := db.CreateWebhookEndpoint(ctx, &name); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.EnqueueWebhook(ctx, name.ID, lanyard.EventTest, "msg_t", nil); err != nil {
+			t.Fatal(err)
+		}
+		d.Once(ctx)
+		if got := deliveries(t, db, ev, name.ID); got[0].State != lanyard.MessageFailed || r.count() != 0 {
+			t.Fatalf("delivery to localhost=%+v, received %d", got[0], r.count())
 		}
 		// Redelivery with private addresses allowed reaches it.
 		if err := db.Redeliver(ctx, ev, ds[0].ID); err != nil {
