@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -47,8 +48,9 @@ func TestWebhooksPage(t *testing.T) {
 		}
 		path := "/console/webhooks/" + itoa(ep.ID)
 		page := org.get(path)
-		if page.status != http.StatusOK || byID(page.body, "secret-value") != ep.Secret || !strings.HasPrefix(ep.Secret, "whsec_") {
-			t.Fatalf("endpoint page: %d, secret %q, want %q", page.status, byID(page.body, "secret-value"), ep.Secret)
+		// (html/template writes "+" as "&#43;")
+		if got := html.UnescapeString(byID(page.body, "secret-value")); page.status != http.StatusOK || got != ep.Secret || !strings.HasPrefix(ep.Secret, "whsec_") {
+			t.Fatalf("endpoint page: %d, secret %q, want %q", page.status, got, ep.Secret)
 		}
 
 		// Send a test event: a delivery of webhook.test.
