@@ -38,9 +38,12 @@ func TestWebhooksEndToEnd(t *testing.T) {
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
-		var p struct{ Type string }
+		var p struct {
+			Type string
+			Data struct{ Session string }
+		}
 		json.Unmarshal(body, &p)
-		verified = append(verified, p.Type)
+		verified = append(verified, p.Type+" "+p.Data.Session)
 	}))
 	defer srv.Close()
 
@@ -91,8 +94,8 @@ func TestWebhooksEndToEnd(t *testing.T) {
 	mu.Lock()
 	got, nbad := strings.Join(verified, ","), bad
 	mu.Unlock()
-	if got != "reservation.created" || nbad != 0 {
-		t.Fatalf("receiver verified %q (%d bad), want reservation.created", got, nbad)
+	if want := "reservation.created " + list.Sessions[0].Code; got != want || nbad != 0 {
+		t.Fatalf("receiver verified %q (%d bad), want %q", got, nbad, want)
 	}
 	var ds struct {
 		Deliveries []struct{ State, Type string }

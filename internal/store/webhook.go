@@ -24,9 +24,10 @@ const hookTTL = 5 * time.Second
 // hookCache holds each event's subscriptions (event type → endpoint IDs),
 // so a batch that nobody subscribed to costs no statement at all.
 type hookCache struct {
-	mu  sync.Mutex
-	m   map[int64]hookSet
-	off bool // tests of a schema before 00020
+	mu    sync.Mutex
+	m     map[int64]hookSet
+	off   bool             // tests of a schema before 00020
+	codes map[int64]string // session ID → code, for payloads; a code never changes
 }
 
 type hookSet struct {
@@ -113,6 +114,7 @@ type HookLogData struct {
 	BatchID    int64  `json:"batch_id"`
 	AttendeeID int64  `json:"attendee_id,omitempty"`
 	SessionID  int64  `json:"session_id,omitempty"`
+	Session    string `json:"session,omitempty"` // the session's code
 	Command    string `json:"command"`
 	Outcome    string `json:"outcome"`
 	Detail     string `json:"detail,omitempty"`
@@ -156,8 +158,12 @@ func (d *DB) batchHooks(ctx context.Context, b *reserve.Batch) ([]hookRow, error
 		if !ok || len(subs[typ]) == 0 {
 			continue
 		}
+		code, err := d.sessionCode(ctx, l.SessionID)
+		if err != nil {
+			return nil, err
+		}
 		rows, err := hookRows(subs, typ, "msg_"+strconv.FormatInt(b.EventID, 10)+"_"+strconv.FormatInt(l.Seq, 10), b.At,
-			HookLogData{EventID: b.EventID, Seq: l.Seq, BatchID: b.ID, AttendeeID: l.AttendeeID, SessionID: l.SessionID,
+			HookLogData{EventID: b.EventID, Seq: l.Seq, BatchID: b.ID, AttendeeID: l.AttendeeID, SessionID: l.SessionID, Session: code,
 				Command: l.Command, Outcome: l.Outcome, Detail: l.Detail})
 		if err != nil {
 			return nil, err
@@ -165,6 +171,41 @@ func (d *DB) batchHooks(ctx context.Context, b *reserve.Batch) ([]hookRow, error
 		out = append(out, rows...)
 	}
 	return out, nil
+}
+
+// sessionCode returns a session's code from a cache; a session not in it
+// (imported since) reloads the codes of every session once.
+func (d *DB) sessionCode(ctx context.Context, id int64) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	d.hooks.mu.Lock()
+	code, ok := d.hooks.codes[id]
+	d.hooks.mu.Unlock()
+	if ok {
+		return code, nil
+	}
+	rows, err := d.query(ctx, d.db, `SELECT id, code FROM sessions`)
+	if err != nil {
+		return "", fmt.Errorf("store: session codes: %w", err)
+	}
+	defer rows.Close()
+	codes := map[int64]string{id: ""} // a deleted session: asked once
+	for rows.Next() {
+		var sid int64
+		var c string
+		if err := rows.Scan(&sid, &c); err != nil {
+			return "", fmt.Errorf("store: session codes: %w", err)
+		}
+		codes[sid] = c
+	}
+	if err := rows.Err(); err != nil {
+		return "", fmt.Errorf("store: session codes: %w", err)
+	}
+	d.hooks.mu.Lock()
+	d.hooks.codes = codes
+	d.hooks.mu.Unlock()
+	return codes[id], nil
 }
 
 var hookColumns = []string{"endpoint_id", "msg_id", "type", "payload", "state", "attempts", "next_attempt_at", "created_at"}
