@@ -83,6 +83,18 @@ func TestWebhooksPage(t *testing.T) {
 		if got := e.signIn(lanyard.RoleOrganizer).get("/console/webhooks/999999"); got.status != http.StatusNotFound {
 			t.Fatalf("unknown endpoint: %d, want 404", got.status)
 		}
+		// Each action is in the audit log, with its actor.
+		audit, err := db.FindAudit(ctx, e.ev.ID, store.AuditFilter{ActorID: e.people[lanyard.RoleOrganizer].ID, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, a := range audit {
+			actions = append(actions, a.Action)
+		}
+		if got, want := strings.Join(actions, ","), "webhook_changed,webhook_redelivered,webhook_test,webhook_created"; got != want {
+			t.Fatalf("audit actions %s, want %s", got, want)
+		}
 		ko := e.signIn(lanyard.RoleOrganizer)
 		ko.lang = "ko"
 		if got := ko.get("/console/webhooks"); !strings.Contains(got.body, "엔드포인트 추가") {
