@@ -3,6 +3,7 @@ package webhook_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -439,6 +440,36 @@ func TestSweep(t *testing.T) {
 		}
 		if ds := deliveries(t, db, ev, e.ID); len(ds) != 0 {
 			t.Fatalf("deliveries after sweep=%+v", ds)
+		}
+	})
+}
+
+// Sign-up and the registration import emit attendee.created; an import's
+// dry run (rolled back) emits nothing.
+func TestAttendeeCreatedBySignUpAndImport(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev, e, _ := hooked(t, db, nil, lanyard.EventAttendeeCreated)
+		if err := db.SignUp(ctx, ev, &lanyard.Attendee{Name: "Ada", Email: "ada@example.com"}, "argon2id$x"); err != nil {
+			t.Fatal(err)
+		}
+		regs := []store.Registration{{Row: 1, Name: "Bo", Email: "bo@example.com"}, {Row: 2, Name: "Cy", Email: "cy@example.com"}}
+		if _, err := db.ApplyRegistrations(ctx, ev, regs, nil, true); !errors.Is(err, store.ErrRolledBack) {
+			t.Fatalf("dry run: %v, want ErrRolledBack", err)
+		}
+		if got := len(deliveries(t, db, ev, e.ID)); got != 1 {
+			t.Fatalf("after sign-up and a dry run: %d deliveries, want 1", got)
+		}
+		if _, err := db.ApplyRegistrations(ctx, ev, regs, nil, false); err != nil {
+			t.Fatal(err)
+		}
+		ds := deliveries(t, db, ev, e.ID)
+		if len(ds) != 3 {
+			t.Fatalf("after the import: %d deliveries, want 3", len(ds))
+		}
+		var data struct{ Data store.HookAttendeeData }
+		if err := json.Unmarshal([]byte(ds[0].Payload), &data); err != nil || data.Data.Email != "cy@example.com" || data.Data.AttendeeID == 0 {
+			t.Fatalf("payload %s: %+v, %v", ds[0].Payload, data, err)
 		}
 	})
 }
