@@ -148,12 +148,14 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch, hooks []hookR
 	}
 
 	if n := len(hooks); n > 0 {
-		end, msg, typ, body := make([]int64, n), make([]string, n), make([]string, n), make([]string, n)
+		// As batchHooks makes them: engine events, whose body is built
+		// from the log row when delivered.
+		end, msg, typ, seq := make([]int64, n), make([]string, n), make([]string, n), make([]int64, n)
 		for i, h := range hooks {
-			end[i], msg[i], typ[i], body[i] = h.endpoint, h.msgID, h.typ, h.payload
+			end[i], msg[i], typ[i], seq[i] = h.endpoint, h.msgID, h.typ, h.logSeq
 		}
-		queue("webhook deliveries", int64(n), `INSERT INTO webhook_deliveries (endpoint_id, msg_id, type, payload, state, attempts, next_attempt_at, created_at)
-			SELECT e, m, t, p, 'pending', 0, $5, $5 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u(e, m, t, p)`, end, msg, typ, body, at)
+		queue("webhook deliveries", int64(n), `INSERT INTO webhook_deliveries (endpoint_id, msg_id, type, payload, log_event_id, log_seq, state, attempts, next_attempt_at, created_at)
+			SELECT e, m, t, '', $5, q, 'pending', 0, $6, $6 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS u(e, m, t, q)`, end, msg, typ, seq, b.EventID, at)
 	}
 
 	// Other nodes learn the new seat counts when (and only if) this commits.

@@ -24,10 +24,9 @@ const hookTTL = 5 * time.Second
 // hookCache holds each event's subscriptions (event type → endpoint IDs),
 // so a batch that nobody subscribed to costs no statement at all.
 type hookCache struct {
-	mu    sync.Mutex
-	m     map[int64]hookSet
-	off   bool             // tests of a schema before 00020
-	codes map[int64]string // session ID → code, for payloads; a code never changes
+	mu  sync.Mutex
+	m   map[int64]hookSet
+	off bool // tests of a schema before 00020
 }
 
 type hookSet struct {
@@ -97,7 +96,9 @@ type hookRow struct {
 	endpoint int64
 	msgID    string
 	typ      string
-	payload  string
+	payload  string // "" for an engine event: built from the log when delivered
+	logEvent int64  // the reservation_log row of an engine event
+	logSeq   int64
 }
 
 // hookPayload is the JSON body every delivery posts.
@@ -140,81 +141,96 @@ func hookRows(subs map[string][]int64, typ, msgID string, at time.Time, data any
 	}
 	out := make([]hookRow, len(ids))
 	for i, id := range ids {
-		out[i] = hookRow{id, msgID, typ, string(body)}
+		out[i] = hookRow{endpoint: id, msgID: msgID, typ: typ, payload: string(body)}
 	}
 	return out, nil
 }
 
 // batchHooks turns a batch's log into delivery rows for the subscribed
-// endpoints. It costs nothing when nobody subscribed to any event.
+// endpoints. It costs nothing when nobody subscribed to any event, and
+// little when someone did: a row names its log row, and the JSON body is
+// built when it is delivered (logPayloads).
 func (d *DB) batchHooks(ctx context.Context, b *reserve.Batch) ([]hookRow, error) {
 	subs, err := d.hookSubs(ctx, b.EventID)
 	if err != nil || len(subs) == 0 {
 		return nil, err
 	}
 	var out []hookRow
+	prefix := "msg_" + strconv.FormatInt(b.EventID, 10) + "_"
 	for _, l := range b.Log {
 		typ, ok := lanyard.WebhookEventFor(l.Command, l.Outcome)
-		if !ok || len(subs[typ]) == 0 {
+		if !ok {
 			continue
 		}
-		code, err := d.sessionCode(ctx, l.SessionID)
-		if err != nil {
-			return nil, err
+		for _, id := range subs[typ] {
+			out = append(out, hookRow{endpoint: id, msgID: prefix + strconv.FormatInt(l.Seq, 10), typ: typ, logEvent: b.EventID, logSeq: l.Seq})
 		}
-		rows, err := hookRows(subs, typ, "msg_"+strconv.FormatInt(b.EventID, 10)+"_"+strconv.FormatInt(l.Seq, 10), b.At,
-			HookLogData{EventID: b.EventID, Seq: l.Seq, BatchID: b.ID, AttendeeID: l.AttendeeID, SessionID: l.SessionID, Session: code,
-				Command: l.Command, Outcome: l.Outcome, Detail: l.Detail})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rows...)
 	}
 	return out, nil
 }
 
-// sessionCode returns a session's code from a cache; a session not in it
-// (imported since) reloads the codes of every session once.
-func (d *DB) sessionCode(ctx context.Context, id int64) (string, error) {
-	if id == 0 {
-		return "", nil
-	}
-	d.hooks.mu.Lock()
-	code, ok := d.hooks.codes[id]
-	d.hooks.mu.Unlock()
-	if ok {
-		return code, nil
-	}
-	rows, err := d.query(ctx, d.db, `SELECT id, code FROM sessions`)
-	if err != nil {
-		return "", fmt.Errorf("store: session codes: %w", err)
-	}
-	defer rows.Close()
-	codes := map[int64]string{id: ""} // a deleted session: asked once
-	for rows.Next() {
-		var sid int64
-		var c string
-		if err := rows.Scan(&sid, &c); err != nil {
-			return "", fmt.Errorf("store: session codes: %w", err)
+// logPayloads fills in the JSON body of engine events (payload "") from
+// their reservation_log rows, the batch's instant and the session's code:
+// the same body on every attempt.
+func (d *DB) logPayloads(ctx context.Context, q querier, ds []*lanyard.WebhookDelivery, refs [][2]int64) error {
+	byEvent := map[int64][]int{}
+	for i, r := range refs {
+		if ds[i].Payload == "" && r[1] != 0 {
+			byEvent[r[0]] = append(byEvent[r[0]], i)
 		}
-		codes[sid] = c
 	}
-	if err := rows.Err(); err != nil {
-		return "", fmt.Errorf("store: session codes: %w", err)
+	for ev, idx := range byEvent {
+		args := []any{ev}
+		for _, i := range idx {
+			args = append(args, refs[i][1])
+		}
+		// Unprepared: the list's length varies.
+		rows, err := q.QueryContext(ctx, d.dialect.rebind(`SELECT l.seq, l.batch_id, COALESCE(l.attendee_id, 0), l.command, COALESCE(l.session_id, 0),
+			l.outcome, l.detail, b.at, COALESCE(s.code, '')
+			FROM reservation_log l JOIN reservation_batches b ON b.event_id = l.event_id AND b.id = l.batch_id
+			LEFT JOIN sessions s ON s.id = l.session_id
+			WHERE l.event_id = ? AND l.seq IN (`+repeatJoin("?", len(idx), ",")+`)`), args...)
+		if err != nil {
+			return fmt.Errorf("store: webhook payloads: %w", err)
+		}
+		body := map[int64]HookLogData{}
+		at := map[int64]time.Time{}
+		for rows.Next() {
+			h := HookLogData{EventID: ev}
+			var t time.Time
+			if err := rows.Scan(&h.Seq, &h.BatchID, &h.AttendeeID, &h.Command, &h.SessionID, &h.Outcome, &h.Detail, &t, &h.Session); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: webhook payloads: %w", err)
+			}
+			body[h.Seq], at[h.Seq] = h, t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: webhook payloads: %w", err)
+		}
+		for _, i := range idx {
+			seq := refs[i][1]
+			h, ok := body[seq]
+			if !ok {
+				return fmt.Errorf("store: webhook payload: no log row %d of event %d", seq, ev)
+			}
+			b, err := json.Marshal(hookPayload{Type: ds[i].Type, Timestamp: at[seq].UTC(), Data: h})
+			if err != nil {
+				return fmt.Errorf("store: webhook payload: %w", err)
+			}
+			ds[i].Payload = string(b)
+		}
 	}
-	d.hooks.mu.Lock()
-	d.hooks.codes = codes
-	d.hooks.mu.Unlock()
-	return codes[id], nil
+	return nil
 }
 
-var hookColumns = []string{"endpoint_id", "msg_id", "type", "payload", "state", "attempts", "next_attempt_at", "created_at"}
+var hookColumns = []string{"endpoint_id", "msg_id", "type", "payload", "log_event_id", "log_seq", "state", "attempts", "next_attempt_at", "created_at"}
 
 // insertHooks writes delivery rows in tx, due at once.
 func (d *DB) insertHooks(ctx context.Context, tx *sql.Tx, rows []hookRow, at time.Time) error {
 	return d.insertRows(ctx, tx, "webhook_deliveries", hookColumns, "", len(rows), func(i int) []any {
 		r := rows[i]
-		return []any{r.endpoint, r.msgID, r.typ, r.payload, "pending", 0, at.UTC(), at.UTC()}
+		return []any{r.endpoint, r.msgID, r.typ, r.payload, nullInt(r.logEvent), nullInt(r.logSeq), "pending", 0, at.UTC(), at.UTC()}
 	})
 }
 
@@ -402,21 +418,31 @@ func (d *DB) ClaimWebhooks(ctx context.Context, now time.Time, lease time.Durati
 		rows, err := d.query(ctx, tx, `UPDATE webhook_deliveries SET next_attempt_at = ?, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= ?
 				ORDER BY next_attempt_at, id LIMIT ?`+lock+`)
-			RETURNING id, endpoint_id, msg_id, type, payload, attempts, created_at`, now.Add(lease), now, limit)
+			RETURNING id, endpoint_id, msg_id, type, payload, COALESCE(log_event_id, 0), COALESCE(log_seq, 0), attempts, created_at`, now.Add(lease), now, limit)
 		if err != nil {
 			return err
 		}
+		var refs [][2]int64
 		for rows.Next() {
 			var j WebhookJob
-			if err := rows.Scan(&j.ID, &j.EndpointID, &j.MsgID, &j.Type, &j.Payload, &j.Attempts, &j.CreatedAt); err != nil {
+			var ref [2]int64
+			if err := rows.Scan(&j.ID, &j.EndpointID, &j.MsgID, &j.Type, &j.Payload, &ref[0], &ref[1], &j.Attempts, &j.CreatedAt); err != nil {
 				rows.Close()
 				return err
 			}
 			j.State, j.CreatedAt = lanyard.MessagePending, j.CreatedAt.UTC()
 			out = append(out, j)
+			refs = append(refs, ref)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
+			return err
+		}
+		ptrs := make([]*lanyard.WebhookDelivery, len(out))
+		for i := range out {
+			ptrs[i] = &out[i].WebhookDelivery
+		}
+		if err := d.logPayloads(ctx, tx, ptrs, refs); err != nil {
 			return err
 		}
 		ends := map[int64][2]string{}
@@ -516,25 +542,40 @@ func (d *DB) Redeliver(ctx context.Context, eventID, deliveryID int64) error {
 // WebhookDeliveries returns an endpoint's deliveries, newest first, at most limit.
 func (d *DB) WebhookDeliveries(ctx context.Context, eventID, endpointID int64, limit int) ([]lanyard.WebhookDelivery, error) {
 	rows, err := d.query(ctx, d.db, `SELECT w.id, w.endpoint_id, w.msg_id, w.type, w.payload, w.state, w.attempts, w.last_status, w.last_error,
-		w.created_at, w.sent_at, w.next_attempt_at FROM webhook_deliveries w JOIN webhook_endpoints e ON e.id = w.endpoint_id
+		w.created_at, w.sent_at, w.next_attempt_at, COALESCE(w.log_event_id, 0), COALESCE(w.log_seq, 0)
+		FROM webhook_deliveries w JOIN webhook_endpoints e ON e.id = w.endpoint_id
 		WHERE e.event_id = ? AND w.endpoint_id = ? ORDER BY w.id DESC LIMIT ?`, eventID, endpointID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: webhook deliveries: %w", err)
 	}
 	defer rows.Close()
 	var out []lanyard.WebhookDelivery
+	var refs [][2]int64
 	for rows.Next() {
 		var w lanyard.WebhookDelivery
 		var state string
 		var sent, next sql.Null[time.Time]
+		var ref [2]int64
 		if err := rows.Scan(&w.ID, &w.EndpointID, &w.MsgID, &w.Type, &w.Payload, &state, &w.Attempts, &w.LastStatus, &w.LastError,
-			&w.CreatedAt, &sent, &next); err != nil {
+			&w.CreatedAt, &sent, &next, &ref[0], &ref[1]); err != nil {
 			return nil, fmt.Errorf("store: webhook deliveries: %w", err)
 		}
 		w.State, w.CreatedAt, w.SentAt, w.NextAt = lanyard.MessageState(state), w.CreatedAt.UTC(), sent.V.UTC(), next.V.UTC()
 		out = append(out, w)
+		refs = append(refs, ref)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: webhook deliveries: %w", err)
+	}
+	rows.Close()
+	ptrs := make([]*lanyard.WebhookDelivery, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	if err := d.logPayloads(ctx, d.db, ptrs, refs); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // WebhookAttempts returns the delivery log of one of an event's

@@ -239,6 +239,17 @@ func TestBatchEventsOnlyWhenCommitted(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("delivery types=%v, want %v", got, want)
 		}
+		// The body is built from the log row when read or delivered.
+		var first struct {
+			Type string
+			Data store.HookLogData
+		}
+		if err := json.Unmarshal([]byte(ds[len(ds)-1].Payload), &first); err != nil {
+			t.Fatalf("payload %q: %v", ds[len(ds)-1].Payload, err)
+		}
+		if first.Type != lanyard.EventReservationCreated || first.Data.Command != "reserve" || first.Data.AttendeeID != 1 || first.Data.Seq != 100 || first.Data.BatchID != 1 {
+			t.Fatalf("payload %+v", first)
+		}
 		for ran := 0; ran < 3; ran++ {
 			dispatcher(db).Once(ctx)
 		}

@@ -17,13 +17,18 @@ CREATE INDEX webhook_endpoints_event ON webhook_endpoints (event_id);
 
 -- One row per (event, endpoint): the job. Written in the transaction of
 -- the change (the engine's batch, a sign-up, an import). msg_id is the
--- webhook-id header, the same on every attempt.
+-- webhook-id header, the same on every attempt. An engine event names its
+-- reservation_log row (log_event_id, log_seq) and leaves payload empty:
+-- the body is built from the log when delivered, which keeps the batch's
+-- rows small.
 CREATE TABLE webhook_deliveries (
     id              INTEGER   PRIMARY KEY,
     endpoint_id     INTEGER   NOT NULL REFERENCES webhook_endpoints (id) ON DELETE CASCADE,
     msg_id          TEXT      NOT NULL,
     type            TEXT      NOT NULL,
-    payload         TEXT      NOT NULL,
+    payload         TEXT      NOT NULL DEFAULT '',
+    log_event_id    INTEGER,
+    log_seq         INTEGER,
     state           TEXT      NOT NULL DEFAULT 'pending',
     attempts        INTEGER   NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMP,
