@@ -504,16 +504,35 @@ func (d *DB) WebhooksAttempted(ctx context.Context, rs []WebhookResult) error {
 			}); err != nil {
 			return err
 		}
-		for _, r := range rs {
-			var nextAt, sentAt any
-			switch r.State {
-			case lanyard.MessagePending:
-				nextAt = r.Next.UTC()
-			case lanyard.MessageSent:
-				sentAt = r.Attempt.At.UTC()
+		// One UPDATE per chunk, joined to the outcomes' values (as
+		// saveSeats does): an UPDATE each would be a round trip each.
+		ts := "?"
+		if d.dialect == Postgres {
+			ts = "CAST(? AS TIMESTAMPTZ)" // SQLite keeps times as text; a cast there would mangle them
+		}
+		tuple := "(CAST(? AS BIGINT), CAST(? AS TEXT), " + ts + ", " + ts + ", CAST(? AS INTEGER), CAST(? AS TEXT))"
+		for done := 0; done < len(rs); {
+			size := chunkSize(len(rs)-done, 256)
+			chunk := rs[done : done+size]
+			done += size
+			args := make([]any, 0, 6*len(chunk))
+			for _, r := range chunk {
+				var nextAt, sentAt sql.Null[time.Time]
+				switch r.State {
+				case lanyard.MessagePending:
+					nextAt = sql.Null[time.Time]{V: r.Next.UTC(), Valid: true}
+				case lanyard.MessageSent:
+					sentAt = sql.Null[time.Time]{V: r.Attempt.At.UTC(), Valid: true}
+				}
+				args = append(args, r.Attempt.DeliveryID, string(r.State), nextAt, sentAt, r.Attempt.Status, r.Attempt.Error)
 			}
-			if _, err := d.exec(ctx, tx, `UPDATE webhook_deliveries SET state = ?, next_attempt_at = ?, sent_at = COALESCE(?, sent_at), last_status = ?, last_error = ?
-				WHERE id = ?`, string(r.State), nextAt, sentAt, r.Attempt.Status, r.Attempt.Error, r.Attempt.DeliveryID); err != nil {
+			stmt, err := d.stmt(ctx, tx, `UPDATE webhook_deliveries SET state = v.column2, next_attempt_at = v.column3,
+				sent_at = COALESCE(v.column4, webhook_deliveries.sent_at), last_status = v.column5, last_error = v.column6
+				FROM (VALUES `+repeatJoin(tuple, size, ",")+`) AS v WHERE webhook_deliveries.id = v.column1`)
+			if err != nil {
+				return err
+			}
+			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return err
 			}
 		}

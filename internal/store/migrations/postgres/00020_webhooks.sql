@@ -39,7 +39,7 @@ CREATE TABLE webhook_deliveries (
 );
 -- Only pending rows are claimed: the index keeps only them, so delivered
 -- ones leave it.
-CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE state = 'pending';
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) WHERE state = 'pending';
 CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id);
 -- The sweep deletes by age without scanning the table under the write lock.
 CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
