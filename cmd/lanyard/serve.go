@@ -33,6 +33,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/server"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/web"
+	"github.com/lanyardhq/lanyard/internal/webhook"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -138,7 +139,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
 	badges := &badge.Service{DB: db, Event: ev}
 	(&api.Handler{Catalog: &current, Engine: engine, Counts: counts, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
-		Badges: badges, Registrations: db, PublicURL: public}).Routes(routes)
+		Badges: badges, Registrations: db, PublicURL: public, Webhooks: db}).Routes(routes)
 	proxies, err := cfg.TrustedProxies()
 	if err != nil {
 		return err
@@ -163,6 +164,8 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	if err := startMail(lctx, cfg, log, db, ev, public, routes, srv.Registry(), mailWords(&current, public)); err != nil {
 		return err
 	}
+	// Webhooks: every node runs a dispatcher; claims skip each other's rows.
+	go (&webhook.Dispatcher{Store: db, Client: webhook.NewClient(cfg.WebhookAllowPrivate), Log: log}).Run(lctx)
 
 	log.Info("serving", "event", ev.Slug, "sessions", cat.Len(), "url", url, "db", db.Dialect(), "engine", cfg.Engine, "load", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(e.stdout, "lanyard: serving %s at %s\n", ev.Name, url)

@@ -56,6 +56,8 @@ type Handler struct {
 	// PublicURL is where people reach the site, for invitation links; ""
 	// refuses imports that invite.
 	PublicURL string
+	// Webhooks keeps webhook endpoints; nil answers 503.
+	Webhooks Webhooks
 }
 
 // access is who may call a route.
@@ -128,6 +130,13 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.importAttendees)))
 	handle("GET /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.getSignUpMode)))
 	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.putSignUpMode)))
+	// Webhook endpoints are rows of the store, not seats: any node.
+	handle("GET /api/v1/admin/webhooks", h.auth(organizer, h.webhooks(h.listWebhooks)))
+	handle("POST /api/v1/admin/webhooks", h.auth(organizer, h.webhooks(h.createWebhook)))
+	handle("PUT /api/v1/admin/webhooks/{id}", h.auth(organizer, h.webhooks(h.putWebhook)))
+	handle("GET /api/v1/admin/webhooks/{id}/deliveries", h.auth(organizer, h.webhooks(h.listDeliveries)))
+	handle("POST /api/v1/admin/webhooks/{id}/test", h.auth(organizer, h.webhooks(h.testWebhook)))
+	handle("POST /api/v1/admin/webhooks/{id}/deliveries/{delivery}/redeliver", h.auth(organizer, h.webhooks(h.redeliver)))
 
 	t.Mux.HandleFunc("/api/v1/", h.notFound)
 }

@@ -38,6 +38,10 @@ type Config struct {
 	// it; after a crash, its unsent claims wait this long. Env only
 	// (LANYARD_MAIL_LEASE, a Go duration); 0 for the default (2 min).
 	MailLease time.Duration
+	// WebhookAllowPrivate lets webhooks reach loopback, link-local and
+	// private addresses (a receiver on the same machine or network); off,
+	// they are refused at dial time.
+	WebhookAllowPrivate bool
 	// Mailbox serves the local mailbox page (/mailbox) when SMTPURL is
 	// empty; the demo sets it. Never a flag: the page shows everyone's mail.
 	Mailbox bool
@@ -116,6 +120,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 		}
 		c.MailLease = d
 	}
+	if v := getenv("LANYARD_WEBHOOK_ALLOW_PRIVATE"); v == "1" || v == "true" {
+		c.WebhookAllowPrivate = true
+	}
 	if v := getenv("LANYARD_MIGRATE"); v == "1" || v == "true" {
 		c.Migrate = true
 	}
@@ -145,6 +152,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv func(string) string, opts Opt
 	if opts&OptMail != 0 {
 		fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "where to send mail: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS); ?from=address sets the sender; empty keeps mail in the database (env LANYARD_SMTP_URL or LANYARD_SMTP_URL_FILE)")
 		fs.Float64Var(&c.MailRate, "mail-rate", c.MailRate, "mails sent per second at most, over all connections; 0 for no limit (env LANYARD_MAIL_RATE)")
+		fs.BoolVar(&c.WebhookAllowPrivate, "webhook-allow-private", c.WebhookAllowPrivate, "let webhooks reach loopback, link-local and private addresses; off, they are refused (env LANYARD_WEBHOOK_ALLOW_PRIVATE)")
 	}
 	return nil
 }

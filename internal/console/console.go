@@ -74,6 +74,7 @@ type Store interface {
 	ReportStore
 	AnnouncementStore
 	SessionStore
+	WebhookStore
 }
 
 // Handler serves the console of one event.
@@ -192,6 +193,12 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "POST /console/announcements", route.Any, Organizers, h.announce)
 	// The schedule's changelog is public: no sign-in, no role.
 	t.Handle("GET /changelog", route.Any, h.Shell.Wrap(h.changelogPage))
+	h.handle(t, "GET /console/webhooks", route.Any, Organizers, h.webhooksPage)
+	h.handle(t, "POST /console/webhooks", route.Any, Organizers, h.addWebhook)
+	h.handle(t, "GET /console/webhooks/{id}", route.Any, Organizers, h.webhookPage)
+	h.handle(t, "POST /console/webhooks/{id}", route.Any, Organizers, h.saveWebhook)
+	h.handle(t, "POST /console/webhooks/{id}/test", route.Any, Organizers, h.testWebhook)
+	h.handle(t, "POST /console/webhooks/{id}/redeliver", route.Any, Organizers, h.redeliverWebhook)
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -244,6 +251,7 @@ var sections = []section{
 	{"/console/reports", "console.nav.reports", Staff},
 	{"/console/announcements", "console.nav.announcements", Organizers},
 	{"/console/audit", "console.nav.audit", Organizers},
+	{"/console/webhooks", "console.nav.webhooks", Organizers},
 }
 
 // nav is the header's links for u: the sections their role may use, the

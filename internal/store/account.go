@@ -72,6 +72,9 @@ func (d *DB) signUp(ctx context.Context, eventID int64, a *lanyard.Attendee, pas
 			return fmt.Errorf("store: sign up: %w", mapError(err, "An account with that email"))
 		}
 		a.ID = id
+		if err := d.attendeeHooks(ctx, tx, a); err != nil {
+			return err
+		}
 		if verify != nil {
 			verify.Message.EventID = eventID
 			return d.createLink(ctx, tx, id, LinkVerify, *verify)

@@ -63,6 +63,9 @@ func (d *DB) CreateAttendees(ctx context.Context, eventID int64, as []*lanyard.A
 		}
 		for _, a := range as {
 			a.ID = ids[a.Email]
+			if err := d.attendeeHooks(ctx, tx, a); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

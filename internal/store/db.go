@@ -29,6 +29,8 @@ type DB struct {
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared statements by query, see stmt
 
+	hooks hookCache // webhook subscriptions by event, see webhook.go
+
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 }

@@ -10,6 +10,8 @@ func (d *DB) MigrateTo(ctx context.Context, version int64) error {
 		return err
 	}
 	_, err = p.UpTo(ctx, version)
+	// Before migration 00020 there are no webhook tables to look in.
+	d.hooks.off = version < 20
 	return err
 }
 

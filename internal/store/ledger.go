@@ -137,8 +137,14 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 // The schema refuses an overbooked session or a second active reservation
 // of one attendee for one session; then nothing of the batch is written.
 func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
+	// Webhook deliveries of the batch's events, for subscribed endpoints
+	// only: with none, this is a map lookup and no statement.
+	hooks, err := d.batchHooks(ctx, b)
+	if err != nil {
+		return err
+	}
 	if d.dialect == Postgres {
-		return d.commitPostgres(ctx, b)
+		return d.commitPostgres(ctx, b, hooks)
 	}
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		at := b.At.UTC()
@@ -248,9 +254,12 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 			}); err != nil {
 			return err
 		}
-		return d.insertRows(ctx, tx, "messages", messageColumns, "", len(b.Messages), func(i int) []any {
+		if err := d.insertRows(ctx, tx, "messages", messageColumns, "", len(b.Messages), func(i int) []any {
 			return messageRow(batchMessage(b.EventID, b.Messages[i], at))
-		})
+		}); err != nil {
+			return err
+		}
+		return d.insertHooks(ctx, tx, hooks, at)
 	})
 }
 

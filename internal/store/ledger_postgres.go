@@ -13,7 +13,7 @@ import (
 // network round trip: every statement is queued in a pgx batch, and every
 // multi-row statement takes its rows as arrays (unnest), so a batch of
 // thousands of commands is a dozen statements with a few parameters each.
-func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
+func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch, hooks []hookRow) error {
 	tx, err := d.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -153,6 +153,17 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch) error {
 		queue("messages", int64(n), `INSERT INTO messages (event_id, attendee_id, session_id, kind, by_mail, in_app, template, params, state, next_attempt_at, created_at)
 			SELECT $5, a, NULLIF(s, 0), k, TRUE, TRUE, k, p, 'pending', $6, $6
 			FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS t(a, s, k, p)`, a, sid, kind, params, b.EventID, at)
+	}
+
+	if n := len(hooks); n > 0 {
+		// As batchHooks makes them: engine events, whose body is built
+		// from the log row when delivered.
+		end, msg, typ, seq := make([]int64, n), make([]string, n), make([]string, n), make([]int64, n)
+		for i, h := range hooks {
+			end[i], msg[i], typ[i], seq[i] = h.endpoint, h.msgID, h.typ, h.logSeq
+		}
+		queue("webhook deliveries", int64(n), `INSERT INTO webhook_deliveries (endpoint_id, msg_id, type, payload, log_event_id, log_seq, state, attempts, next_attempt_at, created_at)
+			SELECT e, m, t, '', $5, q, 'pending', 0, $6, $6 FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS u(e, m, t, q)`, end, msg, typ, seq, b.EventID, at)
 	}
 
 	// Other nodes learn the new seat counts when (and only if) this commits.

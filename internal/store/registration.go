@@ -275,6 +275,9 @@ func (d *DB) createRegistration(ctx context.Context, tx *sql.Tx, eventID int64, 
 	if a.ext != "" {
 		byExt[a.ext] = a
 	}
+	if err := d.attendeeHooks(ctx, tx, la); err != nil {
+		return o, err
+	}
 	o.Action, o.AttendeeID = RegCreated, la.ID
 	if invite != nil {
 		l, err := invite(la)
