@@ -71,6 +71,7 @@ type Store interface {
 	AuditStore
 	AttendeeStore
 	CommandStore
+	MailStore
 }
 
 // Handler serves the console of one event.
@@ -164,6 +165,8 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
+	h.handle(t, "GET /console/mail", route.Any, Organizers, h.mailPage)
+	h.handle(t, "POST /console/mail/{id}/retry", route.Any, Organizers, h.retryMail)
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -213,6 +216,7 @@ var sections = []section{
 	{"/console/attendees", "console.nav.attendees", Staff},
 	{"/console/photos", "console.nav.photos", Staff},
 	{"/console/audit", "console.nav.audit", Organizers},
+	{"/console/mail", "console.nav.mail", Organizers},
 }
 
 // nav is the header's links for u: the sections their role may use, the

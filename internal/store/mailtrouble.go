@@ -32,12 +32,14 @@ func (d *DB) MailTrouble(ctx context.Context, eventID int64, state lanyard.Messa
 // RetryMail sends a failed mail message again: pending, due at now, its
 // attempts counted afresh (the organizer fixed the cause; it deserves the
 // whole backoff), its last error kept until it is sent. The audit entry is
-// written in the same transaction. A message that is not failed (sent
+// written in the same transaction, naming the message's attendee. A message that is not failed (sent
 // meanwhile, already retried) is EINVALID; one of another event ENOTFOUND.
 func (d *DB) RetryMail(ctx context.Context, eventID, id int64, now time.Time, audit lanyard.AuditEntry) error {
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		var state string
-		err := tx.QueryRowContext(ctx, d.dialect.rebind(`SELECT state FROM messages WHERE id = ? AND event_id = ? AND by_mail`), id, eventID).Scan(&state)
+		var attendee int64
+		err := tx.QueryRowContext(ctx, d.dialect.rebind(`SELECT state, COALESCE(attendee_id, 0) FROM messages WHERE id = ? AND event_id = ? AND by_mail`),
+			id, eventID).Scan(&state, &attendee)
 		if err == sql.ErrNoRows {
 			return lanyard.Errorf(lanyard.ENOTFOUND, "There is no such mail.")
 		}
@@ -51,6 +53,7 @@ func (d *DB) RetryMail(ctx context.Context, eventID, id int64, now time.Time, au
 			WHERE id = ? AND state = 'failed'`, now.UTC(), id); err != nil {
 			return err
 		}
+		audit.AttendeeID = attendee // the message's, whatever the caller said
 		return d.addAudit(ctx, tx, eventID, audit)
 	})
 	if err != nil {
