@@ -53,6 +53,8 @@ type Handler struct {
 	Badges Badges
 	// Registrations imports attendees and keeps the sign-up mode.
 	Registrations Registrations
+	// Audit records organizers' and staff's admin actions; nil records none.
+	Audit Auditor
 	// PublicURL is where people reach the site, for invitation links; ""
 	// refuses imports that invite.
 	PublicURL string
@@ -99,14 +101,14 @@ func (h *Handler) Routes(t *route.Table) {
 
 	if organizes {
 		ledger("GET /api/v1/admin/settings", h.auth(organizer, h.getSettings))
-		ledger("PUT /api/v1/admin/settings", h.auth(organizer, h.putSettings))
+		ledger("PUT /api/v1/admin/settings", h.auth(organizer, h.audited("settings", nil, h.putSettings)))
 		ledger("GET /api/v1/admin/holdbacks", h.auth(organizer, h.getHoldbacks))
-		ledger("PUT /api/v1/admin/holdbacks/{type}", h.auth(organizer, h.putHoldback))
+		ledger("PUT /api/v1/admin/holdbacks/{type}", h.auth(organizer, h.audited("holdbacks", holdbackDetail, h.putHoldback)))
 		ledger("GET /api/v1/admin/windows", h.auth(organizer, list(h, "windows", reserve.Organizer.Windows)))
-		ledger("POST /api/v1/admin/windows", h.auth(organizer, create(h, func(w *lanyard.Window) { w.ID = 0 }, reserve.Organizer.AddWindow)))
+		ledger("POST /api/v1/admin/windows", h.auth(organizer, h.audited("window", nil, create(h, func(w *lanyard.Window) { w.ID = 0 }, reserve.Organizer.AddWindow))))
 		ledger("GET /api/v1/admin/waves", h.auth(organizer, list(h, "waves", reserve.Organizer.Waves)))
-		ledger("POST /api/v1/admin/waves", h.auth(organizer, create(h, func(w *lanyard.Wave) { w.ID, w.Released = 0, false }, reserve.Organizer.AddWave)))
-		ledger("POST /api/v1/admin/sessions/{code}/overflow", h.auth(organizer, h.addOverflow))
+		ledger("POST /api/v1/admin/waves", h.auth(organizer, h.audited("wave", nil, create(h, func(w *lanyard.Wave) { w.ID, w.Released = 0, false }, reserve.Organizer.AddWave))))
+		ledger("POST /api/v1/admin/sessions/{code}/overflow", h.auth(organizer, h.audited("overflow", nil, h.addOverflow)))
 	}
 
 	if door {
@@ -122,12 +124,12 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("POST /api/v1/badges/verify", h.auth(scanner, h.verifyBadge))
 	handle("GET /api/v1/admin/photos", h.auth(organizer, h.getPhotoReport))
 	handle("GET /api/v1/admin/badges.zip", h.auth(organizer, h.getAllBadges))
-	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.pickUpBadge))
-	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.replaceBadge))
+	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.audited("badge_pickup", nil, h.pickUpBadge)))
+	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.audited("badge_replaced", nil, h.replaceBadge)))
 	// Registration writes attendees and accounts, not seats: any node.
-	handle("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.importAttendees)))
+	handle("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.audited("attendee_import", importDetail, h.importAttendees))))
 	handle("GET /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.getSignUpMode)))
-	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.putSignUpMode)))
+	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.audited("signup_mode", nil, h.putSignUpMode))))
 
 	t.Mux.HandleFunc("/api/v1/", h.notFound)
 }
