@@ -72,6 +72,7 @@ type Store interface {
 	AttendeeStore
 	CommandStore
 	MailStore
+	ImportStore
 }
 
 // Handler serves the console of one event.
@@ -164,6 +165,11 @@ func (h *Handler) Routes(t *route.Table) {
 	}
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
+	h.handle(t, "GET /console/import", route.Any, Organizers, h.importPage)
+	h.handle(t, "POST /console/import", route.Any, Organizers, h.upload)
+	h.handle(t, "POST /console/import/signup-mode", route.Any, Organizers, h.setSignUpMode)
+	h.handle(t, "GET /console/import/{id}", route.Any, Organizers, h.preview)
+	h.handle(t, "POST /console/import/{id}", route.Any, Organizers, h.applyImport)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
 	h.handle(t, "GET /console/mail", route.Any, Organizers, h.mailPage)
 	h.handle(t, "POST /console/mail/{id}/retry", route.Any, Organizers, h.retryMail)
@@ -214,6 +220,7 @@ var sections = []section{
 	{"/console/dashboard", "console.nav.dashboard", Staff},
 	{"/console/setup", "console.nav.setup", Organizers},
 	{"/console/attendees", "console.nav.attendees", Staff},
+	{"/console/import", "console.nav.import", Organizers},
 	{"/console/photos", "console.nav.photos", Staff},
 	{"/console/audit", "console.nav.audit", Organizers},
 	{"/console/mail", "console.nav.mail", Organizers},

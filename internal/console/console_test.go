@@ -406,7 +406,7 @@ func TestNavFollowsRole(t *testing.T) {
 		return out
 	}
 	for role, want := range map[lanyard.Role]string{
-		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/attendees /console/photos /console/audit /console/mail",
+		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/attendees /console/import /console/photos /console/audit /console/mail",
 		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos",
 		lanyard.RoleExhibitor: "/console",
 	} {

@@ -1,0 +1,145 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/storetest"
+)
+
+// upload posts a file to the import page as a browser does.
+func (c *client) upload(name string, data []byte) *resp {
+	c.t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.srv.URL+"/console/import", &b)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	return &resp{status: res.StatusCode, header: res.Header, body: string(body)}
+}
+
+// The organizer uploads a CSV whose email column has an unusual name:
+// the page shows the columns it found and that email is missing; mapping
+// it shows the dry run; importing with invitations creates the attendees
+// and their invitations, audited, and the upload is gone.
+func TestImportPage(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		c := e.signIn(lanyard.RoleOrganizer)
+		csv := "Ticket,Full name,Contact,Company\nT1,Bo Lee,bo@example.com,Acme\nT2,Cy Park,cy@example.com,Initech\n"
+		r := c.upload("tickets.csv", []byte(csv))
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("upload: %d %s", r.status, byID(r.body, "file-error"))
+		}
+		preview := r.header.Get("Location")
+		r = c.get(preview)
+		if r.status != http.StatusUnprocessableEntity || byID(r.body, "map-error") == "" {
+			t.Fatalf("preview without an email column: %d, map error %q; want 422 and the problem said", r.status, byID(r.body, "map-error"))
+		}
+		if !strings.Contains(r.body, `<option value="name" selected>`) {
+			t.Errorf("the detected name column is not shown selected")
+		}
+		// Contact is column 2: map it to email.
+		mapped := preview + "?" + url.Values{"c0": {"ticket_id"}, "c1": {"name"}, "c2": {"email"}, "c3": {"company"}}.Encode()
+		r = c.get(mapped)
+		if r.status != http.StatusOK || byID(r.body, "count-created") != "2 new attendees" {
+			t.Fatalf("mapped preview: %d, created %q", r.status, byID(r.body, "count-created"))
+		}
+		if n, _, _ := db.SearchAttendees(ctx, e.ev.ID, "example.com", 0, 100); len(n) != 4 {
+			t.Fatalf("a dry run wrote attendees: %d people", len(n))
+		}
+		r = c.post(preview, url.Values{"c0": {"ticket_id"}, "c1": {"name"}, "c2": {"email"}, "c3": {"company"}, "invite": {"1"}})
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("apply: %d %s", r.status, byID(r.body, "import-error"))
+		}
+		bo, err := db.FindAttendeeByEmail(ctx, e.ev.ID, "bo@example.com")
+		if err != nil || bo.Company != "Acme" {
+			t.Fatalf("bo after import: %+v, %v", bo, err)
+		}
+		msgs, _ := db.MessagesTo(ctx, bo.ID, 10)
+		if len(msgs) != 1 || msgs[0].Kind != lanyard.KindInvitation {
+			t.Errorf("bo's messages %+v; want the invitation", msgs)
+		}
+		if r := c.get("/console/import"); !strings.Contains(r.body, "Imported: 2 new") {
+			t.Errorf("no word of the import after it")
+		}
+		if r := c.get(preview); r.status != http.StatusNotFound {
+			t.Errorf("the applied upload: %d, want 404", r.status)
+		}
+		entries, _ := db.FindAudit(ctx, e.ev.ID, store.AuditFilter{})
+		if len(entries) != 1 || entries[0].Action != "attendee_import" || !strings.Contains(entries[0].Detail, "2 created") {
+			t.Errorf("audit %+v; want the import", entries)
+		}
+	})
+}
+
+// Files that are not a ticket export are refused beside the field, in the
+// organizer's language, and nothing is kept.
+func TestImportUploadRefused(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	tests := []struct {
+		name, file string
+		data       []byte
+		want       int
+	}{
+		{"png", "photo.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), http.StatusUnsupportedMediaType},
+		{"xlsx", "tickets.xlsx", []byte("PK\x03\x04 not text"), http.StatusUnsupportedMediaType},
+		{"json that is not", "orders.json", []byte("email,name\n"), http.StatusUnsupportedMediaType},
+		{"empty", "tickets.csv", []byte("  \n"), http.StatusUnprocessableEntity},
+		{"too big", "tickets.csv", bytes.Repeat([]byte("a,b\n"), (64<<20)/4+1), http.StatusRequestEntityTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := e.signIn(lanyard.RoleOrganizer)
+			c.lang = "ko"
+			r := c.upload(tt.file, tt.data)
+			if r.status != tt.want || byID(r.body, "file-error") == "" {
+				t.Fatalf("%s: %d, error %q; want %d with the problem beside the field", tt.file, r.status, byID(r.body, "file-error"), tt.want)
+			}
+			if msg := byID(r.body, "file-error"); !strings.ContainsAny(msg, "파일") {
+				t.Errorf("error %q is not in Korean", msg)
+			}
+		})
+	}
+}
+
+// The sign-up mode is set from the import page and audited; an unknown
+// mode is refused and changes nothing.
+func TestSignUpModeForm(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		c := e.signIn(lanyard.RoleOrganizer)
+		if r := c.post("/console/import/signup-mode", url.Values{"mode": {"everyone"}}); r.status != http.StatusUnprocessableEntity || byID(r.body, "mode-error") == "" {
+			t.Errorf("unknown mode: %d, want 422 with the problem", r.status)
+		}
+		if r := c.post("/console/import/signup-mode", url.Values{"mode": {"invitation"}}); r.status != http.StatusSeeOther {
+			t.Fatalf("invitation only: %d", r.status)
+		}
+		if m, _ := db.SignUpMode(context.Background(), e.ev.ID); m != lanyard.SignUpInvitation {
+			t.Errorf("mode %q, want invitation", m)
+		}
+		if r := c.get("/console/import"); !strings.Contains(r.body, `value="invitation" id="mode-invitation" checked`) {
+			t.Errorf("the page does not show the mode set")
+		}
+	})
+}
