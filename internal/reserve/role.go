@@ -81,6 +81,9 @@ type Organizer interface {
 	// AddOverflow gives a session an overflow room. Returns ENOTFOUND for
 	// an unknown session or room, EINVALID for the session's own room.
 	AddOverflow(ctx context.Context, code, venue, room string) error
+	// CancelTicket gives back the seats and waitlist places of an attendee
+	// whose ticket was cancelled (a registration import voided it).
+	CancelTicket(ctx context.Context, caller, attendee int64, idemKey string) ([]lanyard.SeatResult, error)
 }
 
 // Door is what door staff do at a room: check in a reserved attendee,
