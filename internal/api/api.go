@@ -91,12 +91,12 @@ func (h *Handler) Routes(t *route.Table) {
 		ledger("PUT /api/v1/me/wishlist", h.auth(attendee, h.limited(h.putWishlist)))
 	}
 
-	ledger("POST /api/v1/reservations", h.auth(attendee, h.limited(h.createReservations)))
+	ledger("POST /api/v1/reservations", h.auth(attendee, h.limited(h.ticketValid(h.createReservations))))
 	if plans {
-		ledger("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.switchReservation)))
+		ledger("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.ticketValid(h.switchReservation))))
 	}
 	ledger("DELETE /api/v1/reservations/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.Cancel))))
-	ledger("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.JoinWaitlist))))
+	ledger("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.ticketValid(h.seatCommand(reserve.Seats.JoinWaitlist)))))
 	ledger("DELETE /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.LeaveWaitlist))))
 
 	if organizes {

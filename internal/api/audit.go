@@ -107,3 +107,17 @@ func importDetail(r *http.Request, _ []byte) string {
 	}
 	return d
 }
+
+// ticketValid refuses seat-taking to a caller whose ticket was cancelled:
+// they may still read their agenda, cancel and leave waitlists. (A token
+// cached before the cancellation may pass for up to the cache's minute;
+// the import gives back their seats through the engine either way.)
+func (h *Handler) ticketValid(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a := caller(r.Context()); a != nil && a.Canceled {
+			h.error(w, r, lanyard.Errorf(lanyard.ETicketCanceled, "Your ticket was cancelled: you cannot reserve seats or join waitlists."))
+			return
+		}
+		next(w, r)
+	}
+}

@@ -162,6 +162,10 @@ func (h *Handler) Routes(t *route.Table) {
 		h.handle(t, "POST /console/attendees/{id}/role", route.Ledger, Organizers, h.changeRole)
 		h.handle(t, "POST /console/attendees/{id}/entitlements", route.Ledger, Organizers, h.grantEntitlement)
 		h.handle(t, "POST /console/attendees/{id}/badge", route.Ledger, Staff, h.replaceBadge)
+		// An import that cancels tickets gives back their seats.
+		h.handle(t, "POST /console/import/{id}", route.Ledger, Organizers, h.applyImport)
+	} else {
+		h.handle(t, "POST /console/import/{id}", route.Any, Organizers, h.applyImport)
 	}
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
@@ -169,7 +173,6 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "POST /console/import", route.Any, Organizers, h.upload)
 	h.handle(t, "POST /console/import/signup-mode", route.Any, Organizers, h.setSignUpMode)
 	h.handle(t, "GET /console/import/{id}", route.Any, Organizers, h.preview)
-	h.handle(t, "POST /console/import/{id}", route.Any, Organizers, h.applyImport)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
 	h.handle(t, "GET /console/mail", route.Any, Organizers, h.mailPage)
 	h.handle(t, "POST /console/mail/{id}/retry", route.Any, Organizers, h.retryMail)

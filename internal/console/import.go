@@ -15,6 +15,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/registration"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/store"
 )
 
@@ -321,13 +322,43 @@ func (h *Handler) applyImport(w http.ResponseWriter, r *http.Request) {
 		h.Log.ErrorContext(r.Context(), "import upload not deleted", "upload", u.ID, "err", err)
 	}
 	rep := d.Report
-	detail := fmt.Sprintf("%s: %d created, %d updated, %d voided", u.Filename, rep.Created, rep.Updated, rep.Voided)
+	released := h.cancelTickets(r, u.ID, rep.Rows)
+	detail := fmt.Sprintf("%s: %d created, %d updated, %d voided, %d seats given back", u.Filename, rep.Created, rep.Updated, rep.Voided, released)
 	if invite {
 		detail += " (invite)"
 	}
 	h.audit(r, "attendee_import", 0, "", detail)
 	h.Shell.Flash(r, "ok", h.Shell.T(r, "console.import.done", "Created", rep.Created, "Updated", rep.Updated, "Voided", rep.Voided, "Unchanged", rep.Unchanged))
 	http.Redirect(w, r, "/console/import", http.StatusSeeOther)
+}
+
+// cancelTickets gives back, through the engine, the seats and waitlist
+// places of every attendee whose ticket the import cancelled, so their
+// seats go to the waitlists now rather than to no one. It returns how many
+// it gave back. A failure is logged: the import is done, and the app and
+// the API refuse those attendees new seats anyway.
+func (h *Handler) cancelTickets(r *http.Request, upload int64, rows []store.RegOutcome) int {
+	var n int
+	for _, o := range rows {
+		if o.Action != store.RegVoided || o.AttendeeID == 0 {
+			continue
+		}
+		e := reserve.FromContext(r.Context())
+		if e == nil && h.Engine == nil {
+			return n // no engine on this server (the naive baseline)
+		}
+		if e == nil {
+			e = h.Engine
+		}
+		key := fmt.Sprintf("ticket-cancel-%d-%d", upload, o.AttendeeID)
+		rs, err := e.CancelTicket(r.Context(), h.actor(r), o.AttendeeID, key)
+		if err != nil {
+			h.Log.ErrorContext(r.Context(), "cancelled ticket's seats not given back", "attendee", o.AttendeeID, "err", err)
+			continue
+		}
+		n += len(rs)
+	}
+	return n
 }
 
 // setSignUpMode sets who may create an account: anyone, or only the

@@ -143,3 +143,49 @@ func TestSignUpModeForm(t *testing.T) {
 		}
 	})
 }
+
+// An import that cancels a ticket gives back its holder's seat through the
+// engine (the waiter is promoted); the attendee may sign in and is told,
+// and the app refuses them a new seat.
+func TestImportCancelsTicket(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		ann, staff := e.people[lanyard.RoleAttendee], e.people[lanyard.RoleStaff]
+		// C is a room of two: ann and the exhibitor hold it, staff waits.
+		for _, p := range []int64{ann.ID, e.people[lanyard.RoleExhibitor].ID} {
+			if rs, err := e.eng.Reserve(ctx, p, []string{"C"}, false, ""); err != nil || rs[0].Outcome != lanyard.OutcomeReserved {
+				t.Fatalf("reserve C: %+v, %v", rs, err)
+			}
+		}
+		if r, err := e.eng.JoinWaitlist(ctx, staff.ID, "C", ""); err != nil || r.Outcome != lanyard.OutcomeWaitlisted {
+			t.Fatalf("staff waits for C: %+v, %v", r, err)
+		}
+		c := e.signIn(lanyard.RoleOrganizer)
+		r := c.upload("cancel.csv", []byte("email,name,status\n"+ann.Email+","+ann.Name+",cancelled\n"))
+		preview := r.header.Get("Location")
+		if r := c.get(preview); byID(r.body, "count-voided") != "1 cancelled (badge voided)" {
+			t.Fatalf("preview: voided %q", byID(r.body, "count-voided"))
+		}
+		if r := c.post(preview, url.Values{}); r.status != http.StatusSeeOther {
+			t.Fatalf("apply: %d", r.status)
+		}
+		if ag, _ := e.eng.Agenda(ctx, ann.ID); len(ag.Reservations) != 0 {
+			t.Errorf("ann still holds %+v", ag.Reservations)
+		}
+		if ag, _ := e.eng.Agenda(ctx, staff.ID); len(ag.Reservations) != 1 {
+			t.Errorf("the waiter was not promoted into ann's seat: %+v", ag)
+		}
+		a := e.signIn(lanyard.RoleAttendee)
+		if r := a.get("/agenda"); byID(r.body, "canceled-banner") == "" && !strings.Contains(r.body, `id="canceled-banner"`) {
+			t.Errorf("ann's agenda does not say the ticket was cancelled")
+		}
+		a.post("/reserve/A", url.Values{"back": {"/sessions/A"}})
+		if ag, _ := e.eng.Agenda(ctx, ann.ID); len(ag.Reservations) != 0 {
+			t.Errorf("a cancelled ticket reserved %+v", ag.Reservations)
+		}
+		if r := a.get("/sessions/A"); !strings.Contains(r.body, "Your ticket was cancelled: you cannot reserve") {
+			t.Errorf("the refusal is not said")
+		}
+	})
+}

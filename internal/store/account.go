@@ -369,7 +369,7 @@ func (d *DB) FindAttendeeByCalendarToken(ctx context.Context, token string) (*la
 		return nil, notFound
 	}
 	a, err := scanAttendee(d.queryRow(ctx, d.db, `SELECT a.id, a.event_id, a.name, a.email, a.company, a.job_title,
-		a.home_zone, a.certifications, a.role, a.created_at
+		a.home_zone, a.certifications, a.role, a.created_at, a.canceled_at IS NOT NULL
 		FROM accounts c JOIN attendees a ON a.id = c.attendee_id WHERE c.calendar_token = ?`, token))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound
