@@ -12,10 +12,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/emersion/go-smtp"
 
 	"github.com/lanyardhq/lanyard/internal/mail/mailtest"
 )
@@ -43,6 +45,15 @@ type organizerJourney struct {
 func newOrganizerJourney(t *testing.T) *organizerJourney {
 	t.Helper()
 	j := &organizerJourney{t: t, dir: t.TempDir(), smtp: mailtest.Start(t), shots: os.Getenv("LANYARD_SCREENSHOTS")}
+	// One mailbox refuses its first mail for good (550): the organizer
+	// sees it among the mail problems and sends it again.
+	var refused atomic.Bool
+	j.smtp.Refuse = func(_ int, to string) *smtp.SMTPError {
+		if strings.EqualFold(to, refusedAddr) && refused.CompareAndSwap(false, true) {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox unavailable"}
+		}
+		return nil
+	}
 	var stdout *lockedBuffer
 	j.base, stdout = startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(j.dir, "demo.db"), "--attendees", "12",
 		"--log-level", "warn", "--smtp-url", j.smtp.URL())
@@ -58,6 +69,10 @@ func newOrganizerJourney(t *testing.T) *organizerJourney {
 	j.guest = guest
 	return j
 }
+
+// refusedAddr is the imported attendee whose mailbox refuses the first
+// mail.
+const refusedAddr = "luis@example.es"
 
 // do runs steps in ctx, failing with the page's text.
 func (j *organizerJourney) do(ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
@@ -303,32 +318,66 @@ func (j *organizerJourney) awaitPromotion(release time.Time) {
 	}
 }
 
-// consoleInKorean: the console's import and mail pages in Korean, at a
-// desktop's and a tablet's width.
-func (j *organizerJourney) consoleInKorean() {
+// mailProblems: the invitation the SMTP server refused for good shows on
+// the console's mail problems page (in English and Korean, the import page
+// too); the organizer sends it again, and it arrives.
+func (j *organizerJourney) mailProblems() {
 	j.t.Helper()
+	row := `#mail-failed tr[data-message]`
+	// The dispatcher marks it failed within a second or two of sending.
+	for tries := 0; ; tries++ {
+		j.do(j.org, "open the mail problems", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/mail"), chromedp.WaitVisible(chromedp.ID("mail")))
+		if n, _ := chromedp.Run(j.org, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(row)+`).length`)); n > 0 {
+			break
+		}
+		if tries == 40 {
+			j.t.Fatal("the refused invitation never shows among the mail problems")
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	got := j.text(j.org, row)
+	for _, want := range []string{refusedAddr, "Invitation", "550"} {
+		if !strings.Contains(got, want) {
+			j.t.Errorf("the failed mail's row %q lacks %q", got, want)
+		}
+	}
+	j.shoot(j.org, "organizer-mail-en-desktop", 1280)
+	j.shoot(j.org, "organizer-mail-en-tablet", 800)
+
 	j.do(j.org, "switch to Korean",
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(j.base+"/console/import"),
-		chromedp.WaitVisible(chromedp.ID("upload-form")),
 		chromedp.Click(chromedp.ID("lang-switch")),
 		chromedp.Sleep(500*time.Millisecond),
 		poll(`document.documentElement.lang === "ko"`),
-		chromedp.WaitVisible(chromedp.ID("upload-form")),
+		chromedp.WaitVisible(chromedp.CSS(row)),
 	)
+	if got := j.text(j.org, "h1"); got != "메일 문제" {
+		j.t.Errorf("Korean mail title %q", got)
+	}
+	if got := j.text(j.org, row); !strings.Contains(got, "초대") {
+		j.t.Errorf("the Korean row %q does not name the invitation in Korean", got)
+	}
+	j.shoot(j.org, "organizer-mail-ko-desktop", 1280)
+	j.shoot(j.org, "organizer-mail-ko-tablet", 800)
+	j.do(j.org, "Korean import page", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/import"), chromedp.WaitVisible(chromedp.ID("upload-form")))
 	if got := j.text(j.org, "h1"); got != "참가자 가져오기" {
 		j.t.Errorf("Korean import title %q", got)
 	}
 	j.shoot(j.org, "organizer-import-ko-desktop", 1280)
 	j.shoot(j.org, "organizer-import-ko-tablet", 800)
-	j.do(j.org, "Korean mail page", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/mail"), chromedp.WaitVisible(chromedp.ID("mail")))
-	if got := j.text(j.org, "h1"); got != "메일 문제" {
-		j.t.Errorf("Korean mail title %q", got)
-	}
-	j.shoot(j.org, "organizer-mail-ko-desktop", 1280)
-	j.shoot(j.org, "organizer-mail-ko-tablet", 800)
 	j.do(j.org, "back to English", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("lang-switch")),
 		chromedp.Sleep(500*time.Millisecond), poll(`document.documentElement.lang === "en"`))
+
+	j.do(j.org, "retry the mail",
+		chromedp.Navigate(j.base+"/console/mail"),
+		chromedp.WaitVisible(chromedp.CSS(row+" button")),
+		chromedp.Click(chromedp.CSS(row+" button")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+	if got := j.text(j.org, "#flash"); !strings.Contains(got, "sent again") {
+		j.t.Errorf("after retrying: %q", got)
+	}
+	j.mailTo(refusedAddr, "/invite/", 20*time.Second)
 }
 
 // TestBrowserOrganizerJourney: the organizer signs in; imports a CSV and a
@@ -358,8 +407,8 @@ func TestBrowserOrganizerJourney(t *testing.T) {
 	release := j.openWave()
 	j.acceptInvitation()
 	j.joinWaitlist()
-	// While the wave waits: the console in Korean.
-	j.consoleInKorean()
+	// While the wave waits: a refused mail, sent again.
+	j.mailProblems()
 	j.awaitPromotion(release)
 	// Later steps (a session's time changed, a webhook receiver) go here.
 }
