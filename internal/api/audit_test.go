@@ -164,3 +164,78 @@ func TestAdminActionsAreAudited(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// An attendee whose ticket was cancelled is refused new seats by the API
+// (403 ticket_canceled) and may still read their agenda.
+func TestCanceledTicketTakesNoSeat(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		start := time.Now().Add(48 * time.Hour).UTC().Truncate(time.Hour)
+		c := &lanyard.Catalog{
+			Event:  lanyard.Event{Slug: "gone", Name: "Gone", TimeZone: "UTC", StartDate: start.Format(time.DateOnly), Days: 3},
+			Venues: []lanyard.Venue{{Code: "v", Name: "V", Rooms: []lanyard.Room{{Name: "R", Capacity: 5}}}},
+			Sessions: []lanyard.Session{{Code: "S", Title: "S", Type: lanyard.TypeSession, Venue: "v", Room: "R",
+				Start: start, End: start.Add(time.Hour), Reservable: true}},
+		}
+		if _, err := db.ImportCatalog(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		// Imported, then cancelled by a later import.
+		for _, status := range []string{"paid", "cancelled"} {
+			_, err := db.ApplyRegistrations(ctx, c.Event.ID, []store.Registration{{ExternalID: "T1", Email: "ann@example.com", Name: "Ann", Canceled: status == "cancelled"}}, nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		ann, err := db.FindAttendeeByEmail(ctx, c.Event.ID, "ann@example.com")
+		if err != nil || !ann.Canceled {
+			t.Fatalf("ann %+v, %v; want cancelled", ann, err)
+		}
+		token, hash := auth.NewToken()
+		if err := db.CreateTokens(ctx, []store.Token{{AttendeeID: ann.ID, Hash: hash, Name: "test"}}); err != nil {
+			t.Fatal(err)
+		}
+		cat, _ := catalog.Load(ctx, db, &c.Event)
+		eng, err := reserve.Open(ctx, db, cat, reserve.Options{Tick: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer eng.Close()
+		if _, err := eng.AddWindow(ctx, 0, "", lanyard.Window{SessionType: lanyard.TypeSession, Opens: time.Now().Add(-time.Hour), Closes: start}); err != nil {
+			t.Fatal(err)
+		}
+		var cur atomic.Pointer[catalog.Catalog]
+		cur.Store(cat)
+		tab := &route.Table{Mux: http.NewServeMux()}
+		(&api.Handler{Catalog: &cur, Engine: eng, Ident: db, Log: slog.New(slog.DiscardHandler)}).Routes(tab)
+		srv := httptest.NewServer(tab.Mux)
+		defer srv.Close()
+		do := func(method, path, body string) (int, string) {
+			req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", "k-"+method+path)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, string(b)
+		}
+		for _, tt := range []struct{ method, path, body string }{
+			{"POST", "/api/v1/reservations", `{"sessions": ["S"]}`},
+			{"POST", "/api/v1/waitlist/S", ``},
+		} {
+			if code, body := do(tt.method, tt.path, tt.body); code != http.StatusForbidden || !strings.Contains(body, `"ticket_canceled"`) {
+				t.Errorf("%s %s: %d %s; want 403 ticket_canceled", tt.method, tt.path, code, body)
+			}
+		}
+		if code, _ := do("GET", "/api/v1/me/agenda", ""); code != http.StatusOK {
+			t.Errorf("agenda: %d, want 200", code)
+		}
+		if ag, _ := eng.Agenda(ctx, ann.ID); len(ag.Reservations)+len(ag.Waitlists) != 0 {
+			t.Errorf("a cancelled ticket holds %+v", ag)
+		}
+	})
+}
