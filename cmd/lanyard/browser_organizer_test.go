@@ -187,6 +187,9 @@ func (j *organizerJourney) signIn() {
 		chromedp.Click(chromedp.ID("signin-submit")),
 		chromedp.WaitVisible(chromedp.ID("dashboard")),
 	)
+	if n, _ := chromedp.Run(j.org, chromedp.Evaluate[int](`document.querySelectorAll("#verify-banner").length`)); n != 0 {
+		j.t.Error("the demo's organizer is asked to confirm a made-up address")
+	}
 }
 
 // importFile uploads a file on the import page, checks the dry run's new

@@ -43,3 +43,31 @@ func TestUploads(t *testing.T) {
 		}
 	})
 }
+
+// MarkEmailVerified verifies an account once, and says when there is none.
+func TestMarkEmailVerified(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev := mustImport(t, db, testCatalog())
+		a := &lanyard.Attendee{Name: "Ann", Email: "ann@example.com"}
+		b := &lanyard.Attendee{Name: "Bo", Email: "bo@example.com"}
+		if err := db.CreateAttendees(ctx, ev.ID, []*lanyard.Attendee{a, b}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetPassword(ctx, a.ID, "hash"); err != nil {
+			t.Fatal(err)
+		}
+		if acc, _ := db.Account(ctx, a.ID); acc.Verified() {
+			t.Fatal("verified before it was marked")
+		}
+		if err := db.MarkEmailVerified(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if acc, _ := db.Account(ctx, a.ID); !acc.Verified() {
+			t.Error("not verified after it was marked")
+		}
+		if err := db.MarkEmailVerified(ctx, b.ID); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
+			t.Errorf("no account: %v; want ENOTFOUND", err)
+		}
+	})
+}
