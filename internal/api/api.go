@@ -126,8 +126,14 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("GET /api/v1/admin/badges.zip", h.auth(organizer, h.getAllBadges))
 	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.audited("badge_pickup", nil, h.pickUpBadge)))
 	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.audited("badge_replaced", nil, h.replaceBadge)))
-	// Registration writes attendees and accounts, not seats: any node.
-	handle("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.audited("attendee_import", importDetail, h.importAttendees))))
+	// Served by the engine's holder where there is one: an import that
+	// cancels tickets gives their seats back.
+	importRoute, cancel := handle, false
+	if organizes {
+		importRoute, cancel = ledger, true
+	}
+	importRoute("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.audited("attendee_import", importDetail, h.importer(cancel)))))
+	// The sign-up mode writes no seats: any node.
 	handle("GET /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.getSignUpMode)))
 	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.audited("signup_mode", nil, h.putSignUpMode))))
 

@@ -180,19 +180,20 @@ func TestCanceledTicketTakesNoSeat(t *testing.T) {
 		if _, err := db.ImportCatalog(ctx, c); err != nil {
 			t.Fatal(err)
 		}
-		// Imported, then cancelled by a later import.
-		for _, status := range []string{"paid", "cancelled"} {
-			_, err := db.ApplyRegistrations(ctx, c.Event.ID, []store.Registration{{ExternalID: "T1", Email: "ann@example.com", Name: "Ann", Canceled: status == "cancelled"}}, nil, false)
-			if err != nil {
-				t.Fatal(err)
-			}
+		org := &lanyard.Attendee{Name: "Org", Email: "org@example.com", Role: lanyard.RoleOrganizer}
+		if err := db.CreateAttendees(ctx, c.Event.ID, []*lanyard.Attendee{org}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ApplyRegistrations(ctx, c.Event.ID, []store.Registration{{ExternalID: "T1", Email: "ann@example.com", Name: "Ann"}}, nil, false); err != nil {
+			t.Fatal(err)
 		}
 		ann, err := db.FindAttendeeByEmail(ctx, c.Event.ID, "ann@example.com")
-		if err != nil || !ann.Canceled {
-			t.Fatalf("ann %+v, %v; want cancelled", ann, err)
+		if err != nil {
+			t.Fatal(err)
 		}
 		token, hash := auth.NewToken()
-		if err := db.CreateTokens(ctx, []store.Token{{AttendeeID: ann.ID, Hash: hash, Name: "test"}}); err != nil {
+		orgToken, orgHash := auth.NewToken()
+		if err := db.CreateTokens(ctx, []store.Token{{AttendeeID: ann.ID, Hash: hash, Name: "test"}, {AttendeeID: org.ID, Hash: orgHash, Name: "test"}}); err != nil {
 			t.Fatal(err)
 		}
 		cat, _ := catalog.Load(ctx, db, &c.Event)
@@ -204,12 +205,36 @@ func TestCanceledTicketTakesNoSeat(t *testing.T) {
 		if _, err := eng.AddWindow(ctx, 0, "", lanyard.Window{SessionType: lanyard.TypeSession, Opens: time.Now().Add(-time.Hour), Closes: start}); err != nil {
 			t.Fatal(err)
 		}
+		if rs, err := eng.Reserve(ctx, ann.ID, []string{"S"}, false, ""); err != nil || rs[0].Outcome != lanyard.OutcomeReserved {
+			t.Fatalf("ann reserves S: %+v, %v", rs, err)
+		}
 		var cur atomic.Pointer[catalog.Catalog]
 		cur.Store(cat)
 		tab := &route.Table{Mux: http.NewServeMux()}
-		(&api.Handler{Catalog: &cur, Engine: eng, Ident: db, Log: slog.New(slog.DiscardHandler)}).Routes(tab)
+		(&api.Handler{Catalog: &cur, Engine: eng, Ident: db, Log: slog.New(slog.DiscardHandler), Registrations: db}).Routes(tab)
 		srv := httptest.NewServer(tab.Mux)
 		defer srv.Close()
+
+		// The organizer imports the ticket cancelled: ann's seat is given back.
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		fw, _ := mw.CreateFormFile("file", "cancel.csv")
+		io.WriteString(fw, "ticket_id,email,name,status\nT1,ann@example.com,Ann,cancelled\n")
+		mw.Close()
+		req, _ := http.NewRequest("POST", srv.URL+"/api/v1/admin/attendees/import", &b)
+		req.Header.Set("Authorization", "Bearer "+orgToken)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("import: %d", res.StatusCode)
+		}
+		if c, _ := eng.Seats("S"); c.Taken != 0 {
+			t.Errorf("S after the cancelling import: %+v; want ann's seat given back", c)
+		}
 		do := func(method, path, body string) (int, string) {
 			req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+token)
