@@ -91,6 +91,8 @@ type Handler struct {
 	Requests func() int64
 	// Now is the clock of the dashboard's recent minutes; time.Now when nil.
 	Now func() time.Time
+	// MaxUpload bounds an attendee import's file; 64 MB when 0.
+	MaxUpload int64
 
 	routes   []Route
 	rate     *rateMeter

@@ -31,8 +31,15 @@ type ImportStore interface {
 }
 
 // maxUpload bounds an import file, as the API does: a 65,000-attendee
-// CSV is about 10 MB.
+// CSV is about 10 MB. Handler.MaxUpload may lower it.
 const maxUpload = 64 << 20
+
+func (h *Handler) maxUpload() int64 {
+	if h.MaxUpload > 0 {
+		return h.MaxUpload
+	}
+	return maxUpload
+}
 
 // importData is the import page: the upload form and the sign-up mode,
 // or one upload's column mapping and dry run.
@@ -95,11 +102,12 @@ func (h *Handler) renderImport(w http.ResponseWriter, r *http.Request, status in
 // refused beside the field, and nothing is kept.
 func (h *Handler) upload(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload+1<<20)
+	limit := h.maxUpload()
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			f.Errors["file"] = h.Shell.T(r, "console.import.too_big", "MB", maxUpload>>20)
+			f.Errors["file"] = h.Shell.T(r, "console.import.too_big", "MB", limit>>20)
 			h.renderImport(w, r, http.StatusRequestEntityTooLarge, f)
 			return
 		}
@@ -115,13 +123,13 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxUpload+1))
+	data, err := io.ReadAll(io.LimitReader(file, limit+1))
 	switch {
 	case err != nil:
 		h.Shell.ServerError(w, r, fmt.Errorf("console: read upload: %w", err))
 		return
-	case len(data) > maxUpload:
-		f.Errors["file"] = h.Shell.T(r, "console.import.too_big", "MB", maxUpload>>20)
+	case int64(len(data)) > limit:
+		f.Errors["file"] = h.Shell.T(r, "console.import.too_big", "MB", limit>>20)
 		h.renderImport(w, r, http.StatusRequestEntityTooLarge, f)
 		return
 	case len(bytes.TrimSpace(data)) == 0:
