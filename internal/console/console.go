@@ -111,6 +111,14 @@ func NewShell(pages *web.Handler) (*web.Shell, error) {
 	}
 	return pages.Shell(sub, template.FuncMap{
 		"list": func(s ...string) []string { return s },
+		// orCode is a code's words, or the code itself when it has none
+		// (a command a newer engine logs): never the message ID.
+		"orCode": func(words, id, code string) string {
+			if words == id {
+				return code
+			}
+			return words
+		},
 		"setting": func(s lanyard.ReservationSettings, name string) string {
 			for _, fd := range settingsFields {
 				if fd.name == name {

@@ -82,8 +82,8 @@ func TestMailPageRetry(t *testing.T) {
 	})
 }
 
-// Every message kind and refusal code has words in both languages: the
-// console never shows a raw code for one.
+// Every message kind, refusal code and command outcome has words in both
+// languages: the console never shows a raw code for one.
 func TestCodesHaveWords(t *testing.T) {
 	codes := []string{}
 	for _, k := range lanyard.MessageKinds {
@@ -102,6 +102,11 @@ func TestCodesHaveWords(t *testing.T) {
 		var m map[string]any
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Fatal(err)
+		}
+		for _, o := range []string{lanyard.OutcomeReserved, lanyard.OutcomeWaitlisted, lanyard.OutcomeCancelled, lanyard.OutcomeLeftWaitlist,
+			lanyard.OutcomePromoted, lanyard.OutcomeRefused, lanyard.OutcomeCheckedIn, lanyard.OutcomeWalkup, lanyard.OutcomeOverflow,
+			lanyard.OutcomeReleased, lanyard.OutcomeSettings} {
+			codes = append(codes, "console.outcome."+o)
 		}
 		for _, k := range codes {
 			if s, _ := m[k].(string); s == "" {
