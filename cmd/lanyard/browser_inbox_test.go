@@ -105,6 +105,8 @@ func TestBrowserInbox(t *testing.T) {
 		chromedp.Click(chromedp.ID("signup-submit")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 	)
+	// A new account reserves and waits only once its address is confirmed.
+	verifyByMail(t, ctx, filepath.Join(dir, "demo.db"), "minji@example.com")
 	do("join the waitlist",
 		chromedp.Navigate(base+"/sessions/"+s.Code),
 		chromedp.WaitVisible(chromedp.CSS(`[data-reserve="`+s.Code+`"]`)),

@@ -53,6 +53,8 @@ type Handler struct {
 	Badges Badges
 	// Registrations imports attendees and keeps the sign-up mode.
 	Registrations Registrations
+	// Audit records organizers' and staff's admin actions; nil records none.
+	Audit Auditor
 	// PublicURL is where people reach the site, for invitation links; ""
 	// refuses imports that invite.
 	PublicURL string
@@ -91,24 +93,24 @@ func (h *Handler) Routes(t *route.Table) {
 		ledger("PUT /api/v1/me/wishlist", h.auth(attendee, h.limited(h.putWishlist)))
 	}
 
-	ledger("POST /api/v1/reservations", h.auth(attendee, h.limited(h.createReservations)))
+	ledger("POST /api/v1/reservations", h.auth(attendee, h.limited(h.ticketValid(h.createReservations))))
 	if plans {
-		ledger("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.switchReservation)))
+		ledger("POST /api/v1/reservations/switch", h.auth(attendee, h.limited(h.ticketValid(h.switchReservation))))
 	}
 	ledger("DELETE /api/v1/reservations/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.Cancel))))
-	ledger("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.JoinWaitlist))))
+	ledger("POST /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.ticketValid(h.seatCommand(reserve.Seats.JoinWaitlist)))))
 	ledger("DELETE /api/v1/waitlist/{code}", h.auth(attendee, h.limited(h.seatCommand(reserve.Seats.LeaveWaitlist))))
 
 	if organizes {
 		ledger("GET /api/v1/admin/settings", h.auth(organizer, h.getSettings))
-		ledger("PUT /api/v1/admin/settings", h.auth(organizer, h.putSettings))
+		ledger("PUT /api/v1/admin/settings", h.auth(organizer, h.audited("settings", nil, h.putSettings)))
 		ledger("GET /api/v1/admin/holdbacks", h.auth(organizer, h.getHoldbacks))
-		ledger("PUT /api/v1/admin/holdbacks/{type}", h.auth(organizer, h.putHoldback))
+		ledger("PUT /api/v1/admin/holdbacks/{type}", h.auth(organizer, h.audited("holdbacks", holdbackDetail, h.putHoldback)))
 		ledger("GET /api/v1/admin/windows", h.auth(organizer, list(h, "windows", reserve.Organizer.Windows)))
-		ledger("POST /api/v1/admin/windows", h.auth(organizer, create(h, func(w *lanyard.Window) { w.ID = 0 }, reserve.Organizer.AddWindow)))
+		ledger("POST /api/v1/admin/windows", h.auth(organizer, h.audited("window", nil, create(h, func(w *lanyard.Window) { w.ID = 0 }, reserve.Organizer.AddWindow))))
 		ledger("GET /api/v1/admin/waves", h.auth(organizer, list(h, "waves", reserve.Organizer.Waves)))
-		ledger("POST /api/v1/admin/waves", h.auth(organizer, create(h, func(w *lanyard.Wave) { w.ID, w.Released = 0, false }, reserve.Organizer.AddWave)))
-		ledger("POST /api/v1/admin/sessions/{code}/overflow", h.auth(organizer, h.addOverflow))
+		ledger("POST /api/v1/admin/waves", h.auth(organizer, h.audited("wave", nil, create(h, func(w *lanyard.Wave) { w.ID, w.Released = 0, false }, reserve.Organizer.AddWave))))
+		ledger("POST /api/v1/admin/sessions/{code}/overflow", h.auth(organizer, h.audited("overflow", nil, h.addOverflow)))
 	}
 
 	if door {
@@ -124,12 +126,18 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("POST /api/v1/badges/verify", h.auth(scanner, h.verifyBadge))
 	handle("GET /api/v1/admin/photos", h.auth(organizer, h.getPhotoReport))
 	handle("GET /api/v1/admin/badges.zip", h.auth(organizer, h.getAllBadges))
-	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.pickUpBadge))
-	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.replaceBadge))
-	// Registration writes attendees and accounts, not seats: any node.
-	handle("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.importAttendees)))
+	handle("POST /api/v1/admin/badges/{id}/pickup", h.auth(staff, h.audited("badge_pickup", nil, h.pickUpBadge)))
+	handle("POST /api/v1/admin/badges/{id}/replace", h.auth(staff, h.audited("badge_replaced", nil, h.replaceBadge)))
+	// Served by the engine's holder where there is one: an import that
+	// cancels tickets gives their seats back.
+	importRoute, cancel := handle, false
+	if organizes {
+		importRoute, cancel = ledger, true
+	}
+	importRoute("POST /api/v1/admin/attendees/import", h.auth(organizer, h.registrations(h.audited("attendee_import", importDetail, h.importer(cancel)))))
+	// The sign-up mode writes no seats: any node.
 	handle("GET /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.getSignUpMode)))
-	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.putSignUpMode)))
+	handle("PUT /api/v1/admin/signup-mode", h.auth(organizer, h.registrations(h.audited("signup_mode", nil, h.putSignUpMode))))
 	// Webhook endpoints are rows of the store, not seats: any node.
 	handle("GET /api/v1/admin/webhooks", h.auth(organizer, h.webhooks(h.listWebhooks)))
 	handle("POST /api/v1/admin/webhooks", h.auth(organizer, h.webhooks(h.createWebhook)))

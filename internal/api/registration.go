@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/registration"
 	"github.com/lanyardhq/lanyard/internal/respond"
+	"github.com/lanyardhq/lanyard/internal/store"
 )
 
 // Registrations is what the organizer's registration routes keep in the
@@ -42,11 +44,17 @@ type importReport struct {
 	Error  *lanyard.Error      `json:"error,omitempty"`
 }
 
+// importer returns the import handler; with cancel (the route is served by
+// the engine's holder) a cancelled ticket's seats are given back.
+func (h *Handler) importer(cancel bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { h.importAttendees(w, r, cancel) }
+}
+
 // importAttendees imports attendees from an uploaded file (multipart field
 // "file"), with the form fields format, map, type, role (repeatable
 // "key=value"), dry_run and invite. Refused rows answer 422 with the
 // report naming each, and nothing written.
-func (h *Handler) importAttendees(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) importAttendees(w http.ResponseWriter, r *http.Request, cancel bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxImportBody)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var tooBig *http.MaxBytesError
@@ -110,7 +118,31 @@ func (h *Handler) importAttendees(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
+	if cancel && rep.Written() {
+		h.cancelTickets(r, rep.Rows)
+	}
 	respond.JSON(w, http.StatusOK, importReport{Report: rep})
+}
+
+// cancelTickets gives back, through the engine, the seats and waitlist
+// places of each attendee whose ticket the import cancelled; the
+// idempotency key is the request's, per attendee, so a retried import
+// gives back nothing twice. A failure is logged: the import is done, and
+// the cancelled attendee takes no new seat anyway.
+func (h *Handler) cancelTickets(r *http.Request, rows []store.RegOutcome) {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		key = strconv.FormatInt(time.Now().UnixNano(), 36)
+	}
+	for _, o := range rows {
+		if o.Action != store.RegVoided || o.AttendeeID == 0 {
+			continue
+		}
+		k := "ticket-cancel-" + key + "-" + strconv.FormatInt(o.AttendeeID, 10)
+		if _, err := h.organizer(r).CancelTicket(r.Context(), caller(r.Context()).ID, o.AttendeeID, k); err != nil {
+			h.Log.ErrorContext(r.Context(), "cancelled ticket's seats not given back", "attendee", o.AttendeeID, "err", err)
+		}
+	}
 }
 
 func formBool(r *http.Request, key string) bool {

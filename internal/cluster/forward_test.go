@@ -16,6 +16,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/badge"
 	"github.com/lanyardhq/lanyard/internal/catalog"
+	"github.com/lanyardhq/lanyard/internal/console"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/route"
@@ -33,8 +34,15 @@ func routesOf(n *Node, db *store.DB) *route.Table {
 	badges := &badge.Service{DB: db, Event: n.Catalog.Event}
 	tab := &route.Table{Mux: http.NewServeMux(), Forward: n.Forward}
 	(&api.Handler{Catalog: &cur, Counts: n, Ident: db, Log: n.Log, Badges: badges}).Routes(tab)
-	(&web.Handler{Catalog: &cur, Counts: n, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
-		Hasher: auth.NewHasher(1), Badges: badges, Log: n.Log}).Routes(tab)
+	pages := &web.Handler{Catalog: &cur, Counts: n, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
+		Hasher: auth.NewHasher(1), Badges: badges, Log: n.Log}
+	pages.Routes(tab)
+	// The organizer console: its setup and attendee pages use the engine.
+	shell, err := console.NewShell(pages)
+	if err != nil {
+		panic(err)
+	}
+	(&console.Handler{Shell: shell, Catalog: &cur, Counts: n, Store: db, Log: n.Log}).Routes(tab)
 	return tab
 }
 
@@ -80,7 +88,7 @@ func TestForwardFollowsRegistration(t *testing.T) {
 	n.lease = store.Lease{Holder: "other", URL: holder.URL, Epoch: 1}
 	tab := routesOf(n, db)
 
-	forwarded := 0
+	forwarded, consoleForwarded := 0, false
 	for _, rt := range tab.Routes() {
 		r := requestFor(rt.Pattern)
 		r.Header.Set("Cookie", web.SessionCookie+"=x") // signed in: pages with seats need the holder
@@ -88,6 +96,7 @@ func TestForwardFollowsRegistration(t *testing.T) {
 			continue
 		}
 		forwarded++
+		consoleForwarded = consoleForwarded || strings.HasPrefix(r.URL.Path, "/console/")
 		w := httptest.NewRecorder()
 		tab.Mux.ServeHTTP(w, r)
 		if got, want := w.Body.String(), "from the holder"; w.Code != http.StatusOK || got != want {
@@ -107,6 +116,9 @@ func TestForwardFollowsRegistration(t *testing.T) {
 	// Seat commands, organizer and door routes, the attendee's pages.
 	if forwarded < 30 {
 		t.Fatalf("%d ledger routes forwarded; the table should hold every seat route", forwarded)
+	}
+	if !consoleForwarded {
+		t.Errorf("no console route was forwarded; the console's setup pages use the engine")
 	}
 
 	mu.Lock()

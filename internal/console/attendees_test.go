@@ -118,13 +118,13 @@ func TestAttendeePageActions(t *testing.T) {
 		}
 		// The audit page finds them by attendee email, with the engine's commands.
 		r = org.get("/console/audit?attendee=" + url.QueryEscape(a.Email))
-		if !strings.Contains(r.body, `<tr data-action="role">`) || !strings.Contains(r.body, "<td>reserve</td><td>A</td>") {
+		if !strings.Contains(r.body, `<tr data-action="role">`) || !strings.Contains(r.body, "<td>Reserve</td><td>A</td>") {
 			t.Errorf("audit page by attendee misses the role change or the reservation:\n%s", r.body)
 		}
 		// By time: the reservation was made at the engine's noon on Nov 30.
 		for q, want := range map[string]bool{"&from=2026-11-30T11:00": true, "&to=2026-11-30T11:00": false, "&from=2026-11-30T13:00": false} {
 			r := org.get("/console/audit?attendee=" + url.QueryEscape(a.Email) + q)
-			if got := strings.Contains(r.body, "<td>reserve</td><td>A</td>"); got != want {
+			if got := strings.Contains(r.body, "<td>Reserve</td><td>A</td>"); got != want {
 				t.Errorf("audit %s: shows the reservation %v, want %v", q, got, want)
 			}
 		}

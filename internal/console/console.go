@@ -75,6 +75,8 @@ type Store interface {
 	AnnouncementStore
 	SessionStore
 	WebhookStore
+	MailStore
+	ImportStore
 }
 
 // Handler serves the console of one event.
@@ -93,6 +95,8 @@ type Handler struct {
 	Requests func() int64
 	// Now is the clock of the dashboard's recent minutes; time.Now when nil.
 	Now func() time.Time
+	// MaxUpload bounds an attendee import's file; 64 MB when 0.
+	MaxUpload int64
 
 	routes   []Route
 	rate     *rateMeter
@@ -112,6 +116,14 @@ func NewShell(pages *web.Handler) (*web.Shell, error) {
 	}
 	return pages.Shell(sub, template.FuncMap{
 		"list": func(s ...string) []string { return s },
+		// orCode is a code's words, or the code itself when it has none
+		// (a command a newer engine logs): never the message ID.
+		"orCode": func(words, id, code string) string {
+			if words == id {
+				return code
+			}
+			return words
+		},
 		"setting": func(s lanyard.ReservationSettings, name string) string {
 			for _, fd := range settingsFields {
 				if fd.name == name {
@@ -172,12 +184,20 @@ func (h *Handler) Routes(t *route.Table) {
 		h.handle(t, "POST /console/sessions/{code}/repeat", route.Ledger, Organizers, h.addRepeat)
 		h.handle(t, "POST /console/catalog/reimport", route.Ledger, Organizers, h.previewReimport)
 		h.handle(t, "POST /console/catalog/reimport/apply", route.Ledger, Organizers, h.applyReimport)
+		// An import that cancels tickets gives back their seats.
+		h.handle(t, "POST /console/import/{id}", route.Ledger, Organizers, h.applyImport)
+	} else {
+		h.handle(t, "POST /console/import/{id}", route.Any, Organizers, h.applyImport)
 	}
 	h.handle(t, "GET /console/sessions", route.Any, Organizers, h.sessionsPage)
 	h.handle(t, "GET /console/sessions/{code}", route.Any, Organizers, h.sessionPage)
 	h.handle(t, "GET /console/catalog/reimport", route.Any, Organizers, h.reimportPage)
 	h.handle(t, "GET /console/attendees", route.Any, Staff, h.attendeesPage)
 	h.handle(t, "GET /console/photos", route.Any, Staff, h.photosPage)
+	h.handle(t, "GET /console/import", route.Any, Organizers, h.importPage)
+	h.handle(t, "POST /console/import", route.Any, Organizers, h.upload)
+	h.handle(t, "POST /console/import/signup-mode", route.Any, Organizers, h.setSignUpMode)
+	h.handle(t, "GET /console/import/{id}", route.Any, Organizers, h.preview)
 	h.handle(t, "GET /console/audit", route.Any, Organizers, h.auditPage)
 	// Reports read the engine's memory (seat counts; the waitlisted
 	// attendees' agendas for repeats): served by the lease holder.
@@ -199,6 +219,8 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "POST /console/webhooks/{id}", route.Any, Organizers, h.saveWebhook)
 	h.handle(t, "POST /console/webhooks/{id}/test", route.Any, Organizers, h.testWebhook)
 	h.handle(t, "POST /console/webhooks/{id}/redeliver", route.Any, Organizers, h.redeliverWebhook)
+	h.handle(t, "GET /console/mail", route.Any, Organizers, h.mailPage)
+	h.handle(t, "POST /console/mail/{id}/retry", route.Any, Organizers, h.retryMail)
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -247,11 +269,13 @@ var sections = []section{
 	{"/console/setup", "console.nav.setup", Organizers},
 	{"/console/sessions", "console.nav.sessions", Organizers},
 	{"/console/attendees", "console.nav.attendees", Staff},
+	{"/console/import", "console.nav.import", Organizers},
 	{"/console/photos", "console.nav.photos", Staff},
 	{"/console/reports", "console.nav.reports", Staff},
 	{"/console/announcements", "console.nav.announcements", Organizers},
 	{"/console/audit", "console.nav.audit", Organizers},
 	{"/console/webhooks", "console.nav.webhooks", Organizers},
+	{"/console/mail", "console.nav.mail", Organizers},
 }
 
 // nav is the header's links for u: the sections their role may use, the

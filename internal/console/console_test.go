@@ -381,7 +381,7 @@ func TestDashboardActivity(t *testing.T) {
 		check := func(when string, reserved, full int) {
 			t.Helper()
 			got := c.get("/console/live").body
-			if want := fmt.Sprintf(`<tr data-code="session_full"><td>session_full</td><td class="num">%d</td></tr>`, full); !strings.Contains(got, want) {
+			if want := fmt.Sprintf(`<tr data-code="session_full"><td>Session full</td><td class="num">%d</td></tr>`, full); !strings.Contains(got, want) {
 				t.Errorf("%s: the live figures lack %s:\n%s", when, want, got)
 			}
 			if want := fmt.Sprintf(`<b>%d</b></li></ol>`, reserved); !strings.Contains(strings.ReplaceAll(got, "\n", ""), want) {
@@ -406,7 +406,7 @@ func TestNavFollowsRole(t *testing.T) {
 		return out
 	}
 	for role, want := range map[lanyard.Role]string{
-		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/sessions /console/attendees /console/photos /console/reports /console/announcements /console/audit /console/webhooks",
+		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/sessions /console/attendees /console/import /console/photos /console/reports /console/announcements /console/audit /console/webhooks /console/mail",
 		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos /console/reports",
 		lanyard.RoleExhibitor: "/console",
 	} {

@@ -12,9 +12,9 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
-// maxUpload bounds a re-imported catalog file: a 3,000-session catalog is
+// maxCatalogUpload bounds a re-imported catalog file: a 3,000-session catalog is
 // a few MiB; the body is cut off past this, before it is read whole.
-const maxUpload = 32 << 20
+const maxCatalogUpload = 32 << 20
 
 // pendingTTL is how long a previewed re-import waits for its confirmation.
 const pendingTTL = 30 * time.Minute
@@ -92,12 +92,12 @@ func (h *Handler) previewReimport(w http.ResponseWriter, r *http.Request) {
 		f.Errors["file"] = msg
 		h.render(w, r, status, "reimport", "console.reimport.title", &reimportData{Form: f})
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	r.Body = http.MaxBytesReader(w, r.Body, maxCatalogUpload)
 	file, _, err := r.FormFile("file")
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			fail(http.StatusRequestEntityTooLarge, h.Shell.T(r, "console.reimport.too_big", "MiB", maxUpload>>20))
+			fail(http.StatusRequestEntityTooLarge, h.Shell.T(r, "console.reimport.too_big", "MiB", maxCatalogUpload>>20))
 			return
 		}
 		fail(http.StatusUnprocessableEntity, h.Shell.T(r, "console.reimport.choose_file"))
@@ -109,7 +109,7 @@ func (h *Handler) previewReimport(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			fail(http.StatusRequestEntityTooLarge, h.Shell.T(r, "console.reimport.too_big", "MiB", maxUpload>>20))
+			fail(http.StatusRequestEntityTooLarge, h.Shell.T(r, "console.reimport.too_big", "MiB", maxCatalogUpload>>20))
 			return
 		}
 		if lanyard.ErrorCode(err) == lanyard.EINVALID {

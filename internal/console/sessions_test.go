@@ -226,7 +226,7 @@ func TestSessionAddRepeat(t *testing.T) {
 	})
 }
 
-// upload posts a file as the multipart form of the re-import page.
+// upload posts a file to path as a browser's multipart form does.
 func (c *client) upload(path, name string, data []byte) *resp {
 	c.t.Helper()
 	var buf bytes.Buffer
@@ -242,6 +242,9 @@ func (c *client) upload(path, name string, data []byte) *resp {
 		c.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	if c.lang != "" {
+		req.Header.Set("Accept-Language", c.lang)
+	}
 	res, err := c.hc.Do(req)
 	if err != nil {
 		c.t.Fatal(err)

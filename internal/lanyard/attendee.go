@@ -42,6 +42,10 @@ type Attendee struct {
 	Certifications []string  `json:"certifications"`
 	Role           Role      `json:"role"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Canceled: the ticket was cancelled (a registration import voided
+	// it). The attendee may sign in and read their messages, but holds and
+	// takes no seat.
+	Canceled bool `json:"canceled,omitempty"`
 }
 
 // TextFields lists the attendee's free-text fields with their rules;

@@ -23,6 +23,9 @@ const (
 	// EWalkupFull refuses a walk-up when the walk-up seats are taken but the
 	// room still has free seats held for reservations until their release.
 	EWalkupFull = "walkup_full"
+	// ETicketCanceled refuses a seat to an attendee whose ticket was
+	// cancelled (a registration import voided it).
+	ETicketCanceled = "ticket_canceled"
 )
 
 // Outcomes of seat commands, as the API and the audit log name them.

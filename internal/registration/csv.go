@@ -63,8 +63,19 @@ func normHeader(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(strings.TrimPrefix(s, "\ufeff"))), " ")
 }
 
-// columns finds each field's column index from the header and the mapping.
+// columns finds each field's column index from the header and the
+// mapping, and checks the file has what an attendee needs.
 func columns(header []string, m Mapping) (map[string]int, error) {
+	cols, err := matchColumns(header, m)
+	if err != nil {
+		return nil, err
+	}
+	return cols, requireColumns(header, cols)
+}
+
+// matchColumns maps fields to column indexes: mapped ones first, then the
+// rest detected by their header's name.
+func matchColumns(header []string, m Mapping) (map[string]int, error) {
 	idx := map[string]int{}
 	for i, h := range header {
 		if _, dup := idx[normHeader(h)]; !dup {
@@ -97,16 +108,52 @@ func columns(header []string, m Mapping) (map[string]int, error) {
 			}
 		}
 	}
+	return cols, nil
+}
+
+// requireColumns checks an email and a name column were found.
+func requireColumns(header []string, cols map[string]int) error {
 	if _, ok := cols["email"]; !ok {
-		return nil, &lanyard.Error{Code: lanyard.EINVALID, Field: "map", Message: fmt.Sprintf("No email column found in the header (%s): name it with --map email=Column.", strings.Join(header, ", "))}
+		return &lanyard.Error{Code: lanyard.EINVALID, Field: "map", Message: fmt.Sprintf("No email column found in the header (%s): name it with --map email=Column.", strings.Join(header, ", "))}
 	}
 	_, name := cols["name"]
 	_, given := cols["given_name"]
 	_, family := cols["family_name"]
 	if !name && !given && !family {
-		return nil, &lanyard.Error{Code: lanyard.EINVALID, Field: "map", Message: fmt.Sprintf("No name column found in the header (%s): name it with --map name=Column (or given_name= and family_name=).", strings.Join(header, ", "))}
+		return &lanyard.Error{Code: lanyard.EINVALID, Field: "map", Message: fmt.Sprintf("No name column found in the header (%s): name it with --map name=Column (or given_name= and family_name=).", strings.Join(header, ", "))}
 	}
-	return cols, nil
+	return nil
+}
+
+// Header reads a CSV file's header and returns it with the column each
+// field takes (by m, else detected from the names), for an organizer to
+// see and change the mapping. err says what the mapping still lacks (no
+// email column) or names a mapped column the header does not have; the
+// header comes back either way when it could be read.
+func Header(data []byte, m Mapping) (header []string, cols map[string]int, err error) {
+	cr := newCSVReader(string(data))
+	header, err = cr.Read()
+	if err != nil {
+		return nil, nil, lanyard.Errorf(lanyard.EINVALID, "The CSV header cannot be read: %v.", err)
+	}
+	cols, err = matchColumns(header, m)
+	if err != nil {
+		cols, _ = matchColumns(header, nil)
+		return header, cols, err
+	}
+	return header, cols, requireColumns(header, cols)
+}
+
+// newCSVReader reads comma- or semicolon-separated text (whichever the
+// first line has more of), rows of any length.
+func newCSVReader(text string) *csv.Reader {
+	cr := csv.NewReader(strings.NewReader(text))
+	first, _, _ := strings.Cut(text, "\n")
+	if strings.Count(first, ";") > strings.Count(first, ",") {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	return cr
 }
 
 // parseCSV reads a CSV export (comma or semicolon separated, with a header
@@ -120,13 +167,7 @@ func parseCSV(r io.Reader, m Mapping) ([]row, error) {
 	if len(data) > maxFile {
 		return nil, lanyard.Errorf(lanyard.EINVALID, "The file is larger than %d MB.", maxFile>>20)
 	}
-	text := string(data)
-	cr := csv.NewReader(strings.NewReader(text))
-	first, _, _ := strings.Cut(text, "\n")
-	if strings.Count(first, ";") > strings.Count(first, ",") {
-		cr.Comma = ';'
-	}
-	cr.FieldsPerRecord = -1
+	cr := newCSVReader(string(data))
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, lanyard.Errorf(lanyard.EINVALID, "The CSV file is empty: it needs a header row and a row per attendee.")

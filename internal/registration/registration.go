@@ -97,7 +97,7 @@ type row struct {
 	ext, email, name, given, family        string
 	company, job, country, typ, role, zone string
 	status                                 string // as written; "" is valid
-	pending, canceled, addon               bool   // decided by the format (pretix)
+	pending, canceled                      bool   // decided by the format (pretix)
 	skipWhy                                string // the format skips it
 }
 

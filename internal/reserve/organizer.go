@@ -217,3 +217,38 @@ func (st *state) nextID() int64 {
 	}
 	return n + 1
 }
+
+// CancelTicket gives back every seat an attendee whose ticket was
+// cancelled holds and takes them off every waitlist, whatever the change
+// cutoff: the seats go to the waitlists (promoted as on any cancel) or,
+// once the doors rules apply, to the walk-up line. It returns a result per
+// session; none when they held nothing. The log names each "cancel" and
+// "leave_waitlist" with detail ticket_cancelled.
+func (e *Engine) CancelTicket(ctx context.Context, caller, attendee int64, idemKey string) ([]lanyard.SeatResult, error) {
+	return as[[]lanyard.SeatResult](e.do(ctx, caller, idemKey, request("cancel_ticket", attendee), func(b *builder) (any, error) {
+		st := b.st
+		p := st.person(attendee)
+		out := []lanyard.SeatResult{}
+		for _, i := range slices.Clone(p.waits) {
+			b.dropWaiter(attendee, i)
+			b.log(attendee, "leave_waitlist", i, lanyard.OutcomeLeftWaitlist, TicketCancelled)
+			out = append(out, lanyard.SeatResult{Session: st.seats[i].s.Code, Outcome: lanyard.OutcomeLeftWaitlist})
+		}
+		held := slices.Clone(p.held)
+		for _, i := range held {
+			b.giveBack(attendee, i)
+			b.log(attendee, "cancel", i, lanyard.OutcomeCancelled, TicketCancelled)
+			out = append(out, lanyard.SeatResult{Session: st.seats[i].s.Code, Outcome: lanyard.OutcomeCancelled})
+		}
+		// Promote after every seat is back: a waiter may fit one only once
+		// another is free of this attendee.
+		for _, i := range held {
+			b.promote(i)
+		}
+		return out, nil
+	}))
+}
+
+// TicketCancelled is the log's detail of a seat given back because the
+// attendee's ticket was cancelled.
+const TicketCancelled = "ticket_cancelled"

@@ -90,6 +90,9 @@ type Organizer interface {
 	// AddSession takes in a session store.CreateSession created (a new
 	// repeat of from), with its seats and schedule version.
 	AddSession(ctx context.Context, caller int64, idemKey, from string, s lanyard.Session) (ChangeResult, error)
+	// CancelTicket gives back the seats and waitlist places of an attendee
+	// whose ticket was cancelled (a registration import voided it).
+	CancelTicket(ctx context.Context, caller, attendee int64, idemKey string) ([]lanyard.SeatResult, error)
 }
 
 // Door is what door staff do at a room: check in a reserved attendee,

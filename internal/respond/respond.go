@@ -36,6 +36,7 @@ var statuses = map[string]int{
 	lanyard.EDoorNotOpen:      http.StatusConflict,
 	lanyard.EDoorClosed:       http.StatusConflict,
 	lanyard.EWalkupFull:       http.StatusConflict,
+	lanyard.ETicketCanceled:   http.StatusForbidden,
 
 	lanyard.EPhotoTooLarge:      http.StatusRequestEntityTooLarge,
 	lanyard.EPhotoTooManyPixels: http.StatusUnprocessableEntity,

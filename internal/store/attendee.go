@@ -12,14 +12,14 @@ import (
 
 var attendeeCols = []string{"event_id", "name", "email", "company", "job_title", "home_zone", "certifications", "role", "created_at"}
 
-const attendeeSelect = "SELECT id, event_id, name, email, company, job_title, home_zone, certifications, role, created_at FROM attendees"
+const attendeeSelect = "SELECT id, event_id, name, email, company, job_title, home_zone, certifications, role, created_at, canceled_at IS NOT NULL FROM attendees"
 
 // scanAttendee reads attendeeSelect's columns, after the columns of
 // before, if a query selects some first.
 func scanAttendee(row interface{ Scan(...any) error }, before ...any) (*lanyard.Attendee, error) {
 	var a lanyard.Attendee
 	var certs, role string
-	dest := append(before, &a.ID, &a.EventID, &a.Name, &a.Email, &a.Company, &a.JobTitle, &a.HomeZone, &certs, &role, &a.CreatedAt)
+	dest := append(before, &a.ID, &a.EventID, &a.Name, &a.Email, &a.Company, &a.JobTitle, &a.HomeZone, &certs, &role, &a.CreatedAt, &a.Canceled)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

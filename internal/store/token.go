@@ -31,7 +31,7 @@ func (d *DB) CreateTokens(ctx context.Context, ts []Token) error {
 // Returns EUNAUTHORIZED if no token has that hash.
 func (d *DB) FindAttendeeByTokenHash(ctx context.Context, hash []byte) (*lanyard.Attendee, error) {
 	a, err := scanAttendee(d.queryRow(ctx, d.db, `SELECT a.id, a.event_id, a.name, a.email, a.company, a.job_title,
-		a.home_zone, a.certifications, a.role, a.created_at
+		a.home_zone, a.certifications, a.role, a.created_at, a.canceled_at IS NOT NULL
 		FROM api_tokens t JOIN attendees a ON a.id = t.attendee_id WHERE t.token_hash = ?`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, lanyard.Errorf(lanyard.EUNAUTHORIZED, "The API token is not valid.")
@@ -46,7 +46,7 @@ func (d *DB) FindAttendeeByTokenHash(ctx context.Context, hash []byte) (*lanyard
 // attendees, by token hash, for warming a token cache before a rush.
 func (d *DB) TokenAttendees(ctx context.Context, eventID int64) (map[[32]byte]*lanyard.Attendee, error) {
 	rows, err := d.query(ctx, d.db, `SELECT t.token_hash, a.id, a.event_id, a.name, a.email, a.company, a.job_title,
-		a.home_zone, a.certifications, a.role, a.created_at
+		a.home_zone, a.certifications, a.role, a.created_at, a.canceled_at IS NOT NULL
 		FROM api_tokens t JOIN attendees a ON a.id = t.attendee_id WHERE a.event_id = ?`, eventID)
 	if err != nil {
 		return nil, fmt.Errorf("store: token attendees: %w", err)

@@ -268,14 +268,20 @@ func (h *Handler) resendVerification(w http.ResponseWriter, r *http.Request) {
 }
 
 // verified refuses seat-taking to an attendee whose email address is not
-// confirmed yet, with a way to get the link again; browsing, favorites,
-// cancelling and leaving waitlists stay open.
+// confirmed yet, with a way to get the link again, and to one whose ticket
+// was cancelled; browsing, favorites, cancelling and leaving waitlists
+// stay open.
 func (h *Handler) verified(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if acc := userAccount(r); acc != nil && !acc.Verified() {
+		canceled := user(r) != nil && user(r).Canceled
+		if acc := userAccount(r); canceled || (acc != nil && !acc.Verified()) {
 			t := translatorFor(pickLanguage(r))
 			// In the session's row when the catalog reserves in place.
-			h.flashAt(r, "error", t.T("verify.needed", "Email", user(r).Email), r.PathValue("code"))
+			if canceled {
+				h.flashAt(r, "error", t.T("ticket.canceled_needed"), r.PathValue("code"))
+			} else {
+				h.flashAt(r, "error", t.T("verify.needed", "Email", user(r).Email), r.PathValue("code"))
+			}
 			back := r.PostFormValue("back")
 			if back == "" {
 				back = "/"

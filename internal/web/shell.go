@@ -153,3 +153,7 @@ func AddMessages(fsys fs.FS, path string) error {
 	}
 	return nil
 }
+
+// SiteURL is the address for links that leave the page (an invitation's
+// set-password link): the configured public URL.
+func (s *Shell) SiteURL(r *http.Request) string { return s.h.siteURL(r) }

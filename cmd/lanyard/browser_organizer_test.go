@@ -1,0 +1,417 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/emersion/go-smtp"
+
+	"github.com/lanyardhq/lanyard/internal/mail/mailtest"
+)
+
+// organizerJourney is the organizer's end-to-end run of the event against
+// a demo that sends its mail to an in-process SMTP server. Each step is a
+// method, so later steps (a session's time changed, a webhook receiver)
+// append to TestBrowserOrganizerJourney.
+type organizerJourney struct {
+	t    *testing.T
+	base string
+	smtp *mailtest.Server
+	dir  string
+	// org is the organizer's browser; guest a second profile (its own
+	// cookies) for an attendee.
+	org, guest context.Context
+	shots      string
+	vegas      *time.Location
+	// What earlier steps found.
+	organizer string
+	invited   string // an imported attendee's email
+	keynote   agendaSession
+}
+
+func newOrganizerJourney(t *testing.T) *organizerJourney {
+	t.Helper()
+	j := &organizerJourney{t: t, dir: t.TempDir(), smtp: mailtest.Start(t), shots: os.Getenv("LANYARD_SCREENSHOTS")}
+	// One mailbox refuses its first mail for good (550): the organizer
+	// sees it among the mail problems and sends it again.
+	var refused atomic.Bool
+	j.smtp.Refuse = func(_ int, to string) *smtp.SMTPError {
+		if strings.EqualFold(to, refusedAddr) && refused.CompareAndSwap(false, true) {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "mailbox unavailable"}
+		}
+		return nil
+	}
+	var stdout *lockedBuffer
+	j.base, stdout = startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(j.dir, "demo.db"), "--attendees", "12",
+		"--log-level", "warn", "--smtp-url", j.smtp.URL())
+	j.organizer, _ = consoleLogins(t, stdout.String())
+	var err error
+	if j.vegas, err = time.LoadLocation("America/Los_Angeles"); err != nil {
+		t.Fatal(err)
+	}
+	// The browser last: its three minutes start now.
+	j.org = newBrowser(t)
+	guest, cancel := chromedp.NewContext(j.org, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	j.guest = guest
+	return j
+}
+
+// refusedAddr is the imported attendee whose mailbox refuses the first
+// mail.
+const refusedAddr = "luis@example.es"
+
+// do runs steps in ctx, failing with the page's text.
+func (j *organizerJourney) do(ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	j.t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		j.t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
+	}
+}
+
+// text is an element's text, "" when there is none.
+func (j *organizerJourney) text(ctx context.Context, sel string) string {
+	j.t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {textContent: ""}).textContent.trim()`))
+	if err != nil {
+		j.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return v
+}
+
+func jsString(s string) string { return fmt.Sprintf("%q", s) }
+
+// shoot checks the page fits width, every field is named, and saves a
+// screenshot when LANYARD_SCREENSHOTS is set.
+func (j *organizerJourney) shoot(ctx context.Context, name string, width int64) {
+	j.t.Helper()
+	j.do(ctx, "resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(150*time.Millisecond))
+	if over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); err != nil || over > 0 {
+		j.t.Errorf("%s at %d px: the page is %d px wider than the screen (%v)", name, width, over, err)
+	}
+	if bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](unlabelled)); err != nil || len(bad) > 0 {
+		j.t.Errorf("%s: unnamed for a screen reader: %v %v", name, bad, err)
+	}
+	if j.shots == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		j.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(j.shots, name+".png"), png, 0o644); err != nil {
+		j.t.Fatal(err)
+	}
+}
+
+// mailTo waits for mail to addr whose text contains want, and returns
+// its text (every text part, decoded).
+func (j *organizerJourney) mailTo(addr, want string, within time.Duration) string {
+	j.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		for _, m := range j.smtp.Received() {
+			if !strings.EqualFold(m.To, addr) {
+				continue
+			}
+			if s := mailText(j.t, m.Raw); strings.Contains(s, want) {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			var got []string
+			for _, m := range j.smtp.Received() {
+				got = append(got, m.To+": "+m.Header.Get("Subject"))
+			}
+			j.t.Fatalf("no mail to %s saying %q within %s; the SMTP server has: %q", addr, want, within, got)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// mailText decodes a message's subject and text parts.
+func mailText(t *testing.T, raw []byte) string {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("read mail: %v", err)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	var out strings.Builder
+	out.WriteString(subject + "\n")
+	var walk func(ct string, r io.Reader)
+	walk = func(ct string, r io.Reader) {
+		mt, params, _ := mime.ParseMediaType(ct)
+		if strings.HasPrefix(mt, "multipart/") {
+			mr := multipart.NewReader(r, params["boundary"])
+			for {
+				p, err := mr.NextPart() // decodes quoted-printable
+				if err != nil {
+					return
+				}
+				walk(p.Header.Get("Content-Type"), p)
+			}
+		}
+		if mt == "text/plain" || mt == "" {
+			b, _ := io.ReadAll(r)
+			out.Write(b)
+		}
+	}
+	walk(m.Header.Get("Content-Type"), m.Body)
+	return out.String()
+}
+
+// signIn: the organizer signs in with the demo's printed account and
+// lands on the console.
+func (j *organizerJourney) signIn() {
+	j.do(j.org, "sign in as the organizer",
+		chromedp.Navigate(j.base+"/signin"),
+		chromedp.WaitVisible(chromedp.ID("signin-form")),
+		chromedp.SendKeys(chromedp.ID("email"), j.organizer),
+		chromedp.SendKeys(chromedp.ID("password"), demoPassword),
+		chromedp.Click(chromedp.ID("signin-submit")),
+		chromedp.WaitVisible(chromedp.ID("dashboard")),
+	)
+	if n, _ := chromedp.Run(j.org, chromedp.Evaluate[int](`document.querySelectorAll("#verify-banner").length`)); n != 0 {
+		j.t.Error("the demo's organizer is asked to confirm a made-up address")
+	}
+}
+
+// importFile uploads a file on the import page, checks the dry run's new
+// attendees, and imports it with invitations. shoot names the
+// screenshots of the preview ("" for none).
+func (j *organizerJourney) importFile(name, content string, created int, shoot string) {
+	j.t.Helper()
+	path := filepath.Join(j.dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		j.t.Fatal(err)
+	}
+	j.do(j.org, "upload "+name,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(j.base+"/console/import"),
+		chromedp.WaitVisible(chromedp.ID("upload-form")),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{path}),
+		chromedp.Click(chromedp.ID("upload-submit")),
+		chromedp.WaitVisible(chromedp.ID("import-counts")),
+	)
+	want := fmt.Sprintf("%d new attendee", created)
+	if got := j.text(j.org, "#count-created"); !strings.HasPrefix(got, want) {
+		j.t.Errorf("%s: the dry run says %q, want %q", name, got, want)
+	}
+	if got := j.text(j.org, "#count-refused"); got != "0 refused" {
+		j.t.Errorf("%s: %q", name, got)
+	}
+	if shoot != "" {
+		j.shoot(j.org, shoot+"-desktop", 1280)
+		j.shoot(j.org, shoot+"-tablet", 800)
+	}
+	j.do(j.org, "import "+name,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Click(chromedp.ID("invite")),
+		chromedp.Click(chromedp.ID("apply")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+	if got, want := j.text(j.org, "#flash"), fmt.Sprintf("Imported: %d new", created); !strings.HasPrefix(got, want) {
+		j.t.Errorf("after importing %s: %q, want %q…", name, got, want)
+	}
+}
+
+// acceptInvitation: the invited attendee's mail arrives; its link sets a
+// password and signs them in (in the guest browser).
+func (j *organizerJourney) acceptInvitation() {
+	j.t.Helper()
+	body := j.mailTo(j.invited, "/invite/", 30*time.Second)
+	link := regexp.MustCompile(`https?://\S+/invite/[A-Za-z0-9_-]+`).FindString(body)
+	if link == "" || !strings.HasPrefix(link, j.base) {
+		j.t.Fatalf("the invitation's link %q is not on %s:\n%s", link, j.base, body)
+	}
+	j.do(j.guest, "follow the invitation",
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.ID("newpassword-form")),
+		chromedp.SendKeys(chromedp.ID("password"), "orchid-harbour-2026"),
+		chromedp.Click(chromedp.CSS("#newpassword-form button")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+	if n, _ := chromedp.Run(j.guest, chromedp.Evaluate[int](`document.querySelectorAll("#verify-banner").length`)); n != 0 {
+		j.t.Error("the invited attendee must still verify their email: the invitation's link should prove it")
+	}
+}
+
+// openWave: the organizer opens a wave on a keynote in the console: every
+// seat left is held back until the next whole minute at least 40 s away,
+// so the keynote is full until then.
+func (j *organizerJourney) openWave() time.Time {
+	j.t.Helper()
+	var keynotes struct{ Sessions []agendaSession }
+	getJSON(j.t, j.base+"/api/v1/sessions?type=keynote&limit=50", "", 200, &keynotes)
+	for _, s := range keynotes.Sessions {
+		if s.Reservable && !s.Start.IsZero() && s.SeatsLeft > 0 && s.Start.After(time.Now().Add(24*time.Hour)) {
+			j.keynote = s
+			break
+		}
+	}
+	if j.keynote.Code == "" {
+		j.t.Fatal("the demo has no keynote with seats")
+	}
+	release := time.Now().Add(40 * time.Second).Truncate(time.Minute).Add(time.Minute)
+	j.do(j.org, "open a wave",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(j.base+"/console/setup"),
+		chromedp.WaitVisible(chromedp.ID("wave-form")),
+		chromedp.SendKeys(chromedp.ID("wave_session"), j.keynote.Code),
+		chromedp.SendKeys(chromedp.ID("wave_seats"), fmt.Sprint(j.keynote.SeatsLeft)),
+		chromedp.SetValue(chromedp.ID("wave_at"), release.In(j.vegas).Format("2006-01-02T15:04")),
+		chromedp.Click(chromedp.ID("wave-add")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+	if got := j.text(j.org, "#flash"); got != "Wave added." {
+		j.t.Fatalf("after adding the wave: %q", got)
+	}
+	var s agendaSession
+	getJSON(j.t, j.base+"/api/v1/sessions/"+j.keynote.Code, "", 200, &s)
+	if s.SeatsLeft != 0 {
+		j.t.Fatalf("%s has %d seats left after the wave; want it full", s.Code, s.SeatsLeft)
+	}
+	return release
+}
+
+// joinWaitlist: the invited attendee finds the keynote full and joins its
+// waitlist, first in line.
+func (j *organizerJourney) joinWaitlist() {
+	j.t.Helper()
+	sel := `[data-reserve="` + j.keynote.Code + `"]`
+	j.do(j.guest, "join the keynote's waitlist",
+		chromedp.Navigate(j.base+"/sessions/"+j.keynote.Code),
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Click(chromedp.CSS(sel)),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+	if got := j.text(j.guest, "#flash"); !strings.Contains(strings.ToLower(got), "waitlist") {
+		j.t.Errorf("after joining the waitlist the page says %q", got)
+	}
+}
+
+// awaitPromotion: at the wave's release the first waiter gets a seat;
+// their mail arrives at the SMTP server and the notice is in their app.
+func (j *organizerJourney) awaitPromotion(release time.Time) {
+	j.t.Helper()
+	j.mailTo(j.invited, j.keynote.Code, time.Until(release)+30*time.Second)
+	j.do(j.guest, "open notifications", chromedp.Navigate(j.base+"/notifications"), chromedp.WaitVisible(chromedp.ID("notices")))
+	if got := j.text(j.guest, "#notices"); !strings.Contains(got, j.keynote.Code) {
+		j.t.Errorf("the notifications do not name %s: %q", j.keynote.Code, got)
+	}
+	j.do(j.guest, "open the agenda", chromedp.Navigate(j.base+"/agenda"), chromedp.WaitVisible(chromedp.ID("main")))
+	if n, _ := chromedp.Run(j.guest, chromedp.Evaluate[int](`document.querySelectorAll('[data-session="`+j.keynote.Code+`"], a[href="/sessions/`+j.keynote.Code+`"]').length`)); n == 0 {
+		j.t.Errorf("the agenda does not hold %s after the promotion", j.keynote.Code)
+	}
+}
+
+// mailProblems: the invitation the SMTP server refused for good shows on
+// the console's mail problems page (in English and Korean, the import page
+// too); the organizer sends it again, and it arrives.
+func (j *organizerJourney) mailProblems() {
+	j.t.Helper()
+	row := `#mail-failed tr[data-message]`
+	// The dispatcher marks it failed within a second or two of sending.
+	for tries := 0; ; tries++ {
+		j.do(j.org, "open the mail problems", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/mail"), chromedp.WaitVisible(chromedp.ID("mail")))
+		if n, _ := chromedp.Run(j.org, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(row)+`).length`)); n > 0 {
+			break
+		}
+		if tries == 40 {
+			j.t.Fatal("the refused invitation never shows among the mail problems")
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	got := j.text(j.org, row)
+	for _, want := range []string{refusedAddr, "Invitation", "550"} {
+		if !strings.Contains(got, want) {
+			j.t.Errorf("the failed mail's row %q lacks %q", got, want)
+		}
+	}
+	j.shoot(j.org, "organizer-mail-en-desktop", 1280)
+	j.shoot(j.org, "organizer-mail-en-tablet", 800)
+
+	j.do(j.org, "switch to Korean",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Click(chromedp.ID("lang-switch")),
+		chromedp.Sleep(500*time.Millisecond),
+		poll(`document.documentElement.lang === "ko"`),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+	)
+	if got := j.text(j.org, "h1"); got != "메일 문제" {
+		j.t.Errorf("Korean mail title %q", got)
+	}
+	if got := j.text(j.org, row); !strings.Contains(got, "초대") {
+		j.t.Errorf("the Korean row %q does not name the invitation in Korean", got)
+	}
+	j.shoot(j.org, "organizer-mail-ko-desktop", 1280)
+	j.shoot(j.org, "organizer-mail-ko-tablet", 800)
+	j.do(j.org, "Korean import page", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/import"), chromedp.WaitVisible(chromedp.ID("upload-form")))
+	if got := j.text(j.org, "h1"); got != "참가자 가져오기" {
+		j.t.Errorf("Korean import title %q", got)
+	}
+	j.shoot(j.org, "organizer-import-ko-desktop", 1280)
+	j.shoot(j.org, "organizer-import-ko-tablet", 800)
+	j.do(j.org, "back to English", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("lang-switch")),
+		chromedp.Sleep(500*time.Millisecond), poll(`document.documentElement.lang === "en"`))
+
+	j.do(j.org, "retry the mail",
+		chromedp.Navigate(j.base+"/console/mail"),
+		chromedp.WaitVisible(chromedp.CSS(row+" button")),
+		chromedp.Click(chromedp.CSS(row+" button")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+	if got := j.text(j.org, "#flash"); !strings.Contains(got, "sent again") {
+		j.t.Errorf("after retrying: %q", got)
+	}
+	j.mailTo(refusedAddr, "/invite/", 20*time.Second)
+}
+
+// TestBrowserOrganizerJourney: the organizer signs in; imports a CSV and a
+// pretix export in the console, inviting the new attendees; an invited
+// attendee's mail arrives by SMTP and its link sets their password; the
+// organizer opens a wave on a keynote, which is full until it releases;
+// the invited attendee joins the waitlist and, at the release, is
+// promoted: the mail arrives and the notice is in their app. In English,
+// the console pages also in Korean, at desktop and tablet widths.
+func TestBrowserOrganizerJourney(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives Chromium; skipped with -short")
+	}
+	j := newOrganizerJourney(t)
+	j.signIn()
+
+	j.invited = "seoyeon.kim@example.kr"
+	j.importFile("tickets.csv", "Ticket ID,Full name,Email,Company,Ticket type\n"+
+		"T-1001,Kim Seo-yeon,"+j.invited+",Naver,Full conference\n"+
+		"T-1002,Luis García,luis@example.es,Cabify,Full conference\n", 2, "organizer-import-en")
+	pretix, err := os.ReadFile(filepath.Join("..", "..", "internal", "registration", "testdata", "pretix.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.importFile("orders.json", string(pretix), 4, "")
+
+	release := j.openWave()
+	j.acceptInvitation()
+	j.joinWaitlist()
+	// While the wave waits: a refused mail, sent again.
+	j.mailProblems()
+	j.awaitPromotion(release)
+	// Later steps (a session's time changed, a webhook receiver) go here.
+}
