@@ -3,21 +3,27 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-smtp"
+	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/lanyardhq/lanyard/internal/mail/mailtest"
 )
@@ -40,6 +46,57 @@ type organizerJourney struct {
 	organizer string
 	invited   string // an imported attendee's email
 	keynote   agendaSession
+	// hooks receives the event's webhooks and keeps the types of those
+	// whose signature the reference library verifies.
+	hooks *hookReceiver
+}
+
+// hookReceiver is a webhook endpoint on loopback that verifies each
+// delivery with the Standard Webhooks reference library.
+type hookReceiver struct {
+	srv      *httptest.Server
+	mu       sync.Mutex
+	secret   string
+	verified []string // event types, in arrival order
+	refused  int
+}
+
+func newHookReceiver(t *testing.T) *hookReceiver {
+	h := &hookReceiver{}
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		v, err := standardwebhooks.NewWebhook(h.secret)
+		if err != nil || v.Verify(body, r.Header) != nil {
+			h.refused++
+			http.Error(w, "bad signature", http.StatusUnauthorized)
+			return
+		}
+		var p struct{ Type string }
+		json.Unmarshal(body, &p)
+		h.verified = append(h.verified, p.Type)
+	}))
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// await waits until a verified delivery of type typ has arrived.
+func (h *hookReceiver) await(t *testing.T, typ string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		h.mu.Lock()
+		got, refused := slices.Clone(h.verified), h.refused
+		h.mu.Unlock()
+		if slices.Contains(got, typ) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no verified %s webhook within %s; verified %q, %d refused for their signature", typ, within, got, refused)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func newOrganizerJourney(t *testing.T) *organizerJourney {
@@ -55,8 +112,10 @@ func newOrganizerJourney(t *testing.T) *organizerJourney {
 		return nil
 	}
 	var stdout *lockedBuffer
+	// The webhook receiver is on loopback, which lanyard refuses to call
+	// unless told otherwise.
 	j.base, stdout = startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(j.dir, "demo.db"), "--attendees", "12",
-		"--log-level", "warn", "--smtp-url", j.smtp.URL())
+		"--log-level", "warn", "--smtp-url", j.smtp.URL(), "--webhook-allow-private")
 	j.organizer, _ = consoleLogins(t, stdout.String())
 	var err error
 	if j.vegas, err = time.LoadLocation("America/Los_Angeles"); err != nil {
@@ -383,12 +442,74 @@ func (j *organizerJourney) mailProblems() {
 	j.mailTo(refusedAddr, "/invite/", 20*time.Second)
 }
 
+// addWebhook: the organizer registers the receiver for promotions and
+// session changes in the console and reads its secret there.
+func (j *organizerJourney) addWebhook() {
+	j.t.Helper()
+	j.hooks = newHookReceiver(j.t)
+	j.do(j.org, "add a webhook endpoint",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(j.base+"/console/webhooks"),
+		chromedp.WaitVisible(chromedp.ID("endpoint-form")),
+		chromedp.SetValue(chromedp.ID("url"), j.hooks.srv.URL+"/hook"),
+		chromedp.Click(chromedp.CSS(`input[value="waitlist.promoted"]`)),
+		chromedp.Click(chromedp.CSS(`input[value="session.changed"]`)),
+		chromedp.Click(chromedp.ID("endpoint-add")),
+		chromedp.WaitVisible(chromedp.ID("secret")),
+		chromedp.Click(chromedp.CSS("#secret summary")),
+	)
+	secret := j.text(j.org, "#secret-value")
+	if !strings.HasPrefix(secret, "whsec_") {
+		j.t.Fatalf("the endpoint's secret reads %q", secret)
+	}
+	j.hooks.mu.Lock()
+	j.hooks.secret = secret
+	j.hooks.mu.Unlock()
+}
+
+// moveKeynote: the organizer moves the keynote the invited attendee now
+// holds an hour later; the preview names them; on save their mail says
+// so at the SMTP server, their notifications too, and the receiver gets a
+// verified session.changed.
+func (j *organizerJourney) moveKeynote() {
+	j.t.Helper()
+	start, end := j.keynote.Start.Add(time.Hour).In(j.vegas), j.keynote.End.Add(time.Hour).In(j.vegas)
+	j.do(j.org, "preview the keynote's new time",
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(j.base+"/console/sessions/"+j.keynote.Code),
+		chromedp.WaitVisible(chromedp.ID("session-form")),
+		chromedp.SetValue(chromedp.ID("start"), start.Format("2006-01-02T15:04")),
+		chromedp.SetValue(chromedp.ID("end"), end.Format("2006-01-02T15:04")),
+		chromedp.Click(chromedp.ID("session-preview")),
+		chromedp.WaitVisible(chromedp.ID("change-preview")),
+	)
+	if got := j.text(j.org, "#affected"); !strings.Contains(got, j.invited) {
+		j.t.Errorf("the preview does not name %s, who holds a seat: %q", j.invited, got)
+	}
+	j.do(j.org, "save the new time", chromedp.Click(chromedp.ID("session-save")), chromedp.WaitVisible(chromedp.ID("flash")))
+	// The mail says what changed: was, and now at the new start (the
+	// venue's clock).
+	body := j.mailTo(j.invited, "Changed: "+j.keynote.Code, 30*time.Second)
+	if now := body[strings.Index(body, "Now:")+1:]; !strings.Contains(body, "Was:") || !strings.Contains(now, start.Format("3:04")) {
+		j.t.Errorf("the change's mail does not give the new time %s:\n%s", start.Format("3:04"), body)
+	}
+	j.do(j.guest, "open notifications", chromedp.Navigate(j.base+"/notifications"), chromedp.WaitVisible(chromedp.ID("notices")))
+	if got := j.text(j.guest, "#notices"); strings.Count(got, j.keynote.Code) < 2 {
+		j.t.Errorf("the notifications do not tell of %s's promotion and its move: %q", j.keynote.Code, got)
+	}
+	j.hooks.await(j.t, "session.changed", 30*time.Second)
+}
+
 // TestBrowserOrganizerJourney: the organizer signs in; imports a CSV and a
 // pretix export in the console, inviting the new attendees; an invited
 // attendee's mail arrives by SMTP and its link sets their password; the
 // organizer opens a wave on a keynote, which is full until it releases;
 // the invited attendee joins the waitlist and, at the release, is
-// promoted: the mail arrives and the notice is in their app. In English,
+// promoted: the mail arrives, the notice is in their app and a webhook
+// receiver registered in the console gets the promotion, signed; the
+// organizer moves the keynote an hour, the preview naming the attendee,
+// whose mail and notifications then say so, and the receiver gets the
+// change. In English,
 // the console pages also in Korean, at desktop and tablet widths.
 func TestBrowserOrganizerJourney(t *testing.T) {
 	if testing.Short() {
@@ -407,11 +528,13 @@ func TestBrowserOrganizerJourney(t *testing.T) {
 	}
 	j.importFile("orders.json", string(pretix), 4, "")
 
+	j.addWebhook()
 	release := j.openWave()
 	j.acceptInvitation()
 	j.joinWaitlist()
 	// While the wave waits: a refused mail, sent again.
 	j.mailProblems()
 	j.awaitPromotion(release)
-	// Later steps (a session's time changed, a webhook receiver) go here.
+	j.hooks.await(t, "waitlist.promoted", 30*time.Second)
+	j.moveKeynote()
 }
