@@ -231,10 +231,12 @@ func (h *Handler) addWindow(w http.ResponseWriter, r *http.Request) {
 // second chance. At the instant they go to the waitlist first.
 func (h *Handler) addWave(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
-	for _, k := range []string{"wave_session", "wave_seats", "wave_at", "key"} {
+	for _, k := range []string{"wave_session", "wave_seats", "wave_at", "wave_announce", "key"} {
 		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
 	}
-	wave := lanyard.Wave{Session: strings.ToUpper(f.V("wave_session"))}
+	// Announce: at the release, those the waitlist could not seat are
+	// told by mail and in the app that seats are open (the second chance).
+	wave := lanyard.Wave{Session: strings.ToUpper(f.V("wave_session")), Announce: f.V("wave_announce") != ""}
 	if wave.Session == "" {
 		f.Errors["wave_session"] = h.Shell.T(r, "console.setup.session_required")
 	} else if _, err := h.Catalog.Load().Session(wave.Session); err != nil {
@@ -255,7 +257,7 @@ func (h *Handler) addWave(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, r, "wave", f, err)
 		return
 	}
-	h.audit(r, "wave", 0, out.Session, fmt.Sprintf("wave=%d seats=%d at=%s", out.ID, out.Seats, out.At.Format(time.RFC3339)))
+	h.audit(r, "wave", 0, out.Session, fmt.Sprintf("wave=%d seats=%d at=%s announce=%t", out.ID, out.Seats, out.At.Format(time.RFC3339), out.Announce))
 	h.done(w, r, "console.setup.wave_added", "#waves")
 }
 

@@ -36,7 +36,7 @@ func TestSetupAddsWave(t *testing.T) {
 		if page.status != http.StatusOK {
 			t.Fatalf("setup: %d", page.status)
 		}
-		r := c.post("/console/setup/waves", url.Values{"wave_session": {"k1"}, "wave_seats": {"20"}, "wave_at": {"2026-11-30T15:00"}, "key": {"k-1"}})
+		r := c.post("/console/setup/waves", url.Values{"wave_session": {"k1"}, "wave_seats": {"20"}, "wave_at": {"2026-11-30T15:00"}, "wave_announce": {"1"}, "key": {"k-1"}})
 		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/console/setup#waves" {
 			t.Fatalf("add wave: %d to %q\n%s", r.status, r.header.Get("Location"), r.body)
 		}
@@ -46,7 +46,7 @@ func TestSetupAddsWave(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(waves) != 1 || waves[0].Session != "K1" || waves[0].Seats != 20 || !waves[0].At.Equal(time.Date(2026, 11, 30, 15, 0, 0, 0, vegas)) {
+		if len(waves) != 1 || waves[0].Session != "K1" || waves[0].Seats != 20 || !waves[0].At.Equal(time.Date(2026, 11, 30, 15, 0, 0, 0, vegas)) || !waves[0].Announce {
 			t.Errorf("waves = %+v", waves)
 		}
 		if got := c.get("/console/setup"); !strings.Contains(got.body, `data-session="K1"`) || !strings.Contains(got.body, "Wave added.") {
