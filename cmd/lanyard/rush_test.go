@@ -40,9 +40,21 @@ func TestRushCompare(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, r := range map[string]report{"ledger": cmp.Ledger, "naive": cmp.Naive} {
-		if r.Requests < 300 || r.Errors != 0 || r.OverbookedSessions != 0 || r.Outcomes["reserved"] == 0 || r.FirstChoiceShare <= 0 {
+		if r.Requests < 300 || r.OverbookedSessions != 0 || r.Outcomes["reserved"] == 0 || r.FirstChoiceShare <= 0 {
 			t.Errorf("%s report: %+v", name, r)
 		}
+	}
+	// The ledger answers every request. The naive design may not: on a
+	// machine whose disk is busy (the rest of the suite runs beside this
+	// test), a request can wait out SQLite's 10 s busy timeout behind the
+	// others' one-fsync-per-request commits. That is the design measured,
+	// so its failures are counted in its report, as BenchmarkRush counts
+	// them, rather than failing the comparison; most must still succeed.
+	if cmp.Ledger.Errors != 0 {
+		t.Errorf("the ledger failed %d requests", cmp.Ledger.Errors)
+	}
+	if n := cmp.Naive; n.Errors*10 > n.Requests {
+		t.Errorf("the naive design failed %d of %d requests", n.Errors, n.Requests)
 	}
 	// The floor answers every wish "reserved", so each attendee asks once
 	// per wish and no more; it has no database to check.

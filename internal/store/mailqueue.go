@@ -33,6 +33,11 @@ func (d *DB) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, 
 	if d.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
+	// Nothing due, the usual answer: say so without taking the write lock,
+	// which SQLite's one writer (the ledger's group commit) needs.
+	if due, err := d.anyDue(ctx, "messages", now); err != nil || !due {
+		return nil, err
+	}
 	var out []Mail
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := d.query(ctx, tx, `UPDATE messages SET next_attempt_at = ?, attempts = attempts + 1
@@ -228,4 +233,15 @@ func (d *DB) MailMessage(ctx context.Context, eventID, id int64) (Mail, error) {
 		return Mail{}, lanyard.Errorf(lanyard.ENOTFOUND, "There is no such mail.")
 	}
 	return out[0], nil
+}
+
+// anyDue reports whether table (messages, webhook_deliveries) has a pending
+// row due at now: a read, on the partial index of pending rows.
+func (d *DB) anyDue(ctx context.Context, table string, now time.Time) (bool, error) {
+	var due bool
+	err := d.queryRow(ctx, d.db, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE state = 'pending' AND next_attempt_at <= ?)`, now).Scan(&due)
+	if err != nil {
+		return false, fmt.Errorf("store: anything due in %s: %w", table, err)
+	}
+	return due, nil
 }

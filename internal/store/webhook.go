@@ -413,6 +413,9 @@ func (d *DB) ClaimWebhooks(ctx context.Context, now time.Time, lease time.Durati
 	if d.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
+	if due, err := d.anyDue(ctx, "webhook_deliveries", now); err != nil || !due {
+		return nil, err // nothing due: no write lock taken
+	}
 	var out []WebhookJob
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := d.query(ctx, tx, `UPDATE webhook_deliveries SET next_attempt_at = ?, attempts = attempts + 1
