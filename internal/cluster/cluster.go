@@ -183,6 +183,9 @@ func (n *Node) listen(ctx context.Context) {
 			if s.Event != n.Catalog.Event.ID {
 				return
 			}
+			if s.Catalog {
+				n.catalogChanged(ctx)
+			}
 			n.mu.Lock()
 			for _, c := range s.Counts {
 				n.counts[c.Code] = c.Count
@@ -194,6 +197,22 @@ func (n *Node) listen(ctx context.Context) {
 			time.Sleep(time.Second)
 		}
 	}
+}
+
+// catalogChanged reads the catalog afresh after the holder changed
+// sessions, so this node's pages show what its engine-less reads would
+// otherwise show stale until it takes the lease or restarts. The holder
+// itself has the new catalog already (the change swapped it).
+func (n *Node) catalogChanged(ctx context.Context) {
+	if n.OnCatalog == nil || n.Local() != nil {
+		return
+	}
+	cat, err := catalog.Load(ctx, n.DB, n.Catalog.Event)
+	if err != nil {
+		n.Log.Warn("the catalog changed but could not be read", "err", err)
+		return
+	}
+	n.OnCatalog(cat)
 }
 
 // Local returns this node's engine while it surely holds the lease, or

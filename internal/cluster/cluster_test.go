@@ -133,3 +133,57 @@ func TestLeaseTakerReadsChangedCatalog(t *testing.T) {
 		t.Errorf("the pages' catalog lacks the added session: %v", err)
 	}
 }
+
+// A node without the lease reads the catalog afresh when the holder
+// changes sessions (its pages show the change at once, not at its next
+// takeover or restart); a batch of seats alone does not make it read.
+func TestCatalogChangeReachesOtherNodes(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := storetest.OpenPostgres(t)
+	cat, a := mustEvent(t, db)
+	e, err := reserve.Open(ctx, db, cat, reserve.Options{Tick: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	got := make(chan *catalog.Catalog, 4)
+	node := &Node{DB: db, Catalog: cat, Log: slog.New(slog.DiscardHandler), ID: "b", URL: "http://b", OnCatalog: func(c *catalog.Catalog) { got <- c }}
+	go node.listen(ctx)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		node.mu.RLock()
+		listening := node.counts != nil
+		node.mu.RUnlock()
+		if listening {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the node never listened")
+		}
+	}
+	if _, err := e.Reserve(ctx, a, []string{"S"}, false, ""); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := cat.Session("S")
+	n := lanyard.Session{Code: "S-R2", Title: "S", Type: lanyard.TypeSession, Venue: "v", Room: "R",
+		Start: s.Start.Add(24 * time.Hour), End: s.End.Add(24 * time.Hour), Reservable: true}
+	if err := db.CreateSession(ctx, cat.Event.ID, &n); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.AddSession(ctx, 0, "", "S", n); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-got:
+		if _, err := c.Session("S-R2"); err != nil {
+			t.Errorf("the catalog read after the change lacks the new repeat: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the node never read the changed catalog")
+	}
+	select {
+	case <-got:
+		t.Error("the node read the catalog more than once: the reservation alone made it read")
+	case <-time.After(200 * time.Millisecond):
+	}
+}

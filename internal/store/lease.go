@@ -109,10 +109,14 @@ const seatChannel = "lanyard_seats"
 type SeatNotice struct {
 	Event  int64              `json:"e"`
 	Counts []reserve.CountRow `json:"c"`
+	// Catalog says the batch changed sessions (an organizer moved one or
+	// added a repeat): other nodes read the catalog afresh for their pages.
+	Catalog bool `json:"cat,omitempty"`
 }
 
 // notices splits a batch's counts into NOTIFY payloads under PostgreSQL's
-// 8,000-byte limit.
+// 8,000-byte limit, and adds one that says the catalog changed when the
+// batch changed sessions.
 func notices(b *reserve.Batch) []string {
 	var out []string
 	for start := 0; start < len(b.Counts); {
@@ -120,6 +124,10 @@ func notices(b *reserve.Batch) []string {
 		p, _ := json.Marshal(SeatNotice{Event: b.EventID, Counts: b.Counts[start:end]})
 		out = append(out, string(p))
 		start = end
+	}
+	if len(b.Sessions) > 0 {
+		p, _ := json.Marshal(SeatNotice{Event: b.EventID, Catalog: true})
+		out = append(out, string(p))
 	}
 	return out
 }
