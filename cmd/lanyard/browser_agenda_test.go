@@ -66,24 +66,8 @@ func TestBrowserAgenda(t *testing.T) {
 	base, _ := startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db"), "--attendees", "12", "--log-level", "warn")
 	a, b := travelPair(t, base)
 	key, x := keynoteClash(t, base, a.Day)
-	shots := os.Getenv("LANYARD_SCREENSHOTS")
+	br := newTab(t, ctx, base)
 
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
-		}
-	}
-	eval := func(js string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
-		if err != nil {
-			t.Fatalf("%s: %v", js, err)
-		}
-		return v
-	}
 	evalBool := func(js string) bool {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
@@ -95,7 +79,7 @@ func TestBrowserAgenda(t *testing.T) {
 	// height sets the viewport's width and returns the page's height there.
 	height := func(width int64) int {
 		t.Helper()
-		do("resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(100*time.Millisecond))
+		br.do("resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(100*time.Millisecond))
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollHeight`))
 		if err != nil {
 			t.Fatal(err)
@@ -104,46 +88,37 @@ func TestBrowserAgenda(t *testing.T) {
 	}
 	shoot := func(name string, width int64) {
 		t.Helper()
-		if shots == "" {
+		if br.shots == "" {
 			return
 		}
-		do("resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(100*time.Millisecond))
+		br.do("resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(100*time.Millisecond))
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(br.shots, name+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		// The first screen alone, to look at closely.
-		do("scroll up", void(chromedp.Evaluate[int](`window.scrollTo(0, 0), 0`)))
+		br.do("scroll up", void(chromedp.Evaluate[int](`window.scrollTo(0, 0), 0`)))
 		if png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot()); err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
-		if err := os.WriteFile(filepath.Join(shots, name+"-top.png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(br.shots, name+"-top.png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 
-	do("sign up",
-		chromedp.Navigate(base+"/signup"),
-		chromedp.WaitVisible(chromedp.ID("signup-form")),
-		chromedp.SendKeys(chromedp.ID("name"), "Kim Min-ji"),
-		chromedp.SendKeys(chromedp.ID("email"), "minji@example.com"),
-		chromedp.SetValue(chromedp.ID("home_zone"), "Asia/Seoul"),
-		chromedp.SendKeys(chromedp.ID("password"), "sturdy-lantern-41"),
-		chromedp.Click(chromedp.ID("signup-submit")),
-		chromedp.WaitVisible(chromedp.ID("flash")),
-	)
+	br.signUp("Kim Min-ji", "minji@example.com", "Asia/Seoul", "sturdy-lantern-41")
 	verifyByMail(t, ctx, filepath.Join(dir, "demo.db"), "minji@example.com")
 	reserve := func(code string) string {
 		t.Helper()
-		do("reserve "+code,
+		br.do("reserve "+code,
 			chromedp.Navigate(base+"/sessions/"+code),
 			chromedp.Click(chromedp.CSS(`#session > .actions [data-reserve="`+code+`"]`)),
 			chromedp.WaitVisible(chromedp.ID("flash")),
 		)
-		return eval(`document.getElementById("flash").textContent`)
+		return br.eval(`document.getElementById("flash").textContent`)
 	}
 	for _, code := range []string{a.Code, b.Code, x.Code} {
 		if got := reserve(code); !strings.Contains(got, "Reserved") {
@@ -155,12 +130,12 @@ func TestBrowserAgenda(t *testing.T) {
 		t.Fatalf("reserving %s during %s: %q", key.Code, x.Code, got)
 	}
 
-	do("agenda", chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(".day")))
+	br.do("agenda", chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(".day")))
 	checkAgenda := func(lang string) {
 		t.Helper()
 		// One view per day: each session once, no second list.
 		for _, code := range []string{a.Code, b.Code, x.Code, key.Code} {
-			if n := eval(`String(document.querySelectorAll('[data-session="` + code + `"]').length)`); n != "1" {
+			if n := br.eval(`String(document.querySelectorAll('[data-session="` + code + `"]').length)`); n != "1" {
 				t.Errorf("%s: %s is drawn %s times", lang, code, n)
 			}
 		}
@@ -168,16 +143,16 @@ func TestBrowserAgenda(t *testing.T) {
 			t.Errorf("%s: the agenda still draws a second view of the day", lang)
 		}
 		// The warning names both sessions and is said once.
-		warn := eval(`[...document.querySelectorAll('.warnings [data-warn="travel"]')].map(e => e.textContent).join("\n")`)
+		warn := br.eval(`[...document.querySelectorAll('.warnings [data-warn="travel"]')].map(e => e.textContent).join("\n")`)
 		if !strings.Contains(warn, a.Code) || !strings.Contains(warn, b.Code) || strings.Count(warn, b.Code+" ") < 1 {
 			t.Errorf("%s: the travel warning does not name %s and %s: %q", lang, a.Code, b.Code, warn)
 		}
-		if n := eval(`String(document.querySelectorAll('.warnings [data-warn="travel"]').length)`); n != "1" {
+		if n := br.eval(`String(document.querySelectorAll('.warnings [data-warn="travel"]').length)`); n != "1" {
 			t.Errorf("%s: %s travel warnings, want 1", lang, n)
 		}
 		// The refused keynote holds no seat, offers one, and clashes with x.
 		k := `document.querySelector('[data-session="` + key.Code + `"]')`
-		if got := eval(k + `.dataset.seat`); got != "none" {
+		if got := br.eval(k + `.dataset.seat`); got != "none" {
 			t.Errorf("%s: keynote %s seat state %q, want none", lang, key.Code, got)
 		}
 		if !evalBool(k + `.querySelector('[data-reserve="` + key.Code + `"]') !== null && ` + k + `.classList.contains("clash")`) {
@@ -216,24 +191,24 @@ func TestBrowserAgenda(t *testing.T) {
 
 	checkAgenda("en")
 	desktop := height(1280)
-	if got := eval(`getComputedStyle(document.querySelector(".plan")).display`); got != "grid" {
+	if got := br.eval(`getComputedStyle(document.querySelector(".plan")).display`); got != "grid" {
 		t.Errorf("on a desktop the agenda is drawn as %q, not on a time grid", got)
 	}
-	if got := eval(hidden); got != "" {
+	if got := br.eval(hidden); got != "" {
 		t.Errorf("on a desktop, actions hidden or covered: %s", got)
 	}
-	if got := eval(noCover); got != "" {
+	if got := br.eval(noCover); got != "" {
 		t.Errorf("trips cover entries: %s", got)
 	}
-	if got := eval(`String(` + titles + `)`); got != "0" {
+	if got := br.eval(`String(` + titles + `)`); got != "0" {
 		t.Errorf("%s titles are cut without a clamp", got)
 	}
 	shoot("agenda-desktop", 1280)
 	phone := height(360)
-	if got := eval(`getComputedStyle(document.querySelector(".plan")).display`); got != "block" {
+	if got := br.eval(`getComputedStyle(document.querySelector(".plan")).display`); got != "block" {
 		t.Errorf("on a phone the agenda is drawn as %q, not a list", got)
 	}
-	if got := eval(hidden); got != "" {
+	if got := br.eval(hidden); got != "" {
 		t.Errorf("on a phone, actions hidden or covered: %s", got)
 	}
 	shoot("agenda-phone", 360)
@@ -249,15 +224,15 @@ func TestBrowserAgenda(t *testing.T) {
 	// the agenda, avoids racing the page's own navigation.
 	toggle := func(want string) {
 		t.Helper()
-		do("toggle", chromedp.EmulateViewport(1280, 900),
+		br.do("toggle", chromedp.EmulateViewport(1280, 900),
 			void(chromedp.Evaluate[int](`fetch("/zone", {method: "POST", body: new URLSearchParams({back: "/agenda"})}).then(r => r.status)`, chromedp.EvalAwaitPromise)),
 			chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(".day")))
-		if got := eval(`document.querySelector(".item .item-when .primary").textContent`); !strings.Contains(got, want) {
+		if got := br.eval(`document.querySelector(".item .item-when .primary").textContent`); !strings.Contains(got, want) {
 			t.Fatalf("after the zone toggle, an entry's time is %q; want %s first", got, want)
 		}
 	}
 	toggle("KST")
-	misplaced := eval(`[...document.querySelectorAll("section.day")].flatMap(d => {
+	misplaced := br.eval(`[...document.querySelectorAll("section.day")].flatMap(d => {
 	  const head = d.querySelector("h2").textContent;
 	  return [...d.querySelectorAll(".item time")].map(tm => new Date(tm.getAttribute("datetime")).toLocaleDateString("en-US",
 	    {timeZone: "Asia/Seoul", weekday: "short", month: "short", day: "numeric"})).filter(s => !head.startsWith(s) && !head.includes("– " + s)).map(s => s + " under " + head);
@@ -269,16 +244,16 @@ func TestBrowserAgenda(t *testing.T) {
 	toggle("PST")
 
 	// Korean.
-	do("korean", chromedp.Navigate(base+"/agenda"), chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)),
+	br.do("korean", chromedp.Navigate(base+"/agenda"), chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)),
 		chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(".day")))
-	if got := eval(`document.querySelector("h1").textContent`); got != "내 일정" {
+	if got := br.eval(`document.querySelector("h1").textContent`); got != "내 일정" {
 		t.Errorf("the agenda's heading in Korean is %q", got)
 	}
 	checkAgenda("ko")
-	if got := eval(`document.querySelector('.warnings [data-warn="travel"]').textContent`); !strings.Contains(got, "분뿐인데") {
+	if got := br.eval(`document.querySelector('.warnings [data-warn="travel"]').textContent`); !strings.Contains(got, "분뿐인데") {
 		t.Errorf("the travel warning in Korean: %q", got)
 	}
-	if got := eval(`document.querySelector(".item .item-when .primary").textContent`); !strings.Contains(got, "–") || !strings.Contains(got, "PST") {
+	if got := br.eval(`document.querySelector(".item .item-when .primary").textContent`); !strings.Contains(got, "–") || !strings.Contains(got, "PST") {
 		t.Errorf("an entry's time in Korean is %q, not a range", got)
 	}
 	koDesktop, koPhone := height(1280), height(360)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -39,8 +38,7 @@ type organizerJourney struct {
 	dir  string
 	// org is the organizer's browser; guest a second profile (its own
 	// cookies) for an attendee.
-	org, guest context.Context
-	shots      string
+	org, guest *tab
 	vegas      *time.Location
 	// What earlier steps found.
 	organizer string
@@ -101,7 +99,7 @@ func (h *hookReceiver) await(t *testing.T, typ string, within time.Duration) {
 
 func newOrganizerJourney(t *testing.T) *organizerJourney {
 	t.Helper()
-	j := &organizerJourney{t: t, dir: t.TempDir(), smtp: mailtest.Start(t), shots: os.Getenv("LANYARD_SCREENSHOTS")}
+	j := &organizerJourney{t: t, dir: t.TempDir(), smtp: mailtest.Start(t)}
 	// One mailbox refuses its first mail for good (550): the organizer
 	// sees it among the mail problems and sends it again.
 	var refused atomic.Bool
@@ -122,10 +120,10 @@ func newOrganizerJourney(t *testing.T) *organizerJourney {
 		t.Fatal(err)
 	}
 	// The browser last: its three minutes start now.
-	j.org = newBrowser(t)
-	guest, cancel := chromedp.NewContext(j.org, chromedp.WithNewBrowserContext())
+	org := newBrowser(t)
+	guest, cancel := chromedp.NewContext(org, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
-	j.guest = guest
+	j.org, j.guest = newTab(t, org, j.base), newTab(t, guest, j.base)
 	return j
 }
 
@@ -133,50 +131,7 @@ func newOrganizerJourney(t *testing.T) *organizerJourney {
 // mail.
 const refusedAddr = "luis@example.es"
 
-// do runs steps in ctx, failing with the page's text.
-func (j *organizerJourney) do(ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-	j.t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
-		j.t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
-	}
-}
-
-// text is an element's text, "" when there is none.
-func (j *organizerJourney) text(ctx context.Context, sel string) string {
-	j.t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+jsString(sel)+`) || {textContent: ""}).textContent.trim()`))
-	if err != nil {
-		j.t.Fatalf("text of %s: %v", sel, err)
-	}
-	return v
-}
-
 func jsString(s string) string { return fmt.Sprintf("%q", s) }
-
-// shoot checks the page fits width, every field is named, and saves a
-// screenshot when LANYARD_SCREENSHOTS is set.
-func (j *organizerJourney) shoot(ctx context.Context, name string, width int64) {
-	j.t.Helper()
-	j.do(ctx, "resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(150*time.Millisecond))
-	if over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`)); err != nil || over > 0 {
-		j.t.Errorf("%s at %d px: the page is %d px wider than the screen (%v)", name, width, over, err)
-	}
-	if bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](unlabelled)); err != nil || len(bad) > 0 {
-		j.t.Errorf("%s: unnamed for a screen reader: %v %v", name, bad, err)
-	}
-	if j.shots == "" {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		j.t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join(j.shots, name+".png"), png, 0o644); err != nil {
-		j.t.Fatal(err)
-	}
-}
 
 // mailTo waits for mail to addr whose text contains want, and returns
 // its text (every text part, decoded).
@@ -238,15 +193,9 @@ func mailText(t *testing.T, raw []byte) string {
 // signIn: the organizer signs in with the demo's printed account and
 // lands on the console.
 func (j *organizerJourney) signIn() {
-	j.do(j.org, "sign in as the organizer",
-		chromedp.Navigate(j.base+"/signin"),
-		chromedp.WaitVisible(chromedp.ID("signin-form")),
-		chromedp.SendKeys(chromedp.ID("email"), j.organizer),
-		chromedp.SendKeys(chromedp.ID("password"), demoPassword),
-		chromedp.Click(chromedp.ID("signin-submit")),
-		chromedp.WaitVisible(chromedp.ID("dashboard")),
-	)
-	if n, _ := chromedp.Run(j.org, chromedp.Evaluate[int](`document.querySelectorAll("#verify-banner").length`)); n != 0 {
+	j.t.Helper()
+	j.org.signIn(j.organizer, demoPassword, chromedp.WaitVisible(chromedp.ID("dashboard")))
+	if n, _ := chromedp.Run(j.org.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#verify-banner").length`)); n != 0 {
 		j.t.Error("the demo's organizer is asked to confirm a made-up address")
 	}
 }
@@ -260,7 +209,7 @@ func (j *organizerJourney) importFile(name, content string, created int, shoot s
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		j.t.Fatal(err)
 	}
-	j.do(j.org, "upload "+name,
+	j.org.do("upload "+name,
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(j.base+"/console/import"),
 		chromedp.WaitVisible(chromedp.ID("upload-form")),
@@ -269,23 +218,23 @@ func (j *organizerJourney) importFile(name, content string, created int, shoot s
 		chromedp.WaitVisible(chromedp.ID("import-counts")),
 	)
 	want := fmt.Sprintf("%d new attendee", created)
-	if got := j.text(j.org, "#count-created"); !strings.HasPrefix(got, want) {
+	if got := j.org.text("#count-created"); !strings.HasPrefix(got, want) {
 		j.t.Errorf("%s: the dry run says %q, want %q", name, got, want)
 	}
-	if got := j.text(j.org, "#count-refused"); got != "0 refused" {
+	if got := j.org.text("#count-refused"); got != "0 refused" {
 		j.t.Errorf("%s: %q", name, got)
 	}
 	if shoot != "" {
-		j.shoot(j.org, shoot+"-desktop", 1280)
-		j.shoot(j.org, shoot+"-tablet", 800)
+		j.org.shoot(shoot+"-desktop", 1280)
+		j.org.shoot(shoot+"-tablet", 800)
 	}
-	j.do(j.org, "import "+name,
+	j.org.do("import "+name,
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Click(chromedp.ID("invite")),
 		chromedp.Click(chromedp.ID("apply")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 	)
-	if got, want := j.text(j.org, "#flash"), fmt.Sprintf("Imported: %d new", created); !strings.HasPrefix(got, want) {
+	if got, want := j.org.text("#flash"), fmt.Sprintf("Imported: %d new", created); !strings.HasPrefix(got, want) {
 		j.t.Errorf("after importing %s: %q, want %q…", name, got, want)
 	}
 }
@@ -299,14 +248,14 @@ func (j *organizerJourney) acceptInvitation() {
 	if link == "" || !strings.HasPrefix(link, j.base) {
 		j.t.Fatalf("the invitation's link %q is not on %s:\n%s", link, j.base, body)
 	}
-	j.do(j.guest, "follow the invitation",
+	j.guest.do("follow the invitation",
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.ID("newpassword-form")),
 		chromedp.SendKeys(chromedp.ID("password"), "orchid-harbour-2026"),
 		chromedp.Click(chromedp.CSS("#newpassword-form button")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 	)
-	if n, _ := chromedp.Run(j.guest, chromedp.Evaluate[int](`document.querySelectorAll("#verify-banner").length`)); n != 0 {
+	if n, _ := chromedp.Run(j.guest.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#verify-banner").length`)); n != 0 {
 		j.t.Error("the invited attendee must still verify their email: the invitation's link should prove it")
 	}
 }
@@ -328,7 +277,7 @@ func (j *organizerJourney) openWave() time.Time {
 		j.t.Fatal("the demo has no keynote with seats")
 	}
 	release := time.Now().Add(40 * time.Second).Truncate(time.Minute).Add(time.Minute)
-	j.do(j.org, "open a wave",
+	j.org.do("open a wave",
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(j.base+"/console/setup"),
 		chromedp.WaitVisible(chromedp.ID("wave-form")),
@@ -338,7 +287,7 @@ func (j *organizerJourney) openWave() time.Time {
 		chromedp.Click(chromedp.ID("wave-add")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 	)
-	if got := j.text(j.org, "#flash"); got != "Wave added." {
+	if got := j.org.text("#flash"); got != "Wave added." {
 		j.t.Fatalf("after adding the wave: %q", got)
 	}
 	var s agendaSession
@@ -354,13 +303,13 @@ func (j *organizerJourney) openWave() time.Time {
 func (j *organizerJourney) joinWaitlist() {
 	j.t.Helper()
 	sel := `[data-reserve="` + j.keynote.Code + `"]`
-	j.do(j.guest, "join the keynote's waitlist",
+	j.guest.do("join the keynote's waitlist",
 		chromedp.Navigate(j.base+"/sessions/"+j.keynote.Code),
 		chromedp.WaitVisible(chromedp.CSS(sel)),
 		chromedp.Click(chromedp.CSS(sel)),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 	)
-	if got := j.text(j.guest, "#flash"); !strings.Contains(strings.ToLower(got), "waitlist") {
+	if got := j.guest.text("#flash"); !strings.Contains(strings.ToLower(got), "waitlist") {
 		j.t.Errorf("after joining the waitlist the page says %q", got)
 	}
 }
@@ -370,12 +319,12 @@ func (j *organizerJourney) joinWaitlist() {
 func (j *organizerJourney) awaitPromotion(release time.Time) {
 	j.t.Helper()
 	j.mailTo(j.invited, j.keynote.Code, time.Until(release)+30*time.Second)
-	j.do(j.guest, "open notifications", chromedp.Navigate(j.base+"/notifications"), chromedp.WaitVisible(chromedp.ID("notices")))
-	if got := j.text(j.guest, "#notices"); !strings.Contains(got, j.keynote.Code) {
+	j.guest.do("open notifications", chromedp.Navigate(j.base+"/notifications"), chromedp.WaitVisible(chromedp.ID("notices")))
+	if got := j.guest.text("#notices"); !strings.Contains(got, j.keynote.Code) {
 		j.t.Errorf("the notifications do not name %s: %q", j.keynote.Code, got)
 	}
-	j.do(j.guest, "open the agenda", chromedp.Navigate(j.base+"/agenda"), chromedp.WaitVisible(chromedp.ID("main")))
-	if n, _ := chromedp.Run(j.guest, chromedp.Evaluate[int](`document.querySelectorAll('[data-session="`+j.keynote.Code+`"], a[href="/sessions/`+j.keynote.Code+`"]').length`)); n == 0 {
+	j.guest.do("open the agenda", chromedp.Navigate(j.base+"/agenda"), chromedp.WaitVisible(chromedp.ID("main")))
+	if n, _ := chromedp.Run(j.guest.ctx, chromedp.Evaluate[int](`document.querySelectorAll('[data-session="`+j.keynote.Code+`"], a[href="/sessions/`+j.keynote.Code+`"]').length`)); n == 0 {
 		j.t.Errorf("the agenda does not hold %s after the promotion", j.keynote.Code)
 	}
 }
@@ -388,8 +337,8 @@ func (j *organizerJourney) mailProblems() {
 	row := `#mail-failed tr[data-message]`
 	// The dispatcher marks it failed within a second or two of sending.
 	for tries := 0; ; tries++ {
-		j.do(j.org, "open the mail problems", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/mail"), chromedp.WaitVisible(chromedp.ID("mail")))
-		if n, _ := chromedp.Run(j.org, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(row)+`).length`)); n > 0 {
+		j.org.do("open the mail problems", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/mail"), chromedp.WaitVisible(chromedp.ID("mail")))
+		if n, _ := chromedp.Run(j.org.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(row)+`).length`)); n > 0 {
 			break
 		}
 		if tries == 40 {
@@ -397,46 +346,46 @@ func (j *organizerJourney) mailProblems() {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	got := j.text(j.org, row)
+	got := j.org.text(row)
 	for _, want := range []string{refusedAddr, "Invitation", "550"} {
 		if !strings.Contains(got, want) {
 			j.t.Errorf("the failed mail's row %q lacks %q", got, want)
 		}
 	}
-	j.shoot(j.org, "organizer-mail-en-desktop", 1280)
-	j.shoot(j.org, "organizer-mail-en-tablet", 800)
+	j.org.shoot("organizer-mail-en-desktop", 1280)
+	j.org.shoot("organizer-mail-en-tablet", 800)
 
-	j.do(j.org, "switch to Korean",
+	j.org.do("switch to Korean",
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Click(chromedp.ID("lang-switch")),
 		chromedp.Sleep(500*time.Millisecond),
 		poll(`document.documentElement.lang === "ko"`),
 		chromedp.WaitVisible(chromedp.CSS(row)),
 	)
-	if got := j.text(j.org, "h1"); got != "메일 문제" {
+	if got := j.org.text("h1"); got != "메일 문제" {
 		j.t.Errorf("Korean mail title %q", got)
 	}
-	if got := j.text(j.org, row); !strings.Contains(got, "초대") {
+	if got := j.org.text(row); !strings.Contains(got, "초대") {
 		j.t.Errorf("the Korean row %q does not name the invitation in Korean", got)
 	}
-	j.shoot(j.org, "organizer-mail-ko-desktop", 1280)
-	j.shoot(j.org, "organizer-mail-ko-tablet", 800)
-	j.do(j.org, "Korean import page", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/import"), chromedp.WaitVisible(chromedp.ID("upload-form")))
-	if got := j.text(j.org, "h1"); got != "참가자 가져오기" {
+	j.org.shoot("organizer-mail-ko-desktop", 1280)
+	j.org.shoot("organizer-mail-ko-tablet", 800)
+	j.org.do("Korean import page", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(j.base+"/console/import"), chromedp.WaitVisible(chromedp.ID("upload-form")))
+	if got := j.org.text("h1"); got != "참가자 가져오기" {
 		j.t.Errorf("Korean import title %q", got)
 	}
-	j.shoot(j.org, "organizer-import-ko-desktop", 1280)
-	j.shoot(j.org, "organizer-import-ko-tablet", 800)
-	j.do(j.org, "back to English", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("lang-switch")),
+	j.org.shoot("organizer-import-ko-desktop", 1280)
+	j.org.shoot("organizer-import-ko-tablet", 800)
+	j.org.do("back to English", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("lang-switch")),
 		chromedp.Sleep(500*time.Millisecond), poll(`document.documentElement.lang === "en"`))
 
-	j.do(j.org, "retry the mail",
+	j.org.do("retry the mail",
 		chromedp.Navigate(j.base+"/console/mail"),
 		chromedp.WaitVisible(chromedp.CSS(row+" button")),
 		chromedp.Click(chromedp.CSS(row+" button")),
 		chromedp.WaitVisible(chromedp.ID("flash")),
 	)
-	if got := j.text(j.org, "#flash"); !strings.Contains(got, "sent again") {
+	if got := j.org.text("#flash"); !strings.Contains(got, "sent again") {
 		j.t.Errorf("after retrying: %q", got)
 	}
 	j.mailTo(refusedAddr, "/invite/", 20*time.Second)
@@ -447,7 +396,7 @@ func (j *organizerJourney) mailProblems() {
 func (j *organizerJourney) addWebhook() {
 	j.t.Helper()
 	j.hooks = newHookReceiver(j.t)
-	j.do(j.org, "add a webhook endpoint",
+	j.org.do("add a webhook endpoint",
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(j.base+"/console/webhooks"),
 		chromedp.WaitVisible(chromedp.ID("endpoint-form")),
@@ -458,7 +407,7 @@ func (j *organizerJourney) addWebhook() {
 		chromedp.WaitVisible(chromedp.ID("secret")),
 		chromedp.Click(chromedp.CSS("#secret summary")),
 	)
-	secret := j.text(j.org, "#secret-value")
+	secret := j.org.text("#secret-value")
 	if !strings.HasPrefix(secret, "whsec_") {
 		j.t.Fatalf("the endpoint's secret reads %q", secret)
 	}
@@ -474,7 +423,7 @@ func (j *organizerJourney) addWebhook() {
 func (j *organizerJourney) moveKeynote() {
 	j.t.Helper()
 	start, end := j.keynote.Start.Add(time.Hour).In(j.vegas), j.keynote.End.Add(time.Hour).In(j.vegas)
-	j.do(j.org, "preview the keynote's new time",
+	j.org.do("preview the keynote's new time",
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(j.base+"/console/sessions/"+j.keynote.Code),
 		chromedp.WaitVisible(chromedp.ID("session-form")),
@@ -483,18 +432,18 @@ func (j *organizerJourney) moveKeynote() {
 		chromedp.Click(chromedp.ID("session-preview")),
 		chromedp.WaitVisible(chromedp.ID("change-preview")),
 	)
-	if got := j.text(j.org, "#affected"); !strings.Contains(got, j.invited) {
+	if got := j.org.text("#affected"); !strings.Contains(got, j.invited) {
 		j.t.Errorf("the preview does not name %s, who holds a seat: %q", j.invited, got)
 	}
-	j.do(j.org, "save the new time", chromedp.Click(chromedp.ID("session-save")), chromedp.WaitVisible(chromedp.ID("flash")))
+	j.org.do("save the new time", chromedp.Click(chromedp.ID("session-save")), chromedp.WaitVisible(chromedp.ID("flash")))
 	// The mail says what changed: was, and now at the new start (the
 	// venue's clock).
 	body := j.mailTo(j.invited, "Changed: "+j.keynote.Code, 30*time.Second)
 	if now := body[strings.Index(body, "Now:")+1:]; !strings.Contains(body, "Was:") || !strings.Contains(now, start.Format("3:04")) {
 		j.t.Errorf("the change's mail does not give the new time %s:\n%s", start.Format("3:04"), body)
 	}
-	j.do(j.guest, "open notifications", chromedp.Navigate(j.base+"/notifications"), chromedp.WaitVisible(chromedp.ID("notices")))
-	if got := j.text(j.guest, "#notices"); strings.Count(got, j.keynote.Code) < 2 {
+	j.guest.do("open notifications", chromedp.Navigate(j.base+"/notifications"), chromedp.WaitVisible(chromedp.ID("notices")))
+	if got := j.guest.text("#notices"); strings.Count(got, j.keynote.Code) < 2 {
 		j.t.Errorf("the notifications do not tell of %s's promotion and its move: %q", j.keynote.Code, got)
 	}
 	j.hooks.await(j.t, "session.changed", 30*time.Second)

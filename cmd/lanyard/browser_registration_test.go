@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,43 +78,16 @@ func TestBrowserRegistration(t *testing.T) {
 		"../../internal/registration/testdata/custom.csv"); code != 0 {
 		t.Fatalf("attendees import: exit %d, %s %s", code, out, stderr)
 	}
-	shots := os.Getenv("LANYARD_SCREENSHOTS")
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\n%.1500s", what, err, body)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
+	br := newTab(t, ctx, base)
+	// shoot saves the screen at a desktop's and a phone's width.
 	shoot := func(name string) {
 		t.Helper()
-		if shots == "" {
-			return
-		}
-		for _, w := range []struct {
-			suffix string
-			width  int64
-		}{{"desktop", 1280}, {"phone", 360}} {
-			do("resize", chromedp.EmulateViewport(w.width, 800))
-			png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-			if err != nil {
-				t.Fatal(err)
-			}
-			os.WriteFile(filepath.Join(shots, name+"-"+w.suffix+".png"), png, 0o644)
-		}
-		do("resize back", chromedp.EmulateViewport(1280, 900))
+		br.capture(name+"-desktop", 1280, 800)
+		br.capture(name+"-phone", 360, 800)
 	}
 
 	// Open sign-up: the account starts unverified, and the page says what that means.
-	do("sign up",
+	br.do("sign up",
 		chromedp.Navigate(base+"/signup"),
 		chromedp.WaitVisible(chromedp.ID("signup-form")),
 		chromedp.SendKeys(chromedp.ID("name"), "Kim Min-ji"),
@@ -124,47 +96,47 @@ func TestBrowserRegistration(t *testing.T) {
 		chromedp.Click(chromedp.ID("signup-submit")),
 		chromedp.WaitVisible(chromedp.ID("verify-banner")),
 	)
-	if got := text("#verify-banner"); !strings.Contains(got, "minji@example.com") || !strings.Contains(got, "not reserve") {
+	if got := br.text("#verify-banner"); !strings.Contains(got, "minji@example.com") || !strings.Contains(got, "not reserve") {
 		t.Errorf("banner says %q", got)
 	}
 	shoot("verify-banner-en")
-	do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)), chromedp.WaitVisible(chromedp.ID("verify-banner")))
-	if got := text("#verify-banner"); !strings.Contains(got, "좌석 예약은 할 수 없습니다") {
+	br.do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)), chromedp.WaitVisible(chromedp.ID("verify-banner")))
+	if got := br.text("#verify-banner"); !strings.Contains(got, "좌석 예약은 할 수 없습니다") {
 		t.Errorf("Korean banner says %q", got)
 	}
 	shoot("verify-banner-ko")
-	do("english", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"]`)), chromedp.WaitVisible(chromedp.ID("verify-banner")))
+	br.do("english", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"]`)), chromedp.WaitVisible(chromedp.ID("verify-banner")))
 	verifyByMail(t, ctx, dbPath, "minji@example.com")
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#verify-banner").length`)); err != nil || n != 0 {
 		t.Errorf("banner still shown after verification (%d, %v)", n, err)
 	}
-	do("sign out", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.CSS(`a[href="/signup"]`)))
+	br.do("sign out", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.CSS(`a[href="/signup"]`)))
 
 	// Invitation only: the form is gone, in both languages.
 	if code, _, stderr := runCmd(t, "attendees", "import", "--db", dbPath, "--map", "name=Teilnehmer", "--signup-mode", "invitation",
 		"../../internal/registration/testdata/custom.csv"); code != 0 {
 		t.Fatalf("set mode: %s", stderr)
 	}
-	do("sign-up closed", chromedp.Navigate(base+"/signup"), chromedp.WaitVisible(chromedp.ID("invite-only")))
-	if got := text("#invite-only"); !strings.Contains(got, "by invitation only") {
+	br.do("sign-up closed", chromedp.Navigate(base+"/signup"), chromedp.WaitVisible(chromedp.ID("invite-only")))
+	if got := br.text("#invite-only"); !strings.Contains(got, "by invitation only") {
 		t.Errorf("invitation-only page says %q", got)
 	}
 	shoot("signup-invite-only-en")
-	do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)), chromedp.WaitVisible(chromedp.ID("invite-only")))
-	if got := text("#invite-only"); !strings.Contains(got, "초대받은 분만") {
+	br.do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)), chromedp.WaitVisible(chromedp.ID("invite-only")))
+	if got := br.text("#invite-only"); !strings.Contains(got, "초대받은 분만") {
 		t.Errorf("Korean invitation-only page says %q", got)
 	}
 	shoot("signup-invite-only-ko")
-	do("english", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"]`)), chromedp.WaitVisible(chromedp.ID("invite-only")))
+	br.do("english", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"]`)), chromedp.WaitVisible(chromedp.ID("invite-only")))
 
 	// The invitation's link: set the first password, signed in, verified.
 	link := mailedLink(t, dbPath, lanyard.KindInvitation, "linus@example.org")
-	do("invitation", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("newpassword-form")))
-	if got := text("h1"); got != "Set your password" {
+	br.do("invitation", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("newpassword-form")))
+	if got := br.text("h1"); got != "Set your password" {
 		t.Errorf("invitation page heading %q", got)
 	}
 	shoot("invite-en")
-	do("set password",
+	br.do("set password",
 		chromedp.SendKeys(chromedp.ID("password"), "penguin-kernel-1991"),
 		chromedp.Click(chromedp.CSS("#newpassword-form button")),
 		chromedp.WaitVisible(chromedp.ID("flash")),

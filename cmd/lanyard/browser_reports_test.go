@@ -32,7 +32,7 @@ func TestBrowserReports(t *testing.T) {
 	}
 	attendee := m[1]
 	token := readTokens(t, filepath.Join(dir, "tokens.csv"))[attendee]
-	shots := os.Getenv("LANYARD_SCREENSHOTS")
+	br := newTab(t, ctx, base)
 
 	// The attendee holds a seat in a session.
 	var code string
@@ -56,75 +56,27 @@ func TestBrowserReports(t *testing.T) {
 		}
 	}
 
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
-		}
-	}
-	text := func(id string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID(id)))
-		if err != nil {
-			t.Fatalf("text of #%s: %v", id, err)
-		}
-		return strings.TrimSpace(v)
-	}
-	// fits checks the page at width: nothing wider than the screen, every
-	// field named; and saves a screenshot.
-	fits := func(name string, width int64) {
-		t.Helper()
-		do("resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(150*time.Millisecond))
-		over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if over > 0 {
-			t.Errorf("%s at %d px: the page is %d px wider than the screen", name, width, over)
-		}
-		if bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](unlabelled)); err != nil || len(bad) > 0 {
-			t.Errorf("%s: unnamed for a screen reader: %v %v", name, bad, err)
-		}
-		if shots == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-
 	// part saves the screen at the element id, at width: a full page at
 	// a phone's width is too tall to look at.
 	part := func(name, id string, width int64) {
 		t.Helper()
-		if shots == "" {
+		if br.shots == "" {
 			return
 		}
-		do("scroll to "+id, chromedp.EmulateViewport(width, 800), chromedp.ScrollIntoView(chromedp.ID(id)), chromedp.Sleep(150*time.Millisecond))
+		br.do("scroll to "+id, chromedp.EmulateViewport(width, 800), chromedp.ScrollIntoView(chromedp.ID(id)), chromedp.Sleep(150*time.Millisecond))
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatalf("screenshot %s: %v", name, err)
 		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(br.shots, name+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 
-	do("sign in as the organizer",
-		chromedp.Navigate(base+"/signin"),
-		chromedp.WaitVisible(chromedp.ID("signin-form")),
-		chromedp.SendKeys(chromedp.ID("email"), organizer),
-		chromedp.SendKeys(chromedp.ID("password"), demoPassword),
-		chromedp.Click(chromedp.ID("signin-submit")),
+	br.signIn(organizer, demoPassword,
 		chromedp.WaitVisible(chromedp.ID("dashboard")),
 	)
-	do("open the reports", chromedp.Navigate(base+"/console/reports"), chromedp.WaitVisible(chromedp.ID("chart-demand")))
+	br.do("open the reports", chromedp.Navigate(base+"/console/reports"), chromedp.WaitVisible(chromedp.ID("chart-demand")))
 	// Charts drawn with a size, each with its title.
 	charts, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll("svg.chart")].filter(s => s.getBoundingClientRect().height > 20 && s.querySelector("title").textContent).length`))
 	if err != nil || charts < 4 {
@@ -142,13 +94,13 @@ func TestBrowserReports(t *testing.T) {
 	if want := `text/csv; charset=utf-8|attachment; filename="`; !strings.HasPrefix(csv, want) || !strings.HasSuffix(csv, "|session,title,type,day,venue,reserved,waitlisted,seats,percent") {
 		t.Errorf("demand CSV: %q", csv)
 	}
-	fits("reports-en-desktop", 1280)
-	fits("reports-en-phone", 360)
+	br.shoot("reports-en-desktop", 1280)
+	br.shoot("reports-en-phone", 360)
 	part("reports-en-phone-fill", "report-fill-type", 360)
 	part("reports-en-phone-demand", "report-demand", 360)
 
 	// An announcement to the session's reserved attendees.
-	do("write an announcement",
+	br.do("write an announcement",
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(base+"/console/announcements"),
 		chromedp.WaitVisible(chromedp.ID("announce-form")),
@@ -161,58 +113,53 @@ func TestBrowserReports(t *testing.T) {
 		chromedp.Click(chromedp.ID("announce-preview")),
 		chromedp.WaitVisible(chromedp.ID("preview-ko")),
 	)
-	if got := text("preview-en"); !strings.Contains(got, "Bring a laptop") || !strings.Contains(got, "bring a charged laptop") {
+	if got := br.text("#preview-en"); !strings.Contains(got, "Bring a laptop") || !strings.Contains(got, "bring a charged laptop") {
 		t.Errorf("English preview: %q", got)
 	}
-	if got := text("preview-ko"); !strings.Contains(got, "노트북을 가져오세요") || !strings.Contains(got, "충전된 노트북") {
+	if got := br.text("#preview-ko"); !strings.Contains(got, "노트북을 가져오세요") || !strings.Contains(got, "충전된 노트북") {
 		t.Errorf("Korean preview: %q", got)
 	}
-	if got, want := text("recipients"), "Recipients now: 1"; got != want {
+	if got, want := br.text("#recipients"), "Recipients now: 1"; got != want {
 		t.Errorf("recipients %q, want %q", got, want)
 	}
-	fits("announce-preview-en-desktop", 1280)
-	fits("announce-preview-en-phone", 360)
+	br.shoot("announce-preview-en-desktop", 1280)
+	br.shoot("announce-preview-en-phone", 360)
 	part("announce-preview-en-phone-top", "announce-form", 360)
 	part("announce-preview-en-phone-preview", "preview", 360)
-	do("send", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("announce-send")), chromedp.WaitVisible(chromedp.ID("flash")))
-	if got, want := text("flash"), "Announcement sent. Recipients: 1."; got != want {
+	br.do("send", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("announce-send")), chromedp.WaitVisible(chromedp.ID("flash")))
+	if got, want := br.text("#flash"), "Announcement sent. Recipients: 1."; got != want {
 		t.Errorf("after sending: %q, want %q", got, want)
 	}
 	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#past-announcements tr[data-state="sent"]').length`)); n != 1 {
 		t.Errorf("%d sent announcements listed, want 1", n)
 	}
-	do("Korean console", chromedp.Click(chromedp.ID("lang-switch")), chromedp.Sleep(500*time.Millisecond), poll(`document.documentElement.lang === "ko"`))
-	do("Korean reports", chromedp.Navigate(base+"/console/reports"), chromedp.WaitVisible(chromedp.ID("chart-demand")))
-	fits("reports-ko-desktop", 1280)
-	fits("reports-ko-phone", 360)
+	br.do("Korean console", chromedp.Click(chromedp.ID("lang-switch")), chromedp.Sleep(500*time.Millisecond), poll(`document.documentElement.lang === "ko"`))
+	br.do("Korean reports", chromedp.Navigate(base+"/console/reports"), chromedp.WaitVisible(chromedp.ID("chart-demand")))
+	br.shoot("reports-ko-desktop", 1280)
+	br.shoot("reports-ko-phone", 360)
 	part("reports-ko-phone-venue", "report-fill-venue", 360)
-	do("Korean announcements", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/console/announcements"), chromedp.WaitVisible(chromedp.ID("past-announcements")))
-	fits("announce-ko-phone", 360)
+	br.do("Korean announcements", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/console/announcements"), chromedp.WaitVisible(chromedp.ID("past-announcements")))
+	br.shoot("announce-ko-phone", 360)
 	part("announce-ko-phone-list", "past-announcements", 360)
-	do("sign out", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("signout")), chromedp.Sleep(300*time.Millisecond))
+	br.do("sign out", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("signout")), chromedp.Sleep(300*time.Millisecond))
 
 	// The attendee reads it.
-	do("sign in as the attendee",
-		chromedp.Navigate(base+"/signin"),
-		chromedp.WaitVisible(chromedp.ID("signin-form")),
-		chromedp.SendKeys(chromedp.ID("email"), attendee),
-		chromedp.SendKeys(chromedp.ID("password"), demoPassword),
-		chromedp.Click(chromedp.ID("signin-submit")),
+	br.signIn(attendee, demoPassword,
 		chromedp.Sleep(300*time.Millisecond),
 		chromedp.Navigate(base+"/notifications"),
 		chromedp.WaitVisible(chromedp.ID("notices")),
 	)
-	if got := text("notices"); !strings.Contains(got, "노트북을 가져오세요") || !strings.Contains(got, "충전된 노트북") {
+	if got := br.text("#notices"); !strings.Contains(got, "노트북을 가져오세요") || !strings.Contains(got, "충전된 노트북") {
 		t.Errorf("Korean notifications: %q", got)
 	}
-	fits("announce-attendee-ko-desktop", 1280)
-	fits("announce-attendee-ko-phone", 360)
+	br.shoot("announce-attendee-ko-desktop", 1280)
+	br.shoot("announce-attendee-ko-phone", 360)
 	part("announce-attendee-ko-phone-top", "notices", 360)
-	do("English", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("lang-switch")), chromedp.Sleep(500*time.Millisecond),
+	br.do("English", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("lang-switch")), chromedp.Sleep(500*time.Millisecond),
 		poll(`document.documentElement.lang === "en"`), chromedp.Navigate(base+"/notifications"), chromedp.WaitVisible(chromedp.ID("notices")))
-	if got := text("notices"); !strings.Contains(got, "Bring a laptop") || !strings.Contains(got, "bring a charged laptop") {
+	if got := br.text("#notices"); !strings.Contains(got, "Bring a laptop") || !strings.Contains(got, "bring a charged laptop") {
 		t.Errorf("English notifications: %q", got)
 	}
-	fits("announce-attendee-en-desktop", 1280)
-	fits("announce-attendee-en-phone", 360)
+	br.shoot("announce-attendee-en-desktop", 1280)
+	br.shoot("announce-attendee-en-phone", 360)
 }

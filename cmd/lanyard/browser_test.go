@@ -44,6 +44,141 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
+// tab is a test's browser tab on the app at base: its steps fail with the
+// page's text, and each view it shoots is checked before it is saved.
+type tab struct {
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	shots string // LANYARD_SCREENSHOTS: where views are saved, "" for none
+}
+
+func newTab(t *testing.T, ctx context.Context, base string) *tab {
+	return &tab{t: t, ctx: ctx, base: base, shots: os.Getenv("LANYARD_SCREENSHOTS")}
+}
+
+// do runs steps, failing with where the page is and what it says.
+func (b *tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		loc, _ := chromedp.Run(b.ctx, chromedp.Location())
+		body, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("body")))
+		b.t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
+	}
+}
+
+// text is the trimmed text of the element sel; it waits for the element.
+func (b *tab) text(sel string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return strings.TrimSpace(v)
+}
+
+// shoot checks the page at width: nothing wider than the screen, every
+// field named; and saves a full-page screenshot when LANYARD_SCREENSHOTS
+// is set.
+func (b *tab) shoot(name string, width int64) {
+	b.t.Helper()
+	b.do("resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(150*time.Millisecond))
+	over, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+	if err != nil {
+		b.t.Fatalf("%s: width: %v", name, err)
+	}
+	if over > 0 {
+		b.t.Errorf("%s at %d px: the page is %d px wider than the screen", name, width, over)
+	}
+	bad, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](unlabelled))
+	if err != nil {
+		b.t.Fatalf("%s: labels: %v", name, err)
+	}
+	if len(bad) > 0 {
+		b.t.Errorf("%s: unnamed for a screen reader: %v", name, bad)
+	}
+	if b.shots == "" {
+		return
+	}
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+// signUp makes an account on the sign-up page, at home in zone, and waits
+// for the welcome.
+func (b *tab) signUp(name, email, zone, password string) {
+	b.t.Helper()
+	b.do("sign up as "+email,
+		chromedp.Navigate(b.base+"/signup"),
+		chromedp.WaitVisible(chromedp.ID("signup-form")),
+		chromedp.SendKeys(chromedp.ID("name"), name),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SetValue(chromedp.ID("home_zone"), zone),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("signup-submit")),
+		chromedp.WaitVisible(chromedp.ID("flash")),
+	)
+}
+
+// eval is the string a JavaScript expression gives.
+func (b *tab) eval(js string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		b.t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// accessible fails for each thing on the page a screen reader could not
+// name.
+func (b *tab) accessible(page string) {
+	b.t.Helper()
+	bad, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](unlabelled))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for _, el := range bad {
+		b.t.Errorf("%s: %s has no name for screen readers", page, el)
+	}
+}
+
+// capture saves the screen at width × height when LANYARD_SCREENSHOTS is
+// set, and goes back to the desktop's size.
+func (b *tab) capture(name string, width, height int64) {
+	b.t.Helper()
+	if b.shots == "" {
+		return
+	}
+	b.do("resize", chromedp.EmulateViewport(width, height))
+	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.do("resize back", chromedp.EmulateViewport(1280, 900))
+}
+
+// signIn signs in on the sign-in page, then runs then (what shows that
+// it worked, or where to go next).
+func (b *tab) signIn(email, password string, then ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	b.do("sign in as "+email, append([]chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(b.base + "/signin"),
+		chromedp.WaitVisible(chromedp.ID("signin-form")),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.ID("signin-submit")),
+	}, then...)...)
+}
+
 // poll polls a JavaScript condition until it holds.
 func poll(cond string) chromedp.Action[chromedp.Void] {
 	return void(chromedp.Poll[bool](cond))
@@ -157,73 +292,20 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 	dir := t.TempDir()
 	base, _ := startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db"), "--attendees", "40", "--log-level", "warn")
 	a, b := travelPair(t, base)
-	shots := os.Getenv("LANYARD_SCREENSHOTS")
-
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\nat %s:\n%.2000s", what, err, loc, body)
-		}
-	}
-	shoot := func(name string, width, height int64) {
-		t.Helper()
-		if shots == "" {
-			return
-		}
-		do("resize", chromedp.EmulateViewport(width, height))
-		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		do("resize back", chromedp.EmulateViewport(1280, 900))
-	}
-
-	accessible := func(page string) {
-		t.Helper()
-		bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](unlabelled))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, b := range bad {
-			t.Errorf("%s: %s has no name for screen readers", page, b)
-		}
-	}
+	br := newTab(t, ctx, base)
 
 	// Sign up, from Seoul.
-	do("sign up",
-		chromedp.Navigate(base+"/signup"),
-		chromedp.WaitVisible(chromedp.ID("signup-form")),
-	)
-	accessible("sign-up")
-	do("sign up",
-		chromedp.SendKeys(chromedp.ID("name"), "Kim Min-ji"),
-		chromedp.SendKeys(chromedp.ID("email"), "minji@example.com"),
-		chromedp.SetValue(chromedp.ID("home_zone"), "Asia/Seoul"),
-		chromedp.SendKeys(chromedp.ID("password"), "sturdy-lantern-41"),
-		chromedp.Click(chromedp.ID("signup-submit")),
-		chromedp.WaitVisible(chromedp.ID("flash")),
-	)
-	if got := text("#flash"); !strings.Contains(got, "Welcome, Kim Min-ji") {
+	br.do("open sign-up", chromedp.Navigate(base+"/signup"), chromedp.WaitVisible(chromedp.ID("signup-form")))
+	br.accessible("sign-up")
+	br.signUp("Kim Min-ji", "minji@example.com", "Asia/Seoul", "sturdy-lantern-41")
+	if got := br.text("#flash"); !strings.Contains(got, "Welcome, Kim Min-ji") {
 		t.Fatalf("after sign-up the page says %q", got)
 	}
 	// A new account reserves once its address is confirmed.
 	verifyByMail(t, ctx, filepath.Join(dir, "demo.db"), "minji@example.com")
 
 	// Search as you type: the results change without a page load.
-	do("search",
+	br.do("search",
 		chromedp.SendKeys(chromedp.ID("q"), "serverless"),
 		poll(`location.search.includes("q=serverless") && !document.querySelector("#result-count").textContent.startsWith("17")`),
 	)
@@ -237,12 +319,12 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 		}
 	}
 	// Both time zones show: the venue's first, Seoul's beside it.
-	if got := text(".time .when"); !strings.Contains(got, "PST") || !strings.Contains(got, "KST") {
+	if got := br.text(".time .when"); !strings.Contains(got, "PST") || !strings.Contains(got, "KST") {
 		t.Errorf("times %q do not show PST and KST", got)
 	}
 
 	// Filter by A's day: every time listed is on that day.
-	do("filter by day",
+	br.do("filter by day",
 		chromedp.Click(chromedp.CSS("#f-day summary")), // a facet is a list of choices
 		chromedp.Click(chromedp.CSS(`#f-day input[value="`+a.Day+`"]`)),
 		poll(`location.search.includes("day=`+a.Day+`")`),
@@ -258,69 +340,69 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 			t.Errorf("filtered by %s, a time on %s is listed", a.Day, d)
 		}
 	}
-	do("clear search", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("result-count")))
-	accessible("catalog")
+	br.do("clear search", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("result-count")))
+	br.accessible("catalog")
 	// Keyboard: the first Tab reaches the skip link, which leads to the content.
-	do("tab", chromedp.KeyEvent("\t"))
+	br.do("tab", chromedp.KeyEvent("\t"))
 	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.className`)); got != "skip" {
 		t.Errorf("the first Tab focuses %q, not the skip link", got)
 	}
-	do("skip", chromedp.KeyEvent("\r"), poll(`document.activeElement.id === "main"`))
+	br.do("skip", chromedp.KeyEvent("\r"), poll(`document.activeElement.id === "main"`))
 	// The skip link's focus ring is not part of the README's picture.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.blur(), true`)); err != nil {
 		t.Fatal(err)
 	}
-	shoot("catalog-desktop", 1280, 900)
-	shoot("catalog-phone", 390, 844)
+	br.capture("catalog-desktop", 1280, 900)
+	br.capture("catalog-phone", 390, 844)
 
 	// Live seats: with A's page open, someone else reserves A through the
 	// API, and the page's count changes without a reload.
 	tokens := readTokens(t, filepath.Join(dir, "tokens.csv"))
-	do("open A", chromedp.Navigate(base+"/sessions/"+a.Code), chromedp.WaitVisible(chromedp.CSS(`[data-seats="`+a.Code+`"]`)))
-	before := text(`[data-seats="` + a.Code + `"]`)
+	br.do("open A", chromedp.Navigate(base+"/sessions/"+a.Code), chromedp.WaitVisible(chromedp.CSS(`[data-seats="`+a.Code+`"]`)))
+	before := br.text(`[data-seats="` + a.Code + `"]`)
 	call(t, "POST", base+"/api/v1/reservations", tokens["attendee00002@demo.lanyard.dev"], map[string]any{"sessions": []string{a.Code}}, nil, 200, nil)
-	do("live seats", poll(`document.querySelector('[data-seats="`+a.Code+`"]').textContent !== `+strconv.Quote(before)))
-	if after := text(`[data-seats="` + a.Code + `"]`); !strings.Contains(after, strconv.Itoa(a.SeatsLeft-1)) {
+	br.do("live seats", poll(`document.querySelector('[data-seats="`+a.Code+`"]').textContent !== `+strconv.Quote(before)))
+	if after := br.text(`[data-seats="` + a.Code + `"]`); !strings.Contains(after, strconv.Itoa(a.SeatsLeft-1)) {
 		t.Errorf("live seats went from %q to %q; want %d left", before, after, a.SeatsLeft-1)
 	}
 
 	// Reserve A then B from their pages; B leaves too little time to travel.
 	for _, s := range []demoSession{a, b} {
-		do("reserve "+s.Code,
+		br.do("reserve "+s.Code,
 			chromedp.Navigate(base+"/sessions/"+s.Code),
 			chromedp.Click(chromedp.CSS(`#session > .actions [data-reserve="`+s.Code+`"]`)),
 			chromedp.WaitVisible(chromedp.ID("flash")),
 		)
-		if got := text("#flash"); !strings.Contains(got, s.Code) || !strings.Contains(got, "Reserved") {
+		if got := br.text("#flash"); !strings.Contains(got, s.Code) || !strings.Contains(got, "Reserved") {
 			t.Fatalf("reserving %s: %q", s.Code, got)
 		}
 	}
 
 	// The agenda marks the trip from A to B as too short.
-	do("agenda", chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(".day")))
+	br.do("agenda", chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.CSS(".day")))
 	// A trip with no room on the grid is drawn only on a phone: read its words.
 	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(".trip.short").textContent`)); !strings.Contains(got, "Not enough time") {
 		t.Errorf("the agenda's travel gap says %q", got)
 	}
-	accessible("agenda")
-	shoot("agenda-desktop", 1280, 1300)
-	shoot("agenda-phone", 390, 844)
+	br.accessible("agenda")
+	br.capture("agenda-desktop", 1280, 1300)
+	br.capture("agenda-phone", 390, 844)
 
 	// Switch B to another of its times.
 	to, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("to-"+b.Code)))
 	if err != nil || to == "" {
 		t.Fatalf("no other time to switch %s to: %v", b.Code, err)
 	}
-	do("switch", chromedp.Click(chromedp.CSS(`[data-switch="`+b.Code+`"]`)), chromedp.WaitVisible(chromedp.ID("flash")))
-	if got := text("#flash"); !strings.Contains(got, to) || !strings.Contains(got, "Reserved") {
+	br.do("switch", chromedp.Click(chromedp.CSS(`[data-switch="`+b.Code+`"]`)), chromedp.WaitVisible(chromedp.ID("flash")))
+	if got := br.text("#flash"); !strings.Contains(got, to) || !strings.Contains(got, "Reserved") {
 		t.Fatalf("switching %s to %s: %q", b.Code, to, got)
 	}
-	do("switched", chromedp.WaitVisible(chromedp.CSS(`.item[data-session="`+to+`"]`)), chromedp.WaitNotPresent(chromedp.CSS(`.item[data-session="`+b.Code+`"]`)))
+	br.do("switched", chromedp.WaitVisible(chromedp.CSS(`.item[data-session="`+to+`"]`)), chromedp.WaitNotPresent(chromedp.CSS(`.item[data-session="`+b.Code+`"]`)))
 
 	// Cancel A.
-	do("cancel", chromedp.Click(chromedp.CSS(`[data-cancel="`+a.Code+`"]`)), chromedp.WaitVisible(chromedp.ID("flash")),
+	br.do("cancel", chromedp.Click(chromedp.CSS(`[data-cancel="`+a.Code+`"]`)), chromedp.WaitVisible(chromedp.ID("flash")),
 		chromedp.WaitNotPresent(chromedp.CSS(`.item[data-session="`+a.Code+`"]`)))
-	if got := text("#flash"); !strings.Contains(got, "Cancelled") {
+	if got := br.text("#flash"); !strings.Contains(got, "Cancelled") {
 		t.Errorf("cancelling %s: %q", a.Code, got)
 	}
 
@@ -357,7 +439,7 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 	if err := os.WriteFile(photoFile, encode(t, portrait(900, 1200), "png"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	do("photo",
+	br.do("photo",
 		chromedp.Navigate(base+"/photo"),
 		chromedp.WaitVisible(chromedp.ID("photo-none")),
 		chromedp.SetUploadFiles(chromedp.ID("photo"), []string{photoFile}),
@@ -365,20 +447,20 @@ func TestBrowserAttendeeJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("photo-img")),
 		poll(`document.getElementById("photo-img").naturalWidth === 600`),
 	)
-	if got := text("#photo-ok"); !strings.Contains(got, "Looks good") {
+	if got := br.text("#photo-ok"); !strings.Contains(got, "Looks good") {
 		t.Errorf("the photo page says %q about a good photo", got)
 	}
-	accessible("photo")
-	shoot("photo-desktop", 1280, 900)
+	br.accessible("photo")
+	br.capture("photo-desktop", 1280, 900)
 
 	// Switch to Korean: the choice sticks across pages.
-	do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)))
-	if got := text("h1"); got != "명찰 사진" {
+	br.do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)))
+	if got := br.text("h1"); got != "명찰 사진" {
 		t.Errorf("the photo page's heading in Korean is %q", got)
 	}
-	do("korean catalog", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("result-count")))
-	if got := text("#result-count"); !strings.Contains(got, "세션") {
+	br.do("korean catalog", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.ID("result-count")))
+	if got := br.text("#result-count"); !strings.Contains(got, "세션") {
 		t.Errorf("the catalog's count in Korean is %q", got)
 	}
-	shoot("catalog-korean-phone", 390, 844)
+	br.capture("catalog-korean-phone", 390, 844)
 }

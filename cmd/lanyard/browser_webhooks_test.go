@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,7 +30,7 @@ func TestBrowserWebhooks(t *testing.T) {
 	base, stdout := startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db"), "--attendees", "12",
 		"--log-level", "warn", "--webhook-allow-private")
 	organizer, _ := consoleLogins(t, stdout.String())
-	shots := os.Getenv("LANYARD_SCREENSHOTS")
+	br := newTab(t, ctx, base)
 
 	var mu sync.Mutex
 	var secret string
@@ -52,51 +51,20 @@ func TestBrowserWebhooks(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\n%.2000s", what, err, body)
-		}
-	}
-	view := func(name string, width int64) {
-		t.Helper()
-		do("resize", chromedp.EmulateViewport(width, 900), chromedp.Sleep(150*time.Millisecond))
-		over, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
-		if over > 0 {
-			t.Errorf("%s at %d px: the page is %d px wider than the screen", name, width, over)
-		}
-		if bad, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](unlabelled)); len(bad) > 0 {
-			t.Errorf("%s: unnamed for a screen reader: %v", name, bad)
-		}
-		if shots != "" {
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-			if err != nil {
-				t.Fatal(err)
-			}
-			os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644)
-		}
-	}
-
-	do("sign in and open webhooks",
-		chromedp.Navigate(base+"/signin"),
-		chromedp.WaitVisible(chromedp.ID("signin-form")),
-		chromedp.SendKeys(chromedp.ID("email"), organizer),
-		chromedp.SendKeys(chromedp.ID("password"), demoPassword),
-		chromedp.Click(chromedp.ID("signin-submit")),
+	br.signIn(organizer, demoPassword,
 		chromedp.WaitVisible(chromedp.ID("dashboard")),
 		chromedp.Navigate(base+"/console/webhooks"),
 		chromedp.WaitVisible(chromedp.ID("endpoint-form")),
 	)
 	// A refused address comes back beside the field.
-	do("a bad address",
+	br.do("a bad address",
 		chromedp.SetValue(chromedp.ID("url"), "ftp://example.com"),
 		chromedp.Click(chromedp.CSS(`input[value="reservation.created"]`)),
 		chromedp.Click(chromedp.ID("endpoint-add")),
 		chromedp.WaitVisible(chromedp.ID("url-error")),
 	)
-	view("console-webhooks-error-en-phone", 360)
-	do("add an endpoint",
+	br.shoot("console-webhooks-error-en-phone", 360)
+	br.do("add an endpoint",
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.SetValue(chromedp.ID("url"), srv.URL+"/hook"),
 		chromedp.SendKeys(chromedp.ID("description"), "CRM sync"),
@@ -112,7 +80,7 @@ func TestBrowserWebhooks(t *testing.T) {
 	mu.Lock()
 	secret = strings.TrimSpace(s)
 	mu.Unlock()
-	do("send a test event", chromedp.Click(chromedp.ID("send-test")), chromedp.WaitVisible(chromedp.ID("flash")))
+	br.do("send a test event", chromedp.Click(chromedp.ID("send-test")), chromedp.WaitVisible(chromedp.ID("flash")))
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		mu.Lock()
@@ -129,20 +97,20 @@ func TestBrowserWebhooks(t *testing.T) {
 	if got != "webhook.test" {
 		t.Fatalf("the receiver verified %q, want webhook.test", got)
 	}
-	do("the delivery is delivered", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#delivery-list tr[data-state="sent"]`)),
+	br.do("the delivery is delivered", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#delivery-list tr[data-state="sent"]`)),
 		chromedp.Click(chromedp.CSS(`#delivery-list a`)), chromedp.WaitVisible(chromedp.ID("attempt-log")))
 	if log, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("attempt-log"))); !strings.Contains(log, "200") || !strings.Contains(log, "thanks") {
 		t.Errorf("delivery log %q", log)
 	}
-	view("console-webhook-en-desktop", 1280)
-	view("console-webhook-en-phone", 360)
-	do("Korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.Sleep(500*time.Millisecond),
+	br.shoot("console-webhook-en-desktop", 1280)
+	br.shoot("console-webhook-en-phone", 360)
+	br.do("Korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.Sleep(500*time.Millisecond),
 		poll(`document.documentElement.lang === "ko"`), chromedp.WaitVisible(chromedp.ID("send-test")))
 	if got, _ := chromedp.Run(ctx, chromedp.Text(chromedp.ID("send-test"))); strings.TrimSpace(got) != "테스트 이벤트 보내기" {
 		t.Errorf("Korean button %q", got)
 	}
-	view("console-webhook-ko-phone", 360)
-	do("Korean list", chromedp.Navigate(base+"/console/webhooks"), chromedp.WaitVisible(chromedp.ID("endpoint-list")))
-	view("console-webhooks-ko-desktop", 1280)
-	view("console-webhooks-ko-phone", 360)
+	br.shoot("console-webhook-ko-phone", 360)
+	br.do("Korean list", chromedp.Navigate(base+"/console/webhooks"), chromedp.WaitVisible(chromedp.ID("endpoint-list")))
+	br.shoot("console-webhooks-ko-desktop", 1280)
+	br.shoot("console-webhooks-ko-phone", 360)
 }
