@@ -5,7 +5,6 @@ package api
 import (
 	"context"
 	_ "embed"
-	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -80,7 +79,7 @@ const (
 func (h *Handler) Routes(t *route.Table) {
 	handle := func(pattern string, fn http.HandlerFunc) { t.HandleFunc(pattern, route.Any, fn) }
 	ledger := func(pattern string, fn http.HandlerFunc) { t.HandleFunc(pattern, route.Ledger, fn) }
-	plans, organizes, door := has[reserve.Plans](h.Engine), has[reserve.Organizer](h.Engine), has[reserve.Door](h.Engine)
+	plans, organizes, door := reserve.Has[reserve.Plans](h.Engine), reserve.Has[reserve.Organizer](h.Engine), reserve.Has[reserve.Door](h.Engine)
 	handle("GET /api/v1/openapi.json", h.openAPI)
 	handle("GET /api/v1/event", h.auth(public, h.getEvent))
 	handle("GET /api/v1/sessions", h.auth(public, h.listSessions))
@@ -149,27 +148,10 @@ func (h *Handler) Routes(t *route.Table) {
 	t.Mux.HandleFunc("/api/v1/", h.notFound)
 }
 
-// has reports whether engine e has role R; nil stands for the engine a
-// cluster node gives each request, which has every role.
-func has[R any](e reserve.Seats) bool {
-	if e == nil {
-		return true
-	}
-	_, ok := e.(R)
-	return ok
-}
-
 // engine returns the engine that serves r: the one its context carries (a
 // cluster node's), else Engine. Only ledger routes call it.
 func (h *Handler) engine(r *http.Request) reserve.Seats {
-	if e := reserve.FromContext(r.Context()); e != nil {
-		return e
-	}
-	if h.Engine == nil {
-		// A cluster node without the lease: the route should have been sent on.
-		panic(fmt.Sprintf("api: route %q uses the engine; register it as needing the ledger", r.Pattern))
-	}
-	return h.Engine
+	return reserve.ForRequest(r.Context(), h.Engine, r.Pattern)
 }
 
 // The engine's other roles; their routes exist only if it has them.

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"strconv"
 	"time"
@@ -161,10 +159,7 @@ func (h *Handler) testWebhook(w http.ResponseWriter, r *http.Request) {
 	if e == nil {
 		return
 	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	id, err := h.Webhooks.EnqueueWebhook(r.Context(), e.ID, lanyard.EventTest, "msg_test_"+hex.EncodeToString(b),
-		map[string]any{"event_id": e.EventID, "endpoint_id": e.ID})
+	id, err := webhook.SendTest(r.Context(), h.Webhooks, *e)
 	if err != nil {
 		h.error(w, r, err)
 		return

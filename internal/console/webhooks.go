@@ -2,8 +2,6 @@ package console
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/http"
 	"slices"
 	"strconv"
@@ -176,10 +174,7 @@ func (h *Handler) testWebhook(w http.ResponseWriter, r *http.Request) {
 	if e == nil {
 		return
 	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	if _, err := h.Store.EnqueueWebhook(r.Context(), e.ID, lanyard.EventTest, "msg_test_"+hex.EncodeToString(b),
-		map[string]any{"event_id": e.EventID, "endpoint_id": e.ID}); err != nil {
+	if _, err := webhook.SendTest(r.Context(), h.Store, *e); err != nil {
 		h.Shell.ServerError(w, r, err)
 		return
 	}

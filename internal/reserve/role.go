@@ -2,6 +2,7 @@ package reserve
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
@@ -138,4 +139,29 @@ func NewContext(ctx context.Context, e Ledger) context.Context {
 func FromContext(ctx context.Context) Ledger {
 	e, _ := ctx.Value(ctxKey{}).(Ledger)
 	return e
+}
+
+// Has reports whether engine e has role R. Nil stands for the engine a
+// cluster node gives each request (a whole Ledger), which has every role.
+func Has[R any](e Seats) bool {
+	if e == nil {
+		return true
+	}
+	_, ok := e.(R)
+	return ok
+}
+
+// ForRequest returns the engine that serves a request with ctx: the one
+// the context carries (a cluster node's), else fallback (one node's). A
+// route that calls the engine on a node holding none was registered as
+// served by any node: it panics, naming the route's pattern, so the test
+// that walks the route table says which to register as needing the ledger.
+func ForRequest(ctx context.Context, fallback Seats, pattern string) Seats {
+	if e := FromContext(ctx); e != nil {
+		return e
+	}
+	if fallback == nil {
+		panic(fmt.Sprintf("reserve: route %q uses the engine; register it as needing the ledger", pattern))
+	}
+	return fallback
 }

@@ -14,7 +14,6 @@ import (
 	"embed"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"html/template"
 	"io"
 	"io/fs"
@@ -179,7 +178,7 @@ func (h *Handler) Routes(t *route.Table) {
 	wrap := h.wrap
 	page := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, route.Any, wrap(fn)) }
 	ledger := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, signedInLedger, wrap(fn)) }
-	plans := has[reserve.Plans](h.Engine)
+	plans := reserve.Has[reserve.Plans](h.Engine)
 	ledger("GET /{$}", h.catalogPage)
 	ledger("GET /sessions/{code}", h.sessionPage)
 	page("GET /signup", h.signUpForm)
@@ -265,27 +264,10 @@ var signedInLedger = route.LedgerIf(func(r *http.Request) bool {
 	return err == nil
 })
 
-// has reports whether engine e has role R; nil stands for the engine a
-// cluster node gives each request, which has every role.
-func has[R any](e reserve.Seats) bool {
-	if e == nil {
-		return true
-	}
-	_, ok := e.(R)
-	return ok
-}
-
 // engine returns the engine that serves r: the one its context carries (a
 // cluster node's), else Engine. Only ledger routes call it.
 func (h *Handler) engine(r *http.Request) reserve.Seats {
-	if e := reserve.FromContext(r.Context()); e != nil {
-		return e
-	}
-	if h.Engine == nil {
-		// A cluster node without the lease: the route should have been sent on.
-		panic(fmt.Sprintf("web: route %q uses the engine; register it as needing the ledger", r.Pattern))
-	}
-	return h.Engine
+	return reserve.ForRequest(r.Context(), h.Engine, r.Pattern)
 }
 
 // plans returns the engine's reserve.Plans, or nil if it has none.

@@ -6,14 +6,18 @@
 package webhook
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
 // secretPrefix marks a Standard Webhooks secret: the key follows in base64.
@@ -25,6 +29,21 @@ func NewSecret() string {
 	b := make([]byte, 32)
 	rand.Read(b) // never fails (crypto/rand)
 	return secretPrefix + base64.StdEncoding.EncodeToString(b)
+}
+
+// Enqueuer queues one delivery to an endpoint (store.DB.EnqueueWebhook).
+type Enqueuer interface {
+	EnqueueWebhook(ctx context.Context, endpointID int64, typ, msgID string, data any) (int64, error)
+}
+
+// SendTest queues endpoint e a test event ("webhook.test"), whatever it
+// subscribed to, with a message ID of its own; it returns the delivery's ID.
+// The console's button and the API's route both send it.
+func SendTest(ctx context.Context, q Enqueuer, e lanyard.WebhookEndpoint) (int64, error) {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return q.EnqueueWebhook(ctx, e.ID, lanyard.EventTest, "msg_test_"+hex.EncodeToString(b),
+		map[string]any{"event_id": e.EventID, "endpoint_id": e.ID})
 }
 
 // Sign returns the webhook-signature header of a message: "v1," and the
