@@ -165,3 +165,32 @@ func ForRequest(ctx context.Context, fallback Seats, pattern string) Seats {
 	}
 	return fallback
 }
+
+// Line is a session's walk-up line on the attendee's phone (issue 13): an
+// attendee joins a full session's line from LineOpensMinutes before its
+// start; at the release, unclaimed and walk-up seats are called in order,
+// each call lasting CallMinutes; door staff add someone standing in the
+// physical line by scanning their badge. A called attendee is admitted by
+// Door.CheckIn. *Engine implements it once the line lands.
+type Line interface {
+	JoinLine(ctx context.Context, attendee int64, code, idemKey string) (lanyard.LineStatus, error)
+	LeaveLine(ctx context.Context, attendee int64, code, idemKey string) (lanyard.LineStatus, error)
+	// Lines returns the attendee's walk-up lines, with place and chance.
+	Lines(ctx context.Context, attendee int64) ([]lanyard.LineStatus, error)
+	// AddToLine puts an attendee standing in the physical line at the end
+	// of the session's line; caller is the staff member.
+	AddToLine(ctx context.Context, caller, attendee int64, code, idemKey string) (lanyard.LineStatus, error)
+}
+
+// Places is the doors of places that are not sessions (issue 13): lounges,
+// the expo entrance, parties, with in-and-out scans, a capacity and an
+// entitlement. A refusal comes back in the result and as the error.
+type Places interface {
+	// Enter admits attendee into place: ENotEntitled, EPlaceFull,
+	// EAlreadyInside refuse.
+	Enter(ctx context.Context, caller, attendee int64, place, idemKey string) (lanyard.SeatResult, error)
+	// Exit records attendee leaving place.
+	Exit(ctx context.Context, caller, attendee int64, place, idemKey string) (lanyard.SeatResult, error)
+	// Occupancy returns a place's live count. Any node may answer.
+	Occupancy(place string) (lanyard.Occupancy, error)
+}
