@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -47,6 +48,7 @@ type organizerJourney struct {
 	// hooks receives the event's webhooks and keeps the types of those
 	// whose signature the reference library verifies.
 	hooks *hookReceiver
+	log   *lockedBuffer // the server's log, shown when a step fails
 }
 
 // hookReceiver is a webhook endpoint on loopback that verifies each
@@ -109,17 +111,16 @@ func newOrganizerJourney(t *testing.T) *organizerJourney {
 		}
 		return nil
 	}
-	var stdout *lockedBuffer
 	// The webhook receiver is on loopback, which lanyard refuses to call
-	// unless told otherwise.
-	j.base, stdout = startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(j.dir, "demo.db"), "--attendees", "12",
-		"--log-level", "warn", "--smtp-url", j.smtp.URL(), "--webhook-allow-private")
-	j.organizer, _ = consoleLogins(t, stdout.String())
+	// unless told otherwise. Info logs say when a mail is retried.
+	j.base, j.log = startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(j.dir, "demo.db"), "--attendees", "12",
+		"--log-level", "info", "--smtp-url", j.smtp.URL(), "--webhook-allow-private")
+	j.organizer, _ = consoleLogins(t, j.log.String())
 	var err error
 	if j.vegas, err = time.LoadLocation("America/Los_Angeles"); err != nil {
 		t.Fatal(err)
 	}
-	// The browser last: its three minutes start now.
+	// The browser last: its five minutes start now.
 	org := newBrowser(t)
 	guest, cancel := chromedp.NewContext(org, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
@@ -152,10 +153,43 @@ func (j *organizerJourney) mailTo(addr, want string, within time.Duration) strin
 			for _, m := range j.smtp.Received() {
 				got = append(got, m.To+": "+m.Header.Get("Subject"))
 			}
-			j.t.Fatalf("no mail to %s saying %q within %s; the SMTP server has: %q", addr, want, within, got)
+			j.t.Fatalf("no mail to %s saying %q within %s; the SMTP server has: %q\nthe last messages:\n%s\nthe server's log:\n%s",
+				addr, want, within, got, j.lastMessages(), j.log.String())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// lastMessages lists the newest rows of the messages table: what was
+// written, and where its delivery stands.
+func (j *organizerJourney) lastMessages() string {
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(j.dir, "demo.db")+"?mode=ro")
+	if err != nil {
+		return err.Error()
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT id, kind, by_mail, in_app, recipient, attendee_id, state, attempts, next_attempt_at, last_error
+		FROM messages ORDER BY id DESC LIMIT 12`)
+	if err != nil {
+		return err.Error()
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var (
+			id, attempts                   int64
+			kind, to, state, next, lastErr string
+			byMail, inApp                  bool
+			attendee                       sql.NullInt64
+		)
+		var nextAt sql.NullString
+		if err := rows.Scan(&id, &kind, &byMail, &inApp, &to, &attendee, &state, &attempts, &nextAt, &lastErr); err != nil {
+			return err.Error()
+		}
+		next = nextAt.String
+		fmt.Fprintf(&b, "%d %s mail=%t app=%t to=%q attendee=%d %s attempts=%d next=%s err=%q\n", id, kind, byMail, inApp, to, attendee.Int64, state, attempts, next, lastErr)
+	}
+	return b.String()
 }
 
 // mailText decodes a message's subject and text parts.
@@ -436,9 +470,12 @@ func (j *organizerJourney) moveKeynote() {
 		j.t.Errorf("the preview does not name %s, who holds a seat: %q", j.invited, got)
 	}
 	j.org.do("save the new time", chromedp.Click(chromedp.ID("session-save")), chromedp.WaitVisible(chromedp.ID("flash")))
+	if got := j.org.text("#flash"); !strings.Contains(got, "1 attendees") {
+		j.t.Errorf("saving the move says %q, not that the one holder was told", got)
+	}
 	// The mail says what changed: was, and now at the new start (the
 	// venue's clock).
-	body := j.mailTo(j.invited, "Changed: "+j.keynote.Code, time.Minute) // a bound, not a speed: the suite may load the machine
+	body := j.mailTo(j.invited, "Changed: "+j.keynote.Code, 90*time.Second) // a bound, not a speed: the suite may load the machine
 	if now := body[strings.Index(body, "Now:")+1:]; !strings.Contains(body, "Was:") || !strings.Contains(now, start.Format("3:04")) {
 		j.t.Errorf("the change's mail does not give the new time %s:\n%s", start.Format("3:04"), body)
 	}
