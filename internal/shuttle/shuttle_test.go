@@ -41,7 +41,9 @@ func stops(venues ...any) []lanyard.ShuttleStop {
 }
 
 func TestNext(t *testing.T) {
-	day := func(date, first, last string) lanyard.ShuttleDay { return lanyard.ShuttleDay{Date: date, First: first, Last: last} }
+	day := func(date, first, last string) lanyard.ShuttleDay {
+		return lanyard.ShuttleDay{Date: date, First: first, Last: last}
+	}
 	north := route("North loop", 15, stops("venetian", 0, "wynn", 8, "encore", 4, "venetian", 10),
 		day("2026-11-30", "07:00", "21:00"), day("2026-12-01", "07:00", "21:00"), day("2026-12-03", "07:00", "21:00"))
 	late := route("Party", 20, stops("venetian", 0, "mgm", 25), day("2026-12-01", "18:00", "01:00"))
