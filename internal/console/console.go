@@ -221,6 +221,8 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "POST /console/webhooks/{id}/redeliver", route.Any, Organizers, h.redeliverWebhook)
 	h.handle(t, "GET /console/mail", route.Any, Organizers, h.mailPage)
 	h.handle(t, "POST /console/mail/{id}/retry", route.Any, Organizers, h.retryMail)
+	// Venue maps and shuttles (maps.go).
+	h.mapRoutes(t)
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -276,6 +278,7 @@ var sections = []section{
 	{"/console/audit", "console.nav.audit", Organizers},
 	{"/console/webhooks", "console.nav.webhooks", Organizers},
 	{"/console/mail", "console.nav.mail", Organizers},
+	{"/console/maps", "console.nav.maps", Organizers},
 }
 
 // nav is the header's links for u: the sections their role may use, the

@@ -406,7 +406,7 @@ func TestNavFollowsRole(t *testing.T) {
 		return out
 	}
 	for role, want := range map[lanyard.Role]string{
-		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/sessions /console/attendees /console/import /console/photos /console/reports /console/announcements /console/audit /console/webhooks /console/mail",
+		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/sessions /console/attendees /console/import /console/photos /console/reports /console/announcements /console/audit /console/webhooks /console/mail /console/maps",
 		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos /console/reports",
 		lanyard.RoleExhibitor: "/console",
 	} {

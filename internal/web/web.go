@@ -223,6 +223,8 @@ func (h *Handler) Routes(t *route.Table) {
 	ledger("POST /agenda/leave/{code}", h.signedIn(h.leaveWaitlist))
 	ledger("GET /agenda.ics", h.signedIn(h.agendaICS))
 	page("POST /agenda/feed", h.signedIn(h.feedToken))
+	// Venue maps and shuttles (maps.go).
+	h.mapRoutes(t)
 
 	// No session: the calendar feed is found by its secret, seat counts
 	// and files are the same for everyone.
