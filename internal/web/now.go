@@ -162,16 +162,13 @@ func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compa
 		if !e.Session.Start.After(now) || len(d.Next) == want {
 			continue
 		}
-		// A walk-in happening is no place to leave from, and the expo
-		// all day long would push everything else off the list.
-		if walkin(*e) && len(d.Next) > 0 {
-			continue
-		}
 		st := stop(e)
 		if from != nil {
 			st.Trip = h.trip(p, from.Session, e.Session, now)
 		}
 		d.Next = append(d.Next, st)
+		// A walk-in happening (the expo) is a drop-in: the trip after it
+		// still leaves from the last place with a time to be there.
 		if !walkin(*e) {
 			from = e
 		}
