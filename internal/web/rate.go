@@ -62,7 +62,7 @@ func (h *Handler) rate(w http.ResponseWriter, r *http.Request) {
 	var le *lanyard.Error
 	switch {
 	case err == nil:
-		h.flashAt(r, "ok", t.T("rate.saved", "Code", s.Code, "Score", rt.Score), s.Code)
+		h.flashAt(r, "ok", t.T("rate.saved", "Code", s.Code, "Value", rt.Score), s.Code)
 	case errors.As(err, &le) && le.Code == lanyard.ENotCheckedIn:
 		// The page would not offer the form: a stale page or a hand-made post.
 		w.Header().Set("X-Lanyard-Code", le.Code)
