@@ -25,7 +25,6 @@ var swSource []byte
 // answered for the session's attendee only (no URL names anyone).
 var offlinePages = []string{"/agenda", "/now", "/photo", "/badge.png", "/photo.jpg"}
 
-
 // serviceWorker serves the worker with the versioned URLs of the app's
 // static files to keep; its cache's name changes with them, so a new
 // release drops the old copies.
