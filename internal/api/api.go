@@ -59,6 +59,8 @@ type Handler struct {
 	PublicURL string
 	// Webhooks keeps webhook endpoints; nil answers 503.
 	Webhooks Webhooks
+	// Ratings keeps session ratings; nil answers 503.
+	Ratings Ratings
 }
 
 // access is who may call a route.
@@ -122,6 +124,9 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("GET /api/v1/me/photo", h.auth(attendee, h.getPhoto))
 	handle("GET /api/v1/me/badge", h.auth(attendee, h.getBadgeToken))
 	handle("GET /api/v1/me/badge.pdf", h.auth(attendee, h.getBadge))
+	// Ratings are rows of the store, checked against the admissions there: any node.
+	handle("GET /api/v1/me/ratings/{code}", h.auth(attendee, h.ratings(h.getRating)))
+	handle("PUT /api/v1/me/ratings/{code}", h.auth(attendee, h.limited(h.ratings(h.putRating))))
 	handle("POST /api/v1/badges/verify", h.auth(scanner, h.verifyBadge))
 	handle("GET /api/v1/admin/photos", h.auth(organizer, h.getPhotoReport))
 	handle("GET /api/v1/admin/badges.zip", h.auth(organizer, h.getAllBadges))

@@ -77,6 +77,7 @@ type Store interface {
 	WebhookStore
 	MailStore
 	ImportStore
+	RatingStore
 }
 
 // Handler serves the console of one event.

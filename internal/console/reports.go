@@ -168,6 +168,8 @@ var reports = []report{
 	{"attendance", Staff, (*Handler).attendanceReport},
 	{"mail", Organizers, (*Handler).mailReport},
 	{"mail-failures", Organizers, (*Handler).failureReport},
+	// pocket: the attendees' ratings and the speakers' links (ratings.go).
+	{"ratings", Organizers, (*Handler).ratingsReport},
 }
 
 type reportView struct {

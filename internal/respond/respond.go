@@ -44,6 +44,9 @@ var statuses = map[string]int{
 	lanyard.EPhotoCorrupt:       http.StatusUnprocessableEntity,
 	lanyard.EPhotoTooSmall:      http.StatusUnprocessableEntity,
 	lanyard.EBadgeInvalid:       http.StatusBadRequest,
+
+	// === pocket: ratings ===
+	lanyard.ENotCheckedIn: http.StatusForbidden,
 }
 
 // Status returns the HTTP status for a domain error code.

@@ -102,6 +102,8 @@ type agendaData struct {
 	// Calendar adds the feed to Google, Apple or Outlook in one click.
 	Calendar *calendarLinks
 	Venues   []venueKey
+	// Now is the compact "now and next" block (now.go).
+	Now *nowData
 }
 
 type venueKey struct {
@@ -167,6 +169,10 @@ type agendaItem struct {
 	// grid; the day's warnings say it in full.
 	LateTrip bool
 	Repeats  []*lanyard.Session // other times of the same content, to switch to
+	// CheckedIn: admitted at the door, so it can be rated; Rating is the
+	// attendee's (rate.go).
+	CheckedIn bool
+	Rating    *lanyard.Rating
 }
 
 // ClashCodes lists the codes of the entries it clashes with.
@@ -231,6 +237,14 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, day := range plan.Build(c.Loc, entries, c.TravelTime) {
 		d.Days = append(d.Days, h.layoutDay(p, day, dv, held))
+	}
+	if err := h.ratable(r, &d, ag); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	if d.Now, err = h.nowAndNext(r, p, ag, true); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "agenda", p)

@@ -70,6 +70,7 @@ type Store interface {
 	// "Catalog changes").
 	ScheduleVersion(ctx context.Context, eventID int64) (int, error)
 	Inbox
+	Ratings
 }
 
 // Handler serves the pages of one event.
@@ -94,6 +95,8 @@ type Handler struct {
 	// BaseURL is where people reach the server ("https://lanyard.example");
 	// links in emails and calendar feeds use it.
 	BaseURL string
+	// Now is the clock of "now and next"; nil is the wall clock.
+	Now func() time.Time
 
 	once       sync.Once
 	pages      map[string]*template.Template
@@ -110,6 +113,9 @@ type Handler struct {
 
 	mu      sync.Mutex
 	exports map[string]export // by format, for the catalog they were made from
+
+	swMu sync.Mutex
+	sw   []byte // the service worker's script (offline.go), made once
 }
 
 type export struct {
@@ -225,6 +231,11 @@ func (h *Handler) Routes(t *route.Table) {
 	page("POST /agenda/feed", h.signedIn(h.feedToken))
 	// Venue maps and shuttles (maps.go).
 	h.mapRoutes(t)
+	// pocket: now and next, ratings, the offline service worker.
+	ledger("GET /now", h.signedIn(h.nowPage))
+	page("POST /rate/{code}", h.signedIn(h.rate))
+	page("GET /ratings/{code}", h.speakerResults)
+	t.HandleFunc("GET /sw.js", route.Any, h.serviceWorker)
 
 	// No session: the calendar feed is found by its secret, seat counts
 	// and files are the same for everyone.
