@@ -27,6 +27,9 @@ type attendeeData struct {
 	// again voids it.
 	NeedVoid bool
 	Error    string // a refused action, shown above its form
+	// PrintURL is the badge just printed, which the page opens in the
+	// browser's print dialog.
+	PrintURL string
 }
 
 func (h *Handler) attendeePage(w http.ResponseWriter, r *http.Request) {
@@ -46,6 +49,9 @@ func (h *Handler) renderAttendee(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	d.NeedVoid = d.Badge.Prints > 0 || d.Badge.PickedUpAt != nil
+	if v := r.URL.Query().Get("printed"); r.Method == http.MethodGet && v == strconv.Itoa(d.Badge.Version) && d.Badge.Prints > 0 {
+		d.PrintURL = attendeePath(a.ID) + "/badge.pdf?v=" + v
+	}
 	if d.PrintedBy, err = h.name(r, d.Badge.PrintedBy); err != nil {
 		h.Shell.ServerError(w, r, err)
 		return
@@ -213,7 +219,8 @@ func (h *Handler) audit(r *http.Request, action string, attendee int64, detail s
 	}
 }
 
-// print records a badge printed at the desk and opens its PDF. When a
+// print records a badge printed at the desk; the page it sends back to
+// opens the badge's PDF in the browser's print dialog. When a
 // badge is out already (printed here, or picked up), printing again is a
 // reprint: it voids the old badge, so the form must say it was confirmed
 // (void=1) and name the version the desk showed; the page warns first.
@@ -263,7 +270,8 @@ func (h *Handler) print(w http.ResponseWriter, r *http.Request) {
 	} else {
 		h.Shell.Flash(r, "ok", h.Shell.T(r, "desk.print.printed", "Version", nb.Version))
 	}
-	http.Redirect(w, r, attendeePath(a.ID)+"/badge.pdf?v="+strconv.Itoa(nb.Version), http.StatusSeeOther)
+	// Back to the desk's page, which opens the new badge's PDF to print.
+	http.Redirect(w, r, attendeePath(a.ID)+"?printed="+strconv.Itoa(nb.Version)+"#badge", http.StatusSeeOther)
 }
 
 // codeUnconfirmed refuses a reprint the form did not confirm.

@@ -396,7 +396,7 @@ func TestPrintAndReprint(t *testing.T) {
 
 		// The first print: no void.
 		r := staff.post(path(a, "/print"), url.Values{"version": {"1"}})
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != path(a, "/badge.pdf?v=1") {
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != path(a, "?printed=1#badge") {
 			t.Fatalf("print: %d %s", r.status, r.header.Get("Location"))
 		}
 		if st := state(); st.Prints != 1 || st.Version != 1 || st.PrintedBy != e.people[lanyard.RoleStaff].ID || st.PrintedAt == nil {
@@ -404,6 +404,10 @@ func TestPrintAndReprint(t *testing.T) {
 		}
 		if _, err := e.badges.Verify(ctx, old); err != nil {
 			t.Errorf("the first badge does not verify: %v", err)
+		}
+		// The page it lands on opens the new badge's PDF.
+		if page := staff.get(path(a, "?printed=1")); !strings.Contains(page.body, `src="`+path(a, "/badge.pdf?v=1")+`"`) {
+			t.Errorf("the page after printing does not open the PDF: %s", byID(page.body, "print-ready"))
 		}
 		pdf := staff.get(path(a, "/badge.pdf?v=1"))
 		if pdf.status != 200 || pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-") {
@@ -423,7 +427,7 @@ func TestPrintAndReprint(t *testing.T) {
 		}
 
 		// The reprint voids version 1.
-		if r := staff.post(path(a, "/print"), url.Values{"version": {"1"}, "void": {"1"}}); r.status != http.StatusSeeOther || r.header.Get("Location") != path(a, "/badge.pdf?v=2") {
+		if r := staff.post(path(a, "/print"), url.Values{"version": {"1"}, "void": {"1"}}); r.status != http.StatusSeeOther || r.header.Get("Location") != path(a, "?printed=2#badge") {
 			t.Fatalf("reprint: %d %s", r.status, r.header.Get("Location"))
 		}
 		if st := state(); st.Version != 2 || st.Prints != 2 || st.Reprints() != 1 {
