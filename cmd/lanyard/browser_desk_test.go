@@ -2,16 +2,21 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
+	"image/color"
+	"image/png"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	badges "github.com/lanyardhq/lanyard/internal/badge"
 	"github.com/lanyardhq/lanyard/internal/testenv"
 )
 
@@ -237,5 +242,97 @@ func TestBrowserDesk(t *testing.T) {
 	}
 	for _, w := range []string{"desktop", "tablet"} {
 		br.shoot("desk-photo-ko-"+w, widths[w])
+	}
+}
+
+// writeQRVideo writes a Y4M video whose frames show the QR code png, black
+// on white, as a badge held up to the desk's camera.
+func writeQRVideo(t *testing.T, path string, pngData []byte) {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(pngData))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	side := 360 // the code's size on screen
+	y := make([]byte, camW*camH)
+	for i := range y {
+		y[i] = 235
+	}
+	x0, y0 := (camW-side)/2, (camH-side)/2
+	for py := range side {
+		for px := range side {
+			c := color.GrayModel.Convert(img.At(b.Min.X+px*b.Dx()/side, b.Min.Y+py*b.Dy()/side)).(color.Gray)
+			if c.Y < 128 {
+				y[(y0+py)*camW+x0+px] = 16
+			}
+		}
+	}
+	chroma := bytes.Repeat([]byte{128}, camW*camH/2)
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "YUV4MPEG2 W%d H%d F%d:1 Ip A1:1 C420jpeg\n", camW, camH, camFPS)
+	for range camFPS {
+		buf.WriteString("FRAME\n")
+		buf.Write(y)
+		buf.Write(chroma)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserDeskScan scans an attendee's badge QR code with the desk's
+// camera (Chromium's fake camera showing the code; BarcodeDetector where
+// the browser has one, else the vendored jsQR) and lands on their page.
+func TestBrowserDeskScan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives Chromium; skipped with -short")
+	}
+	dir := t.TempDir()
+	base, stdout := startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db"), "--attendees", "6", "--log-level", "warn")
+	_, staff := consoleLogins(t, stdout.String())
+	tokens := readTokens(t, filepath.Join(dir, "tokens.csv"))
+	var arriving string
+	for email := range tokens {
+		if strings.HasPrefix(email, "attendee") {
+			arriving = email
+			break
+		}
+	}
+	var me struct{ Name string }
+	call(t, "GET", base+"/api/v1/me", tokens[arriving], nil, nil, 200, &me)
+	var badge struct{ Token string }
+	call(t, "GET", base+"/api/v1/me/badge", tokens[arriving], nil, nil, 200, &badge)
+	qr, err := badges.QR(badge.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	video := filepath.Join(dir, "qr.y4m")
+	writeQRVideo(t, video, qr)
+	ctx := newCameraBrowser(t, video)
+	br := newTab(t, ctx, base)
+	br.signIn(staff, demoPassword, chromedp.WaitVisible(chromedp.ID("signout")))
+	br.do("scan with the camera",
+		chromedp.Navigate(base+"/desk"),
+		chromedp.WaitVisible(chromedp.ID("scan-camera")),
+		chromedp.Click(chromedp.ID("scan-camera")),
+		chromedp.WaitVisible(chromedp.ID("desk-attendee")),
+	)
+	if got := br.text("#attendee-name"); got != me.Name {
+		t.Errorf("the camera scan opened %q, want %q", got, me.Name)
+	}
+	// On a person's page no field has focus: a wedge scanner's keys, fast
+	// and ending with Enter, are still taken as a scan. (Sent as DOM
+	// events: keys sent over DevTools arrive too slowly on a loaded machine
+	// to look like a scanner.)
+	br.do("wedge on a person's page",
+		void(chromedp.Evaluate[bool](`window.beforeWedge = true;
+			for (const key of `+strconv.Quote(badge.Token)+`.split("").concat(["Enter"])) document.body.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true}));
+			true`)),
+		chromedp.Sleep(time.Second),
+		chromedp.WaitVisible(chromedp.ID("desk-attendee")),
+	)
+	if br.eval(`String(window.beforeWedge)`) != "undefined" {
+		t.Error("a wedge scan on a person's page did not open the scanned badge")
 	}
 }

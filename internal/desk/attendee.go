@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/lanyardhq/lanyard/internal/badge"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"github.com/lanyardhq/lanyard/internal/store"
@@ -16,7 +15,6 @@ import (
 
 type attendeeData struct {
 	A     *lanyard.Attendee
-	Type  string // as the badge prints it
 	Badge store.DeskBadge
 	// Who printed the last badge and who handed it over, by name.
 	PrintedBy, PickedUpBy string
@@ -42,7 +40,7 @@ func (h *Handler) attendeePage(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderAttendee(w http.ResponseWriter, r *http.Request, status int, a *lanyard.Attendee, errText string) {
 	ctx := r.Context()
-	d := &attendeeData{A: a, Type: badge.TypeLabel(a.Role), Error: errText}
+	d := &attendeeData{A: a, Error: errText}
 	var err error
 	if d.Badge, err = h.Store.DeskBadge(ctx, a.ID); err != nil {
 		h.Shell.ServerError(w, r, err)

@@ -162,7 +162,7 @@
       sctx.drawImage(video, c.x, c.y, c.w, c.h, 0, 0, small.width, small.height);
       var m = measure(sctx, small.width, small.height);
       say(judge(m));
-      meter.textContent = Math.round(m.mean) + " / " + Math.round(m.stddev);
+      meter.textContent = root.dataset.meter.replace("{b}", Math.round(m.mean)).replace("{c}", Math.round(m.stddev));
     }
 
     if (!hasCamera()) {
@@ -241,6 +241,8 @@
         li.textContent = c.message;
         checks.appendChild(li);
       });
+      var hint = document.getElementById("print-no-photo");
+      if (hint) hint.remove();
       result.className = p.flagged ? "flash warn-note" : "flash";
       result.textContent = p.flagged ? root.dataset.photoFlagged : root.dataset.photoSaved;
     }
@@ -260,8 +262,33 @@
     window.addEventListener("pagehide", function () { clearInterval(timer); stop(stream); });
   }
 
+  // --- A wedge scanner used while no field has focus (on a person's page,
+  // the next person's badge): it types fast and ends with Enter; what it
+  // typed is looked up as a scan. People type far slower than 50 ms a key.
+  function wedge(root) {
+    var buf = "", last = 0;
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+      var now = Date.now();
+      if (now - last > 50) buf = "";
+      last = now;
+      if (e.key === "Enter") {
+        if (buf.length >= 20) {
+          e.preventDefault();
+          location.href = root.dataset.wedge + "?code=" + encodeURIComponent(buf);
+        }
+        buf = "";
+      } else if (e.key.length === 1) {
+        buf += e.key;
+      }
+    });
+  }
+
   var find = document.getElementById("desk-find");
   if (find) scanner(find);
   var desk = document.getElementById("desk-attendee");
   if (desk) photoDesk(desk);
+  var any = find || desk;
+  if (any) wedge(any);
 })();
