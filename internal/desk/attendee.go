@@ -227,6 +227,12 @@ func (h *Handler) print(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
+	if a.Canceled {
+		// A cancelled ticket gets no badge; the page says so.
+		w.Header().Set(codeHeader, lanyard.ETicketCanceled)
+		h.renderAttendee(w, r, http.StatusForbidden, a, h.Shell.T(r, "desk.print.canceled"))
+		return
+	}
 	seen, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil || seen < 1 {
 		w.Header().Set(codeHeader, lanyard.EINVALID)

@@ -3,6 +3,7 @@ package desk_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -15,6 +16,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -32,6 +34,8 @@ import (
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 	"github.com/lanyardhq/lanyard/internal/web"
+
+	_ "modernc.org/sqlite"
 )
 
 const testPassword = "correct horse battery"
@@ -617,5 +621,31 @@ func TestStatic(t *testing.T) {
 	}
 	if r := c.get("/desk/static/nope.js"); r.status != 404 {
 		t.Errorf("unknown file: %d", r.status)
+	}
+}
+
+// A cancelled ticket gets no badge: printing is refused, nothing recorded.
+func TestPrintCanceled(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "desk.db")
+	e := newEnv(t, storetest.Open(t, file))
+	a := e.people[lanyard.RoleAttendee]
+	raw, err := sql.Open("sqlite", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec("UPDATE attendees SET canceled_at = CURRENT_TIMESTAMP WHERE id = ?", a.ID); err != nil {
+		t.Fatal(err)
+	}
+	staff := e.signIn(lanyard.RoleStaff)
+	if r := staff.get(path(a, "")); byID(r.body, "attendee-canceled") == "" {
+		t.Error("the page does not say the ticket is cancelled")
+	}
+	r := staff.post(path(a, "/print"), url.Values{"version": {"1"}})
+	if r.status != http.StatusForbidden || r.header.Get("X-Lanyard-Code") != lanyard.ETicketCanceled || byID(r.body, "desk-error") == "" {
+		t.Errorf("print for a cancelled ticket: %d %s", r.status, r.header.Get("X-Lanyard-Code"))
+	}
+	if st, _ := e.db.DeskBadge(context.Background(), a.ID); st.Prints != 0 {
+		t.Errorf("recorded: %+v", st)
 	}
 }
