@@ -23,6 +23,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/console"
 	"github.com/lanyardhq/lanyard/internal/deliver"
+	"github.com/lanyardhq/lanyard/internal/desk"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
 	"github.com/lanyardhq/lanyard/internal/mail"
@@ -155,6 +156,12 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	org, _ := engine.(reserve.Ledger) // nil on a cluster node (each ledger request carries it) and for the naive baseline
 	con := &console.Handler{Shell: shell, Catalog: &current, Engine: org, Counts: counts, Store: db, Log: log, Requests: srv.Requests}
 	con.Routes(routes)
+	// The badge desk: staff and organizers, the same session and layout.
+	deskShell, err := desk.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	(&desk.Handler{Shell: deskShell, Catalog: &current, Store: db, Badges: badges, Log: log}).Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	// Scheduled announcements: every node looks; the store's claim sends each once.
