@@ -131,11 +131,11 @@ func (d *DB) scanAll(ctx context.Context, q string, args []any, row func(*sql.Ro
 
 // commitPlaces writes a batch's place rows on SQLite, inside its transaction.
 func (d *DB) commitPlaces(ctx context.Context, tx *sql.Tx, b *reserve.Batch, at time.Time) error {
+	// New places first (the inside rows name them), their settings last:
+	// the counts are checked against the capacity the place had at some
+	// moment of the batch (see batchCapacity).
 	for _, p := range b.Places {
-		if _, err := d.exec(ctx, tx, `INSERT INTO places (event_id, `+placeColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (event_id, code) DO UPDATE SET name = excluded.name, kind = excluded.kind, venue = excluded.venue,
-			room = excluded.room, capacity = excluded.capacity, entitlement = excluded.entitlement,
-			opens_at = excluded.opens_at, closes_at = excluded.closes_at`,
+		if _, err := d.exec(ctx, tx, placeInsert+" ON CONFLICT (event_id, code) DO NOTHING",
 			b.EventID, p.Code, p.Name, string(p.Kind), p.Venue, p.Room, p.Capacity, p.Entitlement, nullTime(p.Opens), nullTime(p.Closes)); err != nil {
 			return fmt.Errorf("store: save place %s: %w", p.Code, mapError(err, "The place"))
 		}
@@ -156,13 +156,19 @@ func (d *DB) commitPlaces(ctx context.Context, tx *sql.Tx, b *reserve.Batch, at 
 	}
 	for _, c := range b.PlaceInside {
 		// The second line: a rise past the capacity touches no row.
-		res, err := d.exec(ctx, tx, `UPDATE places SET inside = inside + ? WHERE event_id = ? AND code = ?
-			AND (? <= 0 OR capacity = 0 OR inside + ? <= capacity)`, c.Delta, b.EventID, c.Place, c.Delta, c.Delta)
+		bc := batchCapacity(b, c.Place)
+		res, err := d.exec(ctx, tx, placeCountUpdate, c.Delta, b.EventID, c.Place, c.Delta, bc, c.Delta, bc, bc)
 		if err != nil {
 			return fmt.Errorf("store: place count: %w", mapError(err, "The place's count"))
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return fmt.Errorf("store: place %s: inside %+d refused (past capacity): the ledger and the store disagree", c.Place, c.Delta)
+		}
+	}
+	for _, p := range b.Places {
+		if _, err := d.exec(ctx, tx, placeUpdate,
+			p.Name, string(p.Kind), p.Venue, p.Room, p.Capacity, p.Entitlement, nullTime(p.Opens), nullTime(p.Closes), b.EventID, p.Code); err != nil {
+			return fmt.Errorf("store: save place %s: %w", p.Code, mapError(err, "The place"))
 		}
 	}
 	if err := d.insertRows(ctx, tx, "place_scans", []string{"event_id", "seq", "place", "attendee_id", "dir", "staff_id", "batch_id", "at"}, "", len(b.Scans), func(i int) []any {
@@ -188,6 +194,36 @@ func (d *DB) commitPlaces(ctx context.Context, tx *sql.Tx, b *reserve.Batch, at 
 	return nil
 }
 
+const (
+	placeInsert = `INSERT INTO places (event_id, ` + placeColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	placeUpdate = `UPDATE places SET name = ?, kind = ?, venue = ?, room = ?, capacity = ?, entitlement = ?,
+		opens_at = ?, closes_at = ? WHERE event_id = ? AND code = ?`
+	// placeCountUpdate moves inside by a delta; a rise must stay within
+	// the larger of the stored capacity and the batch's (-1: none, 0: no
+	// limit), or no row changes.
+	placeCountUpdate = `UPDATE places SET inside = inside + ? WHERE event_id = ? AND code = ?
+		AND (? <= 0 OR capacity = 0 OR ? = 0 OR inside + ? <= CASE WHEN capacity > ? THEN capacity ELSE ? END)`
+)
+
+// batchCapacity is the largest capacity a batch gives a place: -1 when it
+// changes none, 0 when one of its versions has no limit. An entry happens
+// only below the capacity of its moment, so whatever the order of a
+// batch's entries and capacity changes, inside ends within the larger of
+// the stored capacity and this.
+func batchCapacity(b *reserve.Batch, code string) int {
+	c := -1
+	for _, p := range b.Places {
+		if p.Code != code {
+			continue
+		}
+		if p.Capacity == 0 {
+			return 0
+		}
+		c = max(c, p.Capacity)
+	}
+	return c
+}
+
 // certUpsert sets a certification's decision; an empty number keeps the
 // one the attendee entered. The row is created for an attendee who
 // entered none (an import by email, a decision made on the spot).
@@ -206,11 +242,8 @@ func scanDir(in bool) string {
 
 // queuePlaces queues a batch's place rows in the PostgreSQL pipeline.
 func queuePlaces(queue func(what string, rows int64, sql string, args ...any), b *reserve.Batch, at time.Time) {
-	for _, p := range b.Places {
-		queue("place", -1, `INSERT INTO places (event_id, `+placeColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-			ON CONFLICT (event_id, code) DO UPDATE SET name = excluded.name, kind = excluded.kind, venue = excluded.venue,
-			room = excluded.room, capacity = excluded.capacity, entitlement = excluded.entitlement,
-			opens_at = excluded.opens_at, closes_at = excluded.closes_at`,
+	for _, p := range b.Places { // as commitPlaces: new places first, settings last
+		queue("place", -1, rebindPostgres(placeInsert+" ON CONFLICT (event_id, code) DO NOTHING"),
 			b.EventID, p.Code, p.Name, string(p.Kind), p.Venue, p.Room, p.Capacity, p.Entitlement, nullTime(p.Opens), nullTime(p.Closes))
 	}
 	if n := len(b.PlaceOut); n > 0 {
@@ -225,8 +258,12 @@ func queuePlaces(queue func(what string, rows int64, sql string, args ...any), b
 	}
 	for _, c := range b.PlaceInside {
 		// The second line: a rise past the capacity touches no row.
-		queue("place count "+c.Place, 1, `UPDATE places SET inside = inside + $1 WHERE event_id = $2 AND code = $3
-			AND ($1 <= 0 OR capacity = 0 OR inside + $1 <= capacity)`, c.Delta, b.EventID, c.Place)
+		bc := batchCapacity(b, c.Place)
+		queue("place count "+c.Place, 1, rebindPostgres(placeCountUpdate), c.Delta, b.EventID, c.Place, c.Delta, bc, c.Delta, bc, bc)
+	}
+	for _, p := range b.Places {
+		queue("place", 1, rebindPostgres(placeUpdate),
+			p.Name, string(p.Kind), p.Venue, p.Room, p.Capacity, p.Entitlement, nullTime(p.Opens), nullTime(p.Closes), b.EventID, p.Code)
 	}
 	if n := len(b.Scans); n > 0 {
 		seq, pl, a, dir, staff := make([]int64, n), make([]string, n), make([]int64, n), make([]string, n), make([]int64, n)
