@@ -139,7 +139,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
 	badges := &badge.Service{DB: db, Event: ev}
 	(&api.Handler{Catalog: &current, Engine: engine, Counts: counts, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
-		Badges: badges, Registrations: db, Audit: db, PublicURL: public, Webhooks: db}).Routes(routes)
+		Badges: badges, Registrations: db, Audit: db, PublicURL: public, Webhooks: db, Places: db}).Routes(routes)
 	proxies, err := cfg.TrustedProxies()
 	if err != nil {
 		return err

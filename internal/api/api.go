@@ -59,6 +59,8 @@ type Handler struct {
 	PublicURL string
 	// Webhooks keeps webhook endpoints; nil answers 503.
 	Webhooks Webhooks
+	// Places keeps places' entitlements (issue 13); nil registers no place routes.
+	Places PlaceStore
 }
 
 // access is who may call a route.
@@ -144,6 +146,8 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("GET /api/v1/admin/webhooks/{id}/deliveries", h.auth(organizer, h.webhooks(h.listDeliveries)))
 	handle("POST /api/v1/admin/webhooks/{id}/test", h.auth(organizer, h.webhooks(h.testWebhook)))
 	handle("POST /api/v1/admin/webhooks/{id}/deliveries/{delivery}/redeliver", h.auth(organizer, h.webhooks(h.redeliver)))
+
+	h.placeRoutes(t) // === places (issue 13): places.go
 
 	t.Mux.HandleFunc("/api/v1/", h.notFound)
 }
