@@ -215,7 +215,12 @@ func (h *Handler) grantEntitlement(w http.ResponseWriter, r *http.Request) {
 		h.renderAttendee(w, r, http.StatusUnprocessableEntity, a, f)
 		return
 	}
-	if err := h.Store.GrantEntitlement(r.Context(), a.ID, name, lanyard.AuditEntry{ActorID: h.actor(r), Action: "entitlement", Detail: name}); err != nil {
+	// Through the engine (issue 13), so the doors of places see it at once.
+	added, err := h.engine(r).Grant(r.Context(), h.actor(r), a.ID, name, "")
+	if err == nil && added {
+		err = h.Store.AddAudit(r.Context(), h.event().ID, lanyard.AuditEntry{ActorID: h.actor(r), Action: "entitlement", AttendeeID: a.ID, Detail: name})
+	}
+	if err != nil {
 		h.Shell.ServerError(w, r, err)
 		return
 	}

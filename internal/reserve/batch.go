@@ -193,6 +193,7 @@ type Batch struct {
 	Scans   []ScanRow
 	Certs   []CertRow
 	Invites []InviteRow
+	Grants  []GrantRow
 	// Occupancy are the touched places' counts once the batch commits
 	// (other nodes hear them with the seat counts).
 	Occupancy []lanyard.Occupancy

@@ -78,6 +78,14 @@ type InviteRow struct {
 	Remove bool
 }
 
+// GrantRow is an entitlement an organizer granted an attendee by name
+// (the console's attendee page): the entitlements table.
+type GrantRow struct {
+	AttendeeID int64
+	Key        string
+	By         int64
+}
+
 // EntitlementRow is an entitlement an attendee holds, as LoadLedger derives
 // it (a verified certification, an invite matching their email).
 type EntitlementRow struct {
@@ -152,7 +160,7 @@ func (b *builder) finishPlaces() {
 
 // placesEmpty reports whether the batch writes nothing of places.
 func (b *Batch) placesEmpty() bool {
-	return len(b.Places) == 0 && len(b.Certs) == 0 && len(b.Invites) == 0 && len(b.PlaceIn) == 0 && len(b.PlaceOut) == 0
+	return len(b.Places) == 0 && len(b.Certs) == 0 && len(b.Invites) == 0 && len(b.Grants) == 0 && len(b.PlaceIn) == 0 && len(b.PlaceOut) == 0
 }
 
 // loadPlaces fills the state's places and entitlements from a snapshot.
@@ -450,5 +458,24 @@ func (e *Engine) Invite(ctx context.Context, caller int64, idemKey, list string,
 			b.log(in.AttendeeID, "invite", -1, lanyard.OutcomeSettings, outcome+" list="+list)
 		}
 		return n, nil
+	}))
+}
+
+// Grant gives an attendee an entitlement by name (the console's attendee
+// page: "certified", "invite:<list>", or any other label). It reports
+// whether it was new. Returns EINVALID for an empty name.
+func (e *Engine) Grant(ctx context.Context, caller, attendee int64, key, idemKey string) (bool, error) {
+	key = strings.TrimSpace(key)
+	if key == "" || len(key) > 100 {
+		return false, &lanyard.Error{Code: lanyard.EINVALID, Field: "entitlement", Message: "An entitlement is a name of 1 to 100 characters."}
+	}
+	return as[bool](e.do(ctx, caller, idemKey, request("grant", attendee, key), func(b *builder) (any, error) {
+		if b.st.mayEnter(attendee, key) {
+			return false, nil
+		}
+		b.st.entitle(attendee, key, true)
+		b.b.Grants = append(b.b.Grants, GrantRow{AttendeeID: attendee, Key: key, By: caller})
+		b.log(attendee, "grant", -1, lanyard.OutcomeSettings, "granted key="+key)
+		return true, nil
 	}))
 }

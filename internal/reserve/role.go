@@ -210,6 +210,9 @@ type Places interface {
 	// Invite adds emails to an invite list (or removes them), granting or
 	// taking "invite:<list>". Returns EINVALID for a bad list name or email.
 	Invite(ctx context.Context, caller int64, idemKey, list string, invites []lanyard.Invite, remove bool) (int, error)
+	// Grant gives an attendee an entitlement by name and reports whether
+	// it was new.
+	Grant(ctx context.Context, caller, attendee int64, key, idemKey string) (bool, error)
 }
 
 // Occupancies gives places' live counts on any node: the holder's engine,

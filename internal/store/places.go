@@ -106,7 +106,8 @@ func (d *DB) loadPlaces(ctx context.Context, eventID int64, snap *reserve.Snapsh
 	}
 	return d.scanAll(ctx, `SELECT attendee_id, 'certified' FROM certifications WHERE event_id = ? AND state = 'verified'
 		UNION ALL SELECT a.id, 'invite:' || i.list FROM place_invites i JOIN attendees a ON a.event_id = i.event_id AND LOWER(a.email) = i.email
-		WHERE i.event_id = ?`, []any{eventID, eventID}, func(r *sql.Rows) error {
+		WHERE i.event_id = ?
+		UNION ALL SELECT e.attendee_id, e.name FROM entitlements e JOIN attendees a ON a.id = e.attendee_id WHERE a.event_id = ?`, []any{eventID, eventID, eventID}, func(r *sql.Rows) error {
 		var x reserve.EntitlementRow
 		err := r.Scan(&x.AttendeeID, &x.Key)
 		snap.Entitlements = append(snap.Entitlements, x)
@@ -191,6 +192,11 @@ func (d *DB) commitPlaces(ctx context.Context, tx *sql.Tx, b *reserve.Batch, at 
 			return fmt.Errorf("store: save invite: %w", err)
 		}
 	}
+	for _, g := range b.Grants {
+		if _, err := d.exec(ctx, tx, grantInsert, g.AttendeeID, g.Key, at, nullInt(g.By)); err != nil {
+			return fmt.Errorf("store: grant %s: %w", g.Key, err)
+		}
+	}
 	return nil
 }
 
@@ -232,6 +238,8 @@ const certUpsert = `INSERT INTO certifications (attendee_id, event_id, number, s
 	ON CONFLICT (attendee_id) DO UPDATE SET state = excluded.state, decided_at = excluded.decided_at,
 	decided_by = excluded.decided_by, source = excluded.source,
 	number = CASE WHEN excluded.number = '' THEN certifications.number ELSE excluded.number END`
+
+const grantInsert = "INSERT INTO entitlements (attendee_id, name, granted_at, granted_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
 
 func scanDir(in bool) string {
 	if in {
@@ -283,6 +291,9 @@ func queuePlaces(queue func(what string, rows int64, sql string, args ...any), b
 			q = "DELETE FROM place_invites WHERE event_id = $1 AND list = $2 AND email = $3"
 		}
 		queue("invite", -1, q, b.EventID, in.List, in.Email)
+	}
+	for _, g := range b.Grants {
+		queue("grant", -1, rebindPostgres(grantInsert), g.AttendeeID, g.Key, at, nullInt(g.By))
 	}
 }
 
