@@ -77,6 +77,7 @@ type Store interface {
 	WebhookStore
 	MailStore
 	ImportStore
+	PlaceStore // === places (issue 13)
 }
 
 // Handler serves the console of one event.
@@ -221,6 +222,7 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "POST /console/webhooks/{id}/redeliver", route.Any, Organizers, h.redeliverWebhook)
 	h.handle(t, "GET /console/mail", route.Any, Organizers, h.mailPage)
 	h.handle(t, "POST /console/mail/{id}/retry", route.Any, Organizers, h.retryMail)
+	h.placeRoutes(t) // === places (issue 13): places.go
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -276,6 +278,9 @@ var sections = []section{
 	{"/console/audit", "console.nav.audit", Organizers},
 	{"/console/webhooks", "console.nav.webhooks", Organizers},
 	{"/console/mail", "console.nav.mail", Organizers},
+	// === places (issue 13) ===
+	{"/console/places", "console.nav.places", Staff},
+	{"/console/certifications", "console.nav.certifications", Organizers},
 }
 
 // nav is the header's links for u: the sections their role may use, the
