@@ -483,3 +483,26 @@ func (d *DB) PlaceScans(ctx context.Context, eventID int64) ([]PlaceScan, error)
 	}
 	return out, nil
 }
+
+// OverflowRoom is an overflow room of a session, where its venue is.
+type OverflowRoom struct {
+	Venue    string
+	Room     string
+	Capacity int
+}
+
+// OverflowRooms returns a session's overflow rooms, by venue and room.
+func (d *DB) OverflowRooms(ctx context.Context, sessionID int64) ([]OverflowRoom, error) {
+	var out []OverflowRoom
+	err := d.scanAll(ctx, `SELECT v.code, r.name, r.capacity FROM overflow_rooms o JOIN rooms r ON r.id = o.room_id
+		JOIN venues v ON v.id = r.venue_id WHERE o.session_id = ? ORDER BY v.code, r.name`, []any{sessionID}, func(rows *sql.Rows) error {
+		var o OverflowRoom
+		err := rows.Scan(&o.Venue, &o.Room, &o.Capacity)
+		out = append(out, o)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: overflow rooms: %w", err)
+	}
+	return out, nil
+}
