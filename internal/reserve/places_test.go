@@ -406,3 +406,36 @@ func replayPlaces(t *testing.T, log []reserve.LogRow) *placeModel {
 	}
 	return m
 }
+
+// The store refuses, whatever the engine says, a batch that would put more
+// inside a place than its capacity, and keeps nothing of it.
+func TestStoreRefusesOverfullPlace(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 3)
+		e := f.open(t, nil)
+		putPlace(t, e, lanyard.Place{Code: "small", Name: "Small", Kind: lanyard.PlaceLounge, Capacity: 1})
+		e.Close()
+		snap, err := db.LoadLedger(ctx, f.cat.Event.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := &reserve.Batch{EventID: f.cat.Event.ID, ID: snap.LastBatch + 1, At: f.clock.Now(),
+			PlaceIn:     []reserve.PlaceRow{{Place: "small", AttendeeID: f.people[0]}, {Place: "small", AttendeeID: f.people[1]}},
+			PlaceInside: []reserve.PlaceDelta{{Place: "small", Delta: 2}},
+			Log:         []reserve.LogRow{{Seq: snap.LastSeq + 1, Command: "enter", Outcome: lanyard.OutcomeEntered}}}
+		if err := db.CommitBatch(ctx, b); err == nil || !strings.Contains(err.Error(), "past capacity") || !strings.Contains(err.Error(), "small") {
+			t.Fatalf("overfull batch: %v", err)
+		}
+		// One entry is within the capacity.
+		b.PlaceIn = b.PlaceIn[:1]
+		b.PlaceInside = []reserve.PlaceDelta{{Place: "small", Delta: 1}}
+		if err := db.CommitBatch(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		e2 := f.open(t, nil)
+		if in, _ := e2.Inside(ctx, "small"); !slices.Equal(in, []int64{f.people[0]}) {
+			t.Errorf("inside after the refused batch: %v", in)
+		}
+	})
+}

@@ -267,7 +267,7 @@ func queuePlaces(queue func(what string, rows int64, sql string, args ...any), b
 	for _, c := range b.PlaceInside {
 		// The second line: a rise past the capacity touches no row.
 		bc := batchCapacity(b, c.Place)
-		queue("place count "+c.Place, 1, rebindPostgres(placeCountUpdate), c.Delta, b.EventID, c.Place, c.Delta, bc, c.Delta, bc, bc)
+		queue("place "+c.Place+" inside (past capacity?)", 1, rebindPostgres(placeCountUpdate), c.Delta, b.EventID, c.Place, c.Delta, bc, c.Delta, bc, bc)
 	}
 	for _, p := range b.Places {
 		queue("place", 1, rebindPostgres(placeUpdate),
