@@ -439,3 +439,32 @@ func TestStoreRefusesOverfullPlace(t *testing.T) {
 		}
 	})
 }
+
+// An overflow room keeps its own capacity across a reload: walk-ups sent
+// there before a restart count against it after.
+func TestOverflowCapacitySurvivesReload(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 8)
+		e := f.open(t, nil)
+		if err := e.AddOverflow(ctx, "S", "venetian", "Overflow"); err != nil { // 3 seats
+			t.Fatal(err)
+		}
+		f.clock.Set(at(3, 9, 0).Add(-5 * time.Minute)) // door open, seats released
+		want := []string{"walkup", "walkup", "overflow", "overflow"}
+		for k, w := range want {
+			r, _ := e.AdmitWalkup(ctx, 0, f.people[k], "S", "")
+			if got := resultCode(r); got != w || (w == "overflow" && r.Room != "Overflow") {
+				t.Fatalf("walk-up %d: %s (room %q), want %s", k, got, r.Room, w)
+			}
+		}
+		e.Close()
+		e2 := f.open(t, nil)
+		for k, w := range []string{"overflow", "session_full"} {
+			r, _ := e2.AdmitWalkup(ctx, 0, f.people[4+k], "S", "")
+			if got := resultCode(r); got != w {
+				t.Fatalf("after reload, walk-up %d: %s, want %s", k, got, w)
+			}
+		}
+	})
+}
