@@ -378,6 +378,9 @@ func (e *Engine) PutPlace(ctx context.Context, caller int64, idemKey string, p l
 	p.ID = 0
 	return as[lanyard.Place](e.do(ctx, caller, idemKey, request("place", p), func(b *builder) (any, error) {
 		st := b.st
+		if p.Venue != "" && !slices.ContainsFunc(st.cat.Venues, func(v lanyard.Venue) bool { return v.Code == p.Venue }) {
+			return nil, &lanyard.Error{Code: lanyard.EINVALID, Field: "venue", Message: fmt.Sprintf("No venue %q.", p.Venue)}
+		}
 		pl, ok := st.places[p.Code]
 		if !ok {
 			pl = &place{inside: map[int64]bool{}}

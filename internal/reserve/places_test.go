@@ -132,6 +132,9 @@ func TestPlaceRules(t *testing.T) {
 		if o, _ := e2.Occupancy("expo"); o.Inside != 1 {
 			t.Errorf("expo after reload %+v", o)
 		}
+		if _, err := e2.PutPlace(ctx, 0, "", lanyard.Place{Code: "x", Name: "X", Kind: lanyard.PlaceParty, Venue: "atlantis"}); lanyard.ErrorField(err) != "venue" {
+			t.Errorf("unknown venue: %v", err)
+		}
 		list, err := db.Places(ctx, f.cat.Event.ID)
 		if err != nil || len(list) != 4 || list[0].Code != "cert" || list[0].Entitlement != "certified" || list[1].Opens.IsZero() {
 			t.Errorf("store places %+v, %v", list, err)
