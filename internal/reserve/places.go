@@ -368,6 +368,22 @@ func (e *Engine) Entitlements(ctx context.Context, attendee int64) ([]string, er
 	return out, err
 }
 
+// EntitledTo returns the attendees who hold an entitlement key, in ID
+// order: what a door's offline data needs to decide alone. "" (anyone)
+// returns none.
+func (e *Engine) EntitledTo(ctx context.Context, key string) ([]int64, error) {
+	var out []int64
+	err := e.read(ctx, func(st *state) {
+		for a, keys := range st.entitled {
+			if keys[key] {
+				out = append(out, a)
+			}
+		}
+	})
+	slices.Sort(out)
+	return out, err
+}
+
 // PutPlace creates a place or replaces one with the same code. Lowering
 // the capacity below those inside refuses entries until enough have left;
 // no one is put out.

@@ -129,6 +129,9 @@ func TestPlaceRules(t *testing.T) {
 		if ents, _ := e2.Entitlements(ctx, b); len(ents) != 0 {
 			t.Errorf("rejected attendee keeps %v", ents)
 		}
+		if who, _ := e2.EntitledTo(ctx, lanyard.EntitlementCertified); !slices.Equal(who, sorted([]int64{a, c})) {
+			t.Errorf("certified after reload: %v, want %d and %d", who, a, c)
+		}
 		if o, _ := e2.Occupancy("expo"); o.Inside != 1 {
 			t.Errorf("expo after reload %+v", o)
 		}

@@ -201,6 +201,8 @@ type Places interface {
 	Inside(ctx context.Context, place string) ([]int64, error)
 	// Entitlements returns the entitlement keys an attendee holds.
 	Entitlements(ctx context.Context, attendee int64) ([]string, error)
+	// EntitledTo returns who holds an entitlement key (a door's offline data).
+	EntitledTo(ctx context.Context, key string) ([]int64, error)
 	// PutPlace creates or replaces a place (by code). Returns EINVALID for
 	// a place Place.Validate refuses.
 	PutPlace(ctx context.Context, caller int64, idemKey string, p lanyard.Place) (lanyard.Place, error)
