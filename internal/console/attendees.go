@@ -90,6 +90,8 @@ type attendeeData struct {
 	Self         bool
 	Form         *form
 	CheckIns     []lanyard.AgendaItem
+	// Cert is the certification they entered, if any (places, issue 13).
+	Cert *lanyard.Certification
 }
 
 // attendee reads the {id} of the path; it answers 404 itself when there
@@ -157,6 +159,9 @@ func (h *Handler) renderAttendee(w http.ResponseWriter, r *http.Request, status 
 	if d.Entitlements, err = h.Store.Entitlements(ctx, a.ID); err != nil {
 		h.Shell.ServerError(w, r, err)
 		return
+	}
+	if c, err := h.Store.Certification(ctx, h.event().ID, a.ID); err == nil { // === places (issue 13)
+		d.Cert = &c
 	}
 	if d.Messages, err = h.Store.MessagesTo(ctx, a.ID, 20); err != nil {
 		h.Shell.ServerError(w, r, err)

@@ -135,6 +135,9 @@ func TestCertificationQueue(t *testing.T) {
 	if c, _ := e.db.Certification(ctx, e.ev.ID, a.ID); c.State != lanyard.CertVerified {
 		t.Errorf("stored %+v", c)
 	}
+	if r := staff.get("/console/attendees/" + strconv.FormatInt(a.ID, 10)); !strings.Contains(r.body, `id="attendee-cert" data-state="verified"`) {
+		t.Errorf("the attendee's console page does not show the verified certification")
+	}
 	if r := org.post(decide, url.Values{"decision": {"reject"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("reject: %d", r.status)
 	}
