@@ -86,6 +86,9 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	if err := openReservations(ctx, db, ev, start); err != nil {
 		return err
 	}
+	if err := openPlaces(ctx, db, ev, people, sample.email, start); err != nil { // === places (issue 13): demo_places.go
+		return err
+	}
 	if err := setDemoPassword(ctx, db, ev.ID, sample.email); err != nil {
 		return err
 	}

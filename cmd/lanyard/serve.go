@@ -141,7 +141,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	badges := &badge.Service{DB: db, Event: ev}
 	(&api.Handler{Catalog: &current, Engine: engine, Counts: counts, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
 		Badges: badges, Registrations: db, Audit: db, PublicURL: public, Webhooks: db,
-		Ratings: db}).Routes(routes)
+		Ratings: db, Places: db}).Routes(routes)
 	proxies, err := cfg.TrustedProxies()
 	if err != nil {
 		return err

@@ -61,6 +61,8 @@ type Handler struct {
 	Webhooks Webhooks
 	// Ratings keeps session ratings; nil answers 503.
 	Ratings Ratings
+	// Places keeps places' entitlements (issue 13); nil registers no place routes.
+	Places PlaceStore
 }
 
 // access is who may call a route.
@@ -149,6 +151,8 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("GET /api/v1/admin/webhooks/{id}/deliveries", h.auth(organizer, h.webhooks(h.listDeliveries)))
 	handle("POST /api/v1/admin/webhooks/{id}/test", h.auth(organizer, h.webhooks(h.testWebhook)))
 	handle("POST /api/v1/admin/webhooks/{id}/deliveries/{delivery}/redeliver", h.auth(organizer, h.webhooks(h.redeliver)))
+
+	h.placeRoutes(t) // === places (issue 13): places.go
 
 	t.Mux.HandleFunc("/api/v1/", h.notFound)
 }

@@ -49,6 +49,7 @@ type Node struct {
 	// (measured from before the renewal was sent, so it errs early).
 	until   time.Time
 	counts  map[string]lanyard.SeatCount // seat counts heard from the holder
+	occ     map[string]lanyard.Occupancy // === places (issue 13): places' counts heard from the holder
 	started chan struct{}                // closed after the first lease attempt
 	stopped chan struct{}                // closed when run has given the lease up
 
@@ -70,8 +71,13 @@ func (n *Node) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	occ, err := n.DB.Occupancies(ctx, n.Catalog.Event.ID)
+	if err != nil {
+		return err
+	}
 	n.mu.Lock()
 	n.counts = counts
+	n.occ = occ
 	n.mu.Unlock()
 	go n.listen(ctx)
 	go n.run(ctx)
@@ -175,8 +181,14 @@ func (n *Node) listen(ctx context.Context) {
 				n.Log.Warn("seat counts not reloaded", "err", err)
 				return
 			}
+			occ, err := n.DB.Occupancies(ctx, n.Catalog.Event.ID)
+			if err != nil {
+				n.Log.Warn("place counts not reloaded", "err", err)
+				return
+			}
 			n.mu.Lock()
 			n.counts = counts
+			n.occ = occ
 			n.mu.Unlock()
 		}
 		err := n.DB.ListenSeats(ctx, reload, func(s store.SeatNotice) {
@@ -189,6 +201,9 @@ func (n *Node) listen(ctx context.Context) {
 			n.mu.Lock()
 			for _, c := range s.Counts {
 				n.counts[c.Code] = c.Count
+			}
+			for _, o := range s.Places {
+				n.occ[o.Place] = o
 			}
 			n.mu.Unlock()
 		})
@@ -251,4 +266,21 @@ func (n *Node) Seats(code string) (lanyard.SeatCount, error) {
 		return c, lanyard.Errorf(lanyard.ENOTFOUND, "No session %q.", code)
 	}
 	return c, nil
+}
+
+var _ reserve.Occupancies = (*Node)(nil)
+
+// Occupancy returns a place's count (issue 13): the engine's on the
+// holder, the last notice's elsewhere, as Seats does for seats.
+func (n *Node) Occupancy(place string) (lanyard.Occupancy, error) {
+	if e := n.Local(); e != nil {
+		return e.Occupancy(place)
+	}
+	n.mu.RLock()
+	o, ok := n.occ[place]
+	n.mu.RUnlock()
+	if !ok {
+		return o, lanyard.Errorf(lanyard.ENOTFOUND, "No place %q.", place)
+	}
+	return o, nil
 }

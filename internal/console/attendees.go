@@ -90,6 +90,8 @@ type attendeeData struct {
 	Self         bool
 	Form         *form
 	CheckIns     []lanyard.AgendaItem
+	// Cert is the certification they entered, if any (places, issue 13).
+	Cert *lanyard.Certification
 }
 
 // attendee reads the {id} of the path; it answers 404 itself when there
@@ -158,6 +160,9 @@ func (h *Handler) renderAttendee(w http.ResponseWriter, r *http.Request, status 
 		h.Shell.ServerError(w, r, err)
 		return
 	}
+	if c, err := h.Store.Certification(ctx, h.event().ID, a.ID); err == nil { // === places (issue 13)
+		d.Cert = &c
+	}
 	if d.Messages, err = h.Store.MessagesTo(ctx, a.ID, 20); err != nil {
 		h.Shell.ServerError(w, r, err)
 		return
@@ -215,7 +220,12 @@ func (h *Handler) grantEntitlement(w http.ResponseWriter, r *http.Request) {
 		h.renderAttendee(w, r, http.StatusUnprocessableEntity, a, f)
 		return
 	}
-	if err := h.Store.GrantEntitlement(r.Context(), a.ID, name, lanyard.AuditEntry{ActorID: h.actor(r), Action: "entitlement", Detail: name}); err != nil {
+	// Through the engine (issue 13), so the doors of places see it at once.
+	added, err := h.engine(r).Grant(r.Context(), h.actor(r), a.ID, name, "")
+	if err == nil && added {
+		err = h.Store.AddAudit(r.Context(), h.event().ID, lanyard.AuditEntry{ActorID: h.actor(r), Action: "entitlement", AttendeeID: a.ID, Detail: name})
+	}
+	if err != nil {
 		h.Shell.ServerError(w, r, err)
 		return
 	}

@@ -78,6 +78,7 @@ type Store interface {
 	MailStore
 	ImportStore
 	RatingStore
+	PlaceStore // === places (issue 13)
 }
 
 // Handler serves the console of one event.
@@ -224,6 +225,7 @@ func (h *Handler) Routes(t *route.Table) {
 	h.handle(t, "POST /console/mail/{id}/retry", route.Any, Organizers, h.retryMail)
 	// Venue maps and shuttles (maps.go).
 	h.mapRoutes(t)
+	h.placeRoutes(t) // === places (issue 13): places.go
 	// Unknown console paths: the not-found page, still behind the role check.
 	h.handle(t, "/console/", route.Any, Members, h.notFound)
 }
@@ -280,6 +282,9 @@ var sections = []section{
 	{"/console/webhooks", "console.nav.webhooks", Organizers},
 	{"/console/mail", "console.nav.mail", Organizers},
 	{"/console/maps", "console.nav.maps", Organizers},
+	// === places (issue 13) ===
+	{"/console/places", "console.nav.places", Staff},
+	{"/console/certifications", "console.nav.certifications", Organizers},
 }
 
 // nav is the header's links for u: the sections their role may use, the

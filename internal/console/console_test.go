@@ -406,8 +406,8 @@ func TestNavFollowsRole(t *testing.T) {
 		return out
 	}
 	for role, want := range map[lanyard.Role]string{
-		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/sessions /console/attendees /console/import /console/photos /console/reports /console/announcements /console/audit /console/webhooks /console/mail /console/maps",
-		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos /console/reports",
+		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/sessions /console/attendees /console/import /console/photos /console/reports /console/announcements /console/audit /console/webhooks /console/mail /console/maps /console/places /console/certifications",
+		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos /console/reports /console/places",
 		lanyard.RoleExhibitor: "/console",
 	} {
 		r := e.signIn(role).get("/console/dashboard")

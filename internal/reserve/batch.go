@@ -28,6 +28,10 @@ type Snapshot struct {
 	Admissions   []AdmitRow
 	Overflow     []OverflowRow
 	Idempotency  []IdemRow
+	// === places (issue 13): places.go ===
+	Places       []PlaceSnap
+	PlaceInside  []PlaceRow
+	Entitlements []EntitlementRow
 	LastSeq      int64
 	LastBatch    int64
 }
@@ -177,6 +181,22 @@ type Batch struct {
 	// Schedule are the changelog entries of those changes, each a new
 	// schedule version (the store numbers them).
 	Schedule []lanyard.ScheduleChange
+
+	// === places (issue 13): places.go ===
+	// Places are places created or changed, written whole (by code).
+	Places []lanyard.Place
+	// PlaceIn and PlaceOut are net rows of place_inside; PlaceInside moves
+	// the places' inside counts by as much.
+	PlaceIn, PlaceOut []PlaceRow
+	PlaceInside       []PlaceDelta
+	// Scans are every entry and exit, for the history.
+	Scans   []ScanRow
+	Certs   []CertRow
+	Invites []InviteRow
+	Grants  []GrantRow
+	// Occupancy are the touched places' counts once the batch commits
+	// (other nodes hear them with the seat counts).
+	Occupancy []lanyard.Occupancy
 }
 
 // Wishlist is an attendee's ranked sessions.
@@ -199,5 +219,6 @@ type SeatDelta struct {
 func (b *Batch) empty() bool {
 	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
 		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0 &&
-		len(b.Idem) == 0 && len(b.Drafted) == 0 && len(b.Sessions) == 0 // an answer kept for retries must survive a restart
+		len(b.Idem) == 0 && len(b.Drafted) == 0 && len(b.Sessions) == 0 && // an answer kept for retries must survive a restart
+		b.placesEmpty()
 }

@@ -50,6 +50,7 @@ type Engine struct {
 	// counts are published after each commit for lock-free reads of seats left.
 	mu     sync.RWMutex
 	counts map[string]lanyard.SeatCount
+	occ    map[string]lanyard.Occupancy // === places (issue 13): places' counts, as counts
 
 	// st is owned by the loop goroutine.
 	st *state
@@ -424,6 +425,9 @@ func (e *Engine) settle(p *pending, err error) {
 	for _, c := range p.batch.Counts {
 		e.counts[c.Code] = c.Count
 	}
+	for _, o := range p.batch.Occupancy { // === places (issue 13)
+		e.occ[o.Place] = o
+	}
 	e.mu.Unlock()
 	e.answer(p, nil)
 }
@@ -622,6 +626,7 @@ func (e *Engine) publish() {
 	for i := range e.st.seats {
 		e.counts[e.st.seats[i].s.Code] = e.st.count(int32(i))
 	}
+	e.publishPlaces() // === places (issue 13)
 }
 
 func (st *state) count(i int32) lanyard.SeatCount {

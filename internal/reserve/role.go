@@ -116,6 +116,7 @@ type Ledger interface {
 	Plans
 	Organizer
 	Door
+	Places
 }
 
 var (
@@ -192,5 +193,32 @@ type Places interface {
 	// Exit records attendee leaving place.
 	Exit(ctx context.Context, caller, attendee int64, place, idemKey string) (lanyard.SeatResult, error)
 	// Occupancy returns a place's live count. Any node may answer.
+	Occupancy(place string) (lanyard.Occupancy, error)
+	// PlaceList returns every place with its count, by code.
+	PlaceList(ctx context.Context) ([]lanyard.PlaceView, error)
+	// Inside returns who is inside a place now. Returns ENOTFOUND for an
+	// unknown place.
+	Inside(ctx context.Context, place string) ([]int64, error)
+	// Entitlements returns the entitlement keys an attendee holds.
+	Entitlements(ctx context.Context, attendee int64) ([]string, error)
+	// EntitledTo returns who holds an entitlement key (a door's offline data).
+	EntitledTo(ctx context.Context, key string) ([]int64, error)
+	// PutPlace creates or replaces a place (by code). Returns EINVALID for
+	// a place Place.Validate refuses.
+	PutPlace(ctx context.Context, caller int64, idemKey string, p lanyard.Place) (lanyard.Place, error)
+	// Certify verifies or rejects certifications (the "certified"
+	// entitlement).
+	Certify(ctx context.Context, caller int64, idemKey string, ds []lanyard.CertDecision) (int, error)
+	// Invite adds emails to an invite list (or removes them), granting or
+	// taking "invite:<list>". Returns EINVALID for a bad list name or email.
+	Invite(ctx context.Context, caller int64, idemKey, list string, invites []lanyard.Invite, remove bool) (int, error)
+	// Grant gives an attendee an entitlement by name and reports whether
+	// it was new.
+	Grant(ctx context.Context, caller, attendee int64, key, idemKey string) (bool, error)
+}
+
+// Occupancies gives places' live counts on any node: the holder's engine,
+// elsewhere the counts NOTIFY brings (cluster.Node), like Counts.
+type Occupancies interface {
 	Occupancy(place string) (lanyard.Occupancy, error)
 }

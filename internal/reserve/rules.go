@@ -15,6 +15,7 @@ type builder struct {
 	res  map[rowKey]bool  // touched reservations → active when the batch began
 	wait map[rowKey]int64 // touched waitlist entries → seq when the batch began (0: absent)
 	hit  map[int32]bool   // touched seats
+	pl   *placeBuilder    // === places (issue 13): places.go; nil until a place is touched
 }
 
 type rowKey struct {
@@ -102,6 +103,7 @@ func (b *builder) finish() *Batch {
 		s := &b.st.seats[i]
 		b.b.Seats = append(b.b.Seats, SeatDelta{SessionID: s.s.ID, TakenDelta: delta[i], Reservable: s.reservable, Released: s.released})
 	}
+	b.finishPlaces() // === places (issue 13)
 	return b.b
 }
 

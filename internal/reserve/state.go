@@ -92,6 +92,10 @@ type state struct {
 	wishlist map[int64][]int32 // attendee → ranked sessions, best first
 	seq      int64             // last audit log seq
 	batch    int64             // last batch id
+
+	// === places (issue 13): places.go ===
+	places   map[string]*place         // by code
+	entitled map[int64]map[string]bool // attendee → entitlement keys held
 }
 
 func (st *state) person(id int64) *person {
@@ -218,6 +222,10 @@ func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, erro
 	}
 	for i := range st.seats {
 		st.seats[i].reservable = st.computeReservable(int32(i))
+	}
+	// === places (issue 13): places.go ===
+	if err := st.loadPlaces(snap); err != nil {
+		return nil, err
 	}
 	return st, nil
 }

@@ -37,6 +37,10 @@ var statuses = map[string]int{
 	lanyard.EDoorClosed:       http.StatusConflict,
 	lanyard.EWalkupFull:       http.StatusConflict,
 	lanyard.ETicketCanceled:   http.StatusForbidden,
+	// === places (issue 13) ===
+	lanyard.ENotEntitled:   http.StatusForbidden,
+	lanyard.EPlaceFull:     http.StatusConflict,
+	lanyard.EAlreadyInside: http.StatusConflict,
 
 	lanyard.EPhotoTooLarge:      http.StatusRequestEntityTooLarge,
 	lanyard.EPhotoTooManyPixels: http.StatusUnprocessableEntity,

@@ -112,6 +112,8 @@ type SeatNotice struct {
 	// Catalog says the batch changed sessions (an organizer moved one or
 	// added a repeat): other nodes read the catalog afresh for their pages.
 	Catalog bool `json:"cat,omitempty"`
+	// Places are places' counts (issue 13), as Counts are seats'.
+	Places []lanyard.Occupancy `json:"p,omitempty"`
 }
 
 // notices splits a batch's counts into NOTIFY payloads under PostgreSQL's
@@ -122,6 +124,13 @@ func notices(b *reserve.Batch) []string {
 	for start := 0; start < len(b.Counts); {
 		end := min(start+40, len(b.Counts)) // ~150 bytes a count
 		p, _ := json.Marshal(SeatNotice{Event: b.EventID, Counts: b.Counts[start:end]})
+		out = append(out, string(p))
+		start = end
+	}
+	// === places (issue 13) ===
+	for start := 0; start < len(b.Occupancy); {
+		end := min(start+80, len(b.Occupancy)) // ~70 bytes a count
+		p, _ := json.Marshal(SeatNotice{Event: b.EventID, Places: b.Occupancy[start:end]})
 		out = append(out, string(p))
 		start = end
 	}

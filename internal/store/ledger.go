@@ -124,6 +124,10 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 			return nil, wrap(sc.what, err)
 		}
 	}
+	// === places (issue 13): places.go ===
+	if err := d.loadPlaces(ctx, eventID, snap); err != nil {
+		return nil, err
+	}
 	err = d.queryRow(ctx, d.db, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM reservation_log WHERE event_id = ?),
 		(SELECT COALESCE(MAX(id), 0) FROM reservation_batches WHERE event_id = ?)`, eventID, eventID).
 		Scan(&snap.LastSeq, &snap.LastBatch)
@@ -235,6 +239,10 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 			return err
 		}
 		if err := d.saveSeats(ctx, tx, b.Seats); err != nil {
+			return err
+		}
+		// === places (issue 13): places.go ===
+		if err := d.commitPlaces(ctx, tx, b, at); err != nil {
 			return err
 		}
 		if _, err := d.exec(ctx, tx, "INSERT INTO reservation_batches (event_id, id, at) VALUES (?, ?, ?)", b.EventID, b.ID, at); err != nil {

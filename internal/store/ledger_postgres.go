@@ -123,6 +123,7 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch, hooks []hookR
 			FROM unnest($1::bigint[], $2::int[], $3::int[], $4::bool[]) AS v(id, d, r, rel) WHERE session_seats.session_id = v.id`,
 			id, delta, reservable, released)
 	}
+	queuePlaces(queue, b, at) // === places (issue 13): places.go
 	queue("batch", 1, `INSERT INTO reservation_batches (event_id, id, at) VALUES ($1, $2, $3)`, b.EventID, b.ID, at)
 	if n := len(b.Log); n > 0 {
 		seq, who, sid := make([]int64, n), make([]int64, n), make([]int64, n)

@@ -654,6 +654,9 @@ type settingsData struct {
 	// NotifyError is about that form.
 	Notify      []notifyChoice
 	NotifyError string
+	// Cert is the certification's validation number (places.go); nil
+	// without a store that keeps them.
+	Cert *certificationView
 }
 
 // calendarLinks subscribe a calendar app to the attendee's private feed in
@@ -701,6 +704,7 @@ func (h *Handler) settings(r *http.Request, p *page) (settingsData, error) {
 	if acc := userAccount(r); acc != nil && acc.CalendarToken != "" {
 		d.Calendar = newCalendarLinks(h.siteURL(r)+"/calendar/"+acc.CalendarToken+".ics", p.Event.Name)
 	}
+	d.Cert = h.certification(r) // === places (issue 13)
 	var err error
 	d.Notify, err = h.notifyChoices(r, p.translator, a.ID)
 	return d, err

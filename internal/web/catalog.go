@@ -573,6 +573,8 @@ type sessionData struct {
 	Venue   string
 	Repeats []*slot
 	Key     string
+	// Overflow are a full session's overflow rooms and the way there (places.go).
+	Overflow []overflowView
 }
 
 func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
@@ -591,6 +593,7 @@ func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
 	key := newKey()
 	mk := func(s *lanyard.Session) *slot { return h.newSlot(p, v, s, key) }
 	d := sessionData{S: mk(s), Venue: c.VenueName(s.Venue), Key: key}
+	d.Overflow = h.overflowRooms(r, c, s, d.S.Seats) // === places (issue 13)
 	if s.RepeatGroup != "" {
 		for _, o := range h.derive().repeats[s.RepeatGroup] {
 			if o.Code != s.Code {

@@ -247,6 +247,7 @@ func (h *Handler) Routes(t *route.Table) {
 	t.Handle("GET /static/{name}", route.Any, gz(http.HandlerFunc(h.serveStatic)))
 	t.HandleFunc("GET /schedule.xml", route.Any, h.schedule("xml", "application/xml; charset=utf-8", schedule.WriteXML))
 	t.HandleFunc("GET /schedule.json", route.Any, h.schedule("json", "application/json; charset=utf-8", schedule.WriteJSON))
+	h.placeRoutes(t, page, ledger) // === places (issue 13): places.go
 	// Every other path: a page in the visitor's language with a way back,
 	// not the mux's bare text. More specific patterns (the API's own
 	// "/api/v1/" answer in JSON) win over this one.
