@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -68,6 +69,49 @@ func (b *tab) offline(off bool) {
 	}
 }
 
+// startServe starts serve like startCmd, with a stop of its own: the
+// test cuts the network by stopping the server as well as by DevTools'
+// emulation, since Chromium applies the emulation to the page and not to
+// its service worker's own fetches (puppeteer/puppeteer#2469), and the
+// worker is what must find the network gone.
+func startServe(t *testing.T, args ...string) (base string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, args, noEnv, &stdout, &stderr) }()
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("%v exited %d after shutdown; stderr:\n%s", args, code, stderr.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("%v did not shut down", args)
+		}
+	}
+	t.Cleanup(stop)
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := urlRE.FindStringSubmatch(stdout.String()); m != nil {
+			return m[1], stop
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("%v exited %d before serving; stderr:\n%s", args, code, stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("%v never served; stderr:\n%s", args, stderr.String())
+	return "", nil
+}
+
 // keptPages is true once the service worker keeps the attendee's agenda,
 // "now and next", badge page and QR code.
 const keptPages = `(() => {
@@ -111,11 +155,11 @@ func TestBrowserPocket(t *testing.T) {
 		return strings.TrimSpace(out)
 	}
 	org, staff := token("org@pocket.example"), token("staff@pocket.example")
-	base, _ := startCmd(t, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
+	base, stop := startServe(t, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn")
 	// Reservations open now and stay open until five minutes before a start.
 	call(t, "PUT", base+"/api/v1/admin/settings", org, map[string]int{"changes_close_minutes": 5}, nil, 200, nil)
 	call(t, "POST", base+"/api/v1/admin/windows", org, map[string]any{"session_type": "session",
-		"opens": time.Now().Add(-time.Hour).UTC(), "closes": time.Now().Add(12 * time.Hour).UTC()}, nil, 200, nil)
+		"opens": time.Now().Add(-time.Hour).UTC(), "closes": time.Now().Add(12 * time.Hour).UTC()}, nil, 201, nil)
 
 	br := newTab(t, ctx, base)
 	br.signUp("Kim Min-ji", "minji@pocket.example", "Asia/Seoul", "sturdy-lantern-41")
@@ -123,7 +167,6 @@ func TestBrowserPocket(t *testing.T) {
 	call(t, "POST", base+"/api/v1/reservations", me, map[string]any{"sessions": []string{"P1", "P2"}}, nil, 200, nil)
 	var who struct{ ID int64 }
 	getJSON(t, base+"/api/v1/me", me, 200, &who)
-
 	// Now and next, on a phone.
 	br.do("open now and next", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/now"), chromedp.WaitVisible(chromedp.ID("now-next-1")))
 	if got := br.eval(`document.getElementById("now-next-0").dataset.session + "," + document.getElementById("now-next-1").dataset.session`); got != "P1,P2" {
@@ -135,11 +178,11 @@ func TestBrowserPocket(t *testing.T) {
 		t.Errorf("the trip to P2 says %q, %q; want the shuttle and a time to leave in both zones", trip, leave)
 	}
 	br.shoot("pocket-now-en", 390)
-
 	// The worker keeps the attendee's pages; then the network goes.
 	br.do("service worker keeps the pages", poll(`!!navigator.serviceWorker && !!navigator.serviceWorker.controller`),
 		chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.ID("now")), poll(keptPages))
 	br.offline(true)
+	stop()
 	br.eval(`fetch("/api/v1/event").then(() => window.__net = "online", () => window.__net = "offline"), ""`)
 	br.do("the page is offline", poll(`window.__net === "offline"`))
 	for _, pg := range []struct{ path, shows, shot string }{
@@ -147,7 +190,8 @@ func TestBrowserPocket(t *testing.T) {
 		{"/now", "#now-next-1", "pocket-offline-now-en"},
 		{"/photo", "#badge-qr", "pocket-offline-badge-en"},
 	} {
-		br.do("reload "+pg.path+" offline", chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.shows)), chromedp.WaitVisible(chromedp.ID("offline-note")))
+		br.do("reload "+pg.path+" offline", chromedp.Navigate(base+pg.path), chromedp.WaitVisible(chromedp.CSS(pg.shows)),
+			chromedp.WaitVisible(chromedp.ID("offline-note")))
 		if note := br.text("#offline-note"); !strings.HasPrefix(note, "Offline: as of") || !strings.Contains(note, "PST") {
 			t.Errorf("%s offline note = %q", pg.path, note)
 		}
@@ -155,6 +199,7 @@ func TestBrowserPocket(t *testing.T) {
 	}
 	br.do("the badge's QR code shows", poll(`document.getElementById("badge-qr").complete && document.getElementById("badge-qr").naturalWidth > 0`))
 	br.offline(false)
+	_, stop = startServe(t, "serve", "--db", db, "--addr", strings.TrimPrefix(base, "http://"), "--log-level", "warn")
 
 	// At the door: staff check her in; the agenda offers the rating.
 	var door struct{ Outcome string }
@@ -195,6 +240,7 @@ func TestBrowserPocket(t *testing.T) {
 	br.shoot("pocket-rated-ko", 390)
 	br.do("badge in Korean", chromedp.Navigate(base+"/photo"), chromedp.WaitVisible(chromedp.ID("badge-qr")))
 	br.offline(true)
+	stop()
 	br.do("offline in Korean", chromedp.Navigate(base+"/photo"), chromedp.WaitVisible(chromedp.ID("offline-note")))
 	if note := br.text("#offline-note"); !strings.HasPrefix(note, "오프라인:") {
 		t.Errorf("Korean offline note = %q", note)
