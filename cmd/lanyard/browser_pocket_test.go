@@ -126,6 +126,19 @@ const keptPages = `(() => {
   return (window.__kept || 0) >= 4;
 })()`
 
+// noKeptPages is true once the service worker keeps none of those pages.
+const noKeptPages = `(() => {
+  (async () => {
+    let n = 0;
+    for (const k of await caches.keys()) {
+      const c = await caches.open(k);
+      for (const p of ["/agenda", "/now", "/photo", "/badge.png", "/photo.jpg"]) if (await c.match(p)) n++;
+    }
+    window.__kept = n;
+  })();
+  return window.__kept === 0;
+})()`
+
 // TestBrowserPocket: an attendee with two sessions today opens "now and
 // next" on a phone (where to be, the shuttle, when to leave, in venue and
 // home time), loses the network and reloads: the agenda, "now and next"
@@ -228,6 +241,13 @@ func TestBrowserPocket(t *testing.T) {
 	if rating.Score != 4 || rating.Comment != "Clear and practical." {
 		t.Errorf("stored rating = %+v", rating)
 	}
+
+	// Signing out drops every kept page: the next person on this phone
+	// finds none of hers.
+	br.do("pages kept before sign-out", poll(keptPages))
+	br.do("sign out", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.CSS(`a[href^="/signin"]`)),
+		poll(`(() => { window.__kept = undefined; return true; })()`), poll(noKeptPages))
+	br.signIn("minji@pocket.example", "sturdy-lantern-41", chromedp.WaitVisible(chromedp.ID("signout")))
 
 	// In Korean.
 	br.do("switch to Korean", chromedp.Navigate(base+"/now"), chromedp.WaitVisible(chromedp.ID("lang-switch")),
