@@ -573,6 +573,8 @@ type sessionData struct {
 	Venue   string
 	Repeats []*slot
 	Key     string
+	// Rate is the rating form, for a session the viewer checked in to (rate.go).
+	Rate *rateForm
 }
 
 func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
@@ -597,6 +599,10 @@ func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
 				d.Repeats = append(d.Repeats, mk(o))
 			}
 		}
+	}
+	if d.Rate, err = h.rateFormFor(r, s); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "session", p)

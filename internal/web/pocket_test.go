@@ -144,6 +144,13 @@ func TestRateAfterCheckIn(t *testing.T) {
 	if len(got) != 1 || got["A-R1"].Score != 2 || got["A-R1"].Comment != "Too fast.\nSlides unreadable." {
 		t.Fatalf("ratings after a change = %+v, want A-R1 2 with the trimmed comment", got)
 	}
+	if sp := c.get("/sessions/A-R1").body; !strings.Contains(sp, `aria-pressed="true" aria-label="Rate 2 of 5" data-score="2"`) ||
+		!strings.Contains(sp, `name="back" value="/sessions/A-R1"`) {
+		t.Error("the session's page does not offer the rating, with the choice made")
+	}
+	if strings.Contains(c.get("/sessions/E").body, `data-rate="E"`) {
+		t.Error("the page of a session not checked in to offers a rating")
+	}
 	page := c.get("/agenda").body
 	if !regexp.MustCompile(`data-score="2"[^>]*>|aria-pressed="true"[^>]*data-score="2"`).MatchString(page) ||
 		!strings.Contains(page, `aria-pressed="true" aria-label="Rate 2 of 5" data-score="2"`) {
@@ -364,6 +371,13 @@ func TestServiceWorker(t *testing.T) {
 	if strings.Contains(r.body, "__") || !regexp.MustCompile(`/static/app\.css\?v=[0-9a-f]+`).MatchString(r.body) ||
 		!strings.Contains(r.body, `"/agenda","/now","/photo","/badge.png","/photo.jpg"`) {
 		t.Errorf("the worker's lists are not filled in:\n%.600s", r.body)
+	}
+	if sp := c.get("/sessions/A-R1").body; !strings.Contains(sp, `aria-pressed="true" aria-label="Rate 2 of 5" data-score="2"`) ||
+		!strings.Contains(sp, `name="back" value="/sessions/A-R1"`) {
+		t.Error("the session's page does not offer the rating, with the choice made")
+	}
+	if strings.Contains(c.get("/sessions/E").body, `data-rate="E"`) {
+		t.Error("the page of a session not checked in to offers a rating")
 	}
 	page := c.get("/agenda").body
 	if !regexp.MustCompile(`<script src="/static/pocket\.js\?v=[0-9a-f]+" defer>`).MatchString(page) {

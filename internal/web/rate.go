@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -110,6 +111,41 @@ func (h *Handler) ratable(r *http.Request, d *agendaData, ag *lanyard.Agenda) er
 		}
 	}
 	return nil
+}
+
+// rateForm is the rating form of a session's own page.
+type rateForm struct {
+	Rating *lanyard.Rating
+	Back   string
+}
+
+// rateFormFor returns the form for s when the signed-in attendee checked
+// in to it (the engine's agenda says so), with their rating if any; nil
+// otherwise.
+func (h *Handler) rateFormFor(r *http.Request, s *lanyard.Session) (*rateForm, error) {
+	a := user(r)
+	if a == nil {
+		return nil, nil
+	}
+	ag, err := h.engine(r).Agenda(r.Context(), a.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range ag.Reservations {
+		if it.Session != s.Code || !it.CheckedIn {
+			continue
+		}
+		f := &rateForm{Back: "/sessions/" + url.PathEscape(s.Code)}
+		mine, err := h.Store.RatingsBy(r.Context(), a.ID)
+		if err != nil {
+			return nil, err
+		}
+		if rt, ok := mine[s.Code]; ok {
+			f.Rating = &rt
+		}
+		return f, nil
+	}
+	return nil, nil
 }
 
 // ratingsResults is a session's results page for its speakers.
