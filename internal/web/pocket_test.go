@@ -372,13 +372,6 @@ func TestServiceWorker(t *testing.T) {
 		!strings.Contains(r.body, `"/agenda","/now","/photo","/badge.png","/photo.jpg"`) {
 		t.Errorf("the worker's lists are not filled in:\n%.600s", r.body)
 	}
-	if sp := c.get("/sessions/A-R1").body; !strings.Contains(sp, `aria-pressed="true" aria-label="Rate 2 of 5" data-score="2"`) ||
-		!strings.Contains(sp, `name="back" value="/sessions/A-R1"`) {
-		t.Error("the session's page does not offer the rating, with the choice made")
-	}
-	if strings.Contains(c.get("/sessions/E").body, `data-rate="E"`) {
-		t.Error("the page of a session not checked in to offers a rating")
-	}
 	page := c.get("/agenda").body
 	if !regexp.MustCompile(`<script src="/static/pocket\.js\?v=[0-9a-f]+" defer>`).MatchString(page) {
 		t.Error("the page does not load pocket.js")

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
@@ -121,10 +122,12 @@ type rateForm struct {
 
 // rateFormFor returns the form for s when the signed-in attendee checked
 // in to it (the engine's agenda says so), with their rating if any; nil
-// otherwise.
-func (h *Handler) rateFormFor(r *http.Request, s *lanyard.Session) (*rateForm, error) {
+// otherwise. held says they hold a seat: without one, or long before the
+// door opens (the weeks of reservations and their rushes), the engine is
+// not asked again.
+func (h *Handler) rateFormFor(r *http.Request, s *lanyard.Session, held bool) (*rateForm, error) {
 	a := user(r)
-	if a == nil {
+	if a == nil || !held || !s.Scheduled() || h.now().Before(s.Start.Add(-24*time.Hour)) {
 		return nil, nil
 	}
 	ag, err := h.engine(r).Agenda(r.Context(), a.ID)
