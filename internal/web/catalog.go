@@ -600,7 +600,7 @@ func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if d.Rate, err = h.rateFormFor(r, s, v.held[s.Code]); err != nil {
+	if d.Rate, err = h.rateFormFor(r, s); err != nil {
 		h.serverError(w, r, err)
 		return
 	}

@@ -161,6 +161,28 @@ func TestRateAfterCheckIn(t *testing.T) {
 	}
 }
 
+// A walk-up was in the room without a reservation: the session's page
+// offers the rating (the agenda has no entry for it).
+func TestRateAsWalkup(t *testing.T) {
+	e, clk := newPocketEnv(t)
+	cy := e.attendee("Cy", "cy@example.com")
+	c := e.signIn("cy@example.com")
+	clk.Set(at(1, 12, 55)) // E at 13:00: the door is open and the reserved seats released
+	if res, err := e.eng.AdmitWalkup(context.Background(), 0, cy.ID, "E", ""); err != nil || res.Outcome != lanyard.OutcomeWalkup {
+		t.Fatalf("walk-up: %+v %v", res, err)
+	}
+	if !strings.Contains(c.get("/sessions/E").body, `data-rate="E"`) {
+		t.Fatal("the walk-up's session page offers no rating")
+	}
+	if strings.Contains(c.get("/sessions/B").body, `data-rate="B"`) {
+		t.Error("a session not attended offers a rating")
+	}
+	c.postOK("/rate/E", url.Values{"score": {"5"}, "back": {"/sessions/E"}}, "/sessions/E#r-E")
+	if got := e.ratingsBy(cy.ID); got["E"].Score != 5 {
+		t.Errorf("walk-up's rating = %+v", got)
+	}
+}
+
 // Another attendee can neither see nor change someone's rating; bad
 // input is refused and changes nothing.
 func TestRateRefusals(t *testing.T) {

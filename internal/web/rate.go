@@ -23,6 +23,8 @@ type Ratings interface {
 	RatingsBy(ctx context.Context, attendeeID int64) (map[string]lanyard.Rating, error)
 	SessionRatings(ctx context.Context, sessionID int64) (lanyard.SessionRatings, error)
 	RatingLinkKey(ctx context.Context, eventID int64) ([]byte, error)
+	// Admitted reports whether the door admitted the attendee to the session.
+	Admitted(ctx context.Context, attendeeID, sessionID int64) (bool, error)
 }
 
 // ratingSigBytes is the length of a results link's signature: 128 bits,
@@ -120,35 +122,28 @@ type rateForm struct {
 	Back   string
 }
 
-// rateFormFor returns the form for s when the signed-in attendee checked
-// in to it (the engine's agenda says so), with their rating if any; nil
-// otherwise. held says they hold a seat: without one, or long before the
-// door opens (the weeks of reservations and their rushes), the engine is
-// not asked again.
-func (h *Handler) rateFormFor(r *http.Request, s *lanyard.Session, held bool) (*rateForm, error) {
+// rateFormFor returns the form for s when the door admitted the
+// signed-in attendee to it (with a reservation or as a walk-up: the
+// store's admissions, one key read), with their rating if any; nil
+// otherwise, and without asking before the session's door can have opened.
+func (h *Handler) rateFormFor(r *http.Request, s *lanyard.Session) (*rateForm, error) {
 	a := user(r)
-	if a == nil || !held || !s.Scheduled() || h.now().Before(s.Start.Add(-24*time.Hour)) {
+	if a == nil || !s.Scheduled() || h.now().Before(s.Start.Add(-2*time.Hour)) {
 		return nil, nil
 	}
-	ag, err := h.engine(r).Agenda(r.Context(), a.ID)
+	in, err := h.Store.Admitted(r.Context(), a.ID, s.ID)
+	if err != nil || !in {
+		return nil, err
+	}
+	f := &rateForm{Back: "/sessions/" + url.PathEscape(s.Code)}
+	mine, err := h.Store.RatingsBy(r.Context(), a.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, it := range ag.Reservations {
-		if it.Session != s.Code || !it.CheckedIn {
-			continue
-		}
-		f := &rateForm{Back: "/sessions/" + url.PathEscape(s.Code)}
-		mine, err := h.Store.RatingsBy(r.Context(), a.ID)
-		if err != nil {
-			return nil, err
-		}
-		if rt, ok := mine[s.Code]; ok {
-			f.Rating = &rt
-		}
-		return f, nil
+	if rt, ok := mine[s.Code]; ok {
+		f.Rating = &rt
 	}
-	return nil, nil
+	return f, nil
 }
 
 // ratingsResults is a session's results page for its speakers.
