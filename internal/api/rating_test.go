@@ -140,6 +140,20 @@ func TestRatingsAPI(t *testing.T) {
 		if r, err := db.RatingOf(ctx, ann.ID, sess.ID); err != nil || r.Score != 2 {
 			t.Errorf("Ann's rating after refusals: %+v %v", r, err)
 		}
+		// The report reads the same rows on both dialects.
+		rep, err := db.RatingReport(ctx, c.Event.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sr := rep["S"]; len(rep) != 1 || sr == nil || sr.Count != 1 || sr.Sum != 2 || sr.ByScore != [5]int{0, 1, 0, 0, 0} ||
+			len(sr.Comments) != 1 || sr.Comments[0].Comment != "Good, but\nrushed." {
+			t.Errorf("report = %+v", rep)
+		}
+		k1, err1 := db.RatingLinkKey(ctx, c.Event.ID)
+		k2, err2 := db.RatingLinkKey(ctx, c.Event.ID)
+		if err1 != nil || err2 != nil || len(k1) != 32 || string(k1) != string(k2) {
+			t.Errorf("link key: %x %v, %x %v", k1, err1, k2, err2)
+		}
 		code, body = do("", "GET", "/api/v1/me/ratings/S", ``)
 		expect("anonymous", code, body, http.StatusUnauthorized, `"unauthorized"`)
 	})

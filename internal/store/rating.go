@@ -39,6 +39,21 @@ func (d *DB) PutRating(ctx context.Context, attendeeID, sessionID int64, r lanya
 	return r, nil
 }
 
+// Admitted reports whether the door admitted attendee to session (by ID):
+// checked in with a reservation, as a walk-up or to an overflow room. One
+// primary-key read of admissions.
+func (d *DB) Admitted(ctx context.Context, attendeeID, sessionID int64) (bool, error) {
+	var one int
+	err := d.queryRow(ctx, d.db, `SELECT 1 FROM admissions WHERE session_id = ? AND attendee_id = ?`, sessionID, attendeeID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: admitted to session %d: %w", sessionID, err)
+	}
+	return true, nil
+}
+
 // RatingOf returns attendee's rating of session (by ID), or ENOTFOUND.
 func (d *DB) RatingOf(ctx context.Context, attendeeID, sessionID int64) (lanyard.Rating, error) {
 	var r lanyard.Rating

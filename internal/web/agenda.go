@@ -246,6 +246,9 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	if d.Now.Empty {
+		d.Now = nil // the agenda says so itself
+	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "agenda", p)
 }

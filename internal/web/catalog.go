@@ -575,6 +575,8 @@ type sessionData struct {
 	Key     string
 	// Overflow are a full session's overflow rooms and the way there (places.go).
 	Overflow []overflowView
+	// Rate is the rating form, for a session the viewer checked in to (rate.go).
+	Rate *rateForm
 }
 
 func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
@@ -600,6 +602,10 @@ func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
 				d.Repeats = append(d.Repeats, mk(o))
 			}
 		}
+	}
+	if d.Rate, err = h.rateFormFor(r, s); err != nil {
+		h.serverError(w, r, err)
+		return
 	}
 	p.Data = d
 	h.render(w, r, http.StatusOK, "session", p)

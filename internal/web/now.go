@@ -33,7 +33,6 @@ type nowData struct {
 	Compact bool
 	// Refresh is the seconds between the script's refreshes.
 	Refresh int
-	Key     string
 	// Back is where a rating form comes back to.
 	Back string
 }
@@ -121,7 +120,7 @@ func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compa
 	}
 	slices.SortStableFunc(stops, func(a, b plan.Entry) int { return a.Session.Start.Compare(b.Session.Start) })
 
-	d := &nowData{Compact: compact, Refresh: int(nowRefresh / time.Second), Key: newKey(), Back: r.URL.Path}
+	d := &nowData{Compact: compact, Refresh: int(nowRefresh / time.Second), Back: r.URL.Path}
 	// Where they are: the current stop (a held seat before a happening),
 	// else the last stop that ended before now, on the same day.
 	var cur, prev *plan.Entry

@@ -144,6 +144,13 @@ func TestRateAfterCheckIn(t *testing.T) {
 	if len(got) != 1 || got["A-R1"].Score != 2 || got["A-R1"].Comment != "Too fast.\nSlides unreadable." {
 		t.Fatalf("ratings after a change = %+v, want A-R1 2 with the trimmed comment", got)
 	}
+	if sp := c.get("/sessions/A-R1").body; !strings.Contains(sp, `aria-pressed="true" aria-label="Rate 2 of 5" data-score="2"`) ||
+		!strings.Contains(sp, `name="back" value="/sessions/A-R1"`) {
+		t.Error("the session's page does not offer the rating, with the choice made")
+	}
+	if strings.Contains(c.get("/sessions/E").body, `data-rate="E"`) {
+		t.Error("the page of a session not checked in to offers a rating")
+	}
 	page := c.get("/agenda").body
 	if !regexp.MustCompile(`data-score="2"[^>]*>|aria-pressed="true"[^>]*data-score="2"`).MatchString(page) ||
 		!strings.Contains(page, `aria-pressed="true" aria-label="Rate 2 of 5" data-score="2"`) {
@@ -151,6 +158,28 @@ func TestRateAfterCheckIn(t *testing.T) {
 	}
 	if !strings.Contains(page, "Slides unreadable.") {
 		t.Error("the agenda does not show the comment back")
+	}
+}
+
+// A walk-up was in the room without a reservation: the session's page
+// offers the rating (the agenda has no entry for it).
+func TestRateAsWalkup(t *testing.T) {
+	e, clk := newPocketEnv(t)
+	cy := e.attendee("Cy", "cy@example.com")
+	c := e.signIn("cy@example.com")
+	clk.Set(at(1, 12, 55)) // E at 13:00: the door is open and the reserved seats released
+	if res, err := e.eng.AdmitWalkup(context.Background(), 0, cy.ID, "E", ""); err != nil || res.Outcome != lanyard.OutcomeWalkup {
+		t.Fatalf("walk-up: %+v %v", res, err)
+	}
+	if !strings.Contains(c.get("/sessions/E").body, `data-rate="E"`) {
+		t.Fatal("the walk-up's session page offers no rating")
+	}
+	if strings.Contains(c.get("/sessions/B").body, `data-rate="B"`) {
+		t.Error("a session not attended offers a rating")
+	}
+	c.postOK("/rate/E", url.Values{"score": {"5"}, "back": {"/sessions/E"}}, "/sessions/E#r-E")
+	if got := e.ratingsBy(cy.ID); got["E"].Score != 5 {
+		t.Errorf("walk-up's rating = %+v", got)
 	}
 }
 
@@ -341,7 +370,7 @@ func TestSpeakerResults(t *testing.T) {
 	if !strings.Contains(r.body, "Loved the &lt;demo&gt;") || strings.Contains(r.body, "Rater") {
 		t.Errorf("comments: escaped text without names expected\n%s", r.text())
 	}
-	for _, bad := range []string{"/ratings/A-R1", "/ratings/A-R1?sig=" + sig[:len(sig)-1] + "A", "/ratings/E?sig=" + sig, "/ratings/NOPE?sig=" + sig} {
+	for _, bad := range []string{"/ratings/A-R1", "/ratings/A-R1?sig=" + flipLast(sig), "/ratings/E?sig=" + sig, "/ratings/NOPE?sig=" + sig} {
 		if r := c.get(bad); r.status != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", bad, r.status)
 		}
@@ -383,4 +412,13 @@ func html2text(s string) string {
 	s = regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(s, " ")
 	s = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#39;", "'", "&quot;", `"`).Replace(s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// flipLast changes a signature's last character.
+func flipLast(s string) string {
+	last := "A"
+	if strings.HasSuffix(s, "A") {
+		last = "B"
+	}
+	return s[:len(s)-1] + last
 }

@@ -7,7 +7,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
@@ -21,6 +23,8 @@ type Ratings interface {
 	RatingsBy(ctx context.Context, attendeeID int64) (map[string]lanyard.Rating, error)
 	SessionRatings(ctx context.Context, sessionID int64) (lanyard.SessionRatings, error)
 	RatingLinkKey(ctx context.Context, eventID int64) ([]byte, error)
+	// Admitted reports whether the door admitted the attendee to the session.
+	Admitted(ctx context.Context, attendeeID, sessionID int64) (bool, error)
 }
 
 // ratingSigBytes is the length of a results link's signature: 128 bits,
@@ -110,6 +114,36 @@ func (h *Handler) ratable(r *http.Request, d *agendaData, ag *lanyard.Agenda) er
 		}
 	}
 	return nil
+}
+
+// rateForm is the rating form of a session's own page.
+type rateForm struct {
+	Rating *lanyard.Rating
+	Back   string
+}
+
+// rateFormFor returns the form for s when the door admitted the
+// signed-in attendee to it (with a reservation or as a walk-up: the
+// store's admissions, one key read), with their rating if any; nil
+// otherwise, and without asking before the session's door can have opened.
+func (h *Handler) rateFormFor(r *http.Request, s *lanyard.Session) (*rateForm, error) {
+	a := user(r)
+	if a == nil || !s.Scheduled() || h.now().Before(s.Start.Add(-2*time.Hour)) {
+		return nil, nil
+	}
+	in, err := h.Store.Admitted(r.Context(), a.ID, s.ID)
+	if err != nil || !in {
+		return nil, err
+	}
+	f := &rateForm{Back: "/sessions/" + url.PathEscape(s.Code)}
+	mine, err := h.Store.RatingsBy(r.Context(), a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if rt, ok := mine[s.Code]; ok {
+		f.Rating = &rt
+	}
+	return f, nil
 }
 
 // ratingsResults is a session's results page for its speakers.
