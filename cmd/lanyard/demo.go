@@ -72,6 +72,9 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 		return err
 	}
 	ev := &gen.Catalog.Event
+	if err := seedMaps(ctx, db, ev); err != nil {
+		return err
+	}
 	people := make([]*lanyard.Attendee, len(gen.Attendees))
 	for i := range gen.Attendees {
 		people[i] = &gen.Attendees[i]
