@@ -469,21 +469,25 @@ func (h *Handler) saveShuttle(w http.ResponseWriter, r *http.Request, ms MapStor
 	http.Redirect(w, r, "/console/shuttles", http.StatusSeeOther)
 }
 
-// importShuttles replaces every route with a JSON timetable: an array of
-// routes as the API would write them ({"name", "every_minutes", "stops":
-// [{"venue", "ride_minutes"}], "days": [{"date", "first", "last"}]}).
-// All of it or none of it.
+// importShuttles replaces every route with a timetable: JSON, an array
+// of routes as the API would write them ({"name", "every_minutes",
+// "stops": [{"venue", "ride_minutes"}], "days": [{"date", "first",
+// "last"}]}), or CSV (shuttle.ParseCSV). All of it or none of it.
 func (h *Handler) importShuttles(w http.ResponseWriter, r *http.Request, ms MapStore) {
 	f := newForm()
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	text := r.PostFormValue("timetable")
 	f.Values["timetable"] = text
 	var rs []lanyard.ShuttleRoute
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&rs)
-	if err != nil {
-		err = lanyard.Errorf(lanyard.EINVALID, "The timetable is not a JSON list of routes: %s.", err.Error())
+	var err error
+	if strings.HasPrefix(strings.TrimSpace(text), "[") || strings.HasPrefix(strings.TrimSpace(text), "{") {
+		dec := json.NewDecoder(strings.NewReader(text))
+		dec.DisallowUnknownFields()
+		if err = dec.Decode(&rs); err != nil {
+			err = lanyard.Errorf(lanyard.EINVALID, "The timetable is not a JSON list of routes: %s.", err.Error())
+		}
+	} else {
+		rs, err = shuttle.ParseCSV(strings.NewReader(text))
 	}
 	names := map[string]bool{}
 	for i := 0; err == nil && i < len(rs); i++ {

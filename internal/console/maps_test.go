@@ -292,5 +292,13 @@ func TestShuttleConsole(t *testing.T) {
 	if !strings.Contains(m.body, `<li><time datetime="2099-12-01T15:00:00Z">Tue, Dec 1 7:00 AM</time> <strong>Loop</strong> → Venetian 7:09 AM</li>`) {
 		t.Errorf("departures from Wynn:\n%s", m.body)
 	}
+	// The same timetable as CSV replaces it.
+	csv := "route,every_minutes,stops,date,first,last\nCSV loop,15,wynn; venetian 9,2099-12-01,08:00,20:00\n"
+	if r := org.post("/console/shuttles/import", url.Values{"timetable": {csv}}); r.status != http.StatusSeeOther {
+		t.Fatalf("CSV import: %d %s", r.status, byID(r.body, "timetable-error"))
+	}
+	if rs, _ := e.db.ShuttleRoutes(ctx, e.ev.ID); len(rs) != 1 || rs[0].Name != "CSV loop" || rs[0].Stops[1].RideMinutes != 9 {
+		t.Errorf("after the CSV import: %+v", rs)
+	}
 
 }
