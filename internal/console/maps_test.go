@@ -218,6 +218,14 @@ func TestMarkRoomAndMap(t *testing.T) {
 		if s := e.client().get("/sessions/A"); !strings.Contains(s.body, `href="/map/venetian?room=Ten"`) {
 			t.Errorf("the session page has no map link")
 		}
+		// So does the agenda, for a reserved session.
+		if _, err := e.eng.Reserve(context.Background(), e.people[lanyard.RoleAttendee].ID, []string{"A"}, false, ""); err != nil {
+			t.Fatal(err)
+		}
+		c.lang = ""
+		if a := c.get("/agenda"); !strings.Contains(a.body, `href="/map/venetian?room=Ten" class="map-link"`) {
+			t.Errorf("the agenda has no map link: %d", a.status)
+		}
 		// Removing a mark.
 		if r := org.post(plan+"/rooms", url.Values{"room": {room("Ten")}, "action": {"remove"}}); r.status != http.StatusSeeOther {
 			t.Errorf("remove: %d", r.status)
