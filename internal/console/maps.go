@@ -79,7 +79,8 @@ func (h *Handler) venue(code string) *lanyard.Venue {
 	return nil
 }
 
-// refuse answers a form with a code and status, and the page again.
+// refuse sets a refused form's machine-readable code; the caller writes
+// the page again with the status and the message.
 func (h *Handler) refuse(w http.ResponseWriter, code string) {
 	w.Header().Set("X-Lanyard-Code", code)
 }
