@@ -112,6 +112,11 @@ func TestBrowserMaps(t *testing.T) {
 	br.do("save mark", chromedp.Click(chromedp.ID("mark-submit")), chromedp.WaitVisible(chromedp.ID("flash")),
 		chromedp.WaitVisible(chromedp.CSS(`#marks tr[data-room="`+s.Room+`"]`)))
 	untouched("console after marking")
+	br.do("shuttles", chromedp.Navigate(base+"/console/shuttles"), chromedp.WaitVisible(chromedp.CSS(`#routes tr[data-route]`)))
+	if n := br.eval(`String(document.querySelectorAll("#routes tr[data-route]").length)`); n != "7" {
+		t.Errorf("the demo has %s shuttle routes, want 7", n)
+	}
+	br.shoot("maps-console-shuttles", 1280)
 	br.do("sign out", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("lang-switch")))
 
 	// The attendee follows the session's map link.
@@ -163,6 +168,15 @@ func TestBrowserMaps(t *testing.T) {
 	}
 	br.shoot("maps-attendee-phone", 390)
 	br.capture("maps-attendee-desktop", 1280, 900)
+	br.do("in Korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.ID("map-room")))
+	if got := br.text("#map-room"); !strings.Contains(got, s.Room+" 위치가 표시") {
+		t.Errorf("the map in Korean says %q", got)
+	}
+	if got := br.text("#departures-title"); !strings.Contains(got, "다음 셔틀") {
+		t.Errorf("departures title in Korean: %q", got)
+	}
+	br.shoot("maps-attendee-ko-phone", 390)
+	untouched("attendee map in Korean")
 	// The plan opened on its own, as a document: still nothing runs.
 	br.do("plan alone", chromedp.Navigate(base+"/map/plans/"+planID), chromedp.Sleep(300e6))
 	untouched("plan opened alone")
