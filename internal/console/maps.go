@@ -462,8 +462,12 @@ func (h *Handler) saveShuttle(w http.ResponseWriter, r *http.Request, ms MapStor
 		}
 	}
 	if !f.ok() {
-		h.refuse(w, lanyard.EINVALID)
-		h.renderShuttles(w, r, ms, http.StatusBadRequest, f)
+		code, status := lanyard.EINVALID, http.StatusBadRequest
+		if lanyard.ErrorCode(err) == lanyard.ECONFLICT {
+			code, status = lanyard.ECONFLICT, http.StatusConflict // the name is another route's
+		}
+		h.refuse(w, code)
+		h.renderShuttles(w, r, ms, status, f)
 		return
 	}
 	h.Shell.Flash(r, "ok", h.Shell.T(r, "console.shuttles.saved", "Name", rt.Name))

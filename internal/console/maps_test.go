@@ -271,6 +271,9 @@ func TestShuttleConsole(t *testing.T) {
 	if r := org.post("/console/shuttles", url.Values{"name": {"North"}, "stops": {"venetian\nwynn 8\nvenetian 10"}, "every": {"15"}, "first": {"07:00"}, "last": {"21:00"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("add route: %d %s", r.status, byID(r.body, "stops-error"))
 	}
+	if r := org.post("/console/shuttles", url.Values{"name": {"North"}, "stops": {"wynn\nvenetian 8"}, "every": {"15"}, "first": {"07:00"}, "last": {"21:00"}}); r.status != http.StatusConflict || byID(r.body, "name-error") == "" {
+		t.Errorf("a second route named North: %d", r.status)
+	}
 	rs, _ := e.db.ShuttleRoutes(ctx, e.ev.ID)
 	if len(rs) != 1 || len(rs[0].Days) != 3 || rs[0].Stops[1].RideMinutes != 8 {
 		t.Fatalf("stored %+v", rs)
