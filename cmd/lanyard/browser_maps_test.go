@@ -148,7 +148,7 @@ func TestBrowserMaps(t *testing.T) {
 	untouched("attendee map")
 	// What the server sends for the plan: no script, and a policy against it.
 	served, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
-		const r = await fetch(document.querySelector('` + fig + ` .plan-img').src);
+		const r = await fetch(document.querySelector('`+fig+` .plan-img').src);
 		return r.headers.get("content-type") + "|" + r.headers.get("content-security-policy") + "|" + r.headers.get("x-content-type-options") + "|" + await r.text();
 	})()`, chromedp.EvalAwaitPromise))
 	if err != nil {
