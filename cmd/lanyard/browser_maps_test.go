@@ -61,7 +61,7 @@ func TestBrowserMaps(t *testing.T) {
 	// untouched fails if any of the plan's script ran in this page.
 	untouched := func(where string) {
 		t.Helper()
-		if got := br.eval(`String(window.pwned) + " " + document.title`); strings.HasPrefix(got, "undefined") == false || strings.Contains(got, "pwned") {
+		if got := br.eval(`String(window.pwned) + " " + document.title`); !strings.HasPrefix(got, "undefined") || strings.Contains(got, "pwned") {
 			t.Errorf("%s: the plan's script ran: %q", where, got)
 		}
 	}
