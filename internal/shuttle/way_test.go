@@ -9,7 +9,9 @@ import (
 )
 
 func TestLatestAndWays(t *testing.T) {
-	day := func(date string) lanyard.ShuttleDay { return lanyard.ShuttleDay{Date: date, First: "07:00", Last: "21:00"} }
+	day := func(date string) lanyard.ShuttleDay {
+		return lanyard.ShuttleDay{Date: date, First: "07:00", Last: "21:00"}
+	}
 	routes, err := shuttle.Compile([]lanyard.ShuttleRoute{
 		route("South", 15, stops("venetian", 0, "mgm", 20, "venetian", 22), day("2026-11-30"), day("2026-12-01")),
 	}, vegas)
