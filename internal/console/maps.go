@@ -357,6 +357,34 @@ type shuttlesData struct {
 func (h *Handler) shuttlesPage(w http.ResponseWriter, r *http.Request, ms MapStore) {
 	f := newForm()
 	f.Values["every"], f.Values["first"], f.Values["last"] = "15", "07:00", "21:00"
+	// ?edit=ID fills the form with a route to change (its first day's
+	// hours; saving gives them to every day checked).
+	if id, err := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64); err == nil {
+		rs, err := ms.ShuttleRoutes(r.Context(), h.event().ID)
+		if err != nil {
+			h.Shell.ServerError(w, r, err)
+			return
+		}
+		for _, rt := range rs {
+			if rt.ID != id {
+				continue
+			}
+			var stops []string
+			for i, s := range rt.Stops {
+				if i == 0 {
+					stops = append(stops, s.Venue)
+				} else {
+					stops = append(stops, s.Venue+" "+strconv.Itoa(s.RideMinutes))
+				}
+			}
+			f.Values["id"], f.Values["name"], f.Values["every"] = strconv.FormatInt(rt.ID, 10), rt.Name, strconv.Itoa(rt.Every)
+			f.Values["stops"] = strings.Join(stops, "\n")
+			f.Values["first"], f.Values["last"] = rt.Days[0].First, rt.Days[0].Last
+			for _, d := range rt.Days {
+				f.Values["day:"+d.Date] = "on"
+			}
+		}
+	}
 	h.renderShuttles(w, r, ms, http.StatusOK, f)
 }
 
@@ -433,6 +461,9 @@ func (h *Handler) saveShuttle(w http.ResponseWriter, r *http.Request, ms MapStor
 	days := r.PostForm["day"]
 	if len(days) == 0 {
 		days = h.eventDays()
+	}
+	for _, d := range days {
+		f.Values["day:"+d] = "on"
 	}
 	for _, d := range days {
 		rt.Days = append(rt.Days, lanyard.ShuttleDay{Date: d, First: f.Values["first"], Last: f.Values["last"]})

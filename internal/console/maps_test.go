@@ -278,6 +278,18 @@ func TestShuttleConsole(t *testing.T) {
 	if len(rs) != 1 || len(rs[0].Days) != 3 || rs[0].Stops[1].RideMinutes != 8 {
 		t.Fatalf("stored %+v", rs)
 	}
+	// Changing it: the form comes filled; saving with one day unchecked.
+	edit := org.get("/console/shuttles?edit=" + strconv.FormatInt(rs[0].ID, 10))
+	if !strings.Contains(edit.body, "venetian\nwynn 8\nvenetian 10</textarea>") || !strings.Contains(edit.body, `name="id" value="`+strconv.FormatInt(rs[0].ID, 10)+`"`) {
+		t.Errorf("the edit form is not filled:\n%s", edit.body)
+	}
+	if r := org.post("/console/shuttles", url.Values{"id": {strconv.FormatInt(rs[0].ID, 10)}, "name": {"North"}, "stops": {"venetian\nwynn 9\nvenetian 10"},
+		"every": {"12"}, "first": {"07:30"}, "last": {"20:00"}, "day": {"2026-12-01", "2026-12-02"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("change route: %d", r.status)
+	}
+	if rs, _ := e.db.ShuttleRoutes(ctx, e.ev.ID); len(rs) != 1 || rs[0].Every != 12 || len(rs[0].Days) != 2 || rs[0].Stops[1].RideMinutes != 9 || rs[0].Days[0].First != "07:30" {
+		t.Errorf("changed %+v", rs)
+	}
 	// A broken timetable changes nothing.
 	if r := org.post("/console/shuttles/import", url.Values{"timetable": {`[{"name": "X", "every_minutes": 10, "stops": [{"venue": "venetian"}], "days": []}]`}}); r.status != http.StatusBadRequest {
 		t.Errorf("bad import: %d", r.status)
