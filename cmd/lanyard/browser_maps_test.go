@@ -117,7 +117,7 @@ func TestBrowserMaps(t *testing.T) {
 		t.Errorf("the demo has %s shuttle routes, want 7", n)
 	}
 	br.shoot("maps-console-shuttles", 1280)
-	br.do("sign out", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.ID("lang-switch")))
+	br.do("sign out", chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.CSS(`.tools a[href^="/signin"]`)))
 
 	// The attendee follows the session's map link.
 	br.signIn(attendee, demoPassword, chromedp.WaitVisible(chromedp.ID("result-count")))
