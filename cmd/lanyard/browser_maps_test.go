@@ -168,7 +168,9 @@ func TestBrowserMaps(t *testing.T) {
 	}
 	br.shoot("maps-attendee-phone", 390)
 	br.capture("maps-attendee-desktop", 1280, 900)
-	br.do("in Korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.ID("map-room")))
+	mapURL := br.eval(`location.href`)
+	br.do("in Korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)),
+		chromedp.Navigate(mapURL), chromedp.WaitVisible(chromedp.ID("map-room")))
 	if got := br.text("#map-room"); !strings.Contains(got, s.Room+" 위치가 표시") {
 		t.Errorf("the map in Korean says %q", got)
 	}
