@@ -72,6 +72,9 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 		return err
 	}
 	ev := &gen.Catalog.Event
+	if err := seedMaps(ctx, db, ev); err != nil {
+		return err
+	}
 	people := make([]*lanyard.Attendee, len(gen.Attendees))
 	for i := range gen.Attendees {
 		people[i] = &gen.Attendees[i]
@@ -120,6 +123,7 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
   Open        %s/
   Sign in     %s with the password %s (or sign up)
   Console     %s/console as the organizer %s or staff %s, same password
+  Maps        %s/map  (venue floor plans, shuttle routes)
   Search      %s/api/v1/sessions?q=serverless&day=%s
   OpenAPI     %s/api/v1/openapi.json
   Schedule    %s/schedule.xml  (for Giggity, ConfClerk, FOSDEM apps)
@@ -131,7 +135,7 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
   Try: curl -H "Authorization: Bearer %s" %s/api/v1/me
 
 `, time.Since(start).Round(time.Millisecond), ev.Name, contents, times, len(people),
-			url, sample.email, demoPassword, url, console[lanyard.RoleOrganizer], console[lanyard.RoleStaff], url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+			url, sample.email, demoPassword, url, console[lanyard.RoleOrganizer], console[lanyard.RoleStaff], url, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
 		if cfg.SMTPURL == "" {
 			fmt.Fprintf(e.stdout, "  Mailbox     %s/mailbox  (mail is kept here, not sent: no --smtp-url)\n\n", url)
 		}

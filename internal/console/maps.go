@@ -79,7 +79,8 @@ func (h *Handler) venue(code string) *lanyard.Venue {
 	return nil
 }
 
-// refuse answers a form with a code and status, and the page again.
+// refuse sets a refused form's machine-readable code; the caller writes
+// the page again with the status and the message.
 func (h *Handler) refuse(w http.ResponseWriter, code string) {
 	w.Header().Set("X-Lanyard-Code", code)
 }
@@ -356,6 +357,34 @@ type shuttlesData struct {
 func (h *Handler) shuttlesPage(w http.ResponseWriter, r *http.Request, ms MapStore) {
 	f := newForm()
 	f.Values["every"], f.Values["first"], f.Values["last"] = "15", "07:00", "21:00"
+	// ?edit=ID fills the form with a route to change (its first day's
+	// hours; saving gives them to every day checked).
+	if id, err := strconv.ParseInt(r.URL.Query().Get("edit"), 10, 64); err == nil {
+		rs, err := ms.ShuttleRoutes(r.Context(), h.event().ID)
+		if err != nil {
+			h.Shell.ServerError(w, r, err)
+			return
+		}
+		for _, rt := range rs {
+			if rt.ID != id {
+				continue
+			}
+			var stops []string
+			for i, s := range rt.Stops {
+				if i == 0 {
+					stops = append(stops, s.Venue)
+				} else {
+					stops = append(stops, s.Venue+" "+strconv.Itoa(s.RideMinutes))
+				}
+			}
+			f.Values["id"], f.Values["name"], f.Values["every"] = strconv.FormatInt(rt.ID, 10), rt.Name, strconv.Itoa(rt.Every)
+			f.Values["stops"] = strings.Join(stops, "\n")
+			f.Values["first"], f.Values["last"] = rt.Days[0].First, rt.Days[0].Last
+			for _, d := range rt.Days {
+				f.Values["day:"+d.Date] = "on"
+			}
+		}
+	}
 	h.renderShuttles(w, r, ms, http.StatusOK, f)
 }
 
@@ -434,6 +463,9 @@ func (h *Handler) saveShuttle(w http.ResponseWriter, r *http.Request, ms MapStor
 		days = h.eventDays()
 	}
 	for _, d := range days {
+		f.Values["day:"+d] = "on"
+	}
+	for _, d := range days {
 		rt.Days = append(rt.Days, lanyard.ShuttleDay{Date: d, First: f.Values["first"], Last: f.Values["last"]})
 	}
 	if f.ok() {
@@ -461,29 +493,37 @@ func (h *Handler) saveShuttle(w http.ResponseWriter, r *http.Request, ms MapStor
 		}
 	}
 	if !f.ok() {
-		h.refuse(w, lanyard.EINVALID)
-		h.renderShuttles(w, r, ms, http.StatusBadRequest, f)
+		code, status := lanyard.EINVALID, http.StatusBadRequest
+		if lanyard.ErrorCode(err) == lanyard.ECONFLICT {
+			code, status = lanyard.ECONFLICT, http.StatusConflict // the name is another route's
+		}
+		h.refuse(w, code)
+		h.renderShuttles(w, r, ms, status, f)
 		return
 	}
 	h.Shell.Flash(r, "ok", h.Shell.T(r, "console.shuttles.saved", "Name", rt.Name))
 	http.Redirect(w, r, "/console/shuttles", http.StatusSeeOther)
 }
 
-// importShuttles replaces every route with a JSON timetable: an array of
-// routes as the API would write them ({"name", "every_minutes", "stops":
-// [{"venue", "ride_minutes"}], "days": [{"date", "first", "last"}]}).
-// All of it or none of it.
+// importShuttles replaces every route with a timetable: JSON, an array
+// of routes as the API would write them ({"name", "every_minutes",
+// "stops": [{"venue", "ride_minutes"}], "days": [{"date", "first",
+// "last"}]}), or CSV (shuttle.ParseCSV). All of it or none of it.
 func (h *Handler) importShuttles(w http.ResponseWriter, r *http.Request, ms MapStore) {
 	f := newForm()
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	text := r.PostFormValue("timetable")
 	f.Values["timetable"] = text
 	var rs []lanyard.ShuttleRoute
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&rs)
-	if err != nil {
-		err = lanyard.Errorf(lanyard.EINVALID, "The timetable is not a JSON list of routes: %s.", err.Error())
+	var err error
+	if strings.HasPrefix(strings.TrimSpace(text), "[") || strings.HasPrefix(strings.TrimSpace(text), "{") {
+		dec := json.NewDecoder(strings.NewReader(text))
+		dec.DisallowUnknownFields()
+		if err = dec.Decode(&rs); err != nil {
+			err = lanyard.Errorf(lanyard.EINVALID, "The timetable is not a JSON list of routes: %s.", err.Error())
+		}
+	} else {
+		rs, err = shuttle.ParseCSV(strings.NewReader(text))
 	}
 	names := map[string]bool{}
 	for i := 0; err == nil && i < len(rs); i++ {

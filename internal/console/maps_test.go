@@ -218,6 +218,14 @@ func TestMarkRoomAndMap(t *testing.T) {
 		if s := e.client().get("/sessions/A"); !strings.Contains(s.body, `href="/map/venetian?room=Ten"`) {
 			t.Errorf("the session page has no map link")
 		}
+		// So does the agenda, for a reserved session.
+		if _, err := e.eng.Reserve(context.Background(), e.people[lanyard.RoleAttendee].ID, []string{"A"}, false, ""); err != nil {
+			t.Fatal(err)
+		}
+		c.lang = ""
+		if a := c.get("/agenda"); !strings.Contains(a.body, `href="/map/venetian?room=Ten" class="map-link"`) {
+			t.Errorf("the agenda has no map link: %d", a.status)
+		}
 		// Removing a mark.
 		if r := org.post(plan+"/rooms", url.Values{"room": {room("Ten")}, "action": {"remove"}}); r.status != http.StatusSeeOther {
 			t.Errorf("remove: %d", r.status)
@@ -263,9 +271,24 @@ func TestShuttleConsole(t *testing.T) {
 	if r := org.post("/console/shuttles", url.Values{"name": {"North"}, "stops": {"venetian\nwynn 8\nvenetian 10"}, "every": {"15"}, "first": {"07:00"}, "last": {"21:00"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("add route: %d %s", r.status, byID(r.body, "stops-error"))
 	}
+	if r := org.post("/console/shuttles", url.Values{"name": {"North"}, "stops": {"wynn\nvenetian 8"}, "every": {"15"}, "first": {"07:00"}, "last": {"21:00"}}); r.status != http.StatusConflict || byID(r.body, "name-error") == "" {
+		t.Errorf("a second route named North: %d", r.status)
+	}
 	rs, _ := e.db.ShuttleRoutes(ctx, e.ev.ID)
 	if len(rs) != 1 || len(rs[0].Days) != 3 || rs[0].Stops[1].RideMinutes != 8 {
 		t.Fatalf("stored %+v", rs)
+	}
+	// Changing it: the form comes filled; saving with one day unchecked.
+	edit := org.get("/console/shuttles?edit=" + strconv.FormatInt(rs[0].ID, 10))
+	if !strings.Contains(edit.body, "venetian\nwynn 8\nvenetian 10</textarea>") || !strings.Contains(edit.body, `name="id" value="`+strconv.FormatInt(rs[0].ID, 10)+`"`) {
+		t.Errorf("the edit form is not filled:\n%s", edit.body)
+	}
+	if r := org.post("/console/shuttles", url.Values{"id": {strconv.FormatInt(rs[0].ID, 10)}, "name": {"North"}, "stops": {"venetian\nwynn 9\nvenetian 10"},
+		"every": {"12"}, "first": {"07:30"}, "last": {"20:00"}, "day": {"2026-12-01", "2026-12-02"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("change route: %d", r.status)
+	}
+	if rs, _ := e.db.ShuttleRoutes(ctx, e.ev.ID); len(rs) != 1 || rs[0].Every != 12 || len(rs[0].Days) != 2 || rs[0].Stops[1].RideMinutes != 9 || rs[0].Days[0].First != "07:30" {
+		t.Errorf("changed %+v", rs)
 	}
 	// A broken timetable changes nothing.
 	if r := org.post("/console/shuttles/import", url.Values{"timetable": {`[{"name": "X", "every_minutes": 10, "stops": [{"venue": "venetian"}], "days": []}]`}}); r.status != http.StatusBadRequest {
@@ -291,6 +314,14 @@ func TestShuttleConsole(t *testing.T) {
 	m := c.get("/map/wynn")
 	if !strings.Contains(m.body, `<li><time datetime="2099-12-01T15:00:00Z">Tue, Dec 1 7:00 AM</time> <strong>Loop</strong> → Venetian 7:09 AM</li>`) {
 		t.Errorf("departures from Wynn:\n%s", m.body)
+	}
+	// The same timetable as CSV replaces it.
+	csv := "route,every_minutes,stops,date,first,last\nCSV loop,15,wynn; venetian 9,2099-12-01,08:00,20:00\n"
+	if r := org.post("/console/shuttles/import", url.Values{"timetable": {csv}}); r.status != http.StatusSeeOther {
+		t.Fatalf("CSV import: %d %s", r.status, byID(r.body, "timetable-error"))
+	}
+	if rs, _ := e.db.ShuttleRoutes(ctx, e.ev.ID); len(rs) != 1 || rs[0].Name != "CSV loop" || rs[0].Stops[1].RideMinutes != 9 {
+		t.Errorf("after the CSV import: %+v", rs)
 	}
 
 }

@@ -291,3 +291,33 @@ func ExampleSanitize() {
 	fmt.Println(string(out), box.Width, box.Height)
 	// Output: <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 10" width="20" height="10"><rect width="5" height="5"></rect></svg> 20 10
 }
+
+// BenchmarkSanitize cleans the demo's largest plan (the Venetian's 40
+// rooms, ~20 KB) and a worst case near the size cap: 8 MB of attribute-
+// heavy elements.
+func BenchmarkSanitize(b *testing.B) {
+	rooms := make([]string, 40)
+	for i := range rooms {
+		rooms[i] = fmt.Sprintf("Level 3, San Polo %d", 3500+i)
+	}
+	demo := floorplan.Demo("Venetian", rooms).SVG
+	var big bytes.Buffer
+	big.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 1000">`)
+	for big.Len() < floorplan.MaxBytes-200 {
+		big.WriteString(`<g><rect x="1" y="2" width="3" height="4" fill="url(#a)" onclick="x()" style="fill:red;stroke:blue"/><text x="1">Room</text></g>`)
+	}
+	big.WriteString(`</svg>`)
+	for _, bc := range []struct {
+		name string
+		in   []byte
+	}{{"demo", demo}, {"8MB", big.Bytes()}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.in)))
+			for b.Loop() {
+				if _, _, err := floorplan.Sanitize(bc.in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -150,21 +150,29 @@ func (d *DB) DeletePlan(ctx context.Context, eventID, planID int64) error {
 // Returns ENOTFOUND if the plan is not the event's, or the room is not in
 // the plan's venue.
 func (d *DB) MarkRoom(ctx context.Context, eventID, planID int64, m lanyard.PlanRoom) error {
+	return d.MarkRooms(ctx, eventID, planID, []lanyard.PlanRoom{m})
+}
+
+// MarkRooms is MarkRoom for several rooms, in one transaction: all of them
+// or none.
+func (d *DB) MarkRooms(ctx context.Context, eventID, planID int64, ms []lanyard.PlanRoom) error {
 	return d.inTx(ctx, func(tx *sql.Tx) error {
-		var ok int
-		err := d.queryRow(ctx, tx, `SELECT 1 FROM venue_plans p JOIN rooms r ON r.venue_id = p.venue_id
-			WHERE p.id = ? AND p.event_id = ? AND r.id = ?`, planID, eventID, m.RoomID).Scan(&ok)
-		if errors.Is(err, sql.ErrNoRows) {
-			return lanyard.Errorf(lanyard.ENOTFOUND, "That room is not in this plan's venue.")
-		}
-		if err != nil {
-			return fmt.Errorf("store: mark room: %w", err)
-		}
-		_, err = d.exec(ctx, tx, `INSERT INTO plan_rooms (plan_id, room_id, x, y, w, h) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (plan_id, room_id) DO UPDATE SET x = excluded.x, y = excluded.y, w = excluded.w, h = excluded.h`,
-			planID, m.RoomID, m.X, m.Y, max(m.W, 0), max(m.H, 0))
-		if err != nil {
-			return fmt.Errorf("store: mark room: %w", mapError(err, "A mark"))
+		for _, m := range ms {
+			var ok int
+			err := d.queryRow(ctx, tx, `SELECT 1 FROM venue_plans p JOIN rooms r ON r.venue_id = p.venue_id
+				WHERE p.id = ? AND p.event_id = ? AND r.id = ?`, planID, eventID, m.RoomID).Scan(&ok)
+			if errors.Is(err, sql.ErrNoRows) {
+				return lanyard.Errorf(lanyard.ENOTFOUND, "That room is not in this plan's venue.")
+			}
+			if err != nil {
+				return fmt.Errorf("store: mark room: %w", err)
+			}
+			_, err = d.exec(ctx, tx, `INSERT INTO plan_rooms (plan_id, room_id, x, y, w, h) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (plan_id, room_id) DO UPDATE SET x = excluded.x, y = excluded.y, w = excluded.w, h = excluded.h`,
+				planID, m.RoomID, m.X, m.Y, max(m.W, 0), max(m.H, 0))
+			if err != nil {
+				return fmt.Errorf("store: mark room: %w", mapError(err, "A mark"))
+			}
 		}
 		return nil
 	})

@@ -153,7 +153,7 @@ type venuePlan struct {
 	lanyard.VenuePlan
 	Src  string // the image's URL
 	Lit  *lanyard.PlanRoom
-	Cx   float64 // the highlighted room's centre, for its pin
+	Cx   float64 // where the highlighted room's pin goes
 	Cy   float64
 	Size float64 // a pin's size in plan units: 2.5% of the plan's width
 }
@@ -194,7 +194,9 @@ func (h *Handler) venueMapPage(w http.ResponseWriter, r *http.Request, ms MapSto
 		for i := range pl.Rooms {
 			if room != "" && pl.Rooms[i].Room == room {
 				m := pl.Rooms[i]
-				vp.Lit, vp.Cx, vp.Cy = &m, m.X+m.W/2, m.Y+m.H/2
+				// The pin sits on the mark's top edge, clear of the
+				// room's name drawn in its middle.
+				vp.Lit, vp.Cx, vp.Cy = &m, m.X+m.W/2, m.Y
 				found = true
 			}
 		}

@@ -1,9 +1,18 @@
-// lanyard maps: click-to-place on the console's plan page. A click on the
+// lanyard maps: the attendee's map, and click-to-place on the console's
+// plan page. A click on the
 // plan puts the chosen room there (a point); with "rectangle", two clicks
 // give opposite corners. The numbers land in the form's fields, which also
 // work typed by hand (and without this script).
 (() => {
   "use strict";
+  // The attendee's map: a plan wider than the phone scrolls so that the
+  // highlighted room is in view.
+  for (const scroller of document.querySelectorAll(".plan-scroll")) {
+    const lit = scroller.querySelector(".mark.lit");
+    if (!lit || scroller.scrollWidth <= scroller.clientWidth) continue;
+    const s = scroller.getBoundingClientRect(), m = lit.getBoundingClientRect();
+    scroller.scrollLeft += m.left + m.width / 2 - (s.left + s.width / 2);
+  }
   const frame = document.getElementById("plan-frame");
   const form = document.getElementById("mark-form");
   if (!frame || !form) return;
