@@ -3,6 +3,7 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 
 	"image"
 	"image/png"
@@ -213,6 +214,25 @@ func TestMarkRoomAndMap(t *testing.T) {
 		}
 		if r := c.get("/map/nowhere"); r.status != http.StatusNotFound {
 			t.Errorf("no such venue: %d", r.status)
+		}
+		// The same as JSON, for an offline app.
+		var data struct {
+			TimeZone string `json:"time_zone"`
+			Venues   []struct {
+				Code  string
+				Plans []struct {
+					Src   string
+					Width float64
+					Rooms []struct{ Room string }
+				}
+			}
+		}
+		if r := e.client().get("/map/data.json"); r.status != http.StatusOK || json.Unmarshal([]byte(r.body), &data) != nil {
+			t.Fatalf("data.json: %d %s", r.status, r.body)
+		}
+		if data.TimeZone != "America/Los_Angeles" || len(data.Venues) != 1 || len(data.Venues[0].Plans) != 1 ||
+			data.Venues[0].Plans[0].Width != 400 || len(data.Venues[0].Plans[0].Rooms) != 2 || !strings.HasPrefix(data.Venues[0].Plans[0].Src, "/map/plans/") {
+			t.Errorf("data.json: %+v", data)
 		}
 		// The session page links its room's map.
 		if s := e.client().get("/sessions/A"); !strings.Contains(s.body, `href="/map/venetian?room=Ten"`) {

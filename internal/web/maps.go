@@ -7,10 +7,13 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/klauspost/compress/gzhttp"
 
 	"github.com/lanyardhq/lanyard/internal/floorplan"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -34,6 +37,8 @@ func (h *Handler) mapRoutes(t *route.Table) {
 	page := func(pattern string, fn http.HandlerFunc) { t.Handle(pattern, route.Any, h.wrap(fn)) }
 	page("GET /map", func(w http.ResponseWriter, r *http.Request) { h.mapsPage(w, r, ms) })
 	page("GET /map/{venue}", func(w http.ResponseWriter, r *http.Request) { h.venueMapPage(w, r, ms) })
+	// The same for everyone, no session: what an offline app caches.
+	t.Handle("GET /map/data.json", route.Any, gzhttp.GzipHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.mapData(w, r, ms) })))
 	// No session and no gzip wrapper: an image, the same for everyone.
 	t.HandleFunc("GET /map/plans/{id}", route.Any, func(w http.ResponseWriter, r *http.Request) { ServePlan(w, r, ms, h.Catalog.Load().Event.ID) })
 }
@@ -236,4 +241,51 @@ func (h *Handler) venueMapPage(w http.ResponseWriter, r *http.Request, ms MapSto
 		return "/map/" + url.PathEscape(code) + "?room=" + url.QueryEscape(name)
 	}}
 	h.render(w, r, http.StatusOK, "map", p)
+}
+
+// mapDataVenue is a venue in /map/data.json: its plans (with each image's
+// URL) and marked rooms.
+type mapDataVenue struct {
+	Code  string        `json:"code"`
+	Name  string        `json:"name"`
+	Plans []mapDataPlan `json:"plans"`
+}
+
+type mapDataPlan struct {
+	lanyard.VenuePlan
+	Src string `json:"src"`
+}
+
+// mapData writes every venue's plans and the shuttle routes as JSON, for
+// an app that works offline (the images are at each plan's src; times of
+// day are in the event's zone, given as time_zone).
+func (h *Handler) mapData(w http.ResponseWriter, r *http.Request, ms MapStore) {
+	c := h.Catalog.Load()
+	plans, err := ms.VenuePlans(r.Context(), c.Event.ID, "")
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	routes, err := ms.ShuttleRoutes(r.Context(), c.Event.ID)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	out := struct {
+		TimeZone string                 `json:"time_zone"`
+		Venues   []mapDataVenue         `json:"venues"`
+		Routes   []lanyard.ShuttleRoute `json:"shuttle_routes"`
+	}{TimeZone: c.Event.TimeZone, Venues: []mapDataVenue{}, Routes: routes}
+	for _, v := range c.Venues {
+		dv := mapDataVenue{Code: v.Code, Name: v.Name, Plans: []mapDataPlan{}}
+		for _, p := range plans {
+			if p.Venue == v.Code {
+				dv.Plans = append(dv.Plans, mapDataPlan{p, "/map/plans/" + strconv.FormatInt(p.ID, 10) + "?v=" + strconv.FormatInt(p.Version, 10)})
+			}
+		}
+		out.Venues = append(out.Venues, dv)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=60")
+	json.NewEncoder(w).Encode(out)
 }
