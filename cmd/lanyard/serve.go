@@ -22,6 +22,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/cluster"
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/console"
+	"github.com/lanyardhq/lanyard/internal/door"
 	"github.com/lanyardhq/lanyard/internal/deliver"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
@@ -154,6 +155,12 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	org, _ := engine.(reserve.Ledger) // nil on a cluster node (each ledger request carries it) and for the naive baseline
 	con := &console.Handler{Shell: shell, Catalog: &current, Engine: org, Counts: counts, Store: db, Log: log, Requests: srv.Requests}
 	con.Routes(routes)
+	// The door app for staff (issue 13): its own templates over the same shell.
+	doorShell, err := door.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	(&door.Handler{Shell: doorShell, Catalog: &current, Engine: engine, Counts: counts, Store: db, Badges: badges, Log: log}).Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	// Scheduled announcements: every node looks; the store's claim sends each once.
