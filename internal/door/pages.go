@@ -36,7 +36,9 @@ func (h *Handler) pickPage(w http.ResponseWriter, r *http.Request) {
 			sessions = append(sessions, s)
 		}
 	}
-	slices.SortFunc(sessions, func(a, b *lanyard.Session) int { return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.Code, b.Code)) })
+	slices.SortFunc(sessions, func(a, b *lanyard.Session) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.Code, b.Code))
+	})
 	if len(sessions) > 200 {
 		sessions = sessions[:200]
 	}

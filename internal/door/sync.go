@@ -117,7 +117,8 @@ func (h *Handler) syncOne(r *http.Request, staff *lanyard.Attendee, it SyncItem)
 	switch {
 	case v.Code == lanyard.EAlreadyInside:
 		kind = ConflictTwoDoors
-	case it.Verdict == VerdictAdmitWalkup && (v.Code == lanyard.EWalkupFull || v.Code == lanyard.ESessionFull):
+	case it.Verdict == VerdictAdmitWalkup && (v.Code == lanyard.EWalkupFull || v.Code == lanyard.ESessionFull || v.Code == codeOtherSession):
+		// other_session comes only from a full room.
 		kind = ConflictWalkupsOver
 	}
 	_, err = h.Store.AddDoorConflict(ctx, store.DoorConflict{EventID: h.event().ID, StaffID: staff.ID, Nonce: it.Nonce, Door: it.Door,
