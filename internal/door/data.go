@@ -53,6 +53,11 @@ type Data struct {
 	Capacity   int `json:"capacity"`
 	Inside     int `json:"inside"`
 	WalkupLeft int `json:"walkup_left"`
+	// ReleaseAt is when reserved seats not claimed go to walk-ups: from
+	// then a reservation no longer admits by itself, and the room takes
+	// WalkupAfterRelease walk-ups (less what the device admitted since).
+	ReleaseAt          string `json:"release_at,omitempty"`
+	WalkupAfterRelease int    `json:"walkup_after_release"`
 	// Badges is base64 of the sorted records (recordLen bytes each).
 	Badges string `json:"badges"`
 	// Replaced maps an attendee ID to their current badge version, for
@@ -159,9 +164,18 @@ func (h *Handler) buildData(r *http.Request, d *doorRef) ([]byte, string, error)
 	if d.Session != nil {
 		s := d.Session
 		data.Name = s.Code + " · " + s.Title
+		settings := h.settings(ctx, e)
 		if s.Scheduled() {
-			data.Opens = s.Start.Add(-time.Duration(h.doorOpens(ctx, e)) * time.Minute).UTC().Format(time.RFC3339)
+			data.Opens = s.Start.Add(-time.Duration(settings.DoorOpensMinutes) * time.Minute).UTC().Format(time.RFC3339)
 			data.Closes = s.End.UTC().Format(time.RFC3339)
+			if d.Kind == kindSession && s.Reservable {
+				data.ReleaseAt = s.Start.Add(-time.Duration(settings.ReleaseMinutes) * time.Minute).UTC().Format(time.RFC3339)
+			}
+		}
+		if ds, ok := e.(reserve.DoorStater); ok && d.Kind == kindSession {
+			if st, err := ds.DoorState(ctx, s.Code); err == nil {
+				data.WalkupAfterRelease = max(st.Capacity-st.CheckedIn-st.Walkups, 0)
+			}
 		}
 		if data.Admitted, err = h.Store.Admitted(ctx, s.ID); err != nil {
 			return nil, "", err

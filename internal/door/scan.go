@@ -284,12 +284,17 @@ func (h *Handler) otherSession(ctx context.Context, e reserve.Seats, d *doorRef,
 
 // doorOpens is the minutes before a start the door opens.
 func (h *Handler) doorOpens(ctx context.Context, e reserve.Seats) int {
+	return h.settings(ctx, e).DoorOpensMinutes
+}
+
+// settings are the engine's reservation settings, or the defaults.
+func (h *Handler) settings(ctx context.Context, e reserve.Seats) lanyard.ReservationSettings {
 	if o, ok := e.(reserve.Organizer); ok {
 		if s, err := o.Settings(ctx); err == nil {
-			return s.DoorOpensMinutes
+			return s
 		}
 	}
-	return lanyard.DefaultReservationSettings().DoorOpensMinutes
+	return lanyard.DefaultReservationSettings()
 }
 
 func (h *Handler) clock(t time.Time) string { return t.In(h.cat().Loc).Format("15:04") }

@@ -190,10 +190,10 @@
         v.verdict = "deny"; v.code = "door_closed"; v.time = new Date(Date.parse(d.closes)).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       } else if (state.admitted.has(id)) {
         v.verdict = "deny"; v.code = "already_inside";
-      } else if (state.reserved.has(id)) {
+      } else if (state.reserved.has(id) && !released(now)) {
         v.verdict = "admit"; v.kind = "reserved";
-      } else if (state.walkupLeft > 0) {
-        v.verdict = "admit_walkup"; v.kind = "walkup"; v.left = state.walkupLeft - 1;
+      } else if (walkupLeft(now) > 0) {
+        v.verdict = "admit_walkup"; v.kind = "walkup"; v.left = walkupLeft(now) - 1;
       } else {
         var room = (d.overflow || []).find(function (o) { return o.left - (state.local.overflow[o.room] || 0) > 0; });
         if (room) { v.verdict = "overflow"; v.room = room.room; v.minutes = room.walk_minutes; }
@@ -201,6 +201,15 @@
       }
       return v;
     });
+  }
+  // released: past the release, a reservation no longer holds a seat by
+  // itself (the engine's rule): reserved attendees come in as walk-ups.
+  function released(now) { return !!state.data.release_at && now >= Date.parse(state.data.release_at); }
+  // walkupLeft counts the walk-up seats left on the device: the issued
+  // figure less its own admissions; past the release, the room's free seats.
+  function walkupLeft(now) {
+    if (!released(now) || Date.parse(state.data.issued) >= Date.parse(state.data.release_at)) return state.walkupLeft;
+    return Math.max(state.data.walkup_after_release - state.local.admitted.length, 0);
   }
   // For the browser test's timing of the offline check (no side effects).
   window.doorVerify = verifyOffline;
@@ -217,7 +226,7 @@
       state.local.admitted.push(v.attendee_id);
       state.local.overflow[v.room] = (state.local.overflow[v.room] || 0) + 1;
     }
-    showCount(state.inside, state.walkupLeft);
+    showCount(state.inside, walkupLeft(Date.now()));
     return saveLocal();
   }
 
@@ -226,7 +235,7 @@
     if (state.offline === off) return;
     state.offline = off;
     $("offline-banner").hidden = !off;
-    $("net").textContent = off ? "Offline" : words.online;
+    $("net").textContent = off ? words.offline_short : words.online;
     $("net").className = "net " + (off ? "offline" : "online");
     if (!off) { sync(); }
   }
