@@ -101,7 +101,7 @@ func (h *Handler) appStrings(r *http.Request) map[string]string {
 	for _, id := range []string{"admit", "admit_walkup", "overflow", "deny", "exit"} {
 		out["word_"+id] = h.Shell.T(r, "door.word."+id)
 	}
-	for _, id := range []string{"offline", "offline_short", "online", "queued", "synced", "conflicts", "pick_first", "verifying", "camera_off", "camera_none", "inside", "seats_left", "search_min", "data_age"} {
+	for _, id := range []string{"offline", "offline_short", "online", "queued", "synced", "conflicts", "pick_first", "verifying", "camera_off", "camera_on", "camera_stop", "camera_none", "inside", "seats_left", "search_min", "data_age"} {
 		out[id] = h.Shell.T(r, "door.app."+id)
 	}
 	return out

@@ -275,3 +275,12 @@ func (d *DB) OverflowRooms(ctx context.Context, sessionID int64) ([]OverflowRoom
 	}
 	return out, rows.Err()
 }
+
+// DoorOfflineScanCount counts the event's scans that came by sync.
+func (d *DB) DoorOfflineScanCount(ctx context.Context, eventID int64) (int, error) {
+	var n int
+	if err := d.queryRow(ctx, d.db, "SELECT COUNT(*) FROM door_scans WHERE event_id = ? AND offline", eventID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count offline door scans: %w", err)
+	}
+	return n, nil
+}

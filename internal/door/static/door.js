@@ -385,12 +385,18 @@
 
   // handle takes a token from any input once: the camera sees the same
   // badge many times a second.
-  function handle(token) {
+  function handle(token, camera) {
     token = String(token || "").trim().toUpperCase();
     if (!token) return;
     var now = Date.now();
-    if (token === state.last && now - state.lastAt < 3000) return;
-    state.last = token; state.lastAt = now;
+    // A badge held in front of the camera is seen again and again: it
+    // scans once, and again only after it was out of sight for 5 s. A
+    // handheld scanner's scan is always deliberate.
+    if (camera) {
+      var seen = token === state.last && now - state.lastAt < 5000;
+      state.last = token; state.lastAt = now;
+      if (seen) return;
+    }
     scan(token, 0);
   }
   window.doorScan = handle; // for tests and a pasted token
@@ -402,17 +408,36 @@
       e.preventDefault();
       var t = wedge.value;
       wedge.value = "";
-      state.last = ""; // a deliberate scan, even of the same badge
-      handle(t);
+      handle(t, false);
     }
   });
 
   // --- camera ---------------------------------------------------------------
+  // The staff member can turn the camera off (a handheld scanner at the
+  // door, or a badge left in view); the choice is kept on the device.
+  var cameraOn = false, stream = null;
+  function stopCamera() {
+    cameraOn = false;
+    if (stream) stream.getTracks().forEach(function (tr) { tr.stop(); });
+    stream = null;
+    $("camera").srcObject = null;
+    $("camera-state").textContent = words.camera_off;
+    $("camera-toggle").textContent = words.camera_on;
+  }
+  $("camera-toggle").addEventListener("click", function () {
+    if (cameraOn) { localStorage.setItem("door-camera", "off"); stopCamera(); }
+    else { localStorage.removeItem("door-camera"); startCamera(); }
+  });
   function startCamera() {
     var video = $("camera"), canvas = $("frame"), note = $("camera-state");
+    cameraOn = true;
+    note.textContent = "";
+    $("camera-toggle").textContent = words.camera_stop;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { note.textContent = words.camera_none; return; }
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (stream) {
-      video.srcObject = stream;
+    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (s) {
+      if (!cameraOn) { s.getTracks().forEach(function (tr) { tr.stop(); }); return Promise.reject(new Error("off")); }
+      stream = s;
+      video.srcObject = s;
       return video.play();
     }).then(function () {
       var detector = null;
@@ -423,7 +448,9 @@
         body.dataset.decoder = detector ? "BarcodeDetector" : "jsQR";
         var ctx = canvas.getContext("2d", { willReadFrequently: true });
         var tick = function () {
-          if (!$("verdict").hidden || video.readyState < 2) { setTimeout(tick, 200); return; }
+          if (!cameraOn) return;
+          if (video.readyState < 2) { setTimeout(tick, 200); return; }
+          if (!$("verdict").hidden) { state.lastAt = Date.now(); setTimeout(tick, 200); return; }
           var found = detector ? detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; }) : Promise.resolve().then(function () {
             var w = video.videoWidth, h = video.videoHeight, scale = Math.min(1, 640 / w);
             canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
@@ -432,11 +459,11 @@
             var code = window.jsQR && window.jsQR(img.data, img.width, img.height, { inversionAttempts: "dontInvert" });
             return code ? code.data : null;
           });
-          found.then(function (t) { if (t) handle(t); }).catch(function () {}).then(function () { setTimeout(tick, 150); });
+          found.then(function (t) { if (t) handle(t, true); }).catch(function () {}).then(function () { setTimeout(tick, 150); });
         };
         tick();
       });
-    }).catch(function () { note.textContent = words.camera_none; });
+    }).catch(function () { if (cameraOn) note.textContent = words.camera_none; });
   }
 
   // --- name search (online: the server; offline: the door's reserved list) --
@@ -477,5 +504,5 @@
     setInterval(function () { if (document.hidden) return; ping(); }, 5000);
   }
   wedge.focus();
-  startCamera();
+  if (localStorage.getItem("door-camera") === "off") stopCamera(); else startCamera();
 })();
