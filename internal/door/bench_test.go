@@ -159,7 +159,9 @@ func BenchmarkScan200Doors(b *testing.B) {
 	wg.Wait()
 	b.StopTimer()
 	slices.Sort(lat)
-	q := func(p float64) float64 { return float64(lat[min(int(float64(len(lat))*p), len(lat)-1)].Microseconds()) / 1000 }
+	q := func(p float64) float64 {
+		return float64(lat[min(int(float64(len(lat))*p), len(lat)-1)].Microseconds()) / 1000
+	}
 	b.ReportMetric(q(0.50), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "scans/s")
