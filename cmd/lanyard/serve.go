@@ -160,12 +160,14 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	(&door.Handler{Shell: doorShell, Catalog: &current, Engine: engine, Counts: counts, Store: db, Badges: badges, Log: log}).Routes(routes)
+	doors := &door.Handler{Shell: doorShell, Catalog: &current, Engine: engine, Counts: counts, Store: db, Badges: badges, Log: log}
+	doors.Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	// Scheduled announcements: every node looks; the store's claim sends each once.
 	go con.RunAnnouncements(lctx, announceTick)
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain
+	go doors.Run(lctx) // the door scans' rows for the stats, written in batches
 	go sweepSessions(lctx, db, log)
 	go warmTokens(lctx, db, ev.ID, ident.tokens, log)
 	if err := startMail(lctx, cfg, log, db, ev, public, routes, srv.Registry(), mailWords(&current, public)); err != nil {

@@ -94,7 +94,11 @@ func BenchmarkScan200Doors(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	(&door.Handler{Shell: shell, Catalog: &cur, Engine: eng, Store: db, Badges: badges, Log: log, Now: now}).Routes(rt)
+	dh := &door.Handler{Shell: shell, Catalog: &cur, Engine: eng, Store: db, Badges: badges, Log: log, Now: now}
+	dh.Routes(rt)
+	rctx, stopRecords := context.WithCancel(ctx)
+	defer stopRecords()
+	go dh.Run(rctx) // as serve runs it
 	srv := httptest.NewTLSServer(mux)
 	defer srv.Close()
 	kr, err := badges.Keys(ctx)

@@ -55,6 +55,7 @@ type Store interface {
 	Admitted(ctx context.Context, sessionID int64) ([]int64, error)
 	OverflowRooms(ctx context.Context, sessionID int64) ([]store.OverflowRoom, error)
 	RecordDoorScan(ctx context.Context, s store.DoorScan) (bool, error)
+	RecordDoorScans(ctx context.Context, scans []store.DoorScan) error
 	DoorStats(ctx context.Context, eventID int64, door string, since time.Time) ([]store.DoorStat, error)
 	AddDoorConflict(ctx context.Context, c store.DoorConflict) (bool, error)
 	DoorConflicts(ctx context.Context, eventID int64, door string, limit int) ([]store.DoorConflict, error)
@@ -84,7 +85,8 @@ type Handler struct {
 	// Now is the clock of the door picker and the stats; time.Now when nil.
 	Now func() time.Time
 
-	static map[string]staticFile
+	static  map[string]staticFile
+	records atomic.Pointer[chan store.DoorScan] // Run's writer, when it runs
 }
 
 // NewShell returns the web app's shell with the door's templates, and

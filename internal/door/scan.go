@@ -106,8 +106,8 @@ func (h *Handler) scan(ctx context.Context, r *http.Request, staff *lanyard.Atte
 	if err != nil {
 		return Verdict{}, err
 	}
-	_, err = h.Store.RecordDoorScan(ctx, store.DoorScan{EventID: h.event().ID, StaffID: staff.ID, Nonce: req.Nonce, Door: d.ID,
-		AttendeeID: v.AttendeeID, Verdict: v.Verdict, Code: v.Code, Offline: offline, ScannedAt: at})
+	err = h.record(ctx, store.DoorScan{EventID: h.event().ID, StaffID: staff.ID, Nonce: req.Nonce, Door: d.ID,
+		AttendeeID: v.AttendeeID, Verdict: v.Verdict, Code: v.Code, Offline: offline, ScannedAt: at}, offline)
 	return v, err
 }
 
@@ -163,6 +163,7 @@ func (h *Handler) decide(ctx context.Context, r *http.Request, staff *lanyard.At
 	// the first answer and never admits twice.
 	key := "door:" + req.Nonce
 	var res lanyard.SeatResult
+	var state *reserve.DoorState
 	switch d.Kind {
 	case kindPlace:
 		pl, ok := e.(reserve.Places)
@@ -175,6 +176,13 @@ func (h *Handler) decide(ctx context.Context, r *http.Request, staff *lanyard.At
 			res, err = pl.Enter(ctx, staff.ID, a.ID, d.Place, key)
 		}
 	default:
+		if dc, ok := e.(reserve.DoorCheckIner); ok {
+			// The check-in and the room's count in one trip through the loop.
+			var ans reserve.DoorAnswer
+			ans, err = dc.DoorCheckIn(ctx, staff.ID, a.ID, d.Session.Code, key)
+			res, state = ans.Result, &ans.State
+			break
+		}
 		dr, ok := e.(reserve.Door)
 		if !ok {
 			return Verdict{}, lanyard.Errorf(lanyard.ENOTFOUND, "This server's engine has no doors.")
@@ -185,7 +193,12 @@ func (h *Handler) decide(ctx context.Context, r *http.Request, staff *lanyard.At
 		return Verdict{}, err
 	}
 	h.verdict(ctx, r, e, d, a, res, &v)
-	h.fillCount(ctx, e, d, &v)
+	if state != nil {
+		c := countOf(d, *state)
+		v.Inside, v.SeatsLeft = c.Inside, c.SeatsLeft
+	} else {
+		h.fillCount(ctx, e, d, &v)
+	}
 	if v.Verdict == VerdictAdmitWalkup {
 		v.Message = h.Shell.T(r, "door.verdict.admit_walkup", "Left", v.SeatsLeft)
 	}
@@ -341,16 +354,23 @@ func (h *Handler) doorCount(ctx context.Context, e reserve.Seats, d *doorRef) (C
 	if err != nil {
 		return c, false
 	}
+	return countOf(d, st), true
+}
+
+// countOf is a session door's figures from the engine's door state: the
+// room's, or an overflow room's.
+func countOf(d *doorRef, st reserve.DoorState) Count {
+	c := Count{Door: d.ID}
 	if d.Kind == kindOverflow {
 		for _, o := range st.Overflow {
 			if o.Room == d.Room {
 				c.Inside, c.Capacity, c.SeatsLeft = o.Admitted, o.Capacity, max(o.Capacity-o.Admitted, 0)
 			}
 		}
-		return c, true
+		return c
 	}
 	c.Inside, c.Capacity, c.SeatsLeft = st.Inside, st.Capacity, st.WalkupLeft
-	return c, true
+	return c
 }
 
 // scanAPI is POST /door/api/scan.
