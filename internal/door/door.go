@@ -75,8 +75,6 @@ type Handler struct {
 	// Engine serves the door's commands on one node; nil on a cluster
 	// node, where each ledger request's context carries the engine.
 	Engine reserve.Seats
-	// Counts gives live seat counts on any node; Engine's when nil.
-	Counts reserve.Counts
 	Store  Store
 	// Places, when set, lists the places with a door (see PlaceStore).
 	Places PlaceStore
@@ -196,14 +194,6 @@ func (h *Handler) log() *slog.Logger {
 // engine returns the engine that serves r. Only ledger routes call it.
 func (h *Handler) engine(r *http.Request) reserve.Seats {
 	return reserve.ForRequest(r.Context(), h.Engine, r.Pattern)
-}
-
-// counts gives seat counts on any node.
-func (h *Handler) counts() reserve.Counts {
-	if h.Counts != nil {
-		return h.Counts
-	}
-	return h.Engine
 }
 
 func (h *Handler) now() time.Time {
