@@ -322,7 +322,11 @@ func TestAuthorization(t *testing.T) {
 // member's language; a retried scan (same nonce) answers the same and
 // admits nobody twice.
 func TestScanVerdicts(t *testing.T) {
-	e := newEnv(t, storetest.OpenSQLite(t))
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) { testscanverdicts(t, db) })
+}
+
+func testscanverdicts(t *testing.T, db *store.DB) {
+	e := newEnv(t, db)
 	staff := e.signIn("staff")
 	ctx := context.Background()
 
@@ -429,7 +433,11 @@ func TestScanBadInput(t *testing.T) {
 // door first; more walk-ups than seats) is a conflict on the
 // supervisor's page, never forced through.
 func TestSync(t *testing.T) {
-	e := newEnv(t, storetest.OpenSQLite(t))
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) { testsync(t, db) })
+}
+
+func testsync(t *testing.T, db *store.DB) {
+	e := newEnv(t, db)
 	ctx := context.Background()
 	staff, other := e.signIn("staff"), e.signIn("staff2")
 	// Another door admitted cy first.
