@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,6 +25,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/route"
+	"github.com/lanyardhq/lanyard/internal/route/routetest"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 	"github.com/lanyardhq/lanyard/internal/web"
@@ -553,5 +555,93 @@ func TestSearch(t *testing.T) {
 	json.Unmarshal([]byte(r.body), &body)
 	if r.status != 200 || len(body.Results) != 10 {
 		t.Errorf("search of 11 people: %d, %d results, want 10", r.status, len(body.Results))
+	}
+}
+
+// Handlers take the engine from the request, never from the Engine field.
+func TestEngineFromRequest(t *testing.T) {
+	routetest.EngineFieldCalls(t, ".")
+}
+
+// On a cluster node (Engine nil), the routes that call the engine are
+// forwarded to the lease holder, and the others answer without one.
+func TestClusterNode(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	ctx := context.Background()
+	var cur atomic.Pointer[catalog.Catalog]
+	cat, err := catalog.Load(ctx, e.db, e.ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur.Store(cat)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pages := &web.Handler{Catalog: &cur, Store: e.db, Sessions: web.NewSessions(store.SessionStore{DB: e.db}), Hasher: auth.NewHasher(2), Log: log, Badges: e.badges}
+	var forwarded atomic.Int64
+	mux := http.NewServeMux()
+	rt := &route.Table{Mux: mux, Forward: func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			forwarded.Add(1) // the holder serves it with its engine
+			next.ServeHTTP(w, r.WithContext(reserve.NewContext(r.Context(), e.eng)))
+		})
+	}}
+	pages.Routes(rt)
+	shell, err := door.NewShell(pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	(&door.Handler{Shell: shell, Catalog: &cur, Store: e.db, Badges: e.badges, Log: log}).Routes(rt)
+	srv := httptest.NewTLSServer(mux)
+	defer srv.Close()
+	node := *e
+	node.srv = srv
+	staff := node.signIn("organizer")
+	for _, r := range rt.Routes() {
+		method, path, _ := strings.Cut(r.Pattern, " ")
+		if !strings.HasPrefix(path, "/door") || strings.Contains(path, "{") {
+			continue
+		}
+		before := forwarded.Load()
+		var res *resp
+		if method == "POST" {
+			res = staff.postJSON(path, map[string]any{"door": "s:A", "nonce": nonce(), "attendee_id": e.people["ana"].ID, "scans": nil})
+		} else {
+			res = staff.get(path + "?door=s:A&q=person")
+		}
+		if res.status >= 500 {
+			t.Errorf("%s on a node without an engine: %d %s", r.Pattern, res.status, res.body)
+		}
+		if got := forwarded.Load() > before; got != r.Need.Ledger(httptest.NewRequest(method, path, nil)) {
+			t.Errorf("%s: forwarded %v", r.Pattern, got)
+		}
+	}
+}
+
+// The door's words exist in English and Korean alike.
+func TestLocalesMatch(t *testing.T) {
+	keys := func(lang string) map[string]bool {
+		b, err := os.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for k := range m {
+			out[k] = true
+		}
+		return out
+	}
+	en, ko := keys("en"), keys("ko")
+	for k := range en {
+		if !ko[k] {
+			t.Errorf("%s: in en.json, not in ko.json", k)
+		}
+	}
+	for k := range ko {
+		if !en[k] {
+			t.Errorf("%s: in ko.json, not in en.json", k)
+		}
 	}
 }
