@@ -195,13 +195,21 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request) {
 		slices.SortFunc(out, func(a, b statRow) int { return cmp.Or(b.Count-a.Count, strings.Compare(a.Label, b.Label)) })
 		return out
 	}
+	conflicts, err := h.Store.DoorConflicts(ctx, h.event().ID, d.ID, 500)
+	if err != nil {
+		h.Shell.ServerError(w, r, err)
+		return
+	}
+	u := h.Shell.User(r)
 	h.render(w, r, http.StatusOK, "stats", "door.stats.title", struct {
-		Door     string
-		Total    int
-		Minutes  []minute
-		Admitted []statRow
-		Denied   []statRow
-	}{d.ID, total, minutes, list(admitted, "door.stats.verdict."), list(denied, "door.verdict.")})
+		Door       string
+		Total      int
+		Minutes    []minute
+		Admitted   []statRow
+		Denied     []statRow
+		Conflicts  int
+		Supervisor bool
+	}{d.ID, total, minutes, list(admitted, "door.stats.verdict."), list(denied, "door.verdict."), len(conflicts), u != nil && u.Role == lanyard.RoleOrganizer})
 }
 
 // conflictsPage is GET /door/conflicts: what syncs found, for a
