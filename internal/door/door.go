@@ -46,8 +46,7 @@ var staticFiles embed.FS
 // Store is what the door app reads and writes beyond the engine.
 // *store.DB implements it.
 type Store interface {
-	FindAttendeeByID(ctx context.Context, id int64) (*lanyard.Attendee, error)
-	BadgeState(ctx context.Context, attendeeID int64) (lanyard.BadgeState, error)
+	DoorAttendee(ctx context.Context, id int64) (*lanyard.Attendee, int, error)
 	SearchAttendees(ctx context.Context, eventID int64, q string, offset, limit int) ([]*lanyard.Attendee, bool, error)
 	DoorKey(ctx context.Context, eventID int64) (ed25519.PrivateKey, error)
 	BadgeVersions(ctx context.Context, eventID int64) ([]store.BadgeVersion, error)

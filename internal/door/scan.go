@@ -127,21 +127,14 @@ func (h *Handler) attendee(ctx context.Context, req *ScanRequest) (a *lanyard.At
 		}
 		id, version = c.AttendeeID, int(c.Version)
 	}
-	a, err = h.Store.FindAttendeeByID(ctx, id)
+	a, current, err := h.Store.DoorAttendee(ctx, id)
 	if lanyard.ErrorCode(err) == lanyard.ENOTFOUND || err == nil && a.EventID != h.event().ID {
 		return nil, false, lanyard.Errorf(lanyard.ENOTFOUND, "Nobody is registered with this badge.")
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	if version >= 0 {
-		st, err := h.Store.BadgeState(ctx, a.ID)
-		if err != nil {
-			return nil, false, err
-		}
-		replaced = st.Version != version
-	}
-	return a, replaced, nil
+	return a, version >= 0 && current != version, nil
 }
 
 // decide resolves the attendee and asks the engine.

@@ -10,7 +10,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
 
 // DoorKey returns the event's Ed25519 key for signing door data, created
@@ -300,4 +303,19 @@ func (d *DB) DoorOfflineScanCount(ctx context.Context, eventID int64) (int, erro
 		return 0, fmt.Errorf("store: count offline door scans: %w", err)
 	}
 	return n, nil
+}
+
+// DoorAttendee returns the attendee a door scan names with their current
+// badge version, in one query (a scan is on the door's critical path).
+// Returns ENOTFOUND for an unknown attendee.
+func (d *DB) DoorAttendee(ctx context.Context, id int64) (*lanyard.Attendee, int, error) {
+	var version int
+	a, err := scanAttendee(d.queryRow(ctx, d.db, "SELECT badge_version, "+strings.TrimPrefix(attendeeSelect, "SELECT ")+" WHERE id = ?", id), &version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, lanyard.Errorf(lanyard.ENOTFOUND, "No attendee %d.", id)
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: door attendee %d: %w", id, err)
+	}
+	return a, version, nil
 }
