@@ -66,7 +66,9 @@ type Data struct {
 	// Reserved is the door's reserved attendees as [id, name].
 	Reserved [][2]any `json:"reserved"`
 	// Admitted are the attendees already admitted here.
-	Admitted []int64         `json:"admitted"`
+	Admitted []int64 `json:"admitted"`
+	// Sent (an overflow room's door) are those its session's door sent here.
+	Sent     []int64         `json:"sent,omitempty"`
 	Overflow []OverflowSeats `json:"overflow,omitempty"`
 }
 
@@ -177,7 +179,17 @@ func (h *Handler) buildData(r *http.Request, d *doorRef) ([]byte, string, error)
 				data.WalkupAfterRelease = max(st.Capacity-st.CheckedIn-st.Walkups, 0)
 			}
 		}
-		if data.Admitted, err = h.Store.Admitted(ctx, s.ID); err != nil {
+		if d.Kind == kindOverflow {
+			// An overflow room's door admits whom the session's door sent
+			// there; who is inside is who this door admitted.
+			if data.Sent, err = h.Store.DoorScanned(ctx, ev.ID, kindSession+":"+s.Code, VerdictOverflow, d.Room, 0); err != nil {
+				return nil, "", err
+			}
+			data.Admitted, err = h.Store.DoorScanned(ctx, ev.ID, d.ID, VerdictAdmit, "", 0)
+		} else {
+			data.Admitted, err = h.Store.Admitted(ctx, s.ID)
+		}
+		if err != nil {
 			return nil, "", err
 		}
 		if data.Admitted == nil {

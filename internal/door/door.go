@@ -55,6 +55,7 @@ type Store interface {
 	OverflowRooms(ctx context.Context, sessionID int64) ([]store.OverflowRoom, error)
 	RecordDoorScan(ctx context.Context, s store.DoorScan) (bool, error)
 	RecordDoorScans(ctx context.Context, scans []store.DoorScan) error
+	DoorScanned(ctx context.Context, eventID int64, door, verdict, room string, attendee int64) ([]int64, error)
 	DoorStats(ctx context.Context, eventID int64, door string, since time.Time) ([]store.DoorStat, error)
 	AddDoorConflict(ctx context.Context, c store.DoorConflict) (bool, error)
 	DoorConflicts(ctx context.Context, eventID int64, door string, limit int) ([]store.DoorConflict, error)

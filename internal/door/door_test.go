@@ -358,6 +358,16 @@ func testscanverdicts(t *testing.T, db *store.DB) {
 			t.Errorf("%s: %+v, want overflow to Two, 12 min", who, v)
 		}
 	}
+	// At the overflow room's own door, dee (sent there) comes in, once;
+	// ana, admitted to the main room, does not.
+	for _, tc := range []struct{ who, verdict, code string }{
+		{"dee", door.VerdictAdmit, ""}, {"dee", door.VerdictDeny, lanyard.EAlreadyInside}, {"ana", door.VerdictDeny, lanyard.EAlreadyInside},
+	} {
+		v, r := staff.scan(door.ScanRequest{Door: "o:A:Two", Token: e.token(tc.who), Nonce: nonce()})
+		if v.Verdict != tc.verdict || v.Code != tc.code {
+			t.Errorf("%s at the overflow door: %d %+v, want %s %s", tc.who, r.status, v, tc.verdict, tc.code)
+		}
+	}
 	// Overflow full too: denied, in Korean for a Korean staff member.
 	staff.lang = "ko"
 	v, _ := staff.scan(door.ScanRequest{Door: "s:A", Token: e.token("fay"), Nonce: nonce()})
@@ -382,8 +392,8 @@ func testscanverdicts(t *testing.T, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 9 {
-		t.Errorf("door_scans rows: %d, want 9 (the retry is one)", n)
+	if n != 12 {
+		t.Errorf("door_scans rows: %d, want 12 (the retry is one)", n)
 	}
 }
 

@@ -107,7 +107,7 @@ func (h *Handler) scan(ctx context.Context, r *http.Request, staff *lanyard.Atte
 		return Verdict{}, err
 	}
 	err = h.record(ctx, store.DoorScan{EventID: h.event().ID, StaffID: staff.ID, Nonce: req.Nonce, Door: d.ID,
-		AttendeeID: v.AttendeeID, Verdict: v.Verdict, Code: v.Code, Offline: offline, ScannedAt: at}, offline)
+		AttendeeID: v.AttendeeID, Verdict: v.Verdict, Code: v.Code, Room: v.Room, Offline: offline, ScannedAt: at}, offline)
 	return v, err
 }
 
@@ -222,6 +222,9 @@ func (h *Handler) verdict(ctx context.Context, r *http.Request, e reserve.Seats,
 		default:
 			v.Message = res.Error.Message
 		}
+	case res.Already && d.Kind == kindOverflow && h.sentHere(ctx, d, a.ID):
+		// Their session's door sent them to this room: let them in, once.
+		v.Verdict, v.Kind, v.Message = VerdictAdmit, "overflow", t("door.verdict.admit_overflow")
 	case res.Already && res.Outcome != lanyard.OutcomeExited:
 		v.Verdict, v.Code, v.Message = VerdictDeny, lanyard.EAlreadyInside, t("door.verdict.already_inside")
 	case res.Outcome == lanyard.OutcomeExited:
@@ -248,6 +251,18 @@ func (h *Handler) verdict(ctx context.Context, r *http.Request, e reserve.Seats,
 	default:
 		v.Verdict, v.Kind, v.Message = VerdictAdmit, "reserved", t("door.verdict.admit")
 	}
+}
+
+// sentHere reports whether the session's door sent attendee to overflow
+// door d's room and this door has not admitted them yet.
+func (h *Handler) sentHere(ctx context.Context, d *doorRef, attendee int64) bool {
+	ev := h.event().ID
+	sent, err := h.Store.DoorScanned(ctx, ev, kindSession+":"+d.Session.Code, VerdictOverflow, d.Room, attendee)
+	if err != nil || len(sent) == 0 {
+		return false
+	}
+	in, err := h.Store.DoorScanned(ctx, ev, d.ID, VerdictAdmit, "", attendee)
+	return err == nil && len(in) == 0
 }
 
 func (h *Handler) overflowWords(r *http.Request, room string, minutes int) string {

@@ -117,6 +117,7 @@ type DoorScan struct {
 	AttendeeID int64 // 0: none (a badge that did not verify)
 	Verdict    string
 	Code       string
+	Room       string // the overflow room a scan sent them to
 	Offline    bool
 	ScannedAt  time.Time
 }
@@ -124,9 +125,9 @@ type DoorScan struct {
 // RecordDoorScan writes a scan once: a second write with the same staff
 // member and nonce (a repeated sync) changes nothing and reports false.
 func (d *DB) RecordDoorScan(ctx context.Context, s DoorScan) (bool, error) {
-	res, err := d.exec(ctx, d.db, `INSERT INTO door_scans (event_id, staff_id, nonce, door, attendee_id, verdict, code, offline, scanned_at, recorded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, staff_id, nonce) DO NOTHING`,
-		s.EventID, s.StaffID, s.Nonce, s.Door, nullID(s.AttendeeID), s.Verdict, s.Code, s.Offline, s.ScannedAt.UTC(), d.Now().UTC())
+	res, err := d.exec(ctx, d.db, `INSERT INTO door_scans (event_id, staff_id, nonce, door, attendee_id, verdict, code, room, offline, scanned_at, recorded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, staff_id, nonce) DO NOTHING`,
+		s.EventID, s.StaffID, s.Nonce, s.Door, nullID(s.AttendeeID), s.Verdict, s.Code, s.Room, s.Offline, s.ScannedAt.UTC(), d.Now().UTC())
 	if err != nil {
 		return false, fmt.Errorf("store: record door scan: %w", err)
 	}
@@ -144,9 +145,9 @@ func (d *DB) RecordDoorScans(ctx context.Context, scans []DoorScan) error {
 	now := d.Now().UTC()
 	return d.inTx(ctx, func(tx *sql.Tx) error {
 		for _, s := range scans {
-			if _, err := d.exec(ctx, tx, `INSERT INTO door_scans (event_id, staff_id, nonce, door, attendee_id, verdict, code, offline, scanned_at, recorded_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, staff_id, nonce) DO NOTHING`,
-				s.EventID, s.StaffID, s.Nonce, s.Door, nullID(s.AttendeeID), s.Verdict, s.Code, s.Offline, s.ScannedAt.UTC(), now); err != nil {
+			if _, err := d.exec(ctx, tx, `INSERT INTO door_scans (event_id, staff_id, nonce, door, attendee_id, verdict, code, room, offline, scanned_at, recorded_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id, staff_id, nonce) DO NOTHING`,
+				s.EventID, s.StaffID, s.Nonce, s.Door, nullID(s.AttendeeID), s.Verdict, s.Code, s.Room, s.Offline, s.ScannedAt.UTC(), now); err != nil {
 				return fmt.Errorf("store: record door scans: %w", err)
 			}
 		}
@@ -318,4 +319,25 @@ func (d *DB) DoorAttendee(ctx context.Context, id int64) (*lanyard.Attendee, int
 		return nil, 0, fmt.Errorf("store: door attendee %d: %w", id, err)
 	}
 	return a, version, nil
+}
+
+// DoorScanned returns who got verdict at door (for an overflow verdict, to
+// room), by ID; attendee, when not 0, asks about that one attendee only.
+// An overflow room's door admits those its session's door sent there.
+func (d *DB) DoorScanned(ctx context.Context, eventID int64, door, verdict, room string, attendee int64) ([]int64, error) {
+	rows, err := d.query(ctx, d.db, `SELECT DISTINCT attendee_id FROM door_scans WHERE event_id = ? AND door = ? AND verdict = ?
+		AND room = ? AND attendee_id IS NOT NULL AND (attendee_id = ? OR ? = 0) ORDER BY attendee_id`, eventID, door, verdict, room, attendee, attendee)
+	if err != nil {
+		return nil, fmt.Errorf("store: door scanned: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: door scanned: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

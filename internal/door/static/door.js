@@ -190,6 +190,8 @@
         v.verdict = "deny"; v.code = "door_closed"; v.time = new Date(Date.parse(d.closes)).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       } else if (state.admitted.has(id)) {
         v.verdict = "deny"; v.code = "already_inside";
+      } else if (d.sent && d.sent.indexOf(id) >= 0) {
+        v.verdict = "admit"; v.kind = "overflow"; v.message = words.admit_overflow;
       } else if (state.reserved.has(id) && !released(now)) {
         v.verdict = "admit"; v.kind = "reserved";
       } else if (walkupLeft(now) > 0) {

@@ -21,12 +21,14 @@ CREATE TABLE door_scans (
     attendee_id  INTEGER,
     verdict      TEXT      NOT NULL,
     code         TEXT      NOT NULL DEFAULT '',
+    room         TEXT      NOT NULL DEFAULT '',
     offline      BOOLEAN   NOT NULL DEFAULT FALSE,
     scanned_at   TIMESTAMP NOT NULL,
     recorded_at  TIMESTAMP NOT NULL,
     PRIMARY KEY (event_id, staff_id, nonce)
 );
 CREATE INDEX door_scans_door ON door_scans (event_id, door, scanned_at);
+CREATE INDEX door_scans_attendee ON door_scans (event_id, attendee_id);
 
 CREATE TABLE door_conflicts (
     id              INTEGER   PRIMARY KEY,
