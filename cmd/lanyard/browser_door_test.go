@@ -90,7 +90,8 @@ func writeQRVideo(t *testing.T, path, token string) {
 func setOffline(off bool) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		if _, err := cdp.Call(ctx, t, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
+			EmulateOfflineServiceWorker: &off, // the service worker's fetches too
+			MatchedNetworkConditions:    []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}},
 		}); err != nil {
 			return chromedp.Void{}, err
 		}
@@ -276,6 +277,20 @@ func TestBrowserDoor(t *testing.T) {
 		}
 	}
 	b.do("twenty queued", poll(`/^20 /.test(document.getElementById("queue").textContent)`))
+	// Reopened with no network, the app comes from the service worker's
+	// cache, with its door's data and its queue from IndexedDB.
+	b.do("reopen offline", chromedp.Navigate(href), chromedp.WaitVisible(chromedp.ID("wedge")), poll(`document.body.dataset.ready === "1"`),
+		poll(`/^20 /.test(document.getElementById("queue").textContent)`), poll(`!document.getElementById("offline-banner").hidden`))
+	if got := b.text("#door-name"); !strings.Contains(got, "DOOR-101") {
+		t.Errorf("reopened offline, the door is %q", got)
+	}
+	net, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`fetch("/door/api/count?door=s:DOOR-101").then(() => "reached the server", () => "offline")`, chromedp.EvalAwaitPromise))
+	if err != nil || net != "offline" {
+		t.Errorf("the network is not cut for the page: %q %v", net, err)
+	}
+	if sw := b.eval(`String(performance.getEntriesByType("navigation")[0].workerStart > 0)`); sw != "true" {
+		t.Errorf("the reopened page did not come through the service worker")
+	}
 	// The device's own check, timed over many scans.
 	perScan, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]float64](fmt.Sprintf(`(async () => {
 		const toks = %s; const times = [];
