@@ -199,10 +199,12 @@ func TestBrowserDoor(t *testing.T) {
 		chromedp.Navigate(base+"/door"),
 		chromedp.WaitVisible(chromedp.CSS(`a[data-door="s:DOOR-101"]`)),
 	)
+	b.shoot("door-pick", 390)
 	href := b.eval(`document.querySelector('a[data-door="s:DOOR-101"]').href`)
 	b.do("the scanner", chromedp.Navigate(href), chromedp.WaitVisible(chromedp.ID("wedge")), poll(`document.body.dataset.ready === "1"`))
 	dismiss := void(chromedp.Evaluate[bool](`(() => { const v = document.getElementById("verdict");
 		if (!v.hidden) document.getElementById("verdict-next").click(); v.dataset.verdict = ""; return true; })()`))
+	b.accessible("door app")
 	// The camera reads the badge: admit, with the sample's name.
 	b.do("the camera's badge", poll(`document.getElementById("verdict").dataset.verdict === "admit"`))
 	if got := b.text("#verdict-name"); got != sample.Name {
