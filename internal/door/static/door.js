@@ -335,8 +335,10 @@
           el.textContent = fill(words.synced, { n: j.results.length }) + (conflicts ? " · " + fill(words.conflicts, { n: conflicts }) : "");
           el.dataset.synced = String((Number(el.dataset.synced) || 0) + j.results.length);
           el.dataset.conflicts = String((Number(el.dataset.conflicts) || 0) + conflicts);
-          // Fresh data: the server's admissions replace the local ones.
-          return idbDel("local", door).then(loadData).then(function () { if (q.length > 500) { syncing = false; return sync(); } });
+          // Fresh data: the server's admissions replace the local ones
+          // (useData starts a new local count for data issued later; if
+          // the download fails, the old data and its count stay).
+          return loadData().then(function () { if (q.length > 500) { syncing = false; return sync(); } });
         });
       });
     }).catch(function () { setOffline(true); }).then(function () { syncing = false; });
