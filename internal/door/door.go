@@ -24,6 +24,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
+
 	"github.com/lanyardhq/lanyard/internal/badge"
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
@@ -121,8 +123,8 @@ func (h *Handler) Routes(t *route.Table) {
 	// The app's files hold no data: the manifest is fetched without
 	// cookies, and the service worker must be served from /door/ to
 	// control the app's pages.
-	t.Handle("GET /door/static/{name}", route.Any, http.HandlerFunc(h.serveStatic))
-	t.Handle("GET /door/sw.js", route.Any, http.HandlerFunc(h.serveWorker))
+	t.Handle("GET /door/static/{name}", route.Any, gzhttp.GzipHandler(http.HandlerFunc(h.serveStatic)))
+	t.Handle("GET /door/sw.js", route.Any, gzhttp.GzipHandler(http.HandlerFunc(h.serveWorker)))
 	t.Handle("GET /door/manifest.webmanifest", route.Any, http.HandlerFunc(h.serveManifest))
 	h.handle(t, "GET /door", route.Any, staffOnly, h.pickPage)
 	h.handle(t, "GET /door/app", route.Any, staffOnly, h.appPage)
