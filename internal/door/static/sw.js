@@ -11,9 +11,10 @@ self.addEventListener("install", (e) => {
   e.waitUntil((async () => {
     const c = await caches.open(CACHE);
     await c.addAll(FILES);
-    // The page needs the sign-in cookie: fetched with credentials.
+    // The page needs the sign-in cookie; signed out, it redirects to the
+    // sign-in page, which must not become the cached app.
     const page = await fetch(SHELL, { credentials: "same-origin" });
-    if (page.ok) await c.put(SHELL, page);
+    if (page.ok && !page.redirected) await c.put(SHELL, page);
     await self.skipWaiting();
   })());
 });
