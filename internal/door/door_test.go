@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -653,5 +654,38 @@ func TestLocalesMatch(t *testing.T) {
 		if !en[k] {
 			t.Errorf("%s: in ko.json, not in en.json", k)
 		}
+	}
+}
+
+// The scanner page carries the script's words in the staff member's
+// language, placeholders for the script to fill.
+func TestAppPageWords(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	staff := e.signIn("staff")
+	staff.lang = "ko"
+	r := staff.get("/door/app?door=s:A")
+	if r.status != 200 {
+		t.Fatalf("app page: %d", r.status)
+	}
+	m := regexp.MustCompile(`(?s)<script type="application/json" id="door-words">(.*?)</script>`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("no words for the script")
+	}
+	var words map[string]string
+	if err := json.Unmarshal([]byte(m[1]), &words); err != nil {
+		t.Fatalf("words %q: %v", m[1], err)
+	}
+	for k, want := range map[string]string{"admit_walkup": "{left}", "overflow": "{room}", "door_not_open": "{time}", "other_session": "{session}", "word_deny": "거절"} {
+		if !strings.Contains(words[k], want) {
+			t.Errorf("%s = %q, want it to hold %q", k, words[k], want)
+		}
+	}
+	for k, w := range words {
+		if strings.Contains(w, "<no value>") || strings.HasPrefix(w, "door.") {
+			t.Errorf("%s = %q: a missing word", k, w)
+		}
+	}
+	if !strings.Contains(r.body, `<html lang="ko">`) || !strings.Contains(r.body, `rel="manifest"`) {
+		t.Error("the page is not in Korean, or has no manifest")
 	}
 }
