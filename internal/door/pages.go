@@ -162,9 +162,14 @@ func (h *Handler) statsPage(w http.ResponseWriter, r *http.Request) {
 	for _, s := range rows {
 		perMinute[s.Minute] += s.Count
 		total += s.Count
-		if s.Verdict == VerdictDeny {
+		switch {
+		case s.Verdict == VerdictDeny:
 			denied[s.Code] += s.Count
-		} else {
+		case s.Verdict == VerdictAdmit && d.Kind == kindOverflow:
+			admitted["admit_overflow"] += s.Count // sent here from the session's door
+		case s.Verdict == VerdictAdmit && d.Kind == kindPlace:
+			admitted["enter"] += s.Count
+		default:
 			admitted[s.Verdict] += s.Count
 		}
 	}
