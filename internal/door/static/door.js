@@ -150,6 +150,7 @@
   }
   function loadData() {
     return fetch("/door/api/data?door=" + encodeURIComponent(door), { credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401) return signedOut();
       if (!r.ok) throw new Error("data " + r.status);
       var sig = r.headers.get("X-Lanyard-Signature");
       return r.text().then(function (t) {
@@ -251,12 +252,23 @@
   function ping() {
     return withTimeout(fetch("/door/api/count?door=" + encodeURIComponent(door), { credentials: "same-origin", cache: "no-store" }), 4000)
       .then(function (r) {
+        if (r.status === 401) return signedOut();
         if (!r.ok) throw new Error("count " + r.status);
         return r.json();
       }).then(function (c) {
+        if (!c) return;
         setOffline(false);
         showCount(c.inside, c.seats_left);
       }).catch(function () { setOffline(true); });
+  }
+
+  // signedOut forgets the door's data (attendees' names) on this device,
+  // keeping the queued scans for the next sign-in to sync, and goes to
+  // sign in: a shared phone keeps no one's list.
+  function signedOut() {
+    return tx("data", "readwrite", function (s) { return s.clear(); }).then(function () {
+      location.href = "/signin?next=" + encodeURIComponent(location.pathname + location.search);
+    });
   }
 
   function showCount(inside, left) {
