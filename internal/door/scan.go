@@ -26,13 +26,10 @@ const (
 	VerdictExit        = "exit"         // left a place
 )
 
-// Door codes beside the engine's (lanyard's on-site codes and the door
-// rules): who holds another session now, and a badge the app could not
-// read.
-const (
-	codeOtherSession = "other_session"
-	codeNotFound     = "not_found"
-)
+// codeOtherSession is the door's code beside the engine's (lanyard's
+// on-site codes and the door rules): not reserved here, no walk-up seats,
+// and holding another session at this time.
+const codeOtherSession = "other_session"
 
 // ScanRequest is one scan, from the app or a sync.
 type ScanRequest struct {
