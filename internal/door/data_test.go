@@ -3,11 +3,13 @@ package door_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"regexp"
@@ -67,6 +69,16 @@ func TestDataSigned(t *testing.T) {
 	if !found {
 		t.Error("ana's badge hash is not in the data")
 	}
+	// A badge replaced since: the next download says so (the records are
+	// rebuilt, not served from the last build).
+	if _, err := e.db.ReplaceBadge(context.Background(), e.people["bo"].ID); err != nil {
+		t.Fatal(err)
+	}
+	var d2 door.Data
+	json.Unmarshal([]byte(staff.get("/door/api/data?door=s:A").body), &d2)
+	if got := d2.Replaced[fmt.Sprint(e.people["bo"].ID)]; got != 2 || d2.Badges == d.Badges {
+		t.Errorf("after a replacement: replaced[bo] = %d, records changed %v", got, d2.Badges != d.Badges)
+	}
 	// Another door's data: an overflow room's.
 	if r := staff.get("/door/api/data?door=o:A:Two"); r.status != 200 || !door.Verify(pub, []byte(r.body), r.header.Get(door.SignatureHeader)) {
 		t.Errorf("overflow door data: %d", r.status)
@@ -110,5 +122,22 @@ func TestDataSizeKeynote(t *testing.T) {
 	t.Logf("keynote door data: %d bytes (%d gzipped on the wire) for %d badges, %d reserved, %d replaced", len(body), gz.Len(), attendees, reserved, len(replaced))
 	if len(body) >= 2_000_000 {
 		t.Errorf("keynote door data is %d bytes, want under 2 MB", len(body))
+	}
+}
+
+// BenchmarkEncodeBadges is the server's cost of the badge records of a
+// 65,000-attendee event (an HMAC and a SHA-256 each), paid per download.
+//
+//	go test ./internal/door -run '^$' -bench EncodeBadges
+func BenchmarkEncodeBadges(b *testing.B) {
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	kr := badge.Keyring{Active: badge.Key{ID: 1, Secret: secret}}
+	versions := make([]store.BadgeVersion, 65_000)
+	for i := range versions {
+		versions[i] = store.BadgeVersion{AttendeeID: int64(i + 1), Version: 1}
+	}
+	for b.Loop() {
+		door.EncodeBadges(kr, 7, versions)
 	}
 }

@@ -52,6 +52,7 @@ type Store interface {
 	SearchAttendees(ctx context.Context, eventID int64, q string, offset, limit int) ([]*lanyard.Attendee, bool, error)
 	DoorKey(ctx context.Context, eventID int64) (ed25519.PrivateKey, error)
 	BadgeVersions(ctx context.Context, eventID int64) ([]store.BadgeVersion, error)
+	BadgeFingerprint(ctx context.Context, eventID int64) (string, error)
 	SessionReservations(ctx context.Context, sessionID int64) ([]store.DoorPerson, error)
 	Admitted(ctx context.Context, sessionID int64) ([]int64, error)
 	OverflowRooms(ctx context.Context, sessionID int64) ([]store.OverflowRoom, error)
@@ -85,8 +86,9 @@ type Handler struct {
 	// Now is the clock of the door picker and the stats; time.Now when nil.
 	Now func() time.Time
 
-	static  map[string]staticFile
-	records atomic.Pointer[chan store.DoorScan] // Run's writer, when it runs
+	static    map[string]staticFile
+	records   atomic.Pointer[chan store.DoorScan] // Run's writer, when it runs
+	badgeRecs badgeCache                          // the door data's badge records, while they hold
 }
 
 // NewShell returns the web app's shell with the door's templates, and

@@ -341,3 +341,14 @@ func (d *DB) DoorScanned(ctx context.Context, eventID int64, door, verdict, room
 	}
 	return out, rows.Err()
 }
+
+// BadgeFingerprint changes whenever an attendee is added or removed or a
+// badge replaced: the count, the highest ID and the sum of versions. The
+// door's data reuses its badge records while it stays the same.
+func (d *DB) BadgeFingerprint(ctx context.Context, eventID int64) (string, error) {
+	var n, maxID, sum int64
+	if err := d.queryRow(ctx, d.db, "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(badge_version), 0) FROM attendees WHERE event_id = ?", eventID).Scan(&n, &maxID, &sum); err != nil {
+		return "", fmt.Errorf("store: badge fingerprint: %w", err)
+	}
+	return fmt.Sprintf("%d/%d/%d", n, maxID, sum), nil
+}
