@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"image/color"
 	"image/png"
@@ -17,37 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	badges "github.com/lanyardhq/lanyard/internal/badge"
-	"github.com/lanyardhq/lanyard/internal/testenv"
 )
-
-// newCameraBrowser is newBrowser with Chromium's fake camera playing the
-// video file y4m, and camera permission granted.
-func newCameraBrowser(t *testing.T, y4m string) context.Context {
-	t.Helper()
-	chromiumPath := testenv.LookPath(t, "chromium", "apt-get install chromium fonts-nanum")
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("lang", "en-US"),
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("use-fake-ui-for-media-stream", true), // allow the camera without asking
-		chromedp.Flag("use-file-for-fake-video-capture", y4m),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return ctx
-}
 
 // Desk camera video: 480×640 portrait frames at 5 a second, 2 s of a
 // dark room, then 8 s of a lit face-like shape; Chromium loops it.
@@ -119,7 +88,7 @@ func TestBrowserDesk(t *testing.T) {
 	dir := t.TempDir()
 	video := filepath.Join(dir, "desk.y4m")
 	writeDeskVideo(t, video)
-	ctx := newCameraBrowser(t, video)
+	ctx := newCameraBrowser(t, video, 1280, 900)
 	base, stdout := startCmd(t, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db"), "--attendees", "12", "--log-level", "warn")
 	_, staff := consoleLogins(t, stdout.String())
 	tokens := readTokens(t, filepath.Join(dir, "tokens.csv"))
@@ -245,9 +214,9 @@ func TestBrowserDesk(t *testing.T) {
 	}
 }
 
-// writeQRVideo writes a Y4M video whose frames show the QR code png, black
+// writePNGVideo writes a Y4M video whose frames show the QR code png, black
 // on white, as a badge held up to the desk's camera.
-func writeQRVideo(t *testing.T, path string, pngData []byte) {
+func writePNGVideo(t *testing.T, path string, pngData []byte) {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(pngData))
 	if err != nil {
@@ -308,8 +277,8 @@ func TestBrowserDeskScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	video := filepath.Join(dir, "qr.y4m")
-	writeQRVideo(t, video, qr)
-	ctx := newCameraBrowser(t, video)
+	writePNGVideo(t, video, qr)
+	ctx := newCameraBrowser(t, video, 1280, 900)
 	br := newTab(t, ctx, base)
 	br.signIn(staff, demoPassword, chromedp.WaitVisible(chromedp.ID("signout")))
 	br.do("scan with the camera",

@@ -20,6 +20,25 @@ import (
 // Without Chromium the test is skipped locally and fails in CI.
 func newBrowser(t *testing.T) context.Context {
 	t.Helper()
+	return startBrowser(t, chromedp.WindowSize(1280, 900))
+}
+
+// newCameraBrowser is newBrowser with a camera that plays video (Y4M or
+// MJPEG, looped) and the permission to use it, at width × height.
+func newCameraBrowser(t *testing.T, video string, width, height int) context.Context {
+	t.Helper()
+	return startBrowser(t,
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true), // allow the camera without asking
+		chromedp.Flag("use-file-for-fake-video-capture", video),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+		chromedp.WindowSize(width, height),
+	)
+}
+
+// startBrowser starts Chromium with the flags every test needs and extra.
+func startBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	// Found on PATH (Debian's is /usr/bin/chromium, which .ci/run installs),
 	// so a run with a narrowed PATH sees it missing.
 	chromiumPath := testenv.LookPath(t, "chromium", "apt-get install chromium fonts-nanum")
@@ -32,9 +51,8 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("lang", "en-US"),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
 	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute) // a guard against a hang, not a speed
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })

@@ -36,6 +36,7 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	attendees := fs.Int("attendees", demo.DefaultAttendees, "number of attendees to generate (65000 is re:Invent's size)")
 	tokensPath := fs.String("tokens", "", "where to write email,token for every attendee (default: tokens.csv beside the SQLite file, or in the current directory)")
 	startDate := fs.String("start-date", "", "first of the event's five days, YYYY-MM-DD (default: the first Monday at least four weeks from today, so the whole event is ahead)")
+	doorNow := fs.Bool("door-now", false, "add two sessions around now (DOOR-101, DOOR-102) whose doors are open, for trying the door app at /door")
 	serve := fs.Bool("serve", true, "serve the event once generated; false only writes the database and tokens")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -63,6 +64,9 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	cfg.Migrate = true // the demo makes its own database, PostgreSQL included
 
 	gen := demo.Generate(demo.Options{Seed: *seed, Attendees: *attendees, StartDate: *startDate})
+	if *doorNow {
+		addDoorSessions(gen.Catalog, start)
+	}
 	db, err := freshDemoDB(ctx, &cfg, log, gen.Catalog.Event.Slug)
 	if err != nil {
 		return err
@@ -94,6 +98,11 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	}
 	if err := setDemoPassword(ctx, db, ev.ID, sample.email); err != nil {
 		return err
+	}
+	if *doorNow {
+		if err := reserveDoorSessions(ctx, db, ev, start, people, sample.email); err != nil {
+			return err
+		}
 	}
 	// The first organizer and staff member sign in to the console.
 	console := map[lanyard.Role]string{}
@@ -136,6 +145,11 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
 
 `, time.Since(start).Round(time.Millisecond), ev.Name, contents, times, len(people),
 			url, sample.email, demoPassword, url, console[lanyard.RoleOrganizer], console[lanyard.RoleStaff], url, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+		if *doorNow {
+			fmt.Fprintf(e.stdout, "  Door app    %s/door as the staff %s, same password: DOOR-101 and DOOR-102 are open now;\n              scan %s's badge QR from %s/photo on another screen\n\n", url, console[lanyard.RoleStaff], sample.email, url)
+		} else {
+			fmt.Fprintf(e.stdout, "  Door app    %s/door as the staff %s (no door is open this far ahead: run the demo with --door-now)\n\n", url, console[lanyard.RoleStaff])
+		}
 		if cfg.SMTPURL == "" {
 			fmt.Fprintf(e.stdout, "  Mailbox     %s/mailbox  (mail is kept here, not sent: no --smtp-url)\n\n", url)
 		}

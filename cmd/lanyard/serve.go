@@ -24,6 +24,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/console"
 	"github.com/lanyardhq/lanyard/internal/deliver"
 	"github.com/lanyardhq/lanyard/internal/desk"
+	"github.com/lanyardhq/lanyard/internal/door"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
 	"github.com/lanyardhq/lanyard/internal/mail"
@@ -162,11 +163,19 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 		return err
 	}
 	(&desk.Handler{Shell: deskShell, Catalog: &current, Store: db, Badges: badges, Log: log}).Routes(routes)
+	// The door app for staff (issue 13): its own templates over the same shell.
+	doorShell, err := door.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	doors := &door.Handler{Shell: doorShell, Catalog: &current, Engine: engine, Store: db, Badges: badges, Log: log}
+	doors.Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	// Scheduled announcements: every node looks; the store's claim sends each once.
 	go con.RunAnnouncements(lctx, announceTick)
 	go pages.Run(lctx) // live seat counts; stops with the server, so open pages let it drain
+	go doors.Run(lctx) // the door scans' rows for the stats, written in batches
 	go sweepSessions(lctx, db, log)
 	go warmTokens(lctx, db, ev.ID, ident.tokens, log)
 	if err := startMail(lctx, cfg, log, db, ev, public, routes, srv.Registry(), mailWords(&current, public)); err != nil {
