@@ -28,6 +28,7 @@ type Snapshot struct {
 	Admissions   []AdmitRow
 	Overflow     []OverflowRow
 	Idempotency  []IdemRow
+	Line         []LineRow // === line: walk-up line rows, in seq order
 	LastSeq      int64
 	LastBatch    int64
 }
@@ -39,6 +40,7 @@ type SettingsRow struct {
 	ChangesClose, Release, Fair, MaxRes, MaxDay, MaxWaits int
 	TravelBlocks                                          bool
 	DoorOpens                                             int
+	LineOpens, Call                                       int // === line: 0 means the default
 }
 
 // WindowRow is a stored reservation window; SessionID 0 means by type.
@@ -97,6 +99,21 @@ type OverflowRow struct {
 	Room      string
 	Capacity  int
 }
+
+// === line: the walk-up line (line.go) ===
+
+// LineRow is an attendee's place in a session's walk-up line: waiting
+// (Seq is their join's log seq, the line's order), called (until
+// CalledUntil), expired or admitted.
+type LineRow struct {
+	SessionID   int64
+	AttendeeID  int64
+	Seq         int64
+	State       string
+	CalledUntil time.Time // zero unless called
+}
+
+// === end line ===
 
 // IdemRow is a stored answer to an idempotent request.
 type IdemRow struct {
@@ -177,6 +194,10 @@ type Batch struct {
 	// Schedule are the changelog entries of those changes, each a new
 	// schedule version (the store numbers them).
 	Schedule []lanyard.ScheduleChange
+
+	// === line: walk-up line rows written whole (upserted) and deleted ===
+	Line    []LineRow
+	LineDel []KeyRow
 }
 
 // Wishlist is an attendee's ranked sessions.
@@ -199,5 +220,6 @@ type SeatDelta struct {
 func (b *Batch) empty() bool {
 	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
 		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0 &&
-		len(b.Idem) == 0 && len(b.Drafted) == 0 && len(b.Sessions) == 0 // an answer kept for retries must survive a restart
+		len(b.Idem) == 0 && len(b.Drafted) == 0 && len(b.Sessions) == 0 &&
+		len(b.Line) == 0 && len(b.LineDel) == 0 // an answer kept for retries must survive a restart
 }

@@ -39,7 +39,8 @@ func (e *Engine) UpdateSettings(ctx context.Context, patch func(*lanyard.Reserva
 		}
 		b.st.settings = s
 		b.b.Settings = &SettingsRow{Exists: true, ChangesClose: s.ChangesCloseMinutes, Release: s.ReleaseMinutes, Fair: s.FairSeconds,
-			MaxRes: s.MaxReservations, MaxDay: s.MaxPerDay, MaxWaits: s.MaxWaitlists, TravelBlocks: s.TravelBlocks, DoorOpens: s.DoorOpensMinutes}
+			MaxRes: s.MaxReservations, MaxDay: s.MaxPerDay, MaxWaits: s.MaxWaitlists, TravelBlocks: s.TravelBlocks, DoorOpens: s.DoorOpensMinutes,
+			LineOpens: s.LineOpensMinutes, Call: s.CallMinutes}
 		b.log(0, "settings", -1, lanyard.OutcomeSettings, fmt.Sprintf("%+v", s))
 		return s, nil
 	}))

@@ -116,6 +116,7 @@ type Ledger interface {
 	Plans
 	Organizer
 	Door
+	Line
 }
 
 var (
@@ -123,6 +124,7 @@ var (
 	_ Plans     = (*Engine)(nil)
 	_ Organizer = (*Engine)(nil)
 	_ Door      = (*Engine)(nil)
+	_ Line      = (*Engine)(nil)
 	_ Ledger    = (*Engine)(nil)
 )
 
