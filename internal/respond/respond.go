@@ -36,7 +36,11 @@ var statuses = map[string]int{
 	lanyard.EDoorNotOpen:      http.StatusConflict,
 	lanyard.EDoorClosed:       http.StatusConflict,
 	lanyard.EWalkupFull:       http.StatusConflict,
-	lanyard.ETicketCanceled:   http.StatusForbidden,
+	// === line: the walk-up line ===
+	lanyard.ELineNotOpen:    http.StatusConflict,
+	lanyard.ELineSlotTaken:  http.StatusConflict,
+	lanyard.ENotCalled:      http.StatusConflict,
+	lanyard.ETicketCanceled: http.StatusForbidden,
 
 	lanyard.EPhotoTooLarge:      http.StatusRequestEntityTooLarge,
 	lanyard.EPhotoTooManyPixels: http.StatusUnprocessableEntity,
