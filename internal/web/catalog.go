@@ -573,6 +573,7 @@ type sessionData struct {
 	Venue   string
 	Repeats []*slot
 	Key     string
+	Line    *lineOffer // === line: its walk-up line, for a full session (line.go)
 }
 
 func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
@@ -591,6 +592,7 @@ func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
 	key := newKey()
 	mk := func(s *lanyard.Session) *slot { return h.newSlot(p, v, s, key) }
 	d := sessionData{S: mk(s), Venue: c.VenueName(s.Venue), Key: key}
+	d.Line = h.offerLine(r, p, s, v.held[s.Code], key) // === line
 	if s.RepeatGroup != "" {
 		for _, o := range h.derive().repeats[s.RepeatGroup] {
 			if o.Code != s.Code {
