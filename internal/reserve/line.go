@@ -490,6 +490,10 @@ func (e *Engine) LineLength(ctx context.Context, code string) (waiting, called i
 	return waiting, called, err
 }
 
+// Clock returns the engine's time: a page deciding whether a line is open
+// asks it, so that it agrees with the engine's rules (tests set the clock).
+func (e *Engine) Clock() time.Time { return e.now() }
+
 // loadLine rebuilds the lines from their stored rows, in seq order.
 func (st *state) loadLine(rows []LineRow, idx func(int64) (int32, error)) error {
 	for _, r := range rows {

@@ -97,6 +97,9 @@ func (h *Handler) offerLine(r *http.Request, p *page, s *lanyard.Session, held b
 		}
 	}
 	now := time.Now()
+	if c, ok := h.engine(r).(interface{ Clock() time.Time }); ok {
+		now = c.Clock() // the engine's rules' time
+	}
 	if !now.Before(s.Start) {
 		return nil
 	}
