@@ -79,8 +79,13 @@ type lineOffer struct {
 // attendee who does not hold the session, when it is full (or in its
 // line's window already, since a late seat is not reservable either).
 func (h *Handler) offerLine(r *http.Request, p *page, s *lanyard.Session, held bool, key string) *lineOffer {
+	// Anonymous visitors are served by any node, which may hold no engine:
+	// ask it only for a signed-in attendee.
+	if p.User == nil || held || !s.Reservable || !s.Scheduled() {
+		return nil
+	}
 	ln, ok := h.lineRole(r)
-	if !ok || p.User == nil || held || !s.Reservable || !s.Scheduled() {
+	if !ok {
 		return nil
 	}
 	o := &lineOffer{Code: s.Code, Key: key}
