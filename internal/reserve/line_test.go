@@ -232,3 +232,35 @@ func TestLineChanceAndRetry(t *testing.T) {
 		}
 	})
 }
+
+// A cancelled ticket ends its holder's places in walk-up lines, and their
+// running call goes to the next in line.
+func TestCancelledTicketLeavesLines(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, 4)
+		e := f.open(t, nil)
+		f.openWindows(t, e)
+		for _, s := range []lineStep{
+			{0, "reserve", "S", "reserved", 0},
+			{1, "reserve", "S", "reserved", 0},
+			{0, "clock", "-20m", "", 0},
+			{2, "join", "S", "in_line", 1},
+			{3, "join", "S", "in_line", 2},
+			{0, "checkin", "S", "checked_in", 0},
+			{0, "clock", "-10m", "", 0},
+			{0, "tick", "", "", 0}, // P1's unclaimed seat: P2 is called
+		} {
+			s.run(t, e, f)
+		}
+		if _, err := e.CancelTicket(ctx, 0, f.people[2], ""); err != nil {
+			t.Fatal(err)
+		}
+		if got := lineOf(t, e, f.people[2], "S"); got.Outcome != "" {
+			t.Errorf("the cancelled ticket's place is still listed: %+v", got)
+		}
+		if got := lineOf(t, e, f.people[3], "S"); got.Outcome != lanyard.OutcomeCalled {
+			t.Errorf("the next in line: %+v, want called", got)
+		}
+	})
+}

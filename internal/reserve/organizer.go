@@ -235,6 +235,14 @@ func (e *Engine) CancelTicket(ctx context.Context, caller, attendee int64, idemK
 			b.log(attendee, "leave_waitlist", i, lanyard.OutcomeLeftWaitlist, TicketCancelled)
 			out = append(out, lanyard.SeatResult{Session: st.seats[i].s.Code, Outcome: lanyard.OutcomeLeftWaitlist})
 		}
+		// === line: their places in walk-up lines go; a call, to the next.
+		for _, i := range slices.Clone(p.lines) {
+			if st.seats[i].line.active(attendee) {
+				b.dropFromLine(attendee, i, TicketCancelled)
+				b.callLine(i)
+				out = append(out, lanyard.SeatResult{Session: st.seats[i].s.Code, Outcome: lanyard.OutcomeLeftLine})
+			}
+		}
 		held := slices.Clone(p.held)
 		for _, i := range held {
 			b.giveBack(attendee, i)
