@@ -184,7 +184,7 @@ func (b *builder) joinLine(attendee int64, i int32, byStaff int64) (lanyard.Line
 	if p.wasAdmitted(i) {
 		return refuse(lanyard.Errorf(lanyard.EAlreadyInside, "You were already admitted to %s.", s.s.Code))
 	}
-	if !s.s.Reservable || !s.s.Scheduled() {
+	if !s.s.Reservable || !s.s.Scheduled() || s.s.Cancelled {
 		return refuse(lanyard.Errorf(lanyard.ENotReservable, "%s takes no reservations and has no walk-up line; walk up at the door.", s.s.Code))
 	}
 	if p.holds(i) && !s.released {
@@ -283,7 +283,7 @@ func (b *builder) callLine(i int32) {
 	st := b.st
 	s := &st.seats[i]
 	l := s.line
-	if l == nil || len(l.waiting) == 0 || !s.released || !b.now.Before(s.s.End) {
+	if l == nil || len(l.waiting) == 0 || !s.released || !b.now.Before(s.s.End) || s.s.Cancelled {
 		return
 	}
 	until := b.now.Add(time.Duration(st.settings.Call()) * time.Minute)
