@@ -118,11 +118,11 @@ func (b *builder) admitWalkup(attendee int64, i int32) lanyard.SeatResult {
 		b.log(attendee, "walkup", i, lanyard.OutcomeRefused, err.Code)
 		return refused(s.s.Code, err)
 	}
-	if called {
-		b.answered(attendee, i)
-	}
 	// === end line
 	if s.walkupFree() > 0 {
+		if called { // === line: the call is answered only by a seat
+			b.answered(attendee, i)
+		}
 		st.admit(i, attendee, kindWalkup, "")
 		b.b.Admit = append(b.b.Admit, AdmitRow{SessionID: s.s.ID, AttendeeID: attendee, Kind: kindWalkup})
 		b.log(attendee, "walkup", i, lanyard.OutcomeWalkup, "")
@@ -130,6 +130,9 @@ func (b *builder) admitWalkup(attendee int64, i int32) lanyard.SeatResult {
 	}
 	for _, o := range s.overflow {
 		if o.admitted < o.capacity {
+			if called { // === line
+				b.answered(attendee, i)
+			}
 			st.admit(i, attendee, kindOverflow, o.name)
 			b.b.Admit = append(b.b.Admit, AdmitRow{SessionID: s.s.ID, AttendeeID: attendee, Kind: kindOverflow})
 			b.log(attendee, "walkup", i, lanyard.OutcomeOverflow, o.name)
