@@ -122,6 +122,14 @@ func (h *Handler) Routes(t *route.Table) {
 		ledger("POST /api/v1/door/{code}/release", h.auth(staff, h.releaseUnclaimed))
 	}
 
+	// === line: the walk-up line (line.go) ===
+	if reserve.Has[reserve.Line](h.Engine) {
+		ledger("POST /api/v1/sessions/{code}/line", h.auth(attendee, h.limited(h.ticketValid(h.lineCommand(reserve.Line.JoinLine)))))
+		ledger("DELETE /api/v1/sessions/{code}/line", h.auth(attendee, h.limited(h.lineCommand(reserve.Line.LeaveLine))))
+		ledger("GET /api/v1/me/lines", h.auth(attendee, h.getLines))
+		ledger("POST /api/v1/door/{code}/line", h.auth(staff, h.addToLine))
+	}
+
 	handle("PUT /api/v1/me/photo", h.auth(attendee, h.limited(h.putPhoto)))
 	handle("GET /api/v1/me/photo", h.auth(attendee, h.getPhoto))
 	handle("GET /api/v1/me/badge", h.auth(attendee, h.getBadgeToken))

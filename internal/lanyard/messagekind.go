@@ -17,6 +17,9 @@ const (
 	// KindWaveReleased tells of a wave of seats released (the keynote's
 	// second chance).
 	KindWaveReleased = "wave_released"
+	// KindLineCalled tells an attendee their walk-up line called them: come
+	// to the door before the call lapses.
+	KindLineCalled = "line_called"
 	// KindSessionChanged tells an attendee a session they hold moved or was
 	// cancelled.
 	KindSessionChanged = "session_changed"
@@ -25,7 +28,7 @@ const (
 )
 
 // MessageKinds lists every kind, in the order settings show them.
-var MessageKinds = []string{KindWaitlistPromoted, KindWaveReleased, KindSessionChanged, KindAnnouncement,
+var MessageKinds = []string{KindWaitlistPromoted, KindWaveReleased, KindLineCalled, KindSessionChanged, KindAnnouncement,
 	KindPasswordReset, KindInvitation, KindEmailVerification}
 
 // MailOnly reports whether messages of kind go by mail alone, whatever the

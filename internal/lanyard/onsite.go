@@ -84,4 +84,9 @@ type LineStatus struct {
 	// CalledUntil is when a call lapses if the attendee has not scanned in.
 	CalledUntil time.Time `json:"called_until,omitzero"`
 	Already     bool      `json:"already,omitempty"`
+	// The session, for a page listing an attendee's lines.
+	Title string    `json:"title,omitempty"`
+	Venue string    `json:"venue,omitempty"`
+	Room  string    `json:"room,omitempty"`
+	Start time.Time `json:"start,omitzero"`
 }

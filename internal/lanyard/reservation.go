@@ -116,11 +116,21 @@ type ReservationSettings struct {
 	// DoorOpensMinutes: the door takes check-ins and walk-ups from this long
 	// before a start until the session's end.
 	DoorOpensMinutes int `json:"door_opens_minutes"`
+	// === line: the walk-up line (issue 13) ===
+	// LineOpensMinutes: attendees may join a full session's walk-up line
+	// from this long before its start until the start; 0 means the
+	// default, 60 (settings saved before the line existed carry 0).
+	LineOpensMinutes int `json:"line_opens_minutes"`
+	// CallMinutes: a call from the walk-up line lasts this long; an
+	// attendee who has not scanned in by then loses it to the next. 0
+	// means the default, 5.
+	CallMinutes int `json:"call_minutes"`
 }
 
 // DefaultReservationSettings are the settings of an event no organizer has changed.
 func DefaultReservationSettings() ReservationSettings {
-	return ReservationSettings{ChangesCloseMinutes: 30, ReleaseMinutes: 10, FairSeconds: 5, MaxWaitlists: 10, DoorOpensMinutes: 30}
+	return ReservationSettings{ChangesCloseMinutes: 30, ReleaseMinutes: 10, FairSeconds: 5, MaxWaitlists: 10, DoorOpensMinutes: 30,
+		LineOpensMinutes: 60, CallMinutes: 5}
 }
 
 // Validate reports the first setting out of range.
@@ -136,8 +146,28 @@ func (s *ReservationSettings) Validate() error {
 		return Errorf(EINVALID, "Limits must not be negative.")
 	case s.DoorOpensMinutes < 0 || s.DoorOpensMinutes > 7*24*60:
 		return Errorf(EINVALID, "door_opens_minutes must be between 0 and a week.")
+	case s.LineOpensMinutes < 0 || s.LineOpensMinutes > 7*24*60:
+		return Errorf(EINVALID, "line_opens_minutes must be between 0 and a week.")
+	case s.CallMinutes < 0 || s.CallMinutes > 120:
+		return Errorf(EINVALID, "call_minutes must be between 1 and 120 (0: the default, 5).")
 	}
 	return nil
+}
+
+// LineOpens returns LineOpensMinutes, with 0 as the default.
+func (s *ReservationSettings) LineOpens() int {
+	if s.LineOpensMinutes == 0 {
+		return DefaultReservationSettings().LineOpensMinutes
+	}
+	return s.LineOpensMinutes
+}
+
+// Call returns CallMinutes, with 0 as the default.
+func (s *ReservationSettings) Call() int {
+	if s.CallMinutes == 0 {
+		return DefaultReservationSettings().CallMinutes
+	}
+	return s.CallMinutes
 }
 
 // Window is a period in which sessions of one type, or one session, can be reserved.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
@@ -56,6 +57,8 @@ type data struct {
 	Repeats           []repeatView
 	Link              string
 	Expires           string
+	Until             string // a walk-up call's end, as a clock time in the venue's zone
+	Minutes           int
 	Subject, Body     string
 	Paragraphs        []paragraph // Body for HTML
 	Settings          string      // the settings page, to choose channels
@@ -148,6 +151,23 @@ func (r Renderer) fill(d *data, m lanyard.Message, kind, lang string) error {
 		if p.Reserved {
 			d.Link = r.link("/agenda")
 		}
+	case lanyard.KindLineCalled:
+		var p LineCalledParams
+		if err := Decode(m.Params, &p); err != nil {
+			return bad(err)
+		}
+		if p.Until.IsZero() {
+			return bad(fmt.Errorf("no until"))
+		}
+		d.Code, d.Title, d.Room, d.Minutes = p.Code, p.Title, p.Room, p.Minutes
+		d.When = when(lang, p.Start, p.End, p.Zones)
+		venue, err := lanyard.LoadZone(p.VenueZone)
+		if err != nil {
+			venue = time.UTC
+		}
+		u := p.Until.In(venue)
+		d.Until = clock(lang, u) + " " + zoneAbbr(u)
+		d.Link = r.link("/lines")
 	case lanyard.KindSessionChanged:
 		var p ChangedParams
 		if err := Decode(m.Params, &p); err != nil {

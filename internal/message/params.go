@@ -56,6 +56,21 @@ type WaveParams struct {
 	Zones
 }
 
+// LineCalledParams are the params of KindLineCalled: the walk-up line of
+// the session called the attendee, who has until Until (Minutes after the
+// call) to scan in at Room's door. The engine writes all but the times of
+// the session and the zones.
+type LineCalledParams struct {
+	Code    string    `json:"code"`
+	Title   string    `json:"title"`
+	Room    string    `json:"room,omitempty"`
+	Until   time.Time `json:"until"`
+	Minutes int       `json:"minutes,string"`
+	Start   time.Time `json:"start,omitzero"`
+	End     time.Time `json:"end,omitzero"`
+	Zones
+}
+
 // Change says what happened to a held session.
 type Change string
 

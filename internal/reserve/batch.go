@@ -32,6 +32,7 @@ type Snapshot struct {
 	Places       []PlaceSnap
 	PlaceInside  []PlaceRow
 	Entitlements []EntitlementRow
+	Line         []LineRow // === line: walk-up line rows, in seq order
 	LastSeq      int64
 	LastBatch    int64
 }
@@ -43,6 +44,7 @@ type SettingsRow struct {
 	ChangesClose, Release, Fair, MaxRes, MaxDay, MaxWaits int
 	TravelBlocks                                          bool
 	DoorOpens                                             int
+	LineOpens, Call                                       int // === line: 0 means the default
 }
 
 // WindowRow is a stored reservation window; SessionID 0 means by type.
@@ -101,6 +103,21 @@ type OverflowRow struct {
 	Room      string
 	Capacity  int
 }
+
+// === line: the walk-up line (line.go) ===
+
+// LineRow is an attendee's place in a session's walk-up line: waiting
+// (Seq is their join's log seq, the line's order), called (until
+// CalledUntil), expired or admitted.
+type LineRow struct {
+	SessionID   int64
+	AttendeeID  int64
+	Seq         int64
+	State       string
+	CalledUntil time.Time // zero unless called
+}
+
+// === end line ===
 
 // IdemRow is a stored answer to an idempotent request.
 type IdemRow struct {
@@ -197,6 +214,9 @@ type Batch struct {
 	// Occupancy are the touched places' counts once the batch commits
 	// (other nodes hear them with the seat counts).
 	Occupancy []lanyard.Occupancy
+	// === line: walk-up line rows written whole (upserted) and deleted ===
+	Line    []LineRow
+	LineDel []KeyRow
 }
 
 // Wishlist is an attendee's ranked sessions.
@@ -220,5 +240,5 @@ func (b *Batch) empty() bool {
 	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
 		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0 &&
 		len(b.Idem) == 0 && len(b.Drafted) == 0 && len(b.Sessions) == 0 && // an answer kept for retries must survive a restart
-		b.placesEmpty()
+		b.placesEmpty() && len(b.Line) == 0 && len(b.LineDel) == 0
 }

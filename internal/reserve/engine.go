@@ -616,6 +616,12 @@ func (e *Engine) due(b *builder, now time.Time) {
 		}
 		b.releaseUnclaimed(int32(i))
 	}
+	// === line: lapsed calls expire and the next in line are called ===
+	for i := range st.seats {
+		if st.seats[i].line != nil {
+			b.lineDue(int32(i))
+		}
+	}
 }
 
 // publish copies every session's seat counts for readers.

@@ -44,6 +44,7 @@ func (b *builder) releaseUnclaimed(i int32) lanyard.SeatResult {
 	s.released = true
 	b.hit[i] = true
 	b.log(0, "release", i, lanyard.OutcomeReleased, fmt.Sprintf("unclaimed=%d", s.taken-s.checkedIn))
+	b.callLine(i) // === line: the released seats go to the walk-up line first
 	return lanyard.SeatResult{Session: s.s.Code, Outcome: lanyard.OutcomeReleased}
 }
 
@@ -103,7 +104,25 @@ func (b *builder) admitWalkup(attendee int64, i int32) lanyard.SeatResult {
 		return refused(s.s.Code, err)
 	}
 	b.releaseIfDue(i)
+	// === line: a called attendee takes a seat kept for them; while others
+	// wait, an uncalled walk-up is refused; seats kept for running calls
+	// are not an uncalled walk-up's.
+	b.lineDue(i)
+	called, keep, lineErr := b.lineGate(attendee, i)
+	if lineErr != nil {
+		b.log(attendee, "walkup", i, lanyard.OutcomeRefused, lineErr.Code)
+		return refused(s.s.Code, lineErr)
+	}
+	if keep > 0 && s.lineFree() <= 0 {
+		err := lanyard.Errorf(lanyard.ESessionFull, "%s is full: its last seats are kept for the attendees its walk-up line called.", s.s.Code)
+		b.log(attendee, "walkup", i, lanyard.OutcomeRefused, err.Code)
+		return refused(s.s.Code, err)
+	}
+	// === end line
 	if s.walkupFree() > 0 {
+		if called { // === line: the call is answered only by a seat
+			b.answered(attendee, i)
+		}
 		st.admit(i, attendee, kindWalkup, "")
 		b.b.Admit = append(b.b.Admit, AdmitRow{SessionID: s.s.ID, AttendeeID: attendee, Kind: kindWalkup})
 		b.log(attendee, "walkup", i, lanyard.OutcomeWalkup, "")
@@ -111,6 +130,9 @@ func (b *builder) admitWalkup(attendee int64, i int32) lanyard.SeatResult {
 	}
 	for _, o := range s.overflow {
 		if o.admitted < o.capacity {
+			if called { // === line
+				b.answered(attendee, i)
+			}
 			st.admit(i, attendee, kindOverflow, o.name)
 			b.b.Admit = append(b.b.Admit, AdmitRow{SessionID: s.s.ID, AttendeeID: attendee, Kind: kindOverflow})
 			b.log(attendee, "walkup", i, lanyard.OutcomeOverflow, o.name)

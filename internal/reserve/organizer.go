@@ -39,7 +39,8 @@ func (e *Engine) UpdateSettings(ctx context.Context, patch func(*lanyard.Reserva
 		}
 		b.st.settings = s
 		b.b.Settings = &SettingsRow{Exists: true, ChangesClose: s.ChangesCloseMinutes, Release: s.ReleaseMinutes, Fair: s.FairSeconds,
-			MaxRes: s.MaxReservations, MaxDay: s.MaxPerDay, MaxWaits: s.MaxWaitlists, TravelBlocks: s.TravelBlocks, DoorOpens: s.DoorOpensMinutes}
+			MaxRes: s.MaxReservations, MaxDay: s.MaxPerDay, MaxWaits: s.MaxWaitlists, TravelBlocks: s.TravelBlocks, DoorOpens: s.DoorOpensMinutes,
+			LineOpens: s.LineOpensMinutes, Call: s.CallMinutes}
 		b.log(0, "settings", -1, lanyard.OutcomeSettings, fmt.Sprintf("%+v", s))
 		return s, nil
 	}))
@@ -233,6 +234,14 @@ func (e *Engine) CancelTicket(ctx context.Context, caller, attendee int64, idemK
 			b.dropWaiter(attendee, i)
 			b.log(attendee, "leave_waitlist", i, lanyard.OutcomeLeftWaitlist, TicketCancelled)
 			out = append(out, lanyard.SeatResult{Session: st.seats[i].s.Code, Outcome: lanyard.OutcomeLeftWaitlist})
+		}
+		// === line: their places in walk-up lines go; a call, to the next.
+		for _, i := range slices.Clone(p.lines) {
+			if st.seats[i].line.active(attendee) {
+				b.dropFromLine(attendee, i, TicketCancelled)
+				b.callLine(i)
+				out = append(out, lanyard.SeatResult{Session: st.seats[i].s.Code, Outcome: lanyard.OutcomeLeftLine})
+			}
 		}
 		held := slices.Clone(p.held)
 		for _, i := range held {

@@ -117,6 +117,7 @@ type Ledger interface {
 	Organizer
 	Door
 	Places
+	Line
 }
 
 var (
@@ -124,6 +125,7 @@ var (
 	_ Plans     = (*Engine)(nil)
 	_ Organizer = (*Engine)(nil)
 	_ Door      = (*Engine)(nil)
+	_ Line      = (*Engine)(nil)
 	_ Ledger    = (*Engine)(nil)
 )
 

@@ -16,6 +16,7 @@ type builder struct {
 	wait map[rowKey]int64 // touched waitlist entries → seq when the batch began (0: absent)
 	hit  map[int32]bool   // touched seats
 	pl   *placeBuilder    // === places (issue 13): places.go; nil until a place is touched
+	line map[rowKey]bool  // === line: touched line rows → stored when the batch began
 }
 
 type rowKey struct {
@@ -31,6 +32,7 @@ func newBuilder(st *state, eventID int64, now time.Time) *builder {
 		res:  map[rowKey]bool{},
 		wait: map[rowKey]int64{},
 		hit:  map[int32]bool{},
+		line: map[rowKey]bool{},
 	}
 }
 
@@ -99,6 +101,7 @@ func (b *builder) finish() *Batch {
 			b.b.WaitAdd = append(b.b.WaitAdd, WaitRow{id, k.attendee, now})
 		}
 	}
+	b.finishLine() // === line
 	for i := range b.hit {
 		s := &b.st.seats[i]
 		b.b.Seats = append(b.b.Seats, SeatDelta{SessionID: s.s.ID, TakenDelta: delta[i], Reservable: s.reservable, Released: s.released})
@@ -121,6 +124,9 @@ func (b *builder) take(attendee int64, i int32) {
 	}
 	s.taken++
 	p.held = append(p.held, i)
+	if len(p.lines) > 0 { // === line: a seat ends their place in its line
+		b.leaveLineForSeat(attendee, i)
+	}
 }
 
 // give back attendee's seat of session i.

@@ -24,6 +24,9 @@ type seat struct {
 	checkedIn int // reserved attendees admitted at the door
 	walkups   int // walk-up attendees admitted
 	overflow  []overflowRoom
+
+	// === line: the walk-up line (line.go) ===
+	line *walkLine // nil until someone joins
 }
 
 type waiter struct {
@@ -43,6 +46,7 @@ type person struct {
 	held     []int32 // seat indexes
 	waits    []int32
 	admitted []int32
+	lines    []int32 // === line: sessions whose walk-up line they are or were in (line.go)
 }
 
 // window is a reservation window in memory.
@@ -126,7 +130,7 @@ func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, erro
 	if s := snap.Settings; s.Exists {
 		st.settings = lanyard.ReservationSettings{ChangesCloseMinutes: s.ChangesClose, ReleaseMinutes: s.Release,
 			FairSeconds: s.Fair, MaxReservations: s.MaxRes, MaxPerDay: s.MaxDay, MaxWaitlists: s.MaxWaits, TravelBlocks: s.TravelBlocks,
-			DoorOpensMinutes: s.DoorOpens}
+			DoorOpensMinutes: s.DoorOpens, LineOpensMinutes: s.LineOpens, CallMinutes: s.Call}
 	}
 	for t, p := range snap.Holdbacks {
 		st.holdback[lanyard.SessionType(t)] = p
@@ -216,6 +220,10 @@ func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, erro
 			return nil, err
 		}
 		st.admit(i, a.AttendeeID, a.Kind, "")
+	}
+	// === line: the walk-up lines (line.go) ===
+	if err := st.loadLine(snap.Line, idx); err != nil {
+		return nil, err
 	}
 	for _, r := range snap.Idempotency {
 		st.idem[idemKey{r.AttendeeID, r.Key}] = idemAnswer{r.Request, r.Response}

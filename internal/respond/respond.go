@@ -41,6 +41,10 @@ var statuses = map[string]int{
 	lanyard.ENotEntitled:   http.StatusForbidden,
 	lanyard.EPlaceFull:     http.StatusConflict,
 	lanyard.EAlreadyInside: http.StatusConflict,
+	// === line: the walk-up line ===
+	lanyard.ELineNotOpen:   http.StatusConflict,
+	lanyard.ELineSlotTaken: http.StatusConflict,
+	lanyard.ENotCalled:     http.StatusConflict,
 
 	lanyard.EPhotoTooLarge:      http.StatusRequestEntityTooLarge,
 	lanyard.EPhotoTooManyPixels: http.StatusUnprocessableEntity,

@@ -73,6 +73,7 @@ func (d *DB) DeleteEvent(ctx context.Context, slug string) error {
 			"DELETE FROM reservations WHERE session_id IN (SELECT s.id FROM sessions s JOIN events e ON e.id = s.event_id WHERE e.slug = ?)",
 			"DELETE FROM waitlist WHERE session_id IN (SELECT s.id FROM sessions s JOIN events e ON e.id = s.event_id WHERE e.slug = ?)",
 			"DELETE FROM admissions WHERE session_id IN (SELECT s.id FROM sessions s JOIN events e ON e.id = s.event_id WHERE e.slug = ?)",
+			"DELETE FROM walkup_line WHERE session_id IN (SELECT s.id FROM sessions s JOIN events e ON e.id = s.event_id WHERE e.slug = ?)", // === line
 		} {
 			if _, err := d.exec(ctx, tx, q, slug); err != nil {
 				return fmt.Errorf("store: delete event %q: %w", slug, err)

@@ -21,8 +21,8 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 	// Settings.
 	s := &snap.Settings
 	err := d.queryRow(ctx, d.db, `SELECT changes_close_minutes, release_minutes, fair_seconds, max_reservations,
-		max_per_day, max_waitlists, travel_blocks, door_opens_minutes FROM reservation_settings WHERE event_id = ?`, eventID).
-		Scan(&s.ChangesClose, &s.Release, &s.Fair, &s.MaxRes, &s.MaxDay, &s.MaxWaits, &s.TravelBlocks, &s.DoorOpens)
+		max_per_day, max_waitlists, travel_blocks, door_opens_minutes, line_opens_minutes, call_minutes FROM reservation_settings WHERE event_id = ?`, eventID).
+		Scan(&s.ChangesClose, &s.Release, &s.Fair, &s.MaxRes, &s.MaxDay, &s.MaxWaits, &s.TravelBlocks, &s.DoorOpens, &s.LineOpens, &s.Call)
 	switch {
 	case err == sql.ErrNoRows:
 	case err != nil:
@@ -128,6 +128,9 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 	if err := d.loadPlaces(ctx, eventID, snap); err != nil {
 		return nil, err
 	}
+	if err := d.loadLine(ctx, eventID, snap); err != nil { // === line
+		return nil, err
+	}
 	err = d.queryRow(ctx, d.db, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM reservation_log WHERE event_id = ?),
 		(SELECT COALESCE(MAX(id), 0) FROM reservation_batches WHERE event_id = ?)`, eventID, eventID).
 		Scan(&snap.LastSeq, &snap.LastBatch)
@@ -154,13 +157,15 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 		at := b.At.UTC()
 		if s := b.Settings; s != nil {
 			if _, err := d.exec(ctx, tx, `INSERT INTO reservation_settings (event_id, changes_close_minutes, release_minutes,
-				fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks, door_opens_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+				fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks, door_opens_minutes,
+				line_opens_minutes, call_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				ON CONFLICT (event_id) DO UPDATE SET changes_close_minutes = excluded.changes_close_minutes,
 				release_minutes = excluded.release_minutes, fair_seconds = excluded.fair_seconds,
 				max_reservations = excluded.max_reservations, max_per_day = excluded.max_per_day,
 				max_waitlists = excluded.max_waitlists, travel_blocks = excluded.travel_blocks,
-				door_opens_minutes = excluded.door_opens_minutes`,
-				b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks, s.DoorOpens); err != nil {
+				door_opens_minutes = excluded.door_opens_minutes,
+				line_opens_minutes = excluded.line_opens_minutes, call_minutes = excluded.call_minutes`,
+				b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks, s.DoorOpens, s.LineOpens, s.Call); err != nil {
 				return fmt.Errorf("store: save settings: %w", err)
 			}
 		}
@@ -232,6 +237,9 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 		}
 		if err := d.insertRows(ctx, tx, "admissions", []string{"session_id", "attendee_id", "kind", "at"}, "",
 			len(b.Admit), func(i int) []any { return []any{b.Admit[i].SessionID, b.Admit[i].AttendeeID, b.Admit[i].Kind, at} }); err != nil {
+			return err
+		}
+		if err := d.commitLine(ctx, tx, b); err != nil { // === line
 			return err
 		}
 		if err := d.insertRows(ctx, tx, "session_seats", []string{"session_id", "reservable", "taken", "released"}, "",

@@ -39,13 +39,15 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch, hooks []hookR
 	}
 	if s := b.Settings; s != nil {
 		queue("settings", -1, `INSERT INTO reservation_settings (event_id, changes_close_minutes, release_minutes,
-			fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks, door_opens_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			fair_seconds, max_reservations, max_per_day, max_waitlists, travel_blocks, door_opens_minutes,
+			line_opens_minutes, call_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 			ON CONFLICT (event_id) DO UPDATE SET changes_close_minutes = excluded.changes_close_minutes,
 			release_minutes = excluded.release_minutes, fair_seconds = excluded.fair_seconds,
 			max_reservations = excluded.max_reservations, max_per_day = excluded.max_per_day,
 			max_waitlists = excluded.max_waitlists, travel_blocks = excluded.travel_blocks,
-			door_opens_minutes = excluded.door_opens_minutes`,
-			b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks, s.DoorOpens)
+			door_opens_minutes = excluded.door_opens_minutes,
+			line_opens_minutes = excluded.line_opens_minutes, call_minutes = excluded.call_minutes`,
+			b.EventID, s.ChangesClose, s.Release, s.Fair, s.MaxRes, s.MaxDay, s.MaxWaits, s.TravelBlocks, s.DoorOpens, s.LineOpens, s.Call)
 	}
 	for t, p := range b.Holdback {
 		queue("holdback", -1, `INSERT INTO holdbacks (event_id, session_type, percent) VALUES ($1, $2, $3)
@@ -109,6 +111,7 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch, hooks []hookR
 		queue("admissions", int64(len(b.Admit)), `INSERT INTO admissions (session_id, attendee_id, kind, at)
 			SELECT s, a, k, $4 FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS t(s, a, k)`, s, a, kind, at)
 	}
+	queueLine(b, queue) // === line
 	if len(b.NewSeats) > 0 {
 		queue("new seat rows", int64(len(b.NewSeats)), `INSERT INTO session_seats (session_id, reservable, taken, released)
 			SELECT s, 0, 0, FALSE FROM unnest($1::bigint[]) AS t(s)`, b.NewSeats)

@@ -577,6 +577,7 @@ type sessionData struct {
 	Overflow []overflowView
 	// Rate is the rating form, for a session the viewer checked in to (rate.go).
 	Rate *rateForm
+	Line *lineOffer // === line: its walk-up line, for a full session (line.go)
 }
 
 func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
@@ -595,7 +596,8 @@ func (h *Handler) sessionPage(w http.ResponseWriter, r *http.Request) {
 	key := newKey()
 	mk := func(s *lanyard.Session) *slot { return h.newSlot(p, v, s, key) }
 	d := sessionData{S: mk(s), Venue: c.VenueName(s.Venue), Key: key}
-	d.Overflow = h.overflowRooms(r, c, s, d.S.Seats) // === places (issue 13)
+	d.Overflow = h.overflowRooms(r, c, s, d.S.Seats)   // === places (issue 13)
+	d.Line = h.offerLine(r, p, s, v.held[s.Code], key) // === line
 	if s.RepeatGroup != "" {
 		for _, o := range h.derive().repeats[s.RepeatGroup] {
 			if o.Code != s.Code {

@@ -241,7 +241,7 @@ func TestNotificationChoices(t *testing.T) {
 		t.Errorf("password reset mail is offered a choice")
 	}
 
-	form := url.Values{"notify_waitlist_promoted": {"mail"}, "notify_wave_released": {"app"}, "notify_session_changed": {"both"}, "notify_announcement": {"both"}}
+	form := url.Values{"notify_waitlist_promoted": {"mail"}, "notify_wave_released": {"app"}, "notify_session_changed": {"both"}, "notify_announcement": {"both"}, "notify_line_called": {"both"}}
 	if got, want := cb.postOK("/settings/notifications", form, "/settings#notifications"), "Notification choices saved."; got != want {
 		t.Errorf("flash=%q, want %q", got, want)
 	}
@@ -260,7 +260,7 @@ func TestNotificationChoices(t *testing.T) {
 	}
 
 	// A bad choice saves nothing and says why beside the form.
-	bad := url.Values{"notify_waitlist_promoted": {"both"}, "notify_wave_released": {"pigeon"}, "notify_session_changed": {"both"}, "notify_announcement": {"both"}}
+	bad := url.Values{"notify_waitlist_promoted": {"both"}, "notify_wave_released": {"pigeon"}, "notify_session_changed": {"both"}, "notify_announcement": {"both"}, "notify_line_called": {"both"}}
 	r = cb.post("/settings/notifications", bad)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="notify-error"`) {
 		t.Errorf("bad choice: %d\n%s", r.status, r.text())

@@ -228,6 +228,12 @@ func (h *Handler) Routes(t *route.Table) {
 	}
 	ledger("POST /agenda/leave/{code}", h.signedIn(h.leaveWaitlist))
 	ledger("GET /agenda.ics", h.signedIn(h.agendaICS))
+	// === line: the walk-up line (line.go) ===
+	if reserve.Has[reserve.Line](h.Engine) {
+		ledger("GET /lines", h.signedIn(h.linesPage))
+		ledger("POST /lines/join/{code}", h.signedIn(h.verified(h.joinLine)))
+		ledger("POST /lines/leave/{code}", h.signedIn(h.leaveLine))
+	}
 	page("POST /agenda/feed", h.signedIn(h.feedToken))
 	// Venue maps and shuttles (maps.go).
 	h.mapRoutes(t)

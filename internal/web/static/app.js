@@ -146,3 +146,42 @@ document.addEventListener("DOMContentLoaded", () => {
   src.addEventListener("error", () => { if (src.readyState === EventSource.CLOSED) src.close(); });
 });
 // ---- end notifications
+
+// ---- line: the walk-up line (issue 13, web/line.go). My lines rereads
+// itself when a message arrives over /live/inbox (a call) and every 20
+// seconds (a call lapsing, places moving up); a call counts down.
+(function () {
+  function countdown() {
+    for (const el of document.querySelectorAll("[data-until]")) {
+      const left = Math.max(0, Math.round((Date.parse(el.dataset.until) - Date.now()) / 1000));
+      el.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
+    }
+  }
+  let busy = false;
+  async function refresh() {
+    const box = document.getElementById("lines");
+    if (!box || busy) return;
+    busy = true;
+    try {
+      const res = await fetch(location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } });
+      if (!res.ok) return;
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const fresh = doc.getElementById("lines");
+      if (fresh && fresh.innerHTML !== box.innerHTML) { box.innerHTML = fresh.innerHTML; countdown(); }
+    } catch (e) { /* offline: try at the next nudge */ } finally { busy = false; }
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    const box = document.getElementById("lines");
+    if (!box) return;
+    countdown();
+    setInterval(countdown, 1000);
+    setInterval(refresh, 20000);
+    if (!window.EventSource || !box.dataset.live) return;
+    const src = new EventSource(box.dataset.live);
+    let first = true; // the stream opens with the current count
+    src.addEventListener("unread", () => { if (first) { first = false; return; } refresh(); });
+    src.addEventListener("error", () => { if (src.readyState === EventSource.CLOSED) src.close(); });
+  });
+  window.lanyardRefreshLines = refresh; // for tests
+})();
+// ---- end line
