@@ -174,7 +174,7 @@ func (h *Handler) buildData(r *http.Request, d *doorRef) ([]byte, string, error)
 				data.ReleaseAt = s.Start.Add(-time.Duration(settings.ReleaseMinutes) * time.Minute).UTC().Format(time.RFC3339)
 			}
 		}
-		if ds, ok := e.(reserve.DoorStater); ok && d.Kind == kindSession {
+		if ds, ok := e.(reserve.Door); ok && d.Kind == kindSession {
 			if st, err := ds.DoorState(ctx, s.Code); err == nil {
 				data.WalkupAfterRelease = max(st.Capacity-st.CheckedIn-st.Walkups, 0)
 			}
@@ -220,7 +220,7 @@ func (h *Handler) overflowSeats(r *http.Request, d *doorRef) []OverflowSeats {
 		return nil
 	}
 	admitted := map[string]int{}
-	if ds, ok := h.engine(r).(reserve.DoorStater); ok {
+	if ds, ok := h.engine(r).(reserve.Door); ok {
 		if st, err := ds.DoorState(ctx, d.Session.Code); err == nil {
 			for _, o := range st.Overflow {
 				admitted[o.Room] = o.Admitted

@@ -166,18 +166,14 @@ func (h *Handler) decide(ctx context.Context, r *http.Request, staff *lanyard.At
 			res, err = pl.Enter(ctx, staff.ID, a.ID, d.Place, key)
 		}
 	default:
-		if dc, ok := e.(reserve.DoorCheckIner); ok {
-			// The check-in and the room's count in one trip through the loop.
-			var ans reserve.DoorAnswer
-			ans, err = dc.DoorCheckIn(ctx, staff.ID, a.ID, d.Session.Code, key)
-			res, state = ans.Result, &ans.State
-			break
-		}
 		dr, ok := e.(reserve.Door)
 		if !ok {
 			return Verdict{}, lanyard.Errorf(lanyard.ENOTFOUND, "This server's engine has no doors.")
 		}
-		res, err = dr.CheckIn(ctx, staff.ID, a.ID, d.Session.Code, key)
+		// The check-in and the room's count in one trip through the loop.
+		var ans reserve.DoorAnswer
+		ans, err = dr.DoorCheckIn(ctx, staff.ID, a.ID, d.Session.Code, key)
+		res, state = ans.Result, &ans.State
 	}
 	if err != nil && res.Error == nil {
 		return Verdict{}, err
@@ -351,7 +347,7 @@ func (h *Handler) doorCount(ctx context.Context, e reserve.Seats, d *doorRef) (C
 		}
 		return c, true
 	}
-	ds, ok := e.(reserve.DoorStater)
+	ds, ok := e.(reserve.Door)
 	if !ok {
 		return c, false
 	}

@@ -26,15 +26,6 @@ type OverflowCount struct {
 	Admitted int    `json:"admitted"`
 }
 
-// DoorStater gives a session's door count. *Engine implements it (the
-// door app type-asserts the request's engine, so a baseline without it
-// shows the published seat counts only).
-type DoorStater interface {
-	DoorState(ctx context.Context, code string) (DoorState, error)
-}
-
-var _ DoorStater = (*Engine)(nil)
-
 // DoorState returns a session's door count as of the last commit. Returns
 // ENOTFOUND for an unknown code.
 func (e *Engine) DoorState(ctx context.Context, code string) (DoorState, error) {
@@ -81,13 +72,6 @@ type DoorAnswer struct {
 	Result lanyard.SeatResult `json:"result"`
 	State  DoorState          `json:"state"`
 }
-
-// DoorCheckIner checks in and counts in one command. *Engine implements it.
-type DoorCheckIner interface {
-	DoorCheckIn(ctx context.Context, caller, attendee int64, code, idemKey string) (DoorAnswer, error)
-}
-
-var _ DoorCheckIner = (*Engine)(nil)
 
 // DoorCheckIn is Door.CheckIn with the room's count after it, from the
 // same command: the door app shows both, and a second trip through the

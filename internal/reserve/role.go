@@ -108,6 +108,11 @@ type Door interface {
 	// ReleaseUnclaimed sends a session's unclaimed reserved seats to the
 	// walk-up line now, before the automatic release.
 	ReleaseUnclaimed(ctx context.Context, caller int64, code, idemKey string) (lanyard.SeatResult, error)
+	// DoorCheckIn is CheckIn with the room's count after it, from one
+	// command: the door app shows both (internal/door).
+	DoorCheckIn(ctx context.Context, caller, attendee int64, code, idemKey string) (DoorAnswer, error)
+	// DoorState returns a session's door count as of the last commit.
+	DoorState(ctx context.Context, code string) (DoorState, error)
 }
 
 // Ledger is every role: what the ledger (*Engine) serves.
