@@ -7,6 +7,7 @@ import (
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/plan"
+	"github.com/lanyardhq/lanyard/internal/shuttle"
 )
 
 // "Now and next": where the attendee should be now, where next, how to
@@ -68,6 +69,13 @@ type nowTrip struct {
 	Late bool
 	// Same: both stops are in one venue.
 	Same bool
+	// Route names the shuttle to take (by the timetables), leaving From
+	// at Depart and arriving at Arrive; "" when no route is known.
+	Route          string
+	Depart, Arrive clocks
+	// NoShuttle: routes link the two venues but no bus still to come
+	// arrives in time.
+	NoShuttle bool
 }
 
 // now is the handler's clock: Now, else the wall clock.
@@ -108,6 +116,10 @@ func (h *Handler) nowPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compact bool) (*nowData, error) {
 	c := h.Catalog.Load()
 	now := h.now()
+	routes, err := h.shuttleRoutes(r.Context(), c)
+	if err != nil {
+		return nil, err
+	}
 	checked := map[string]bool{}
 	for _, it := range ag.Reservations {
 		checked[it.Session] = it.CheckedIn
@@ -163,7 +175,7 @@ func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compa
 		}
 		st := stop(e)
 		if from != nil {
-			st.Trip = h.trip(p, from.Session, e.Session, now)
+			st.Trip = h.trip(p, routes, from.Session, e.Session, now)
 		}
 		d.Next = append(d.Next, st)
 		// A walk-in happening (the expo) is a drop-in: the trip after it
@@ -187,7 +199,11 @@ func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compa
 
 // trip words the way from one stop to the next: by plan.Trip (the faster
 // way, as the agenda judges it), leaving so as to arrive at the start.
-func (h *Handler) trip(p *page, from, to *lanyard.Session, now time.Time) *nowTrip {
+// When that is the shuttle and routes link the two venues, the timetables
+// say which bus: the last one that still arrives in time (shuttle.LeaveBy),
+// or walking when that leaves later; a bus that leaves before now, or
+// before the attendee is at the venue (from's start), is no longer theirs.
+func (h *Handler) trip(p *page, routes []shuttle.Route, from, to *lanyard.Session, now time.Time) *nowTrip {
 	c := h.Catalog.Load()
 	g := plan.Trip(from, to, c.TravelTime)
 	t := &nowTrip{From: c.VenueName(from.Venue), Mode: g.Mode, Minutes: g.Travel, Same: from.Venue == to.Venue}
@@ -195,6 +211,29 @@ func (h *Handler) trip(p *page, from, to *lanyard.Session, now time.Time) *nowTr
 		t.Walk, t.Shuttle = tt.WalkMinutes, tt.ShuttleMinutes
 	}
 	leave := to.Start.Add(-time.Duration(g.Travel) * time.Minute)
+	if g.Mode == plan.ModeShuttle && serves(routes, from.Venue, to.Venue) {
+		earliest := now
+		if from.Start.After(earliest) {
+			earliest = from.Start
+		}
+		// The last bus in time gone (or leaving before they are there)
+		// means every earlier one is too: then walk, if walking is known.
+		usable := routes
+		if dep, _, _, found := shuttle.Latest(routes, from.Venue, to.Venue, to.Start); !found || dep.Before(earliest) {
+			t.NoShuttle, usable = true, nil
+		}
+		w, ok := shuttle.LeaveBy(usable, t.Walk, from.Venue, to.Venue, to.Start)
+		switch {
+		case ok && w.Walk:
+			t.Mode, t.Minutes, leave = plan.ModeWalk, t.Walk, w.Leave
+		case ok:
+			t.Route, t.Depart, t.Arrive = w.Route, p.When(w.Leave), p.When(w.Arrive)
+			t.Minutes = int(w.Arrive.Sub(w.Leave) / time.Minute)
+			leave = w.Leave
+		}
+		// Neither way arrives in time: the matrix's words stay, with the
+		// note that no bus does.
+	}
 	t.LeaveBy, t.LeaveByISO, t.Late = p.When(leave), leave.UTC().Format(time.RFC3339), now.After(leave)
 	return t
 }

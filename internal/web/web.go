@@ -114,6 +114,10 @@ type Handler struct {
 	mu      sync.Mutex
 	exports map[string]export // by format, for the catalog they were made from
 
+	// The compiled shuttle routes of "now and next" (now_shuttle.go).
+	shuttleMu sync.Mutex
+	shuttles  *shuttleCache
+
 	swMu sync.Mutex
 	sw   []byte // the service worker's script (offline.go), made once
 }
