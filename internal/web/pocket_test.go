@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -323,6 +324,88 @@ func TestNowAndNext(t *testing.T) {
 	// Signed out: to sign in.
 	if r := e.client().get("/now"); r.status != http.StatusSeeOther {
 		t.Errorf("anonymous /now: %d, want 303", r.status)
+	}
+}
+
+// With shuttle timetables, "now and next" names the bus: the last one
+// that still arrives in time, its route and departure in both zones, and
+// leave by its departure; when the last bus in time has gone (or leaves
+// before the attendee is at the stop) it says so and walks.
+func TestNowAndNextShuttle(t *testing.T) {
+	e, clk := newPocketEnv(t)
+	ctx := context.Background()
+	// Venetian → MGM (15 min) → Venetian (15 min), every 20 minutes from
+	// 7:10 to 10:50 on day 1: the 10:50 reaches MGM at 11:05, before B
+	// (11:10); the last bus from MGM leaves at 11:05, before B starts.
+	strip := lanyard.ShuttleRoute{Name: "Strip", Every: 20,
+		Stops: []lanyard.ShuttleStop{{Venue: "venetian"}, {Venue: "mgm", RideMinutes: 15}, {Venue: "venetian", RideMinutes: 15}},
+		Days:  []lanyard.ShuttleDay{{Date: "2026-12-01", First: "07:10", Last: "10:50"}}}
+	if _, err := e.db.SaveShuttleRoute(ctx, e.ev.ID, strip); err != nil {
+		t.Fatal(err)
+	}
+	ann := e.attendee("Ann", "ann@example.com")
+	if err := e.db.SetPreferences(ctx, ann.ID, "en", lanyard.ZonePrimaryVenue, "Asia/Seoul"); err != nil {
+		t.Fatal(err)
+	}
+	e.reserve(ann.ID, "A-R1", "B", "E")
+	c := e.signIn("ann@example.com")
+
+	tests := []struct {
+		name    string
+		now     time.Time
+		stop    int    // index of the next stop checked
+		session string // its session
+		want    []string
+		absent  []string
+	}{
+		// The timetable, not the matrix: the 10:50 Strip bus (the matrix
+		// alone said leave at 10:45 for a 25-minute ride).
+		{"shuttle to B", at(1, 10, 20), 0, "B",
+			[]string{"Shuttle from Venetian: 15 min", "Take the Strip shuttle leaving Venetian at", "10:50 AM PST (", "3:50 AM KST)", "arriving", "11:05 AM PST", "Leave by"},
+			[]string{"No shuttle arrives in time", "10:45 AM"}},
+		// No bus from MGM once she is there: walk, and say why.
+		{"no shuttle to E, later", at(1, 10, 20), 1, "E",
+			[]string{"Walk from MGM Grand: 40 min", "No shuttle arrives in time", "Leave by", "12:20 PM PST"},
+			[]string{"Take the"}},
+		{"no shuttle to E, after B", at(1, 12, 10), 0, "E",
+			[]string{"Walk from MGM Grand: 40 min", "No shuttle arrives in time", "12:20 PM PST"},
+			[]string{"Take the", "12:35 PM"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk.Set(tt.now)
+			r := c.get("/now")
+			if r.status != http.StatusOK {
+				t.Fatalf("/now: %d\n%s", r.status, r.text())
+			}
+			m := regexp.MustCompile(`(?s)id="now-next-` + strconv.Itoa(tt.stop) + `" data-session="([^"]+)".*?</div>`).FindStringSubmatch(r.body)
+			if m == nil || m[1] != tt.session {
+				t.Fatalf("next stop %d is not %s:\n%s", tt.stop, tt.session, html2text(r.body))
+			}
+			text := html2text(m[0])
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("the stop lacks %q:\n%s", w, text)
+				}
+			}
+			for _, w := range tt.absent {
+				if strings.Contains(text, w) {
+					t.Errorf("the stop says %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+	// The route's name is marked for scripts, and leave-by is the bus's
+	// departure.
+	clk.Set(at(1, 10, 20))
+	page := c.get("/now").body
+	if !strings.Contains(page, `id="shuttle-0" data-route="Strip"`) || !strings.Contains(page, `datetime="`+at(1, 10, 50).Format(time.RFC3339)+`"`) {
+		t.Errorf("no marked route or leave-by at the bus's departure:\n%s", html2text(page))
+	}
+	// In Korean.
+	c.setCookie("lang", "ko")
+	if text := html2text(c.get("/now").body); !strings.Contains(text, "Strip 셔틀을 타세요") || !strings.Contains(text, "제시간에 도착하는 셔틀이 없습니다") {
+		t.Errorf("Korean block:\n%s", text)
 	}
 }
 
