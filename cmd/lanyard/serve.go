@@ -168,7 +168,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	doors := &door.Handler{Shell: doorShell, Catalog: &current, Engine: engine, Store: db, Badges: badges, Log: log}
+	doors := &door.Handler{Shell: doorShell, Catalog: &current, Engine: engine, Store: db, Places: db, Badges: badges, Log: log}
 	doors.Routes(routes)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()

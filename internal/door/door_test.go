@@ -128,7 +128,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	(&door.Handler{Shell: shell, Catalog: &cur, Engine: eng, Store: db, Badges: badges, Log: log, Now: now}).Routes(rt)
+	(&door.Handler{Shell: shell, Catalog: &cur, Engine: eng, Store: db, Places: db, Badges: badges, Log: log, Now: now}).Routes(rt)
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, db: db, eng: eng, ev: ev, srv: srv, routes: rt, badges: badges, clock: clock, people: map[string]*lanyard.Attendee{}}

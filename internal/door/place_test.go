@@ -1,0 +1,53 @@
+package door_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/lanyardhq/lanyard/internal/door"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/store/storetest"
+)
+
+// TestPlaceDoor: the door app scans a lounge's door in and out through the
+// engine's places: the certified come in up to the capacity, the rest are
+// told why, and a leaving guest frees the place.
+func TestPlaceDoor(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		if _, err := e.eng.PutPlace(ctx, 0, "", lanyard.Place{Code: "CERT", Name: "Certification Lounge", Kind: lanyard.PlaceLounge,
+			Venue: "venetian", Capacity: 1, Entitlement: lanyard.EntitlementCertified}); err != nil {
+			t.Fatal(err)
+		}
+		for _, who := range []string{"ana", "bo"} {
+			if _, err := e.eng.Grant(ctx, 0, e.people[who].ID, lanyard.EntitlementCertified, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		staff := e.signIn("staff")
+		if r := staff.get("/door?door=p:CERT"); r.status != http.StatusOK {
+			t.Fatalf("the lounge's door page: %d", r.status)
+		}
+		for _, tc := range []struct {
+			who, mode, verdict, code string
+			inside                   int
+		}{
+			{"ana", "in", door.VerdictAdmit, "", 1},
+			{"bo", "in", door.VerdictDeny, lanyard.EPlaceFull, 1},
+			{"cy", "in", door.VerdictDeny, lanyard.ENotEntitled, 1},
+			{"ana", "out", door.VerdictExit, "", 0},
+			{"bo", "in", door.VerdictAdmit, "", 1},
+		} {
+			v, r := staff.scan(door.ScanRequest{Door: "p:CERT", Token: e.token(tc.who), Mode: tc.mode, Nonce: nonce()})
+			if r.status != http.StatusOK || v.Verdict != tc.verdict || v.Code != tc.code || v.Inside != tc.inside {
+				t.Errorf("%s %s: %d %+v, want %s %q with %d inside", tc.who, tc.mode, r.status, v, tc.verdict, tc.code, tc.inside)
+			}
+		}
+		if v, r := staff.scan(door.ScanRequest{Door: "p:NOPE", Token: e.token("ana"), Nonce: nonce()}); r.status != http.StatusNotFound {
+			t.Errorf("an unknown place: %d %+v, want 404", r.status, v)
+		}
+	})
+}
