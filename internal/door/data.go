@@ -72,6 +72,11 @@ type Data struct {
 	// Sent (an overflow room's door) are those its session's door sent here.
 	Sent     []int64         `json:"sent,omitempty"`
 	Overflow []OverflowSeats `json:"overflow,omitempty"`
+	// Place is set for a place's door (in and out): Admitted are who is
+	// inside, and Entitled, when the place needs an entitlement, who may
+	// enter (null: anyone with a badge).
+	Place    bool    `json:"place,omitempty"`
+	Entitled []int64 `json:"entitled"`
 }
 
 // OverflowSeats is an overflow room as the device sends walk-ups to it.
@@ -206,7 +211,29 @@ func (h *Handler) buildData(r *http.Request, d *doorRef) ([]byte, string, error)
 			data.Overflow = h.overflowSeats(r, d)
 		}
 	} else {
-		data.Name = d.Room
+		data.Name, data.Place = d.Room, true
+		if !d.Opens.IsZero() {
+			data.Opens = d.Opens.UTC().Format(time.RFC3339)
+		}
+		if !d.Closes.IsZero() {
+			data.Closes = d.Closes.UTC().Format(time.RFC3339)
+		}
+		if pl, ok := e.(reserve.Places); ok {
+			if data.Admitted, err = pl.Inside(ctx, d.Place); err != nil {
+				return nil, "", err
+			}
+			if d.Entitlement != "" {
+				if data.Entitled, err = pl.EntitledTo(ctx, d.Entitlement); err != nil {
+					return nil, "", err
+				}
+				if data.Entitled == nil {
+					data.Entitled = []int64{} // nobody yet, which is not "anyone"
+				}
+			}
+		}
+		if data.Admitted == nil {
+			data.Admitted = []int64{}
+		}
 	}
 	return Sign(key, data)
 }

@@ -3,6 +3,7 @@ package door
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 )
@@ -22,6 +23,9 @@ type doorRef struct {
 	Room    string           // o: the overflow room; s: the session's room
 	Venue   string           // venue code of Room
 	Place   string           // p: the place's code
+	// p: who may enter ("" anyone with a badge) and when.
+	Entitlement   string
+	Opens, Closes time.Time
 }
 
 // maxDoorID bounds a door ID: a 64-character code and a 200-character room.
@@ -86,6 +90,7 @@ func (h *Handler) parseDoor(ctx context.Context, id string) (*doorRef, error) {
 		for _, p := range places {
 			if p.Code == rest {
 				d.Room, d.Venue, found = p.Name, p.Venue, true
+				d.Entitlement, d.Opens, d.Closes = p.Entitlement, p.Opens, p.Closes
 			}
 		}
 		if !found {

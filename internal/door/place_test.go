@@ -2,7 +2,9 @@ package door_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 
 	"github.com/lanyardhq/lanyard/internal/door"
@@ -45,6 +47,18 @@ func TestPlaceDoor(t *testing.T) {
 			if r.status != http.StatusOK || v.Verdict != tc.verdict || v.Code != tc.code || v.Inside != tc.inside {
 				t.Errorf("%s %s: %d %+v, want %s %q with %d inside", tc.who, tc.mode, r.status, v, tc.verdict, tc.code, tc.inside)
 			}
+		}
+		// The door's offline data: a place's door, who may enter, who is in.
+		r := staff.get("/door/api/data?door=p:CERT")
+		var data door.Data
+		if err := json.Unmarshal([]byte(r.body), &data); r.status != http.StatusOK || err != nil {
+			t.Fatalf("the lounge's door data: %d %v", r.status, err)
+		}
+		ana, bo := e.people["ana"].ID, e.people["bo"].ID
+		if !data.Place || len(data.Entitled) != 2 || !slices.Contains(data.Entitled, ana) || !slices.Contains(data.Entitled, bo) ||
+			!slices.Equal(data.Admitted, []int64{bo}) || data.Capacity != 1 {
+			t.Errorf("the lounge's door data: place=%t entitled=%v admitted=%v capacity=%d; want the two certified, bo inside, 1",
+				data.Place, data.Entitled, data.Admitted, data.Capacity)
 		}
 		if v, r := staff.scan(door.ScanRequest{Door: "p:NOPE", Token: e.token("ana"), Nonce: nonce()}); r.status != http.StatusNotFound {
 			t.Errorf("an unknown place: %d %+v, want 404", r.status, v)

@@ -138,9 +138,10 @@
         // Admissions made here offline since the data was issued count on.
         local = local && local.issued === d.issued ? local : { issued: d.issued, admitted: [], walkups: 0, overflow: {} };
         state.local = local;
-        state.admitted = new Set(d.admitted.concat(local.admitted));
+        var exited = local.exited || [];
+        state.admitted = new Set(d.admitted.concat(local.admitted).filter(function (id) { return exited.indexOf(id) < 0; }));
         state.walkupLeft = Math.max(d.walkup_left - local.walkups, 0);
-        state.inside = d.inside + local.admitted.length;
+        state.inside = Math.max(d.inside + local.admitted.length - exited.length, 0);
         $("door-name").textContent = d.name;
         $("data-age").textContent = fill(words.data_age, { time: new Date(d.issued).toLocaleTimeString() });
         showCount(state.inside, state.walkupLeft);
@@ -185,6 +186,7 @@
       if (bad) return { verdict: "deny", code: bad, attendee_id: bad === "badge_invalid" ? 0 : id };
       var v = { attendee_id: id, name: state.reserved.get(id) || "" };
       var now = Date.now();
+      if (d.place) return placeOffline(d, v, id, now);
       if (d.opens && now < Date.parse(d.opens)) {
         v.verdict = "deny"; v.code = "door_not_open"; v.time = new Date(Date.parse(d.opens)).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
       } else if (d.closes && now >= Date.parse(d.closes)) {
@@ -205,6 +207,27 @@
       return v;
     });
   }
+  // placeOffline is the engine's rule for a place's door, on the device:
+  // in and out, the entitled only, never above the capacity.
+  function placeOffline(d, v, id, now) {
+    if (scanMode() === "out") {
+      v.verdict = state.admitted.has(id) ? "exit" : "deny";
+      if (v.verdict === "deny") v.code = "not_found";
+      return v;
+    }
+    if ((d.opens && now < Date.parse(d.opens)) || (d.closes && now >= Date.parse(d.closes))) {
+      v.verdict = "deny"; v.code = now < Date.parse(d.opens || 0) ? "door_not_open" : "door_closed";
+    } else if (d.entitled && d.entitled.indexOf(id) < 0) {
+      v.verdict = "deny"; v.code = "not_entitled";
+    } else if (state.admitted.has(id)) {
+      v.verdict = "deny"; v.code = "already_inside";
+    } else if (d.capacity > 0 && state.inside >= d.capacity) {
+      v.verdict = "deny"; v.code = "place_full";
+    } else {
+      v.verdict = "admit"; v.kind = "place"; v.message = words.enter;
+    }
+    return v;
+  }
   // released: past the release, a reservation no longer holds a seat by
   // itself (the engine's rule): reserved attendees come in as walk-ups.
   function released(now) { return !!state.data.release_at && now >= Date.parse(state.data.release_at); }
@@ -223,9 +246,19 @@
   function applyLocal(v) {
     if (v.verdict === "admit" || v.verdict === "admit_walkup") {
       state.admitted.add(v.attendee_id);
-      state.local.admitted.push(v.attendee_id);
+      // Back into a place they left offline: undo the exit, else count in.
+      var j = (state.local.exited || []).indexOf(v.attendee_id);
+      if (j >= 0) state.local.exited.splice(j, 1);
+      else state.local.admitted.push(v.attendee_id);
       state.inside++;
       if (v.verdict === "admit_walkup") { state.local.walkups++; state.walkupLeft = Math.max(state.walkupLeft - 1, 0); }
+    } else if (v.verdict === "exit") {
+      // Left a place: out of the count, and counted out again after a reload.
+      state.admitted.delete(v.attendee_id);
+      var k = state.local.admitted.indexOf(v.attendee_id);
+      if (k >= 0) state.local.admitted.splice(k, 1);
+      else (state.local.exited = state.local.exited || []).push(v.attendee_id);
+      state.inside = Math.max(state.inside - 1, 0);
     } else if (v.verdict === "overflow") {
       state.admitted.add(v.attendee_id);
       state.local.admitted.push(v.attendee_id);
@@ -281,9 +314,19 @@
     var b = crypto.getRandomValues(new Uint8Array(16));
     return btoa(String.fromCharCode.apply(null, b)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
+  // scanMode is "out" when a place's door scans people leaving (lounges
+  // count who is inside); every other door only lets people in.
+  function scanMode() {
+    var out = document.getElementById("mode-out");
+    return door.indexOf("p:") === 0 && out && out.checked ? "out" : "in";
+  }
+  (function () {
+    var box = document.getElementById("scan-mode");
+    if (box) box.hidden = door.indexOf("p:") !== 0;
+  })();
   function scan(token, attendeeID) {
     if (!door) { show({ verdict: "deny", message: words.pick_first }); return Promise.resolve(); }
-    var req = { door: door, nonce: nonce(), mode: "in", scanned_at: new Date().toISOString() };
+    var req = { door: door, nonce: nonce(), mode: scanMode(), scanned_at: new Date().toISOString() };
     if (token) req.token = token; else req.attendee_id = attendeeID;
     var offlineScan = function () {
       return verifyOffline(token, attendeeID).then(function (v) {
