@@ -127,6 +127,8 @@ func NewShell(pages *web.Handler) (*web.Shell, error) {
 			return words
 		},
 		"setting": func(s lanyard.ReservationSettings, name string) string {
+			// The line's 0 means its default: the form shows what applies.
+			s.LineOpensMinutes, s.CallMinutes = s.LineOpens(), s.Call()
 			for _, fd := range settingsFields {
 				if fd.name == name {
 					return strconv.Itoa(*fd.ptr(&s))
