@@ -101,6 +101,8 @@ type Handler struct {
 	MaxUpload int64
 
 	routes   []Route
+	table    *route.Table            // the server's route table, shared with the other apps
+	pages    atomic.Pointer[pageSet] // GET patterns of the table, for the nav
 	rate     *rateMeter
 	activity activity
 	imports  pendingImports // previewed catalog re-imports
@@ -127,6 +129,8 @@ func NewShell(pages *web.Handler) (*web.Shell, error) {
 			return words
 		},
 		"setting": func(s lanyard.ReservationSettings, name string) string {
+			// The line's 0 means its default: the form shows what applies.
+			s.LineOpensMinutes, s.CallMinutes = s.LineOpens(), s.Call()
 			for _, fd := range settingsFields {
 				if fd.name == name {
 					return strconv.Itoa(*fd.ptr(&s))
@@ -161,6 +165,7 @@ func addMessages() error {
 // whether it calls the engine (route.Ledger: served by the lease holder).
 func (h *Handler) Routes(t *route.Table) {
 	h.rate = newRateMeter(h.Requests)
+	h.table = t
 	h.handle(t, "GET /console", route.Any, Members, h.home)
 	h.handle(t, "GET /console/dashboard", route.Any, Staff, h.dashboard)
 	h.handle(t, "GET /console/live", route.Any, Staff, h.dashboardFragment)
@@ -285,6 +290,10 @@ var sections = []section{
 	// === places (issue 13) ===
 	{"/console/places", "console.nav.places", Staff},
 	{"/console/certifications", "console.nav.certifications", Organizers},
+	// The other staff apps on the same route table: the door (internal/door)
+	// and the badge desk (internal/desk). Linked when registered there.
+	{"/door", "console.nav.door", Staff},
+	{"/desk", "console.nav.desk", Staff},
 }
 
 // nav is the header's links for u: the sections their role may use, the
@@ -306,14 +315,37 @@ func (h *Handler) nav(r *http.Request, u *lanyard.Attendee) []web.NavItem {
 	return append(out, web.NavItem{Href: "/", Label: h.Shell.T(r, "console.nav.app")})
 }
 
-// registered reports whether a GET page is registered at path.
+// pageSet is the GET patterns of the route table when it had n routes.
+type pageSet struct {
+	n   int
+	get map[string]bool
+}
+
+// registered reports whether a GET page is registered at path, by the
+// console or by another app on the same route table (the door and the
+// desk register theirs after the console's). The set is rebuilt when the
+// table has grown: routes are only added, all before the server serves.
 func (h *Handler) registered(path string) bool {
-	for _, rt := range h.routes {
-		if rt.Pattern == "GET "+path {
-			return true
+	if h.table == nil {
+		for _, rt := range h.routes {
+			if rt.Pattern == "GET "+path {
+				return true
+			}
 		}
+		return false
 	}
-	return false
+	routes := h.table.Routes()
+	set := h.pages.Load()
+	if set == nil || set.n != len(routes) {
+		set = &pageSet{n: len(routes), get: make(map[string]bool, len(routes))}
+		for _, rt := range routes {
+			if p, ok := strings.CutPrefix(rt.Pattern, "GET "); ok {
+				set.get[p] = true
+			}
+		}
+		h.pages.Store(set)
+	}
+	return set.get[path]
 }
 
 // render writes a console page.

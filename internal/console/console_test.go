@@ -395,27 +395,49 @@ func TestDashboardActivity(t *testing.T) {
 	})
 }
 
-// The header shows each role the sections it may open, and no others.
+// The header shows each role the sections it may open, and no others. The
+// door and the badge desk, registered by their own packages on the same
+// route table, are linked for staff and organizers when they are there.
 func TestNavFollowsRole(t *testing.T) {
-	e := newEnv(t, storetest.OpenSQLite(t))
 	links := func(body string) []string {
 		var out []string
-		for _, m := range regexp.MustCompile(`<a href="(/console[^"]*)"`).FindAllStringSubmatch(body[:strings.Index(body, "</nav>")], -1) {
+		for _, m := range regexp.MustCompile(`<a href="(/(?:console|door|desk)[^"]*)"`).FindAllStringSubmatch(body[:strings.Index(body, "</nav>")], -1) {
 			out = append(out, m[1])
 		}
 		return out
 	}
-	for role, want := range map[lanyard.Role]string{
-		lanyard.RoleOrganizer: "/console/dashboard /console/setup /console/sessions /console/attendees /console/import /console/photos /console/reports /console/announcements /console/audit /console/webhooks /console/mail /console/maps /console/places /console/certifications",
-		lanyard.RoleStaff:     "/console/dashboard /console/attendees /console/photos /console/reports /console/places",
-		lanyard.RoleExhibitor: "/console",
-	} {
-		r := e.signIn(role).get("/console/dashboard")
-		if role == lanyard.RoleExhibitor {
-			r = e.signIn(role).get("/console")
-		}
-		if got := strings.Join(links(r.body), " "); got != want {
-			t.Errorf("%s's nav: %s, want %s", role, got, want)
-		}
+	const (
+		organizer = "/console/dashboard /console/setup /console/sessions /console/attendees /console/import /console/photos /console/reports /console/announcements /console/audit /console/webhooks /console/mail /console/maps /console/places /console/certifications"
+		staff     = "/console/dashboard /console/attendees /console/photos /console/reports /console/places"
+	)
+	tests := []struct {
+		name string
+		// apps registers the other apps' pages, as cmd/lanyard does after
+		// the console's routes.
+		apps bool
+		want map[lanyard.Role]string
+	}{
+		{"console alone", false, map[lanyard.Role]string{lanyard.RoleOrganizer: organizer, lanyard.RoleStaff: staff, lanyard.RoleExhibitor: "/console"}},
+		{"with door and desk", true, map[lanyard.Role]string{lanyard.RoleOrganizer: organizer + " /door /desk", lanyard.RoleStaff: staff + " /door /desk",
+			lanyard.RoleExhibitor: "/console"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, storetest.OpenSQLite(t))
+			if tt.apps {
+				for _, p := range []string{"GET /door", "GET /door/app", "GET /desk"} {
+					e.routes.Handle(p, route.Any, http.NotFoundHandler())
+				}
+			}
+			for role, want := range tt.want {
+				r := e.signIn(role).get("/console/dashboard")
+				if role == lanyard.RoleExhibitor {
+					r = e.signIn(role).get("/console")
+				}
+				if got := strings.Join(links(r.body), " "); got != want {
+					t.Errorf("%s's nav: %s, want %s", role, got, want)
+				}
+			}
+		})
 	}
 }

@@ -22,6 +22,9 @@ import (
 type ReportStore interface {
 	Attendance(ctx context.Context, eventID int64, now time.Time) ([]store.TypeAttendance, error)
 	MailReport(ctx context.Context, eventID int64, limit int) ([]store.MailCount, []store.MailFailure, error)
+	// DoorConflictCount counts the offline door admissions refused at sync
+	// (reports_door.go).
+	DoorConflictCount(ctx context.Context, eventID int64) (int, error)
 }
 
 var _ ReportStore = (*store.DB)(nil)
@@ -166,6 +169,8 @@ var reports = []report{
 	{"fill-day", Staff, fillReport(func(c *catalog.Catalog, s *lanyard.Session) string { return c.Day(s) })},
 	{"fill-venue", Staff, fillReport(func(c *catalog.Catalog, s *lanyard.Session) string { return c.VenueName(s.Venue) })},
 	{"attendance", Staff, (*Handler).attendanceReport},
+	// The door, per session, and its sync conflicts (reports_door.go).
+	{"door", Staff, (*Handler).doorReport},
 	{"mail", Organizers, (*Handler).mailReport},
 	{"mail-failures", Organizers, (*Handler).failureReport},
 	// pocket: the attendees' ratings and the speakers' links (ratings.go).
@@ -177,6 +182,7 @@ type reportView struct {
 	Chart           template.HTML
 	Table           *table
 	More            int // rows left to the CSV
+	Note            *reportNote
 }
 
 func (h *Handler) newReportContext(r *http.Request) *reportContext {
@@ -220,6 +226,12 @@ func (h *Handler) reportsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		if t.Total > len(t.Rows) {
 			v.More = t.Total - len(t.Rows)
+		}
+		if note := reportNotes[rp.ID]; note != nil {
+			if v.Note, err = note(h, rc); err != nil {
+				h.Shell.ServerError(w, r, err)
+				return
+			}
 		}
 		views = append(views, v)
 	}

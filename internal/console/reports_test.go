@@ -406,3 +406,82 @@ func TestAnnouncementToVenueToday(t *testing.T) {
 		t.Errorf("%d messages written for an empty segment", n)
 	}
 }
+
+// The door report, per session: of A's two reserved seats one was checked
+// in and one walk-up came, so after A ended it shows one no-show of two.
+// The offline sync's conflicts are counted for organizers with a link to
+// the door's conflicts page; staff, who cannot open that page, see the
+// table without it.
+func TestReportsDoor(t *testing.T) {
+	var now atomic.Pointer[time.Time]
+	t0 := engineNow
+	now.Store(&t0)
+	e := newEnvAt(t, storetest.OpenSQLite(t), func() time.Time { return *now.Load() })
+	people := e.crowd("guest", 3)
+	e.reserve(people[0], "A")
+	e.reserve(people[1], "A")
+	ctx := context.Background()
+	staff := e.people[lanyard.RoleStaff].ID
+	door := at(1, 10).Add(-15 * time.Minute)
+	now.Store(&door)
+	if _, err := e.eng.CheckIn(ctx, staff, people[0].ID, "A", ""); err != nil {
+		t.Fatalf("check in: %v", err)
+	}
+	released := at(1, 10).Add(-5 * time.Minute)
+	now.Store(&released)
+	if _, err := e.eng.AdmitWalkup(ctx, staff, people[2].ID, "A", ""); err != nil {
+		t.Fatalf("walk-up: %v", err)
+	}
+
+	// While A runs, its holders may still come: no no-shows yet.
+	running := at(1, 10).Add(10 * time.Minute)
+	now.Store(&running)
+	org := e.signIn(lanyard.RoleOrganizer)
+	doorCSV := func() [][]string {
+		t.Helper()
+		r := org.get("/console/reports/door.csv")
+		if r.status != http.StatusOK {
+			t.Fatalf("door.csv = %d", r.status)
+		}
+		recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs
+	}
+	pick := func(recs [][]string) string {
+		var out []string
+		for _, rec := range recs {
+			// session, reserved, checked_in, walkups, no_shows, percent
+			out = append(out, strings.Join([]string{rec[0], rec[3], rec[4], rec[5], rec[6], rec[7]}, " "))
+		}
+		return strings.Join(out, "; ")
+	}
+	if got, want := pick(doorCSV()), "session reserved checked_in walkups no_shows percent; A 2 1 1  "; got != want {
+		t.Errorf("door.csv while A runs = %q, want %q", got, want)
+	}
+	after := at(1, 12)
+	now.Store(&after)
+	if got, want := pick(doorCSV()), "session reserved checked_in walkups no_shows percent; A 2 1 1 1 50"; got != want {
+		t.Errorf("door.csv after A = %q, want %q", got, want)
+	}
+
+	page := org.get("/console/reports")
+	if !strings.Contains(page.body, `id="report-door"`) || !strings.Contains(page.body, `id="door-conflicts" data-count="0"`) {
+		t.Errorf("the organizer's page lacks the door report or its conflict count of 0:\n%s", byID(page.body, "report-door"))
+	}
+	if _, err := e.db.AddDoorConflict(ctx, store.DoorConflict{EventID: e.ev.ID, StaffID: staff, Nonce: "n-1", Door: "s:A", AttendeeID: people[1].ID,
+		Kind: "two_doors", DeviceVerdict: "admit", Code: "already_inside", Message: "Already inside", ScannedAt: running}); err != nil {
+		t.Fatal(err)
+	}
+	page = org.get("/console/reports")
+	for _, want := range []string{`id="door-conflicts" data-count="1">Offline check-ins refused at sync: 1.`, `<a href="/door/conflicts" id="door-conflicts-link">Review the door conflicts</a>`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the organizer's page lacks %s", want)
+		}
+	}
+	staffPage := e.signIn(lanyard.RoleStaff).get("/console/reports")
+	if !strings.Contains(staffPage.body, `id="report-door"`) || strings.Contains(staffPage.body, "/door/conflicts") {
+		t.Errorf("staff: want the door report without the organizers' conflicts link")
+	}
+}

@@ -105,23 +105,29 @@ func (h *Handler) setupData(ctx context.Context, r *http.Request) (*setupData, e
 }
 
 // settingsFields are the settings form's number fields, each with where it
-// goes in the settings.
+// goes in the settings and, when set, the message naming its range (the
+// generic out-of-range message otherwise).
 var settingsFields = []struct {
-	name string
-	ptr  func(*lanyard.ReservationSettings) *int
+	name     string
+	ptr      func(*lanyard.ReservationSettings) *int
+	rangeMsg string
 }{
-	{"changes_close_minutes", func(s *lanyard.ReservationSettings) *int { return &s.ChangesCloseMinutes }},
-	{"release_minutes", func(s *lanyard.ReservationSettings) *int { return &s.ReleaseMinutes }},
-	{"fair_seconds", func(s *lanyard.ReservationSettings) *int { return &s.FairSeconds }},
-	{"max_reservations", func(s *lanyard.ReservationSettings) *int { return &s.MaxReservations }},
-	{"max_per_day", func(s *lanyard.ReservationSettings) *int { return &s.MaxPerDay }},
-	{"max_waitlists", func(s *lanyard.ReservationSettings) *int { return &s.MaxWaitlists }},
-	{"door_opens_minutes", func(s *lanyard.ReservationSettings) *int { return &s.DoorOpensMinutes }},
+	{"changes_close_minutes", func(s *lanyard.ReservationSettings) *int { return &s.ChangesCloseMinutes }, ""},
+	{"release_minutes", func(s *lanyard.ReservationSettings) *int { return &s.ReleaseMinutes }, ""},
+	{"fair_seconds", func(s *lanyard.ReservationSettings) *int { return &s.FairSeconds }, ""},
+	{"max_reservations", func(s *lanyard.ReservationSettings) *int { return &s.MaxReservations }, ""},
+	{"max_per_day", func(s *lanyard.ReservationSettings) *int { return &s.MaxPerDay }, ""},
+	{"max_waitlists", func(s *lanyard.ReservationSettings) *int { return &s.MaxWaitlists }, ""},
+	{"door_opens_minutes", func(s *lanyard.ReservationSettings) *int { return &s.DoorOpensMinutes }, ""},
+	// The walk-up line's window and call (reserve/line.go); 0 is the default.
+	{"line_opens_minutes", func(s *lanyard.ReservationSettings) *int { return &s.LineOpensMinutes }, "console.setup.line_opens_range"},
+	{"call_minutes", func(s *lanyard.ReservationSettings) *int { return &s.CallMinutes }, "console.setup.call_range"},
 }
 
 // saveSettings replaces the reservation rules: the change cutoff, limits,
-// the travel rule and the door window. Every field is checked before
-// anything is saved, each against the engine's own rule.
+// the travel rule, the door window and the walk-up line's window and call.
+// Every field is checked before anything is saved, each against the
+// engine's own rule.
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	f := newForm()
 	var s lanyard.ReservationSettings
@@ -137,7 +143,11 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		one := lanyard.DefaultReservationSettings()
 		*fd.ptr(&one) = n
 		if one.Validate() != nil {
-			f.Errors[fd.name] = h.Shell.T(r, "console.setup.out_of_range")
+			msg := "console.setup.out_of_range"
+			if fd.rangeMsg != "" {
+				msg = fd.rangeMsg
+			}
+			f.Errors[fd.name] = h.Shell.T(r, msg)
 			continue
 		}
 		*fd.ptr(&s) = n
@@ -158,8 +168,9 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		h.refused(w, r, "settings", f, err)
 		return
 	}
-	h.audit(r, "settings", 0, "", fmt.Sprintf("changes_close=%d release=%d fair=%d max=%d per_day=%d waitlists=%d door=%d travel=%s",
-		s.ChangesCloseMinutes, s.ReleaseMinutes, s.FairSeconds, s.MaxReservations, s.MaxPerDay, s.MaxWaitlists, s.DoorOpensMinutes, travel))
+	h.audit(r, "settings", 0, "", fmt.Sprintf("changes_close=%d release=%d fair=%d max=%d per_day=%d waitlists=%d door=%d line=%d call=%d travel=%s",
+		s.ChangesCloseMinutes, s.ReleaseMinutes, s.FairSeconds, s.MaxReservations, s.MaxPerDay, s.MaxWaitlists, s.DoorOpensMinutes,
+		s.LineOpensMinutes, s.CallMinutes, travel))
 	h.done(w, r, "console.setup.saved", "#settings")
 }
 

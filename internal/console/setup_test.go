@@ -121,14 +121,84 @@ func TestSetupSavesSettings(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	c := e.signIn(lanyard.RoleOrganizer)
 	r := c.post("/console/setup/settings", url.Values{"changes_close_minutes": {"45"}, "release_minutes": {"5"}, "fair_seconds": {"0"},
-		"max_reservations": {"12"}, "max_per_day": {"4"}, "max_waitlists": {"3"}, "door_opens_minutes": {"20"}, "travel": {"refuse"}})
+		"max_reservations": {"12"}, "max_per_day": {"4"}, "max_waitlists": {"3"}, "door_opens_minutes": {"20"}, "line_opens_minutes": {"90"}, "call_minutes": {"3"}, "travel": {"refuse"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", r.status, r.body)
 	}
 	got, _ := e.eng.Settings(context.Background())
-	want := lanyard.ReservationSettings{ChangesCloseMinutes: 45, ReleaseMinutes: 5, FairSeconds: 0, MaxReservations: 12, MaxPerDay: 4, MaxWaitlists: 3, TravelBlocks: true, DoorOpensMinutes: 20}
+	want := lanyard.ReservationSettings{ChangesCloseMinutes: 45, ReleaseMinutes: 5, FairSeconds: 0, MaxReservations: 12, MaxPerDay: 4, MaxWaitlists: 3, TravelBlocks: true, DoorOpensMinutes: 20,
+		LineOpensMinutes: 90, CallMinutes: 3}
 	if got != want {
 		t.Errorf("settings = %+v, want %+v", got, want)
+	}
+	page := c.get("/console/setup")
+	for _, want := range []string{`name="line_opens_minutes" type="number" inputmode="numeric" value="90"`, `name="call_minutes" type="number" inputmode="numeric" value="3"`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("the setup page does not show the saved value: no %s", want)
+		}
+	}
+}
+
+// The walk-up line's two settings: a new event's form shows their
+// defaults with help, an out-of-range value is refused beside its field
+// with its range, the typed values come back, and nothing is saved.
+func TestSetupLineSettings(t *testing.T) {
+	e := newEnv(t, storetest.OpenSQLite(t))
+	ctx := context.Background()
+	c := e.signIn(lanyard.RoleOrganizer)
+	page := c.get("/console/setup")
+	for _, want := range []string{`name="line_opens_minutes" type="number" inputmode="numeric" value="60"`, `name="call_minutes" type="number" inputmode="numeric" value="5"`,
+		`id="line_opens_minutes-hint">Attendees may join a full session&#39;s walk-up line`, `id="call_minutes-hint">An attendee called from the walk-up line`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("a new event's setup page lacks %s", want)
+		}
+	}
+	before, _ := e.eng.Settings(ctx)
+	valid := func(line, call string) url.Values {
+		return url.Values{"changes_close_minutes": {"45"}, "release_minutes": {"5"}, "fair_seconds": {"0"}, "max_reservations": {"12"}, "max_per_day": {"4"},
+			"max_waitlists": {"3"}, "door_opens_minutes": {"20"}, "line_opens_minutes": {line}, "call_minutes": {call}, "travel": {"refuse"}}
+	}
+	tests := []struct {
+		name, line, call string
+		want             map[string]string
+	}{
+		{"line over a week", "10081", "5", map[string]string{"line_opens_minutes": "Enter minutes from 0 to 10080 (a week); 0 means the default, 60."}},
+		{"negative line", "-1", "5", map[string]string{"line_opens_minutes": "Enter minutes from 0 to 10080 (a week); 0 means the default, 60."}},
+		{"call over two hours", "60", "121", map[string]string{"call_minutes": "Enter minutes from 0 to 120; 0 means the default, 5."}},
+		{"call not a number", "60", "5m", map[string]string{"call_minutes": "Enter a whole number."}},
+		{"both", "99999", "-3", map[string]string{"line_opens_minutes": "Enter minutes from 0 to 10080 (a week); 0 means the default, 60.",
+			"call_minutes": "Enter minutes from 0 to 120; 0 means the default, 5."}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := c.post("/console/setup/settings", valid(tt.line, tt.call))
+			if r.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.status)
+			}
+			got := fieldErrors(r.body)
+			if len(got) != len(tt.want) {
+				t.Errorf("errors %v, want %v", got, tt.want)
+			}
+			for k, want := range tt.want {
+				if got[k] != want {
+					t.Errorf("%s error %q, want %q", k, got[k], want)
+				}
+			}
+			// The organizer's typed values come back to fix.
+			for k, v := range map[string]string{"line_opens_minutes": tt.line, "call_minutes": tt.call, "door_opens_minutes": "20"} {
+				if !strings.Contains(r.body, `name="`+k+`" type="number" inputmode="numeric" value="`+v+`"`) {
+					t.Errorf("%s does not keep the typed %q", k, v)
+				}
+			}
+		})
+	}
+	if after, _ := e.eng.Settings(ctx); after != before {
+		t.Errorf("a refused form changed the settings: %+v → %+v", before, after)
+	}
+	c.lang = "ko"
+	r := c.post("/console/setup/settings", valid("60", "500"))
+	if got, want := fieldErrors(r.body)["call_minutes"], "0에서 120 사이의 분을 입력하세요. 0은 기본값 5입니다."; got != want {
+		t.Errorf("Korean: %q, want %q", got, want)
 	}
 }
 
