@@ -133,6 +133,7 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
   Sign in     %s with the password %s (or sign up)
   Console     %s/console as the organizer %s or staff %s, same password
   Maps        %s/map  (venue floor plans, shuttle routes)
+  On site     %s/now (now and next), /lines (walk-up lines), /lounges; the badge desk at %s/desk (staff)
   Search      %s/api/v1/sessions?q=serverless&day=%s
   OpenAPI     %s/api/v1/openapi.json
   Schedule    %s/schedule.xml  (for Giggity, ConfClerk, FOSDEM apps)
@@ -144,7 +145,7 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
   Try: curl -H "Authorization: Bearer %s" %s/api/v1/me
 
 `, time.Since(start).Round(time.Millisecond), ev.Name, contents, times, len(people),
-			url, sample.email, demoPassword, url, console[lanyard.RoleOrganizer], console[lanyard.RoleStaff], url, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+			url, sample.email, demoPassword, url, console[lanyard.RoleOrganizer], console[lanyard.RoleStaff], url, url, url, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
 		if *doorNow {
 			fmt.Fprintf(e.stdout, "  Door app    %s/door as the staff %s, same password: DOOR-101 and DOOR-102 are open now;\n              scan %s's badge QR from %s/photo on another screen\n\n", url, console[lanyard.RoleStaff], sample.email, url)
 		} else {
