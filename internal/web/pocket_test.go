@@ -505,3 +505,26 @@ func flipLast(s string) string {
 	}
 	return s[:len(s)-1] + last
 }
+
+// The service worker's own fetches (to keep pages for offline use) leave
+// the flash for the page the attendee opens next: a background fetch that
+// took it would leave the attendee without the message.
+func TestWarmFetchKeepsFlash(t *testing.T) {
+	e, _ := newPocketEnv(t)
+	e.attendee("Ann", "ann@example.com")
+	c := e.signIn("ann@example.com")
+	if r := c.post("/agenda/feed", url.Values{"action": {"create"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("POST /agenda/feed: %d", r.status)
+	}
+	req, err := http.NewRequest("GET", e.srv.URL+"/agenda", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set(web.WarmHeader, "1")
+	if got := flash(c.do(req).body); got != "" {
+		t.Errorf("the worker's fetch shows the flash %q", got)
+	}
+	if got := flash(c.get("/agenda").body); got != "Your new calendar address is ready." {
+		t.Errorf("the page opened next shows %q, want the flash", got)
+	}
+}

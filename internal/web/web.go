@@ -424,7 +424,16 @@ func (h *Handler) flashAt(r *http.Request, kind, text, code string) {
 	h.Sessions.Put(r.Context(), "flash", kind+"\x00"+text+"\x00"+code)
 }
 
+// WarmHeader marks the service worker's own fetches of the attendee's pages
+// (pocket's sw.js), made to keep them for offline use: they leave the
+// flash for the page the attendee opens next, which a background fetch
+// would otherwise take.
+const WarmHeader = "X-Lanyard-Warm"
+
 func (h *Handler) popFlash(r *http.Request) (kind, text, code string) {
+	if r.Header.Get(WarmHeader) != "" {
+		return "", "", ""
+	}
 	s := h.Sessions.PopString(r.Context(), "flash")
 	kind, rest, _ := strings.Cut(s, "\x00")
 	text, code, _ = strings.Cut(rest, "\x00")

@@ -101,7 +101,8 @@ self.addEventListener("message", ev => {
       const hit = await cache.match(path);
       if (hit && Date.now() - Number(hit.headers.get("X-Lanyard-Kept")) < FRESH) continue;
       try {
-        const res = await fetch(path, {credentials: "same-origin", redirect: "manual"});
+        // Marked, so the server leaves the flash for the page opened next.
+        const res = await fetch(path, {credentials: "same-origin", redirect: "manual", headers: {"X-Lanyard-Warm": "1"}});
         await keep(path, res);
       } catch (e) { /* offline: keep what there is */ }
     }
