@@ -8,12 +8,15 @@ import (
 )
 
 // The door app (internal/door) tells a replaced badge from a forged one and
-// signs a door's offline data with the hashes of every valid token, so it
-// needs the claims and the keys, not only Verify's attendee.
+// signs a door's offline data with the hashes of every valid token, and the
+// badge desk (internal/desk) finds the attendee of a badge since replaced
+// to tell staff so, so they need the claims and the keys, not only
+// Verify's attendee.
 
-// Claims checks token's signature and returns what it says, without
-// looking the attendee up: a forged, altered or foreign token is
-// EBadgeInvalid; whether its version is current is the caller's question.
+// Claims checks token's signature and returns what it says, whatever its
+// version, without looking the attendee up: a forged, altered or foreign
+// token is EBadgeInvalid; whether its version is current is the caller's
+// question.
 func (s *Service) Claims(ctx context.Context, token string) (Claims, error) {
 	kr, err := s.keyring(ctx, false)
 	if err != nil {

@@ -65,7 +65,7 @@ type Badges interface {
 	UploadPhoto(ctx context.Context, attendeeID int64, r io.Reader) (*lanyard.Photo, error)
 	Photo(ctx context.Context, attendeeID int64) (*lanyard.Photo, error)
 	WriteBadge(ctx context.Context, w io.Writer, a *lanyard.Attendee) error
-	Inspect(ctx context.Context, token string) (badge.Claims, error)
+	Claims(ctx context.Context, token string) (badge.Claims, error)
 }
 
 // Handler serves the badge desk of one event. It never calls the

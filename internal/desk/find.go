@@ -100,7 +100,7 @@ func (h *Handler) find(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusBadRequest, lanyard.EBadgeInvalid, "desk.find.code_unknown")
 		return
 	}
-	c, err := h.Badges.Inspect(ctx, tok)
+	c, err := h.Badges.Claims(ctx, tok)
 	switch {
 	case lanyard.ErrorCode(err) == lanyard.EBadgeInvalid:
 		fail(http.StatusBadRequest, lanyard.EBadgeInvalid, "desk.find.code_invalid")
