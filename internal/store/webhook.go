@@ -267,8 +267,8 @@ func CheckWebhookEndpoint(e *lanyard.WebhookEndpoint) error {
 			return &lanyard.Error{Code: lanyard.EINVALID, Field: "events", Message: fmt.Sprintf("There is no event %q.", t)}
 		}
 	}
-	slices.Sort(e.Events)
-	e.Events = slices.Compact(e.Events)
+	// A sorted copy: the caller's slice may be shared (lanyard.WebhookEvents).
+	e.Events = slices.Compact(slices.Sorted(slices.Values(e.Events)))
 	if err := lanyard.CheckText("description", e.Description, lanyard.TextRule{Max: 200}); err != nil {
 		return err
 	}
