@@ -114,9 +114,9 @@ func TestBrowserCatalogChange(t *testing.T) {
 	br.shoot("catalogchange-changelog-ko-phone", 360)
 
 	// The holder signs in (after the organizer signs out) and reads that it moved.
-	br.do("sign out", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("signout")), chromedp.Sleep(500*time.Millisecond))
+	br.do("sign out", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.CSS(`a[href^="/signin"]`)))
 	br.signIn(holderEmail, demoPassword,
-		chromedp.Sleep(500*time.Millisecond),
+		chromedp.WaitVisible(chromedp.ID("signout")), // signed in, before going on
 		chromedp.Navigate(base+"/notifications"),
 		chromedp.WaitVisible(chromedp.ID("notices")),
 	)

@@ -251,7 +251,7 @@ func TestBrowserPocket(t *testing.T) {
 
 	// In Korean.
 	br.do("switch to Korean", chromedp.Navigate(base+"/now"), chromedp.WaitVisible(chromedp.ID("lang-switch")),
-		chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.ID("now-next-1")))
+		chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"] #now-next-1`)))
 	if got := br.text("#now-next-1 .trip-how"); got != "Venetian에서 셔틀로 25분" {
 		t.Errorf("Korean trip = %q", got)
 	}

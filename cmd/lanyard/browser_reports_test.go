@@ -141,11 +141,11 @@ func TestBrowserReports(t *testing.T) {
 	br.do("Korean announcements", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+"/console/announcements"), chromedp.WaitVisible(chromedp.ID("past-announcements")))
 	br.shoot("announce-ko-phone", 360)
 	part("announce-ko-phone-list", "past-announcements", 360)
-	br.do("sign out", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("signout")), chromedp.Sleep(300*time.Millisecond))
+	br.do("sign out", chromedp.EmulateViewport(1280, 900), chromedp.Click(chromedp.ID("signout")), chromedp.WaitVisible(chromedp.CSS(`a[href^="/signin"]`)))
 
 	// The attendee reads it.
 	br.signIn(attendee, demoPassword,
-		chromedp.Sleep(300*time.Millisecond),
+		chromedp.WaitVisible(chromedp.ID("signout")), // signed in, before going on
 		chromedp.Navigate(base+"/notifications"),
 		chromedp.WaitVisible(chromedp.ID("notices")),
 	)
