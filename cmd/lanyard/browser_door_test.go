@@ -164,7 +164,7 @@ func TestBrowserDoor(t *testing.T) {
 	writeQRVideo(t, video, token(sample))
 
 	b := newTab(t, newCameraBrowser(t, video, 480, 900), base)
-	b.signIn(staffEmail[1], demoPassword, chromedp.WaitVisible(chromedp.ID("main")))
+	b.signIn(staffEmail[1], demoPassword, chromedp.WaitVisible(chromedp.ID("signout")))
 	b.do("pick DOOR-101",
 		chromedp.Navigate(base+"/door"),
 		chromedp.WaitVisible(chromedp.CSS(`a[data-door="s:DOOR-101"]`)),

@@ -44,7 +44,7 @@ func TestBrowserLounges(t *testing.T) {
 
 	// The organizer verifies it in the console (another profile's cookies: a second browser).
 	org := newTab(t, newBrowser(t), base)
-	org.signIn("organizer@demo.lanyard.dev", demoPassword, chromedp.WaitVisible(chromedp.CSS("nav")))
+	org.signIn("organizer@demo.lanyard.dev", demoPassword, chromedp.WaitVisible(chromedp.ID("signout")))
 	org.do("the queue", chromedp.Navigate(base+"/console/certifications"), chromedp.WaitVisible(chromedp.ID("cert-list")))
 	org.shoot("console-certifications", 1280)
 	org.shoot("console-certifications-phone", 390)
