@@ -220,7 +220,7 @@ func TestBrowserCatalogPages(t *testing.T) {
 
 	// Korean: the same pages.
 	br.do("korean", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"]`)))
-	if got := br.text("#badge-preview + .badge-side h2"); got != "인쇄될 배지" {
+	if got := br.text("#badge-preview + .badge-side h2"); got != "인쇄될 명찰" {
 		t.Errorf("the preview's heading in Korean is %q", got)
 	}
 	widths("badge-ko")

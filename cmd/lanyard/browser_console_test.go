@@ -129,7 +129,7 @@ func TestBrowserConsole(t *testing.T) {
 		poll(`document.documentElement.lang === "ko"`),
 		chromedp.WaitVisible(chromedp.ID("replace-badge")),
 	)
-	if got := br.text("#replace-badge"); got != "배지 무효화 후 재발급" {
+	if got := br.text("#replace-badge"); got != "명찰 무효화 후 재발급" {
 		t.Errorf("Korean button %q", got)
 	}
 	br.shoot("console-attendee-ko-phone", widths["phone"])

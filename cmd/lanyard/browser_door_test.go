@@ -283,7 +283,7 @@ func TestBrowserDoor(t *testing.T) {
 		t.Errorf("offline verify p99 %.1f ms, want under 50 ms", perScan["p99"])
 	}
 	queued, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]map[string]any](`new Promise((ok, fail) => {
-		const r = indexedDB.open("lanyard-door", 1);
+		const r = indexedDB.open("lanyard-door-scans", 1); // the shared scanner's queue (static/scan.js)
 		r.onsuccess = () => { const q = r.result.transaction("queue").objectStore("queue").getAll(); q.onsuccess = () => ok(q.result); q.onerror = fail; };
 		r.onerror = fail;
 	})`, chromedp.EvalAwaitPromise))

@@ -180,10 +180,34 @@ func TestBrowserPocket(t *testing.T) {
 	call(t, "POST", base+"/api/v1/reservations", me, map[string]any{"sessions": []string{"P1", "P2"}}, nil, 200, nil)
 	var who struct{ ID int64 }
 	getJSON(t, base+"/api/v1/me", me, 200, &who)
+	// She starts a meetup at a bar back at the Venetian, half an hour
+	// after P2 ends at MGM: "now and next" lists it third, with the bus.
+	var p2 demoSession
+	getJSON(t, base+"/api/v1/sessions/P2", "", 200, &p2)
+	br.do("start a meetup",
+		chromedp.Navigate(base+"/meetups/new"),
+		chromedp.WaitVisible(chromedp.ID("meetup-form")),
+		chromedp.SendKeys(chromedp.ID("title"), "Korean speakers' meetup"),
+		chromedp.SetValue(chromedp.ID("language"), "ko"),
+		chromedp.SendKeys(chromedp.ID("topic"), "AWSKRUG"),
+		chromedp.Click(chromedp.ID("kind-bar")),
+		chromedp.SetValue(chromedp.ID("venue"), "venetian"),
+		chromedp.SendKeys(chromedp.ID("place"), "Bar X"),
+		chromedp.SetValue(chromedp.ID("start"), p2.End.Add(30*time.Minute).In(mustZone(t)).Format("2006-01-02T15:04")),
+		chromedp.SetValue(chromedp.ID("minutes"), "60"),
+		chromedp.SetValue(chromedp.ID("cap"), "10"),
+		chromedp.Click(chromedp.ID("meetup-create")),
+		chromedp.WaitVisible(chromedp.ID("meetup-title")),
+	)
+	meetup := "MEETUP-" + br.eval(`document.getElementById("meetup").dataset.meetup`)
 	// Now and next, on a phone.
-	br.do("open now and next", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/now"), chromedp.WaitVisible(chromedp.ID("now-next-1")))
-	if got := br.eval(`document.getElementById("now-next-0").dataset.session + "," + document.getElementById("now-next-1").dataset.session`); got != "P1,P2" {
-		t.Fatalf("next stops = %s, want P1,P2", got)
+	br.do("open now and next", chromedp.EmulateViewport(390, 844), chromedp.Navigate(base+"/now"), chromedp.WaitVisible(chromedp.ID("now-next-2")))
+	if got := br.eval(`[0, 1, 2].map(i => document.getElementById("now-next-" + i).dataset.session).join()`); got != "P1,P2,"+meetup {
+		t.Fatalf("next stops = %s, want P1,P2,%s", got, meetup)
+	}
+	if got := br.text("#now-next-2"); !strings.Contains(got, "Korean speakers' meetup") || !strings.Contains(got, "Bar X, Venetian") ||
+		!strings.Contains(got, "Meetup · going") || !strings.Contains(got, "Shuttle from MGM Grand: 25 min") || !strings.Contains(got, "Leave by") {
+		t.Errorf("the meetup in now and next: %q", got)
 	}
 	trip := br.text("#now-next-1 .trip-how")
 	leave := br.text("#leave-by-1")
@@ -254,6 +278,9 @@ func TestBrowserPocket(t *testing.T) {
 		chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="ko"] #now-next-1`)))
 	if got := br.text("#now-next-1 .trip-how"); got != "Venetian에서 셔틀로 25분" {
 		t.Errorf("Korean trip = %q", got)
+	}
+	if got := br.text("#now-next-2"); !strings.Contains(got, "밋업 · 참석") || !strings.Contains(got, "MGM Grand에서 셔틀로 25분") {
+		t.Errorf("the Korean meetup stop: %q", got)
 	}
 	br.shoot("pocket-now-ko", 390)
 	br.do("agenda in Korean", chromedp.Navigate(base+"/agenda"), chromedp.WaitVisible(chromedp.ID("r-P1")))

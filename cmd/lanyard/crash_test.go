@@ -10,6 +10,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -21,6 +22,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
+	"github.com/lanyardhq/lanyard/internal/auth"
+	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 )
 
@@ -225,4 +229,66 @@ func heldSeats(t *testing.T, base string, tokens []string) map[key]bool {
 		}
 	}
 	return held
+}
+
+// crashPeople runs the demo into dsn (its tokens in dir/tokens.csv) and
+// gives n of its attendees, from attendee00100 on, the demo password: the
+// people the crash tests sign in. It returns the open store, the event,
+// and their emails and IDs.
+func crashPeople(t *testing.T, dir, dsn string, n int) (*store.DB, *lanyard.Event, []string, []int64) {
+	t.Helper()
+	if code, _, stderr := runCmd(t, "demo", "--db", dsn, "--attendees", "200", "--serve=false", "--tokens", filepath.Join(dir, "tokens.csv")); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := db.FindEventBySlug(ctx, "reinvent-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, err := auth.NewHasher(1).Hash(ctx, demoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emails []string
+	var ids []int64
+	for i := 100; len(emails) < n; i++ {
+		a, err := db.FindAttendeeByEmail(ctx, ev.ID, fmt.Sprintf("attendee%05d@demo.lanyard.dev", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetPassword(ctx, a.ID, hash); err != nil {
+			t.Fatal(err)
+		}
+		emails, ids = append(emails, a.Email), append(ids, a.ID)
+	}
+	return db, ev, emails, ids
+}
+
+// signInAll signs each of emails in on base with the demo password and
+// returns their session cookies ("name=value"), in order. Web sessions
+// are in the database: they outlive the kills.
+func signInAll(t *testing.T, base string, emails []string) []string {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	cookies := make([]string, len(emails))
+	for i, email := range emails {
+		resp, err := client.PostForm(base+"/signin", url.Values{"email": {email}, "password": {demoPassword}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		for _, c := range resp.Cookies() {
+			if c.Value != "" {
+				cookies[i] = c.Name + "=" + c.Value
+			}
+		}
+		if resp.StatusCode != http.StatusSeeOther || cookies[i] == "" {
+			t.Fatalf("sign in %s: %d", email, resp.StatusCode)
+		}
+	}
+	return cookies
 }

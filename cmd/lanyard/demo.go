@@ -90,13 +90,23 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 	if err != nil {
 		return err
 	}
+	exhibitor := sample.exhibitor
 	if err := openReservations(ctx, db, ev, start); err != nil {
 		return err
 	}
 	if err := openPlaces(ctx, db, ev, people, sample.email, start); err != nil { // === places (issue 13): demo_places.go
 		return err
 	}
+	if err := seedParties(ctx, db, ev, people, sample.email, start); err != nil { // === parties (issue 14): demo_party.go
+		return err
+	}
 	if err := setDemoPassword(ctx, db, ev.ID, sample.email); err != nil {
+		return err
+	}
+	if err := seedMeetups(ctx, db, ev, people, sample.email); err != nil { // meetups (issue 14): demo_meetups.go
+		return err
+	}
+	if err := seedContacts(ctx, db, ev, gen.Catalog.Sessions, people, sample.email); err != nil { // === contacts (issue 14): demo_contacts.go
 		return err
 	}
 	if *doorNow {
@@ -112,6 +122,21 @@ written to a CSV file (email,token) beside the database, for load tests.`)
 			if err := setDemoPassword(ctx, db, ev.ID, a.Email); err != nil {
 				return err
 			}
+		}
+	}
+	exhibitorAccount, err := seedExpo(ctx, db, ev, people, sample.email) // === expo (issue 14): demo_expo.go
+	if err != nil {
+		return err
+	}
+	if err := openSwag(ctx, db, ev, people, sample.email, start); err != nil { // === swag (issue 14): demo_swag.go, after the expo's exhibitors
+		return err
+	}
+	// === leads (issue 14): a company and a few leads for the first exhibitor account (internal/demo/leads.go)
+	if exhibitor, err := demo.SeedLeads(ctx, db, ev, people, sample.email, start); err != nil {
+		return err
+	} else if exhibitor != "" {
+		if err := setDemoPassword(ctx, db, ev.ID, exhibitor); err != nil {
+			return err
 		}
 	}
 	log.Info("demo event generated", "sessions", len(gen.Catalog.Sessions), "attendees", len(people), "took", time.Since(start).Round(time.Millisecond))
@@ -146,6 +171,9 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
 
 `, time.Since(start).Round(time.Millisecond), ev.Name, contents, times, len(people),
 			url, sample.email, demoPassword, url, console[lanyard.RoleOrganizer], console[lanyard.RoleStaff], url, url, url, url, ev.StartDate, url, url, sample.token, sample.email, organizer, *tokensPath, sample.token, url)
+		if exhibitor != nil {
+			fmt.Fprintf(e.stdout, "  Leads       curl -H \"Authorization: Bearer %s\" %s/api/v1/exhibitor/leads  (%s's company)\n\n", exhibitor.token, url, exhibitor.email)
+		}
 		if *doorNow {
 			fmt.Fprintf(e.stdout, "  Door app    %s/door as the staff %s, same password: DOOR-101 and DOOR-102 are open now;\n              scan %s's badge QR from %s/photo on another screen\n\n", url, console[lanyard.RoleStaff], sample.email, url)
 		} else {
@@ -154,6 +182,13 @@ Demo ready in %s: %s, %d sessions (%d times), %d attendees.
 		if cfg.SMTPURL == "" {
 			fmt.Fprintf(e.stdout, "  Mailbox     %s/mailbox  (mail is kept here, not sent: no --smtp-url)\n\n", url)
 		}
+		// The expo and the people (issue 14), every page of it at /connect;
+		// the parties line is the banner's last (tests wait for it).
+		fmt.Fprintf(e.stdout, "  Expo        %s/expo (exhibitors, booths on the map, booth events); every page of it at %s/connect\n  Exhibitor   %s/exhibitor as %s, same password; to capture a lead without a camera, type\n              an attendee's code (under the QR at %s/contacts/qr) into %s/exhibitor/leads/scan\n\n", url, url, url, exhibitorAccount, url, url)
+		fmt.Fprintf(e.stdout, "  Swag        a booth's swag and its stock, live, at %s/swag/<exhibitor code> (from its booth page); the booth\n              passport at %s/passport, its prizes at %s/passport/desk (staff)\n\n", url, url, url)
+		fmt.Fprintf(e.stdout, "  Contacts    %s/contacts as %s (met at sessions, follow-ups); %s/contacts/qr to be scanned, %s/contacts/scan to scan\n\n", url, sample.email, url, url)
+		fmt.Fprintf(e.stdout, "  Meetups     %s/meetups (a Korean speakers' meetup among them; the sample attendee goes to one), people to meet at %s/people\n\n", url, url)
+		fmt.Fprintf(e.stdout, "  Parties     %s/parties: the seated dinner, with %s's table, at %s/parties/%s\n              (organizers seat it again and print its table cards there), and a party to RSVP to\n\n", url, sample.email, url, demoDinner)
 	})
 }
 
@@ -289,7 +324,11 @@ func openReservations(ctx context.Context, db *store.DB, ev *lanyard.Event, now 
 	return nil
 }
 
-type sampleToken struct{ email, token string }
+type sampleToken struct {
+	email, token string
+	// exhibitor is an exhibitor staff member's, for the leads API.
+	exhibitor *sampleToken
+}
 
 // writeTokens creates one API token per person, stores their hashes and
 // writes email,token lines to path. It returns a sample attendee's token and
@@ -311,7 +350,9 @@ func writeTokens(ctx context.Context, db *store.DB, people []*lanyard.Attendee, 
 		case a.Role == lanyard.RoleOrganizer && organizer == "":
 			organizer = token
 		case a.Role == lanyard.RoleAttendee && sample.token == "":
-			sample = sampleToken{a.Email, token}
+			sample.email, sample.token = a.Email, token
+		case a.Role == lanyard.RoleExhibitor && sample.exhibitor == nil:
+			sample.exhibitor = &sampleToken{email: a.Email, token: token}
 		}
 	}
 	if err := w.Flush(); err != nil {

@@ -48,6 +48,11 @@ func mailCrash(t *testing.T, bin, dir, db, driver, param string) {
 		time.Now().UTC().Add(-time.Minute)); err != nil {
 		t.Fatal(err)
 	}
+	// The test is about mail due now: the demo also schedules reminders
+	// for later (a meetup's, a contact's follow-up), which would wait.
+	if _, err := sdb.Exec(`DELETE FROM messages WHERE next_attempt_at > `+param, time.Now().UTC()); err != nil {
+		t.Fatal(err)
+	}
 	var total int
 	if err := sdb.QueryRow(`SELECT COUNT(*) FROM messages WHERE state = 'pending'`).Scan(&total); err != nil || total < attendees {
 		t.Fatalf("%d pending messages (%v), want at least %d", total, err, attendees)

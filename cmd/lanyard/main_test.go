@@ -52,8 +52,8 @@ func startCmd(t *testing.T, args ...string) (string, *lockedBuffer) {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		// The demo prints its banner (sign-ins, tokens) after it serves;
-		// its door app line is always there and comes last but the mailbox.
-		if m := urlRE.FindStringSubmatch(stdout.String()); m != nil && (args[0] != "demo" || strings.Contains(stdout.String(), "  Door app ")) {
+		// its parties line is always there and comes last.
+		if m := urlRE.FindStringSubmatch(stdout.String()); m != nil && (args[0] != "demo" || strings.Contains(stdout.String(), "  Parties ")) {
 			return m[1], &stdout
 		}
 		select {

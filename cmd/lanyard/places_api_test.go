@@ -61,14 +61,15 @@ func TestPlacesAPI(t *testing.T) {
 	}
 	bobID, carolID, orgID := id(bob), id(carol), id(organizer)
 
-	// The demo's places; the sample attendee (alice) is certified and invited.
+	// The demo's places; the sample attendee (alice) is certified and
+	// invited, and goes to the seated dinner but not (yet) to the party.
 	var list struct{ Places []placeJSON }
 	getJSON(t, base+"/api/v1/places", alice, 200, &list)
 	may := map[string]bool{}
 	for _, p := range list.Places {
 		may[p.Code] = p.MayEnter
 	}
-	if len(list.Places) != 4 || !may["cert-lounge"] || !may["partner-lounge"] || !may["expo"] {
+	if len(list.Places) != 6 || !may["cert-lounge"] || !may["partner-lounge"] || !may["expo"] || !may["builders-dinner"] || may["community-party"] {
 		t.Fatalf("alice's places: %+v", list.Places)
 	}
 	getJSON(t, base+"/api/v1/places", "", 401, &apiError{})

@@ -22,18 +22,24 @@ import (
 	"github.com/lanyardhq/lanyard/internal/cluster"
 	"github.com/lanyardhq/lanyard/internal/config"
 	"github.com/lanyardhq/lanyard/internal/console"
+	"github.com/lanyardhq/lanyard/internal/contacts"
 	"github.com/lanyardhq/lanyard/internal/deliver"
 	"github.com/lanyardhq/lanyard/internal/desk"
 	"github.com/lanyardhq/lanyard/internal/door"
+	"github.com/lanyardhq/lanyard/internal/expo"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
+	"github.com/lanyardhq/lanyard/internal/leads"
 	"github.com/lanyardhq/lanyard/internal/limit"
 	"github.com/lanyardhq/lanyard/internal/mail"
+	"github.com/lanyardhq/lanyard/internal/meetup"
 	"github.com/lanyardhq/lanyard/internal/message"
 	"github.com/lanyardhq/lanyard/internal/naive"
+	"github.com/lanyardhq/lanyard/internal/party"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/server"
 	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/swag"
 	"github.com/lanyardhq/lanyard/internal/web"
 	"github.com/lanyardhq/lanyard/internal/webhook"
 )
@@ -142,7 +148,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	badges := &badge.Service{DB: db, Event: ev}
 	(&api.Handler{Catalog: &current, Engine: engine, Counts: counts, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
 		Badges: badges, Registrations: db, Audit: db, PublicURL: public, Webhooks: db,
-		Ratings: db, Places: db}).Routes(routes)
+		Ratings: db, Places: db, Swag: db, Leads: db, Contacts: db, Meetups: db, Parties: db}).Routes(routes)
 	proxies, err := cfg.TrustedProxies()
 	if err != nil {
 		return err
@@ -170,6 +176,53 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	doors := &door.Handler{Shell: doorShell, Catalog: &current, Engine: engine, Store: db, Places: db, Badges: badges, Log: log}
 	doors.Routes(routes)
+	// Parties and dinners (issue 14): RSVP, door entry, seating, table cards.
+	partyShell, err := party.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	parties := &party.Handler{Shell: partyShell, Catalog: &current, Store: db, Engine: engine, Log: log}
+	parties.Routes(routes)
+	pages.AgendaSources = append(pages.AgendaSources, parties.AgendaEntries)
+	// The expo (issue 14): directory, booth pages, the exhibitor's home,
+	// /console/exhibitors; favorite booth events on the agenda.
+	expoShell, err := expo.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	expoPages := &expo.Handler{Shell: expoShell, Catalog: &current, Store: db, Log: log, Engine: engine}
+	expoPages.Routes(routes)
+	pages.AgendaSources = append(pages.AgendaSources, expoPages.AgendaEntries)
+	// === swag (issue 14): limited swag, booth events and the booth passport (internal/swag)
+	swagShell, err := swag.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	(&swag.Handler{Shell: swagShell, Catalog: &current, Engine: engine, Store: db, Badges: badges, Log: log}).Routes(routes)
+	// Meetups and people to meet (issue 14): their own templates over the
+	// same shell; the meetups one goes to are on their agenda.
+	meetupShell, err := meetup.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	meetups := &meetup.Handler{Shell: meetupShell, Catalog: &current, Store: db, Log: log, BaseURL: public}
+	meetups.Routes(routes)
+	pages.AgendaSources = append(pages.AgendaSources, meetups.AgendaEntries)
+	// Contact exchange and My contacts (issue 14): its own templates over the same shell.
+	contactShell, err := contacts.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	(&contacts.Handler{Shell: contactShell, Catalog: &current, Store: db, Badges: badges, Log: log}).Routes(routes)
+	// Lead capture with consent (issue 14): exhibitors' booth scans, the
+	// attendee's sharing choices on /settings and /privacy, the organizer's cap.
+	leadsShell, err := leads.NewShell(pages)
+	if err != nil {
+		return err
+	}
+	leadPages := &leads.Handler{Shell: leadsShell, Catalog: &current, Store: db, Badges: badges, Log: log}
+	leadPages.Routes(routes)
+	pages.SettingsSections = append(pages.SettingsSections, leadPages.SettingsSection)
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	// Scheduled announcements: every node looks; the store's claim sends each once.

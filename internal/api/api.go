@@ -15,6 +15,8 @@ import (
 	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/limit"
+	"github.com/lanyardhq/lanyard/internal/meetup"
+	"github.com/lanyardhq/lanyard/internal/party"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"github.com/lanyardhq/lanyard/internal/route"
@@ -63,6 +65,15 @@ type Handler struct {
 	Ratings Ratings
 	// Places keeps places' entitlements (issue 13); nil registers no place routes.
 	Places PlaceStore
+	// Swag reads swag items and exhibitors (issue 14); nil answers 503.
+	Swag SwagStore
+	// Leads reads an exhibitor's leads for its CRM; nil answers 503.
+	Leads LeadStore
+	// Contacts, Meetups and Parties are the attendee's own contacts,
+	// meetups and parties (people.go); nil answers 503.
+	Contacts ContactStore
+	Meetups  meetup.Store
+	Parties  party.Store
 }
 
 // access is who may call a route.
@@ -160,7 +171,10 @@ func (h *Handler) Routes(t *route.Table) {
 	handle("POST /api/v1/admin/webhooks/{id}/test", h.auth(organizer, h.webhooks(h.testWebhook)))
 	handle("POST /api/v1/admin/webhooks/{id}/deliveries/{delivery}/redeliver", h.auth(organizer, h.webhooks(h.redeliver)))
 
-	h.placeRoutes(t) // === places (issue 13): places.go
+	h.placeRoutes(t)  // === places (issue 13): places.go
+	h.swagRoutes(t)   // === swag (issue 14): swag.go
+	h.leadRoutes(t)   // === leads for CRMs (issue 14 follow-up): lead.go
+	h.peopleRoutes(t) // === contacts, meetups, parties (issue 14 follow-up): people.go
 
 	t.Mux.HandleFunc("/api/v1/", h.notFound)
 }

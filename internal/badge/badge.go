@@ -12,7 +12,6 @@ import (
 	_ "image/png" // for image.DecodeConfig
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
@@ -124,7 +123,7 @@ func Write(w io.Writer, badges []Badge) error {
 type Writer struct {
 	w     io.Writer
 	pdf   *fpdf.Fpdf
-	fonts map[*face]bool
+	ts    *Typesetter
 	pages int
 	err   error
 }
@@ -145,7 +144,7 @@ func NewWriter(w io.Writer) *Writer {
 	// the cost of a badge. A badge page's text and placements are under
 	// 2 KB; the photos, QR images and fonts are compressed regardless.
 	pdf.SetCompression(false)
-	return &Writer{w: w, pdf: pdf, fonts: map[*face]bool{}}
+	return &Writer{w: w, pdf: pdf, ts: NewTypesetter(pdf)}
 }
 
 // Add lays out b on a new page. Returns EINVALID, and adds no page, if b has
@@ -387,45 +386,20 @@ func (bw *Writer) line(s string, maxPt, minPt, width, y float64) {
 		bw.draw(rs, min(maxPt, width/uw), y)
 		return
 	}
-	cut := []rune(s)
-	for len(cut) > 0 {
-		cut = cut[:len(cut)-1]
-		rs = runs(strings.TrimRightFunc(string(cut), unicode.IsSpace) + "…")
-		if bw.unitWidth(rs)*minPt <= width {
-			break
-		}
-	}
-	bw.draw(rs, minPt, y)
+	bw.draw(bw.ts.fit(s, minPt, width), minPt, y)
 }
 
 // unitWidth is the width of rs in millimetres at 1 pt.
-func (bw *Writer) unitWidth(rs []run) float64 {
-	w := 0.0
-	for _, r := range rs {
-		bw.font(r.face, 1)
-		w += bw.pdf.GetStringWidth(r.text)
-	}
-	return w
-}
+func (bw *Writer) unitWidth(rs []run) float64 { return bw.ts.unitWidth(rs) }
 
 // draw sets rs at size pt, centred on the page, on baseline y.
 func (bw *Writer) draw(rs []run, size, y float64) {
 	x := (pageW - bw.unitWidth(rs)*size) / 2
 	for _, r := range rs {
-		bw.font(r.face, size)
+		bw.ts.font(r.face, size)
 		bw.pdf.Text(x, y, r.text)
 		x += bw.pdf.GetStringWidth(r.text)
 	}
-}
-
-// font selects f at size pt, adding it to the document on first use so a
-// document carries (subsets of) only the fonts it shows.
-func (bw *Writer) font(f *face, size float64) {
-	if !bw.fonts[f] {
-		bw.pdf.AddUTF8FontFromBytes(f.family, "", f.data)
-		bw.fonts[f] = true
-	}
-	bw.pdf.SetFont(f.family, "", size)
 }
 
 // photo places ph in the photo box, cropped to fill it.

@@ -33,7 +33,7 @@ func routesOf(n *Node, db *store.DB) *route.Table {
 	cur.Store(n.Catalog)
 	badges := &badge.Service{DB: db, Event: n.Catalog.Event}
 	tab := &route.Table{Mux: http.NewServeMux(), Forward: n.Forward}
-	(&api.Handler{Catalog: &cur, Counts: n, Ident: db, Log: n.Log, Badges: badges}).Routes(tab)
+	(&api.Handler{Catalog: &cur, Counts: n, Ident: db, Log: n.Log, Badges: badges, Swag: db}).Routes(tab) // === swag (issue 14): Swag
 	pages := &web.Handler{Catalog: &cur, Counts: n, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}),
 		Hasher: auth.NewHasher(1), Badges: badges, Log: n.Log}
 	pages.Routes(tab)

@@ -24,6 +24,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/web"
+	"github.com/lanyardhq/lanyard/internal/web/webtest"
 )
 
 // BenchmarkDashboard serves the dashboard at re:Invent scale: the demo
@@ -103,7 +104,7 @@ func buildScale(b *testing.B) func(path string) *httptest.ResponseRecorder {
 			break
 		}
 	}
-	if err := db.SetPassword(ctx, organizer.ID, passwordHash()); err != nil {
+	if err := db.SetPassword(ctx, organizer.ID, webtest.PasswordHash()); err != nil {
 		b.Fatal(err)
 	}
 	cat, err := catalog.Load(ctx, db, ev)
@@ -175,7 +176,7 @@ func buildScale(b *testing.B) func(path string) *httptest.ResponseRecorder {
 	}
 	(&console.Handler{Shell: shell, Catalog: &cur, Engine: eng, Store: db, Log: log, Now: now}).Routes(rt)
 	rec := httptest.NewRecorder()
-	req := httptest.NewRequest("POST", "/signin", strings.NewReader(url.Values{"email": {organizer.Email}, "password": {testPassword}}.Encode()))
+	req := httptest.NewRequest("POST", "/signin", strings.NewReader(url.Values{"email": {organizer.Email}, "password": {webtest.Password}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	mux.ServeHTTP(rec, req)
 	cookies := rec.Result().Cookies()

@@ -12,7 +12,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -109,16 +108,9 @@ type Handler struct {
 }
 
 // NewShell returns the web app's shell with the console's templates, and
-// merges the console's messages into the translations. Call once.
+// merges the console's messages into the translations.
 func NewShell(pages *web.Handler) (*web.Shell, error) {
-	if err := addMessages(); err != nil {
-		return nil, err
-	}
-	sub, err := fs.Sub(templateFiles, "templates")
-	if err != nil {
-		return nil, fmt.Errorf("console: templates: %w", err)
-	}
-	return pages.Shell(sub, template.FuncMap{
+	return pages.RoleShell("console", templateFiles, localeFiles, template.FuncMap{
 		"list": func(s ...string) []string { return s },
 		// orCode is a code's words, or the code itself when it has none
 		// (a command a newer engine logs): never the message ID.
@@ -145,20 +137,6 @@ func NewShell(pages *web.Handler) (*web.Shell, error) {
 			return "warn"
 		},
 	})
-}
-
-var messagesAdded atomic.Bool
-
-func addMessages() error {
-	if messagesAdded.Swap(true) {
-		return nil
-	}
-	for _, lang := range []string{"en", "ko"} {
-		if err := web.AddMessages(localeFiles, "locales/"+lang+".json"); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Routes registers the console on t. Each page says who may use it and
@@ -287,13 +265,19 @@ var sections = []section{
 	{"/console/webhooks", "console.nav.webhooks", Organizers},
 	{"/console/mail", "console.nav.mail", Organizers},
 	{"/console/maps", "console.nav.maps", Organizers},
+	{"/console/exhibitors", "console.nav.exhibitors", Organizers}, // === expo (issue 14): internal/expo
 	// === places (issue 13) ===
 	{"/console/places", "console.nav.places", Staff},
 	{"/console/certifications", "console.nav.certifications", Organizers},
+	{"/console/meetups", "console.nav.meetups", Staff}, // issue 14: internal/meetup
+	// === leads (issue 14): what exhibitors see (internal/leads) ===
+	{"/console/leads", "console.nav.leads", Organizers},
 	// The other staff apps on the same route table: the door (internal/door)
 	// and the badge desk (internal/desk). Linked when registered there.
 	{"/door", "console.nav.door", Staff},
 	{"/desk", "console.nav.desk", Staff},
+	// === parties (issue 14): internal/party, its own words ===
+	{"/parties", "party.nav.console", Organizers},
 }
 
 // nav is the header's links for u: the sections their role may use, the

@@ -6,12 +6,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,17 +23,8 @@ import (
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 	"github.com/lanyardhq/lanyard/internal/web"
+	"github.com/lanyardhq/lanyard/internal/web/webtest"
 )
-
-const testPassword = "correct horse battery"
-
-var passwordHash = sync.OnceValue(func() string {
-	h, err := auth.NewHasher(1).Hash(context.Background(), testPassword)
-	if err != nil {
-		panic(err)
-	}
-	return h
-})
 
 var vegas, _ = time.LoadLocation("America/Los_Angeles")
 
@@ -122,72 +111,24 @@ func newEnvAt(t *testing.T, db *store.DB, now func() time.Time) *env {
 	e := &env{t: t, db: db, eng: eng, ev: ev, srv: srv, routes: rt, h: h, people: map[lanyard.Role]*lanyard.Attendee{}}
 	for _, role := range []lanyard.Role{lanyard.RoleAttendee, lanyard.RoleExhibitor, lanyard.RoleStaff, lanyard.RoleOrganizer} {
 		a := &lanyard.Attendee{Name: "Person " + string(role), Email: string(role) + "@example.com", Company: "Acme", Role: role}
-		if err := db.SignUp(ctx, ev.ID, a, passwordHash()); err != nil {
-			t.Fatal(err)
-		}
+		webtest.SignUp(t, db, ev.ID, a)
 		e.people[role] = a
 	}
 	return e
 }
 
-type client struct {
-	t  *testing.T
-	e  *env
-	hc *http.Client
-	// lang, if set, is sent as Accept-Language.
-	lang string
-}
+// client is one browser of the test server.
+type client struct{ *webtest.Client }
 
-type resp struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (e *env) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{t: e.t, e: e, hc: &http.Client{Transport: e.srv.Client().Transport, Jar: jar, Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
+func (e *env) client() *client { return &client{webtest.NewClient(e.t, e.srv)} }
 
 // signIn returns a client signed in as the person of role.
 func (e *env) signIn(role lanyard.Role) *client {
 	e.t.Helper()
 	c := e.client()
-	r := c.post("/signin", url.Values{"email": {e.people[role].Email}, "password": {testPassword}})
-	if r.status != http.StatusSeeOther {
-		e.t.Fatalf("sign in as %s: %d", role, r.status)
-	}
+	c.SignIn(e.people[role].Email, webtest.Password)
 	return c
 }
-
-func (c *client) do(method, path string, form url.Values) *resp {
-	c.t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	if c.lang != "" {
-		req.Header.Set("Accept-Language", c.lang)
-	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return &resp{status: res.StatusCode, header: res.Header, body: string(b)}
-}
-
-func (c *client) get(path string) *resp                   { return c.do("GET", path, nil) }
-func (c *client) post(path string, form url.Values) *resp { return c.do("POST", path, form) }
 
 // byID returns the text of the element with the given id, or "".
 func byID(body, id string) string {
@@ -198,29 +139,30 @@ func byID(body, id string) string {
 	return strings.TrimSpace(m[1])
 }
 
-// Organizers, staff and exhibitors sign in with the attendees' accounts
-// and land on the console; attendees keep the attendee app.
+// Organizers, staff and exhibitors sign in with the attendees' accounts:
+// organizers and staff land on the console, exhibitors on their booth
+// (/exhibitor); attendees keep the attendee app.
 func TestSignInLands(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	for role, want := range map[lanyard.Role]string{
-		lanyard.RoleAttendee: "/", lanyard.RoleExhibitor: "/console", lanyard.RoleStaff: "/console", lanyard.RoleOrganizer: "/console",
+		lanyard.RoleAttendee: "/", lanyard.RoleExhibitor: "/exhibitor", lanyard.RoleStaff: "/console", lanyard.RoleOrganizer: "/console",
 	} {
-		r := e.client().post("/signin", url.Values{"email": {e.people[role].Email}, "password": {testPassword}})
-		if got := r.header.Get("Location"); r.status != http.StatusSeeOther || got != want {
-			t.Errorf("%s signs in: %d to %q, want 303 to %q", role, r.status, got, want)
+		r := e.client().Post("/signin", url.Values{"email": {e.people[role].Email}, "password": {webtest.Password}})
+		if got := r.Header.Get("Location"); r.Status != http.StatusSeeOther || got != want {
+			t.Errorf("%s signs in: %d to %q, want 303 to %q", role, r.Status, got, want)
 		}
 	}
 	// Where they were going wins.
-	r := e.client().post("/signin", url.Values{"email": {"organizer@example.com"}, "password": {testPassword}, "next": {"/agenda"}})
-	if got, want := r.header.Get("Location"), "/agenda"; got != want {
+	r := e.client().Post("/signin", url.Values{"email": {"organizer@example.com"}, "password": {webtest.Password}, "next": {"/agenda"}})
+	if got, want := r.Header.Get("Location"), "/agenda"; got != want {
 		t.Errorf("organizer with next: to %q, want %q", got, want)
 	}
-	if got, want := e.signIn(lanyard.RoleStaff).get("/console").header.Get("Location"), "/console/dashboard"; got != want {
+	if got, want := e.signIn(lanyard.RoleStaff).Get("/console").Header.Get("Location"), "/console/dashboard"; got != want {
 		t.Errorf("staff at /console: to %q, want %q", got, want)
 	}
-	ex := e.signIn(lanyard.RoleExhibitor).get("/console")
-	if ex.status != http.StatusOK || byID(ex.body, "exhibitor-intro") == "" {
-		t.Errorf("exhibitor at /console: %d, no exhibitor page", ex.status)
+	ex := e.signIn(lanyard.RoleExhibitor).Get("/console")
+	if ex.Status != http.StatusOK || byID(ex.Body, "exhibitor-intro") == "" {
+		t.Errorf("exhibitor at /console: %d, no exhibitor page", ex.Status)
 	}
 }
 
@@ -254,7 +196,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		clients[string(role)] = e.signIn(role)
 	}
 	clients["attendee-ko"] = e.signIn(lanyard.RoleAttendee)
-	clients["attendee-ko"].lang = "ko"
+	clients["attendee-ko"].Lang = "ko"
 	var walked int
 	for _, pattern := range e.routes.Patterns() {
 		_, p, _ := strings.Cut(pattern, " ")
@@ -272,40 +214,40 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		method, path := e.samplePath(pattern)
 		for who, c := range clients {
-			var r *resp
+			var r *webtest.Resp
 			if method == "POST" {
-				r = c.post(path, url.Values{})
+				r = c.Post(path, url.Values{})
 			} else {
-				r = c.do(method, path, nil)
+				r = c.Send(method, path, "", nil)
 			}
 			role := lanyard.Role(strings.TrimSuffix(who, "-ko"))
 			switch {
 			case who == "anonymous" && method == "GET":
-				if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || !strings.HasPrefix(loc, "/signin?next=") {
-					t.Errorf("anonymous %s %s: %d to %q, want to sign in", method, path, r.status, loc)
+				if loc := r.Header.Get("Location"); r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/signin?next=") {
+					t.Errorf("anonymous %s %s: %d to %q, want to sign in", method, path, r.Status, loc)
 				}
 			case who == "anonymous":
-				if r.status != http.StatusUnauthorized {
-					t.Errorf("anonymous %s %s: %d, want 401", method, path, r.status)
+				if r.Status != http.StatusUnauthorized {
+					t.Errorf("anonymous %s %s: %d, want 401", method, path, r.Status)
 				}
 			case !access.Allows(role):
-				if r.status != http.StatusForbidden || r.header.Get("X-Lanyard-Code") != "forbidden" {
-					t.Errorf("%s %s %s: %d, want 403", who, method, path, r.status)
+				if r.Status != http.StatusForbidden || r.Code() != "forbidden" {
+					t.Errorf("%s %s %s: %d, want 403", who, method, path, r.Status)
 				}
 				want := "This page is for organizers. Your account cannot open it."
 				if who == "attendee-ko" {
 					want = "이 페이지는 주최 측 전용입니다. 이 계정으로는 열 수 없습니다."
 				}
-				if got := byID(r.body, "error-message"); got != want {
+				if got := byID(r.Body, "error-message"); got != want {
 					t.Errorf("%s %s %s: message %q, want %q", who, method, path, got, want)
 				}
 			default:
-				if r.status == http.StatusForbidden || r.status == http.StatusUnauthorized || r.status >= 500 {
-					t.Errorf("%s %s %s: %d, want through", who, method, path, r.status)
+				if r.Status == http.StatusForbidden || r.Status == http.StatusUnauthorized || r.Status >= 500 {
+					t.Errorf("%s %s %s: %d, want through", who, method, path, r.Status)
 				}
 			}
-			if role == lanyard.RoleAttendee && r.status < 400 {
-				t.Errorf("an attendee reached %s %s: %d", method, path, r.status)
+			if role == lanyard.RoleAttendee && r.Status < 400 {
+				t.Errorf("an attendee reached %s %s: %d", method, path, r.Status)
 			}
 		}
 	}
@@ -349,19 +291,19 @@ func TestDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := e.signIn(lanyard.RoleOrganizer)
-		r := c.get("/console/dashboard")
-		if r.status != http.StatusOK {
-			t.Fatalf("dashboard: %d", r.status)
+		r := c.Get("/console/dashboard")
+		if r.Status != http.StatusOK {
+			t.Fatalf("dashboard: %d", r.Status)
 		}
-		if !strings.Contains(r.body, `<tr data-session="C">`) {
+		if !strings.Contains(r.Body, `<tr data-session="C">`) {
 			t.Error("the dashboard's demand list lacks C")
 		}
-		if !strings.Contains(r.body, `<tr data-type="chalk-talk"><td>Chalk talks</td><td class="num">1</td><td class="num">1 / 2</td><td class="num">50</td></tr>`) {
-			t.Errorf("fill by type wrong:\n%s", r.body)
+		if !strings.Contains(r.Body, `<tr data-type="chalk-talk"><td>Chalk talks</td><td class="num">1</td><td class="num">1 / 2</td><td class="num">50</td></tr>`) {
+			t.Errorf("fill by type wrong:\n%s", r.Body)
 		}
-		c.lang = "ko"
-		if got := c.get("/console/live"); !strings.Contains(got.body, "칠판 토크") || strings.Contains(got.body, "<html") {
-			t.Errorf("live fragment in Korean: %d", got.status)
+		c.Lang = "ko"
+		if got := c.Get("/console/live"); !strings.Contains(got.Body, "칠판 토크") || strings.Contains(got.Body, "<html") {
+			t.Errorf("live fragment in Korean: %d", got.Status)
 		}
 	})
 }
@@ -380,7 +322,7 @@ func TestDashboardActivity(t *testing.T) {
 		c := e.signIn(lanyard.RoleStaff)
 		check := func(when string, reserved, full int) {
 			t.Helper()
-			got := c.get("/console/live").body
+			got := c.Get("/console/live").Body
 			if want := fmt.Sprintf(`<tr data-code="session_full"><td>Session full</td><td class="num">%d</td></tr>`, full); !strings.Contains(got, want) {
 				t.Errorf("%s: the live figures lack %s:\n%s", when, want, got)
 			}
@@ -430,11 +372,11 @@ func TestNavFollowsRole(t *testing.T) {
 				}
 			}
 			for role, want := range tt.want {
-				r := e.signIn(role).get("/console/dashboard")
+				r := e.signIn(role).Get("/console/dashboard")
 				if role == lanyard.RoleExhibitor {
-					r = e.signIn(role).get("/console")
+					r = e.signIn(role).Get("/console")
 				}
-				if got := strings.Join(links(r.body), " "); got != want {
+				if got := strings.Join(links(r.Body), " "); got != want {
 					t.Errorf("%s's nav: %s, want %s", role, got, want)
 				}
 			}

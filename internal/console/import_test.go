@@ -24,29 +24,29 @@ func TestImportPage(t *testing.T) {
 		c := e.signIn(lanyard.RoleOrganizer)
 		csv := "Ticket,Full name,Contact,Company\nT1,Bo Lee,bo@example.com,Acme\nT2,Cy Park,cy@example.com,Initech\n"
 		r := c.upload("/console/import", "tickets.csv", []byte(csv))
-		if r.status != http.StatusSeeOther {
-			t.Fatalf("upload: %d %s", r.status, byID(r.body, "file-error"))
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("upload: %d %s", r.Status, byID(r.Body, "file-error"))
 		}
-		preview := r.header.Get("Location")
-		r = c.get(preview)
-		if r.status != http.StatusUnprocessableEntity || byID(r.body, "map-error") == "" {
-			t.Fatalf("preview without an email column: %d, map error %q; want 422 and the problem said", r.status, byID(r.body, "map-error"))
+		preview := r.Header.Get("Location")
+		r = c.Get(preview)
+		if r.Status != http.StatusUnprocessableEntity || byID(r.Body, "map-error") == "" {
+			t.Fatalf("preview without an email column: %d, map error %q; want 422 and the problem said", r.Status, byID(r.Body, "map-error"))
 		}
-		if !strings.Contains(r.body, `<option value="name" selected>`) {
+		if !strings.Contains(r.Body, `<option value="name" selected>`) {
 			t.Errorf("the detected name column is not shown selected")
 		}
 		// Contact is column 2: map it to email.
 		mapped := preview + "?" + url.Values{"c0": {"ticket_id"}, "c1": {"name"}, "c2": {"email"}, "c3": {"company"}}.Encode()
-		r = c.get(mapped)
-		if r.status != http.StatusOK || byID(r.body, "count-created") != "2 new attendees" {
-			t.Fatalf("mapped preview: %d, created %q", r.status, byID(r.body, "count-created"))
+		r = c.Get(mapped)
+		if r.Status != http.StatusOK || byID(r.Body, "count-created") != "2 new attendees" {
+			t.Fatalf("mapped preview: %d, created %q", r.Status, byID(r.Body, "count-created"))
 		}
 		if n, _, _ := db.SearchAttendees(ctx, e.ev.ID, "example.com", 0, 100); len(n) != 4 {
 			t.Fatalf("a dry run wrote attendees: %d people", len(n))
 		}
-		r = c.post(preview, url.Values{"c0": {"ticket_id"}, "c1": {"name"}, "c2": {"email"}, "c3": {"company"}, "invite": {"1"}})
-		if r.status != http.StatusSeeOther {
-			t.Fatalf("apply: %d %s", r.status, byID(r.body, "import-error"))
+		r = c.Post(preview, url.Values{"c0": {"ticket_id"}, "c1": {"name"}, "c2": {"email"}, "c3": {"company"}, "invite": {"1"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("apply: %d %s", r.Status, byID(r.Body, "import-error"))
 		}
 		bo, err := db.FindAttendeeByEmail(ctx, e.ev.ID, "bo@example.com")
 		if err != nil || bo.Company != "Acme" {
@@ -56,11 +56,11 @@ func TestImportPage(t *testing.T) {
 		if len(msgs) != 1 || msgs[0].Kind != lanyard.KindInvitation {
 			t.Errorf("bo's messages %+v; want the invitation", msgs)
 		}
-		if r := c.get("/console/import"); !strings.Contains(r.body, "Imported: 2 new") {
+		if r := c.Get("/console/import"); !strings.Contains(r.Body, "Imported: 2 new") {
 			t.Errorf("no word of the import after it")
 		}
-		if r := c.get(preview); r.status != http.StatusNotFound {
-			t.Errorf("the applied upload: %d, want 404", r.status)
+		if r := c.Get(preview); r.Status != http.StatusNotFound {
+			t.Errorf("the applied upload: %d, want 404", r.Status)
 		}
 		entries, _ := db.FindAudit(ctx, e.ev.ID, store.AuditFilter{})
 		if len(entries) != 1 || entries[0].Action != "attendee_import" || !strings.Contains(entries[0].Detail, "2 created") {
@@ -86,14 +86,14 @@ func TestImportUploadRefused(t *testing.T) {
 		{"too big", "tickets.csv", bytes.Repeat([]byte("a,b\n"), (1<<20)/4+1), http.StatusRequestEntityTooLarge},
 	}
 	c := e.signIn(lanyard.RoleOrganizer)
-	c.lang = "ko"
+	c.Lang = "ko"
 	for _, tt := range tests {
 		r := c.upload("/console/import", tt.file, tt.data)
-		if r.status != tt.want || byID(r.body, "file-error") == "" {
-			t.Errorf("%s: %d, error %q; want %d with the problem beside the field", tt.name, r.status, byID(r.body, "file-error"), tt.want)
+		if r.Status != tt.want || byID(r.Body, "file-error") == "" {
+			t.Errorf("%s: %d, error %q; want %d with the problem beside the field", tt.name, r.Status, byID(r.Body, "file-error"), tt.want)
 			continue
 		}
-		if msg := byID(r.body, "file-error"); !strings.Contains(msg, "파일") {
+		if msg := byID(r.Body, "file-error"); !strings.Contains(msg, "파일") {
 			t.Errorf("%s: error %q is not in Korean", tt.name, msg)
 		}
 	}
@@ -108,16 +108,16 @@ func TestSignUpModeForm(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.signIn(lanyard.RoleOrganizer)
-		if r := c.post("/console/import/signup-mode", url.Values{"mode": {"everyone"}}); r.status != http.StatusUnprocessableEntity || byID(r.body, "mode-error") == "" {
-			t.Errorf("unknown mode: %d, want 422 with the problem", r.status)
+		if r := c.Post("/console/import/signup-mode", url.Values{"mode": {"everyone"}}); r.Status != http.StatusUnprocessableEntity || byID(r.Body, "mode-error") == "" {
+			t.Errorf("unknown mode: %d, want 422 with the problem", r.Status)
 		}
-		if r := c.post("/console/import/signup-mode", url.Values{"mode": {"invitation"}}); r.status != http.StatusSeeOther {
-			t.Fatalf("invitation only: %d", r.status)
+		if r := c.Post("/console/import/signup-mode", url.Values{"mode": {"invitation"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("invitation only: %d", r.Status)
 		}
 		if m, _ := db.SignUpMode(context.Background(), e.ev.ID); m != lanyard.SignUpInvitation {
 			t.Errorf("mode %q, want invitation", m)
 		}
-		if r := c.get("/console/import"); !strings.Contains(r.body, `value="invitation" id="mode-invitation" checked`) {
+		if r := c.Get("/console/import"); !strings.Contains(r.Body, `value="invitation" id="mode-invitation" checked`) {
 			t.Errorf("the page does not show the mode set")
 		}
 	})
@@ -142,12 +142,12 @@ func TestImportCancelsTicket(t *testing.T) {
 		}
 		c := e.signIn(lanyard.RoleOrganizer)
 		r := c.upload("/console/import", "cancel.csv", []byte("email,name,status\n"+ann.Email+","+ann.Name+",cancelled\n"))
-		preview := r.header.Get("Location")
-		if r := c.get(preview); byID(r.body, "count-voided") != "1 cancelled (badge voided)" {
-			t.Fatalf("preview: voided %q", byID(r.body, "count-voided"))
+		preview := r.Header.Get("Location")
+		if r := c.Get(preview); byID(r.Body, "count-voided") != "1 cancelled (badge voided)" {
+			t.Fatalf("preview: voided %q", byID(r.Body, "count-voided"))
 		}
-		if r := c.post(preview, url.Values{}); r.status != http.StatusSeeOther {
-			t.Fatalf("apply: %d", r.status)
+		if r := c.Post(preview, url.Values{}); r.Status != http.StatusSeeOther {
+			t.Fatalf("apply: %d", r.Status)
 		}
 		if ag, _ := e.eng.Agenda(ctx, ann.ID); len(ag.Reservations) != 0 {
 			t.Errorf("ann still holds %+v", ag.Reservations)
@@ -156,14 +156,14 @@ func TestImportCancelsTicket(t *testing.T) {
 			t.Errorf("the waiter was not promoted into ann's seat: %+v", ag)
 		}
 		a := e.signIn(lanyard.RoleAttendee)
-		if r := a.get("/agenda"); byID(r.body, "canceled-banner") == "" && !strings.Contains(r.body, `id="canceled-banner"`) {
+		if r := a.Get("/agenda"); byID(r.Body, "canceled-banner") == "" && !strings.Contains(r.Body, `id="canceled-banner"`) {
 			t.Errorf("ann's agenda does not say the ticket was cancelled")
 		}
-		a.post("/reserve/A", url.Values{"back": {"/sessions/A"}})
+		a.Post("/reserve/A", url.Values{"back": {"/sessions/A"}})
 		if ag, _ := e.eng.Agenda(ctx, ann.ID); len(ag.Reservations) != 0 {
 			t.Errorf("a cancelled ticket reserved %+v", ag.Reservations)
 		}
-		if r := a.get("/sessions/A"); !strings.Contains(r.body, "Your ticket was cancelled: you cannot reserve") {
+		if r := a.Get("/sessions/A"); !strings.Contains(r.Body, "Your ticket was cancelled: you cannot reserve") {
 			t.Errorf("the refusal is not said")
 		}
 	})

@@ -38,29 +38,29 @@ func TestMailPageRetry(t *testing.T) {
 
 		for lang, want := range map[string]string{"en": "Invitation", "ko": "초대"} {
 			c := e.signIn(lanyard.RoleOrganizer)
-			c.lang = lang
-			r := c.get("/console/mail")
-			if r.status != http.StatusOK {
-				t.Fatalf("%s mail page: %d", lang, r.status)
+			c.Lang = lang
+			r := c.Get("/console/mail")
+			if r.Status != http.StatusOK {
+				t.Fatalf("%s mail page: %d", lang, r.Status)
 			}
-			row := r.body[strings.Index(r.body, `data-message="`+strconv.FormatInt(id, 10)+`"`):]
+			row := r.Body[strings.Index(r.Body, `data-message="`+strconv.FormatInt(id, 10)+`"`):]
 			row = row[:strings.Index(row, "</tr>")]
 			for _, s := range []string{ann.Email, "<td>" + want + "</td>", "550 5.1.1 mailbox unavailable", `id="retry-` + strconv.FormatInt(id, 10)} {
 				if !strings.Contains(row, s) {
 					t.Errorf("%s failed row %q lacks %q", lang, row, s)
 				}
 			}
-			if byID(r.body, "retrying-none") == "" {
+			if byID(r.Body, "retrying-none") == "" {
 				t.Errorf("%s: no mail retrying, and no word saying so", lang)
 			}
 		}
 
 		c := e.signIn(lanyard.RoleOrganizer)
 		path := "/console/mail/" + strconv.FormatInt(id, 10) + "/retry"
-		if r := c.post(path, url.Values{}); r.status != http.StatusSeeOther {
-			t.Fatalf("retry: %d %s", r.status, byID(r.body, "error-message"))
+		if r := c.Post(path, url.Values{}); r.Status != http.StatusSeeOther {
+			t.Fatalf("retry: %d %s", r.Status, byID(r.Body, "error-message"))
 		}
-		if r := c.get("/console/mail"); byID(r.body, "failed-none") == "" || !strings.Contains(r.body, "sent again in a moment") {
+		if r := c.Get("/console/mail"); byID(r.Body, "failed-none") == "" || !strings.Contains(r.Body, "sent again in a moment") {
 			t.Errorf("after retry the mail is still listed as failed, or no word of the retry")
 		}
 		due, err := db.ClaimMail(ctx, engineNow, 0, 10)
@@ -68,16 +68,16 @@ func TestMailPageRetry(t *testing.T) {
 			t.Fatalf("due after retry %+v, %v; want the retried mail", due, err)
 		}
 		// Retried again while pending: said, and no second audit entry.
-		c.post(path, url.Values{})
-		if r := c.get("/console/mail"); !strings.Contains(r.body, "no longer failed") {
+		c.Post(path, url.Values{})
+		if r := c.Get("/console/mail"); !strings.Contains(r.Body, "no longer failed") {
 			t.Errorf("a second retry is not explained")
 		}
 		entries, _ := db.FindAudit(ctx, e.ev.ID, store.AuditFilter{ActorID: e.people[lanyard.RoleOrganizer].ID})
 		if len(entries) != 1 || entries[0].Action != "mail_retry" || entries[0].AttendeeID != ann.ID {
 			t.Errorf("audit %+v; want one mail_retry naming the recipient", entries)
 		}
-		if r := c.post("/console/mail/999999/retry", url.Values{}); r.status != http.StatusNotFound {
-			t.Errorf("retry of no mail: %d, want 404", r.status)
+		if r := c.Post("/console/mail/999999/retry", url.Values{}); r.Status != http.StatusNotFound {
+			t.Errorf("retry of no mail: %d, want 404", r.Status)
 		}
 	})
 }

@@ -56,11 +56,11 @@ func TestRatingsReport(t *testing.T) {
 		}
 	}
 	org := e.signIn(lanyard.RoleOrganizer)
-	r := org.get("/console/reports/ratings.csv")
-	if r.status != http.StatusOK || r.header.Get("Content-Disposition") != `attachment; filename="test-conf-ratings.csv"` {
-		t.Fatalf("ratings.csv: %d %q", r.status, r.header.Get("Content-Disposition"))
+	r := org.Get("/console/reports/ratings.csv")
+	if r.Status != http.StatusOK || r.Header.Get("Content-Disposition") != `attachment; filename="test-conf-ratings.csv"` {
+		t.Fatalf("ratings.csv: %d %q", r.Status, r.Header.Get("Content-Disposition"))
 	}
-	recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+	recs, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,23 +83,23 @@ func TestRatingsReport(t *testing.T) {
 		t.Fatalf("speaker link = %q", link)
 	}
 	// The link works for anyone who has it, signed in or not.
-	res := e.client().get(strings.TrimPrefix(link, e.srv.URL))
-	if res.status != http.StatusOK || !strings.Contains(res.body, "Average 4.0 of 5 from 3 ratings") || !strings.Contains(res.body, "Useful") {
-		t.Errorf("speaker page: %d\n%.1500s", res.status, res.body)
+	res := e.client().Get(strings.TrimPrefix(link, e.srv.URL))
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, "Average 4.0 of 5 from 3 ratings") || !strings.Contains(res.Body, "Useful") {
+		t.Errorf("speaker page: %d\n%.1500s", res.Status, res.Body)
 	}
-	page := org.get("/console/reports")
-	if !strings.Contains(page.body, `id="table-ratings"`) || !strings.Contains(page.body, `id="csv-ratings"`) {
+	page := org.Get("/console/reports")
+	if !strings.Contains(page.Body, `id="table-ratings"`) || !strings.Contains(page.Body, `id="csv-ratings"`) {
 		t.Error("the reports page has no ratings section")
 	}
-	titles := wellFormedSVGs(t, page.body)
+	titles := wellFormedSVGs(t, page.Body)
 	if !slices.Contains(titles, "Session ratings") {
 		t.Errorf("no ratings chart among %v", titles)
 	}
 	// Staff run the doors, not the speakers' results.
-	if r := e.signIn(lanyard.RoleStaff).get("/console/reports/ratings.csv"); r.status != http.StatusForbidden {
-		t.Errorf("staff ratings.csv: %d, want 403", r.status)
+	if r := e.signIn(lanyard.RoleStaff).Get("/console/reports/ratings.csv"); r.Status != http.StatusForbidden {
+		t.Errorf("staff ratings.csv: %d, want 403", r.Status)
 	}
-	if strings.Contains(e.signIn(lanyard.RoleStaff).get("/console/reports").body, "table-ratings") {
+	if strings.Contains(e.signIn(lanyard.RoleStaff).Get("/console/reports").Body, "table-ratings") {
 		t.Error("staff see the ratings report")
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
+	"github.com/lanyardhq/lanyard/internal/web/webtest"
 )
 
 // crowd signs up n attendees and returns them.
@@ -27,9 +28,7 @@ func (e *env) crowd(prefix string, n int) []*lanyard.Attendee {
 	var out []*lanyard.Attendee
 	for i := range n {
 		a := &lanyard.Attendee{Name: fmt.Sprintf("%s %d", prefix, i), Email: fmt.Sprintf("%s%d@example.com", prefix, i)}
-		if err := e.db.SignUp(context.Background(), e.ev.ID, a, passwordHash()); err != nil {
-			e.t.Fatal(err)
-		}
+		webtest.SignUp(e.t, e.db, e.ev.ID, a)
 		out = append(out, a)
 	}
 	return out
@@ -92,12 +91,12 @@ func TestReportsPage(t *testing.T) {
 	e.hotChalk()
 	for _, lang := range []string{"en", "ko"} {
 		c := e.signIn(lanyard.RoleOrganizer)
-		c.lang = lang
-		r := c.get("/console/reports")
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: reports = %d", lang, r.status)
+		c.Lang = lang
+		r := c.Get("/console/reports")
+		if r.Status != http.StatusOK {
+			t.Fatalf("%s: reports = %d", lang, r.Status)
 		}
-		titles := wellFormedSVGs(t, r.body)
+		titles := wellFormedSVGs(t, r.Body)
 		// Every report with rows has its chart: no session is over and no
 		// mail was written yet, so attendance and mail have none.
 		if got, want := len(titles), 5; got != want {
@@ -108,7 +107,7 @@ func TestReportsPage(t *testing.T) {
 			t.Errorf("%s: chart titles %q lack %q", lang, titles, wantTitle)
 		}
 		for _, id := range []string{"csv-demand", "csv-repeats", "csv-fill-type", "csv-fill-day", "csv-fill-venue", "csv-attendance", "csv-mail"} {
-			if !strings.Contains(r.body, `id="`+id+`"`) {
+			if !strings.Contains(r.Body, `id="`+id+`"`) {
 				t.Errorf("%s: no %s link", lang, id)
 			}
 		}
@@ -117,8 +116,8 @@ func TestReportsPage(t *testing.T) {
 	// first time they are all free is 10:00; room Ten has A then, Two
 	// (two seats) would hold the session's capacity but not the three
 	// waiting, Hall holds them all.
-	r := e.signIn(lanyard.RoleOrganizer).get("/console/reports")
-	row := regexp.MustCompile(`(?s)<table class="data" id="table-repeats">.*?</table>`).FindString(r.body)
+	r := e.signIn(lanyard.RoleOrganizer).Get("/console/reports")
+	row := regexp.MustCompile(`(?s)<table class="data" id="table-repeats">.*?</table>`).FindString(r.Body)
 	for _, want := range []string{">C<", "2026-12-01 10:00", ">Hall<", "3/3", `href="/console/sessions/C?repeat_start=2026-12-01T18%3A00%3A00Z&amp;room=Hall&amp;venue=venetian#repeat"`} {
 		if !strings.Contains(row, want) {
 			t.Errorf("repeats table lacks %q:\n%s", want, row)
@@ -126,7 +125,7 @@ func TestReportsPage(t *testing.T) {
 	}
 	// The link opens the session's page with the add-a-repeat form filled
 	// in: that time in the venue's zone, as long as the session, in Hall.
-	form := e.signIn(lanyard.RoleOrganizer).get("/console/sessions/C?repeat_start=2026-12-01T18%3A00%3A00Z&room=Hall&venue=venetian").body
+	form := e.signIn(lanyard.RoleOrganizer).Get("/console/sessions/C?repeat_start=2026-12-01T18%3A00%3A00Z&room=Hall&venue=venetian").Body
 	for _, want := range []string{`id="repeat_start" name="repeat_start" type="datetime-local" value="2026-12-01T10:00"`, `value="venetian/Hall" selected`} {
 		if !strings.Contains(form, want) {
 			t.Errorf("the suggested repeat's form lacks %q", want)
@@ -139,19 +138,19 @@ func TestReportsPage(t *testing.T) {
 func TestReportsForStaff(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	c := e.signIn(lanyard.RoleStaff)
-	r := c.get("/console/reports")
-	if r.status != http.StatusOK {
-		t.Fatalf("staff reports = %d", r.status)
+	r := c.Get("/console/reports")
+	if r.Status != http.StatusOK {
+		t.Fatalf("staff reports = %d", r.Status)
 	}
 	for id, want := range map[string]bool{"report-fill-type": true, "report-attendance": true, "report-demand": false, "report-repeats": false, "report-mail": false} {
-		if got := strings.Contains(r.body, `id="`+id+`"`); got != want {
+		if got := strings.Contains(r.Body, `id="`+id+`"`); got != want {
 			t.Errorf("staff page has %s = %v, want %v", id, got, want)
 		}
 	}
-	if got := c.get("/console/reports/demand.csv").status; got != http.StatusForbidden {
+	if got := c.Get("/console/reports/demand.csv").Status; got != http.StatusForbidden {
 		t.Errorf("staff demand.csv = %d, want 403", got)
 	}
-	if got := c.get("/console/reports/fill-type.csv").status; got != http.StatusOK {
+	if got := c.Get("/console/reports/fill-type.csv").Status; got != http.StatusOK {
 		t.Errorf("staff fill-type.csv = %d, want 200", got)
 	}
 }
@@ -159,17 +158,17 @@ func TestReportsForStaff(t *testing.T) {
 func TestReportCSV(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	e.hotChalk()
-	r := e.signIn(lanyard.RoleOrganizer).get("/console/reports/demand.csv")
-	if r.status != http.StatusOK {
-		t.Fatalf("demand.csv = %d", r.status)
+	r := e.signIn(lanyard.RoleOrganizer).Get("/console/reports/demand.csv")
+	if r.Status != http.StatusOK {
+		t.Fatalf("demand.csv = %d", r.Status)
 	}
-	if got, want := r.header.Get("Content-Type"), "text/csv; charset=utf-8"; got != want {
+	if got, want := r.Header.Get("Content-Type"), "text/csv; charset=utf-8"; got != want {
 		t.Errorf("Content-Type = %q, want %q", got, want)
 	}
-	if got, want := r.header.Get("Content-Disposition"), `attachment; filename="test-conf-demand.csv"`; got != want {
+	if got, want := r.Header.Get("Content-Disposition"), `attachment; filename="test-conf-demand.csv"`; got != want {
 		t.Errorf("Content-Disposition = %q, want %q", got, want)
 	}
-	recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+	recs, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,10 +181,10 @@ func TestReportCSV(t *testing.T) {
 	if got, want := strings.Join(recs[1], ","), "C,Whiteboard,chalk-talk,2026-12-02,Venetian,2,3,2,250"; got != want {
 		t.Errorf("first row = %s, want %s", got, want)
 	}
-	rp := e.signIn(lanyard.RoleOrganizer).get("/console/reports/repeats.csv")
-	recs, err = csv.NewReader(strings.NewReader(rp.body)).ReadAll()
+	rp := e.signIn(lanyard.RoleOrganizer).Get("/console/reports/repeats.csv")
+	recs, err = csv.NewReader(strings.NewReader(rp.Body)).ReadAll()
 	if err != nil || len(recs) != 2 {
-		t.Fatalf("repeats.csv = %q, %v", rp.body, err)
+		t.Fatalf("repeats.csv = %q, %v", rp.Body, err)
 	}
 	if got := recs[1][len(recs[1])-1]; !strings.HasPrefix(got, "/console/sessions/C?") {
 		t.Errorf("repeats.csv link = %q", got)
@@ -199,12 +198,12 @@ func TestAnnouncementPreviewAndSend(t *testing.T) {
 		c := e.signIn(lanyard.RoleOrganizer)
 		form := url.Values{"segment": {"reserved"}, "session": {"c"}, "subject_en": {"Room change"}, "body_en": {"C moves to <Hall>."},
 			"subject_ko": {"강의실 변경"}, "body_ko": {"C는 홀로 옮깁니다."}, "when": {"now"}, "key": {"k1"}, "action": {"preview"}}
-		r := c.post("/console/announcements", form)
-		if r.status != http.StatusOK {
-			t.Fatalf("preview = %d", r.status)
+		r := c.Post("/console/announcements", form)
+		if r.Status != http.StatusOK {
+			t.Fatalf("preview = %d", r.Status)
 		}
 		for _, want := range []string{`id="preview-en"`, `id="preview-ko"`, "Room change", "강의실 변경", "C moves to &lt;Hall&gt;.", "C는 홀로 옮깁니다.", "Recipients now: 2"} {
-			if !strings.Contains(r.body, want) {
+			if !strings.Contains(r.Body, want) {
 				t.Errorf("preview lacks %q", want)
 			}
 		}
@@ -212,15 +211,15 @@ func TestAnnouncementPreviewAndSend(t *testing.T) {
 			t.Fatalf("preview wrote %d messages", n)
 		}
 		form.Set("action", "send")
-		if r := c.post("/console/announcements", form); r.status != http.StatusSeeOther {
-			t.Fatalf("send = %d: %s", r.status, byID(r.body, "announce-form"))
+		if r := c.Post("/console/announcements", form); r.Status != http.StatusSeeOther {
+			t.Fatalf("send = %d: %s", r.Status, byID(r.Body, "announce-form"))
 		}
-		if got := c.get("/console/announcements").body; !strings.Contains(got, "Announcement sent. Recipients: 2.") {
+		if got := c.Get("/console/announcements").Body; !strings.Contains(got, "Announcement sent. Recipients: 2.") {
 			t.Errorf("no flash with the recipients after sending")
 		}
 		// Posted twice (a double click): one announcement, and the same words.
-		c.post("/console/announcements", form)
-		if got := c.get("/console/announcements").body; !strings.Contains(got, "Announcement sent. Recipients: 2.") {
+		c.Post("/console/announcements", form)
+		if got := c.Get("/console/announcements").Body; !strings.Contains(got, "Announcement sent. Recipients: 2.") {
 			t.Errorf("the second post's flash lacks the first sending's recipients")
 		}
 		msgs := e.announcementMessages()
@@ -232,8 +231,8 @@ func TestAnnouncementPreviewAndSend(t *testing.T) {
 				t.Errorf("holder %s got no message", h.Name)
 			}
 		}
-		page := c.get("/console/announcements")
-		if !strings.Contains(page.body, `data-state="sent"`) || !strings.Contains(page.body, "Room change") {
+		page := c.Get("/console/announcements")
+		if !strings.Contains(page.Body, `data-state="sent"`) || !strings.Contains(page.Body, "Room change") {
 			t.Errorf("the list lacks the sent announcement")
 		}
 	})
@@ -254,11 +253,11 @@ func TestAnnouncementRefusesBadInput(t *testing.T) {
 		{"no venue", url.Values{"segment": {"venue"}, "subject_en": {"S"}, "body_en": {"B"}, "subject_ko": {"제"}, "body_ko": {"본"}, "when": {"now"}}, "venue-error"},
 	}
 	for _, tt := range tests {
-		r := c.post("/console/announcements", tt.form)
-		if r.status != http.StatusUnprocessableEntity || r.header.Get("X-Lanyard-Code") != lanyard.EINVALID {
-			t.Errorf("%s: %d %q, want 422 invalid", tt.name, r.status, r.header.Get("X-Lanyard-Code"))
+		r := c.Post("/console/announcements", tt.form)
+		if r.Status != http.StatusUnprocessableEntity || r.Code() != lanyard.EINVALID {
+			t.Errorf("%s: %d %q, want 422 invalid", tt.name, r.Status, r.Code())
 		}
-		if byID(r.body, tt.field) == "" {
+		if byID(r.Body, tt.field) == "" {
 			t.Errorf("%s: no message at %s", tt.name, tt.field)
 		}
 	}
@@ -283,8 +282,8 @@ func TestScheduledAnnouncementSentOnce(t *testing.T) {
 		c := e.signIn(lanyard.RoleOrganizer)
 		form := url.Values{"segment": {"all"}, "subject_en": {"Doors"}, "body_en": {"Open at 9."}, "subject_ko": {"입장"}, "body_ko": {"9시에 엽니다."},
 			"when": {"later"}, "send_at": {t0.In(vegas).Add(time.Hour).Format("2006-01-02T15:04")}, "key": {"k2"}, "action": {"send"}}
-		if r := c.post("/console/announcements", form); r.status != http.StatusSeeOther {
-			t.Fatalf("schedule = %d", r.status)
+		if r := c.Post("/console/announcements", form); r.Status != http.StatusSeeOther {
+			t.Fatalf("schedule = %d", r.Status)
 		}
 		ctx := context.Background()
 		if err := e.h.SendDue(ctx); err != nil {
@@ -371,8 +370,8 @@ func TestReportsAttendance(t *testing.T) {
 	}
 	after := at(1, 12)
 	now.Store(&after)
-	r := e.signIn(lanyard.RoleStaff).get("/console/reports/attendance.csv")
-	recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+	r := e.signIn(lanyard.RoleStaff).Get("/console/reports/attendance.csv")
+	recs, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,15 +391,15 @@ func TestAnnouncementToVenueToday(t *testing.T) {
 	c := e.signIn(lanyard.RoleOrganizer)
 	form := url.Values{"segment": {"venue"}, "venue": {"venetian"}, "subject_en": {"Doors"}, "body_en": {"Use door 3."},
 		"subject_ko": {"입구"}, "body_ko": {"3번 문을 이용하세요."}, "when": {"now"}, "action": {"preview"}}
-	if r := c.post("/console/announcements", form); !strings.Contains(r.body, "Recipients now: 3") {
-		t.Errorf("day 1 preview: %d, %q", r.status, byID(r.body, "recipients"))
+	if r := c.Post("/console/announcements", form); !strings.Contains(r.Body, "Recipients now: 3") {
+		t.Errorf("day 1 preview: %d, %q", r.Status, byID(r.Body, "recipients"))
 	}
 	before := at(0, 12)
 	now.Store(&before)
 	form.Set("action", "send")
-	r := c.post("/console/announcements", form)
-	if r.status != http.StatusUnprocessableEntity || byID(r.body, "segment-error") == "" {
-		t.Errorf("the day before: %d, segment error %q; want 422 and a message", r.status, byID(r.body, "segment-error"))
+	r := c.Post("/console/announcements", form)
+	if r.Status != http.StatusUnprocessableEntity || byID(r.Body, "segment-error") == "" {
+		t.Errorf("the day before: %d, segment error %q; want 422 and a message", r.Status, byID(r.Body, "segment-error"))
 	}
 	if n := e.countMessages(); n != 0 {
 		t.Errorf("%d messages written for an empty segment", n)
@@ -439,11 +438,11 @@ func TestReportsDoor(t *testing.T) {
 	org := e.signIn(lanyard.RoleOrganizer)
 	doorCSV := func() [][]string {
 		t.Helper()
-		r := org.get("/console/reports/door.csv")
-		if r.status != http.StatusOK {
-			t.Fatalf("door.csv = %d", r.status)
+		r := org.Get("/console/reports/door.csv")
+		if r.Status != http.StatusOK {
+			t.Fatalf("door.csv = %d", r.Status)
 		}
-		recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+		recs, err := csv.NewReader(strings.NewReader(r.Body)).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -466,22 +465,22 @@ func TestReportsDoor(t *testing.T) {
 		t.Errorf("door.csv after A = %q, want %q", got, want)
 	}
 
-	page := org.get("/console/reports")
-	if !strings.Contains(page.body, `id="report-door"`) || !strings.Contains(page.body, `id="door-conflicts" data-count="0"`) {
-		t.Errorf("the organizer's page lacks the door report or its conflict count of 0:\n%s", byID(page.body, "report-door"))
+	page := org.Get("/console/reports")
+	if !strings.Contains(page.Body, `id="report-door"`) || !strings.Contains(page.Body, `id="door-conflicts" data-count="0"`) {
+		t.Errorf("the organizer's page lacks the door report or its conflict count of 0:\n%s", byID(page.Body, "report-door"))
 	}
 	if _, err := e.db.AddDoorConflict(ctx, store.DoorConflict{EventID: e.ev.ID, StaffID: staff, Nonce: "n-1", Door: "s:A", AttendeeID: people[1].ID,
 		Kind: "two_doors", DeviceVerdict: "admit", Code: "already_inside", Message: "Already inside", ScannedAt: running}); err != nil {
 		t.Fatal(err)
 	}
-	page = org.get("/console/reports")
+	page = org.Get("/console/reports")
 	for _, want := range []string{`id="door-conflicts" data-count="1">Offline check-ins refused at sync: 1.`, `<a href="/door/conflicts" id="door-conflicts-link">Review the door conflicts</a>`} {
-		if !strings.Contains(page.body, want) {
+		if !strings.Contains(page.Body, want) {
 			t.Errorf("the organizer's page lacks %s", want)
 		}
 	}
-	staffPage := e.signIn(lanyard.RoleStaff).get("/console/reports")
-	if !strings.Contains(staffPage.body, `id="report-door"`) || strings.Contains(staffPage.body, "/door/conflicts") {
+	staffPage := e.signIn(lanyard.RoleStaff).Get("/console/reports")
+	if !strings.Contains(staffPage.Body, `id="report-door"`) || strings.Contains(staffPage.Body, "/door/conflicts") {
 		t.Errorf("staff: want the door report without the organizers' conflicts link")
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -18,6 +17,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/message"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
+	"github.com/lanyardhq/lanyard/internal/web/webtest"
 )
 
 // changeForm is session A's change form as the page fills it (10:00–11:00
@@ -44,22 +44,22 @@ func TestSessionChangePreviewAndSave(t *testing.T) {
 			t.Fatal(err)
 		}
 		org := e.signIn(lanyard.RoleOrganizer)
-		if r := org.get("/console/sessions?q=serverless"); r.status != http.StatusOK || !strings.Contains(r.body, `data-session="A"`) || strings.Contains(r.body, `data-session="C"`) {
-			t.Errorf("sessions list: %d, want A and not C", r.status)
+		if r := org.Get("/console/sessions?q=serverless"); r.Status != http.StatusOK || !strings.Contains(r.Body, `data-session="A"`) || strings.Contains(r.Body, `data-session="C"`) {
+			t.Errorf("sessions list: %d, want A and not C", r.Status)
 		}
-		if r := org.get("/console/sessions/A"); r.status != http.StatusOK || !strings.Contains(r.body, `value="2026-12-01T10:00"`) {
-			t.Fatalf("change page: %d", r.status)
+		if r := org.Get("/console/sessions/A"); r.Status != http.StatusOK || !strings.Contains(r.Body, `value="2026-12-01T10:00"`) {
+			t.Fatalf("change page: %d", r.Status)
 		}
-		if body := e.client().get("/schedule.xml").body; !strings.Contains(body, "<version>1</version>") {
+		if body := e.client().Get("/schedule.xml").Body; !strings.Contains(body, "<version>1</version>") {
 			t.Errorf("schedule.xml before a change lacks version 1")
 		}
 		move := changeForm(map[string]string{"start": "2026-12-01T08:30", "end": "2026-12-01T09:30"})
-		r := org.post("/console/sessions/A/preview", move)
-		if r.status != http.StatusOK {
-			t.Fatalf("preview: %d\n%s", r.status, r.body)
+		r := org.Post("/console/sessions/A/preview", move)
+		if r.Status != http.StatusOK {
+			t.Fatalf("preview: %d\n%s", r.Status, r.Body)
 		}
 		for _, want := range []string{`data-attendee="` + itoa(who.ID) + `" data-reason="clash"`, who.Name, "K1", `id="session-save"`} {
-			if !strings.Contains(r.body, want) {
+			if !strings.Contains(r.Body, want) {
 				t.Errorf("preview lacks %q", want)
 			}
 		}
@@ -67,9 +67,9 @@ func TestSessionChangePreviewAndSave(t *testing.T) {
 			t.Errorf("a preview moved A to %v", s.Start)
 		}
 
-		r = org.post("/console/sessions/A", move)
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/console/sessions/A" {
-			t.Fatalf("save: %d %s\n%s", r.status, r.header.Get("Location"), r.body)
+		r = org.Post("/console/sessions/A", move)
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/console/sessions/A" {
+			t.Fatalf("save: %d %s\n%s", r.Status, r.Header.Get("Location"), r.Body)
 		}
 		if s, _ := e.h.Catalog.Load().Session("A"); !s.Start.Equal(at(1, 8).Add(30 * time.Minute)) {
 			t.Errorf("the pages' catalog has A at %v", s.Start)
@@ -92,23 +92,23 @@ func TestSessionChangePreviewAndSave(t *testing.T) {
 		}
 		// The attendee reads it among their notifications.
 		att := e.signIn(lanyard.RoleAttendee)
-		if r := att.get("/notifications"); r.status != http.StatusOK || !strings.Contains(r.body, "Serverless APIs") {
-			t.Errorf("notifications: %d, no change of A", r.status)
+		if r := att.Get("/notifications"); r.Status != http.StatusOK || !strings.Contains(r.Body, "Serverless APIs") {
+			t.Errorf("notifications: %d, no change of A", r.Status)
 		}
 
 		// The exports name the new version (their cache follows the catalog).
-		if body := e.client().get("/schedule.xml").body; !strings.Contains(body, "<version>2</version>") || !strings.Contains(body, "<start>08:30</start>") {
+		if body := e.client().Get("/schedule.xml").Body; !strings.Contains(body, "<version>2</version>") || !strings.Contains(body, "<start>08:30</start>") {
 			t.Errorf("schedule.xml after the change lacks version 2 or A at 08:30")
 		}
-		if body := e.client().get("/schedule.json").body; !regexp.MustCompile(`"version":\s*"2"`).MatchString(body) {
+		if body := e.client().Get("/schedule.json").Body; !regexp.MustCompile(`"version":\s*"2"`).MatchString(body) {
 			t.Errorf("schedule.json after the change lacks version 2")
 		}
 		for lang, want := range map[string]string{"en": "Schedule version 2", "ko": "일정 버전 2"} {
 			c := e.client()
-			c.lang = lang
-			r := c.get("/changelog")
-			if r.status != http.StatusOK || byID(r.body, "schedule-version") != want || !strings.Contains(r.body, `data-session="A"`) {
-				t.Errorf("%s changelog: %d %q, want %q and A", lang, r.status, byID(r.body, "schedule-version"), want)
+			c.Lang = lang
+			r := c.Get("/changelog")
+			if r.Status != http.StatusOK || byID(r.Body, "schedule-version") != want || !strings.Contains(r.Body, `data-session="A"`) {
+				t.Errorf("%s changelog: %d %q, want %q and A", lang, r.Status, byID(r.Body, "schedule-version"), want)
 			}
 		}
 	})
@@ -135,14 +135,14 @@ func TestSessionChangeRefusesBadInput(t *testing.T) {
 		}
 		for _, tt := range tests {
 			for _, path := range []string{"/console/sessions/A/preview", "/console/sessions/A"} {
-				r := org.post(path, changeForm(tt.edit))
-				if r.status != http.StatusUnprocessableEntity || byID(r.body, tt.field+"-error") == "" {
-					t.Errorf("%s %v: %d, want 422 with a %s error", path, tt.edit, r.status, tt.field)
+				r := org.Post(path, changeForm(tt.edit))
+				if r.Status != http.StatusUnprocessableEntity || byID(r.Body, tt.field+"-error") == "" {
+					t.Errorf("%s %v: %d, want 422 with a %s error", path, tt.edit, r.Status, tt.field)
 				}
 			}
 		}
-		if r := org.post("/console/sessions/NOPE", changeForm(nil)); r.status != http.StatusNotFound {
-			t.Errorf("unknown session: %d, want 404", r.status)
+		if r := org.Post("/console/sessions/NOPE", changeForm(nil)); r.Status != http.StatusNotFound {
+			t.Errorf("unknown session: %d, want 404", r.Status)
 		}
 		if v, _ := db.ScheduleVersion(ctx, e.ev.ID); v != 1 {
 			t.Errorf("schedule version %d, want 1", v)
@@ -168,13 +168,13 @@ func TestSessionChangeLowersCapacity(t *testing.T) {
 		org := e.signIn(lanyard.RoleOrganizer)
 		f := url.Values{"start": {"2026-12-02T10:00"}, "end": {"2026-12-02T11:00"}, "room": {"venetian/Two"}, "capacity": {"1"},
 			"type": {"chalk-talk"}, "title": {"Whiteboard"}, "over": {"waitlist"}, "key": {"k2"}}
-		r := org.post("/console/sessions/C/preview", f)
-		if r.status != http.StatusOK || !strings.Contains(r.body, `data-attendee="`+itoa(last.ID)+`" data-reason="over"`) ||
-			strings.Contains(r.body, `data-attendee="`+itoa(first.ID)+`" data-reason="over"`) || byID(r.body, "preview-over") == "" {
-			t.Fatalf("preview: %d, want the latest reservation over\n%s", r.status, r.body)
+		r := org.Post("/console/sessions/C/preview", f)
+		if r.Status != http.StatusOK || !strings.Contains(r.Body, `data-attendee="`+itoa(last.ID)+`" data-reason="over"`) ||
+			strings.Contains(r.Body, `data-attendee="`+itoa(first.ID)+`" data-reason="over"`) || byID(r.Body, "preview-over") == "" {
+			t.Fatalf("preview: %d, want the latest reservation over\n%s", r.Status, r.Body)
 		}
-		if r := org.post("/console/sessions/C", f); r.status != http.StatusSeeOther {
-			t.Fatalf("save: %d", r.status)
+		if r := org.Post("/console/sessions/C", f); r.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d", r.Status)
 		}
 		c, err := e.eng.Seats("C")
 		if err != nil {
@@ -199,16 +199,16 @@ func TestSessionAddRepeat(t *testing.T) {
 		e := newEnv(t, db)
 		org := e.signIn(lanyard.RoleOrganizer)
 		bad := url.Values{"repeat_start": {"2026-12-02T15:00"}, "repeat_end": {"2026-12-02T14:00"}, "repeat_room": {"venetian/Hall"}, "key": {"r1"}}
-		if r := org.post("/console/sessions/A/repeat", bad); r.status != http.StatusUnprocessableEntity || byID(r.body, "repeat_end-error") == "" {
-			t.Errorf("bad repeat: %d, want 422 with an end error", r.status)
+		if r := org.Post("/console/sessions/A/repeat", bad); r.Status != http.StatusUnprocessableEntity || byID(r.Body, "repeat_end-error") == "" {
+			t.Errorf("bad repeat: %d, want 422 with an end error", r.Status)
 		}
 		if _, err := e.h.Catalog.Load().Session("A-R2"); err == nil {
 			t.Fatal("a refused repeat was added")
 		}
 		ok := url.Values{"repeat_start": {"2026-12-02T14:00"}, "repeat_end": {"2026-12-02T15:00"}, "repeat_room": {"venetian/Hall"}, "key": {"r2"}}
-		r := org.post("/console/sessions/A/repeat", ok)
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/console/sessions/A-R2" {
-			t.Fatalf("add repeat: %d %q", r.status, r.header.Get("Location"))
+		r := org.Post("/console/sessions/A/repeat", ok)
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/console/sessions/A-R2" {
+			t.Fatalf("add repeat: %d %q", r.Status, r.Header.Get("Location"))
 		}
 		s, err := e.h.Catalog.Load().Session("A-R2")
 		if err != nil || s.RepeatGroup != "A" || s.Capacity != 100 || !s.Start.Equal(at(2, 14)) {
@@ -217,41 +217,27 @@ func TestSessionAddRepeat(t *testing.T) {
 		if c, err := e.eng.Seats("A-R2"); err != nil || c.Reservable != 100 {
 			t.Errorf("A-R2 seats %+v %v", c, err)
 		}
-		if r := org.get("/console/sessions/A-R2"); r.status != http.StatusOK {
-			t.Errorf("A-R2 page: %d", r.status)
+		if r := org.Get("/console/sessions/A-R2"); r.Status != http.StatusOK {
+			t.Errorf("A-R2 page: %d", r.Status)
 		}
-		if r := e.client().get("/changelog"); !strings.Contains(r.body, `data-session="A-R2"`) {
+		if r := e.client().Get("/changelog"); !strings.Contains(r.Body, `data-session="A-R2"`) {
 			t.Error("the changelog lacks the new repeat")
 		}
 	})
 }
 
 // upload posts a file to path as a browser's multipart form does.
-func (c *client) upload(path, name string, data []byte) *resp {
-	c.t.Helper()
+func (c *client) upload(path, name string, data []byte) *webtest.Resp {
+	c.TB.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, err := mw.CreateFormFile("file", name)
 	if err != nil {
-		c.t.Fatal(err)
+		c.TB.Fatal(err)
 	}
 	fw.Write(data)
 	mw.Close()
-	req, err := http.NewRequest("POST", c.e.srv.URL+path, &buf)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	if c.lang != "" {
-		req.Header.Set("Accept-Language", c.lang)
-	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return &resp{status: res.StatusCode, header: res.Header, body: string(b)}
+	return c.Send("POST", path, mw.FormDataContentType(), &buf)
 }
 
 // A re-imported catalog is previewed (added, changed, removed, whom it
@@ -274,37 +260,37 @@ func TestCatalogReimport(t *testing.T) {
 			t.Fatal(err)
 		}
 		org := e.signIn(lanyard.RoleOrganizer)
-		if r := org.upload("/console/catalog/reimport", "bad.json", []byte("{not json")); r.status != http.StatusUnprocessableEntity || byID(r.body, "file-error") == "" {
-			t.Errorf("bad file: %d, want 422 with a file error", r.status)
+		if r := org.upload("/console/catalog/reimport", "bad.json", []byte("{not json")); r.Status != http.StatusUnprocessableEntity || byID(r.Body, "file-error") == "" {
+			t.Errorf("bad file: %d, want 422 with a file error", r.Status)
 		}
-		if r := org.upload("/console/catalog/reimport", "huge.json", make([]byte, 33<<20)); r.status != http.StatusRequestEntityTooLarge || byID(r.body, "file-error") == "" {
-			t.Errorf("a 33 MiB file: %d, want 413 with a file error", r.status)
+		if r := org.upload("/console/catalog/reimport", "huge.json", make([]byte, 33<<20)); r.Status != http.StatusRequestEntityTooLarge || byID(r.Body, "file-error") == "" {
+			t.Errorf("a 33 MiB file: %d, want 413 with a file error", r.Status)
 		}
 		r := org.upload("/console/catalog/reimport", "catalog.json", file)
-		if r.status != http.StatusOK {
-			t.Fatalf("preview: %d\n%s", r.status, r.body)
+		if r.Status != http.StatusOK {
+			t.Fatalf("preview: %d\n%s", r.Status, r.Body)
 		}
 		for _, want := range []string{`<li data-session="N1">`, `<li data-session="A">`, `<li data-session="C">`} {
-			if !strings.Contains(r.body, want) {
+			if !strings.Contains(r.Body, want) {
 				t.Errorf("preview lacks %s", want)
 			}
 		}
-		if strings.Contains(r.body, `data-session="K1"`) {
+		if strings.Contains(r.Body, `data-session="K1"`) {
 			t.Error("the preview lists K1, which the file leaves as it is")
 		}
-		if !strings.Contains(byID(r.body, "reimport-counts"), "attendees concerned: 1") {
-			t.Errorf("counts %q", byID(r.body, "reimport-counts"))
+		if !strings.Contains(byID(r.Body, "reimport-counts"), "attendees concerned: 1") {
+			t.Errorf("counts %q", byID(r.Body, "reimport-counts"))
 		}
 		if _, err := e.h.Catalog.Load().Session("N1"); err == nil {
 			t.Fatal("a preview added N1")
 		}
-		token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(r.body)
+		token := regexp.MustCompile(`name="token" value="([^"]+)"`).FindStringSubmatch(r.Body)
 		if token == nil {
 			t.Fatal("no confirm form")
 		}
-		r = org.post("/console/catalog/reimport/apply", url.Values{"token": {token[1]}, "over": {"keep"}, "cancel_removed": {"1"}})
-		if r.status != http.StatusSeeOther {
-			t.Fatalf("apply: %d\n%s", r.status, r.body)
+		r = org.Post("/console/catalog/reimport/apply", url.Values{"token": {token[1]}, "over": {"keep"}, "cancel_removed": {"1"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("apply: %d\n%s", r.Status, r.Body)
 		}
 		cat := e.h.Catalog.Load()
 		if s, err := cat.Session("A"); err != nil || !s.Start.Equal(at(1, 14)) {
@@ -313,16 +299,16 @@ func TestCatalogReimport(t *testing.T) {
 		if s, err := cat.Session("C"); err != nil || !s.Cancelled {
 			t.Errorf("C after apply %+v %v, want cancelled", s, err)
 		}
-		if body := e.client().get("/schedule.xml").body; strings.Contains(body, "<title>Whiteboard</title>") || !strings.Contains(body, "<title>Serverless APIs</title>") ||
+		if body := e.client().Get("/schedule.xml").Body; strings.Contains(body, "<title>Whiteboard</title>") || !strings.Contains(body, "<title>Serverless APIs</title>") ||
 			!strings.Contains(body, "<version>4</version>") {
 			t.Error("schedule.xml lists the cancelled C, lacks A, or lacks version 4")
 		}
 		// The attendee app says so, in both languages.
 		for lang, want := range map[string]string{"en": "Cancelled", "ko": "취소됨"} {
 			c := e.client()
-			c.lang = lang
-			if r := c.get("/sessions/C"); !regexp.MustCompile(`data-seats-cancelled="C">` + want + `<`).MatchString(r.body) {
-				t.Errorf("%s session page of C: %d, not marked cancelled", lang, r.status)
+			c.Lang = lang
+			if r := c.Get("/sessions/C"); !regexp.MustCompile(`data-seats-cancelled="C">` + want + `<`).MatchString(r.Body) {
+				t.Errorf("%s session page of C: %d, not marked cancelled", lang, r.Status)
 			}
 		}
 		if _, err := e.eng.Seats("N1"); err != nil {
@@ -336,8 +322,8 @@ func TestCatalogReimport(t *testing.T) {
 			t.Errorf("schedule version %d, want 4 (A, N1, C)", v)
 		}
 		// The same preview cannot be applied twice.
-		if r := org.post("/console/catalog/reimport/apply", url.Values{"token": {token[1]}, "over": {"keep"}}); r.status != http.StatusUnprocessableEntity {
-			t.Errorf("applied twice: %d, want 422", r.status)
+		if r := org.Post("/console/catalog/reimport/apply", url.Values{"token": {token[1]}, "over": {"keep"}}); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("applied twice: %d, want 422", r.Status)
 		}
 	})
 }

@@ -32,16 +32,16 @@ func TestSetupAddsWave(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		c := e.signIn(lanyard.RoleOrganizer)
-		page := c.get("/console/setup")
-		if page.status != http.StatusOK {
-			t.Fatalf("setup: %d", page.status)
+		page := c.Get("/console/setup")
+		if page.Status != http.StatusOK {
+			t.Fatalf("setup: %d", page.Status)
 		}
-		r := c.post("/console/setup/waves", url.Values{"wave_session": {"k1"}, "wave_seats": {"20"}, "wave_at": {"2026-11-30T15:00"}, "wave_announce": {"1"}, "key": {"k-1"}})
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/console/setup#waves" {
-			t.Fatalf("add wave: %d to %q\n%s", r.status, r.header.Get("Location"), r.body)
+		r := c.Post("/console/setup/waves", url.Values{"wave_session": {"k1"}, "wave_seats": {"20"}, "wave_at": {"2026-11-30T15:00"}, "wave_announce": {"1"}, "key": {"k-1"}})
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/console/setup#waves" {
+			t.Fatalf("add wave: %d to %q\n%s", r.Status, r.Header.Get("Location"), r.Body)
 		}
 		// Submitted twice (a double click): one wave.
-		c.post("/console/setup/waves", url.Values{"wave_session": {"K1"}, "wave_seats": {"20"}, "wave_at": {"2026-11-30T15:00"}, "key": {"k-1"}})
+		c.Post("/console/setup/waves", url.Values{"wave_session": {"K1"}, "wave_seats": {"20"}, "wave_at": {"2026-11-30T15:00"}, "key": {"k-1"}})
 		waves, err := e.eng.Waves(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -49,7 +49,7 @@ func TestSetupAddsWave(t *testing.T) {
 		if len(waves) != 1 || waves[0].Session != "K1" || waves[0].Seats != 20 || !waves[0].At.Equal(time.Date(2026, 11, 30, 15, 0, 0, 0, vegas)) || !waves[0].Announce {
 			t.Errorf("waves = %+v", waves)
 		}
-		if got := c.get("/console/setup"); !strings.Contains(got.body, `data-session="K1"`) || !strings.Contains(got.body, "Wave added.") {
+		if got := c.Get("/console/setup"); !strings.Contains(got.Body, `data-session="K1"`) || !strings.Contains(got.Body, "Wave added.") {
 			t.Error("the setup page does not list the wave or say it was added")
 		}
 		entries, err := db.FindAudit(context.Background(), e.ev.ID, store.AuditFilter{Session: "K1"})
@@ -89,11 +89,11 @@ func TestSetupRefusesBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := c.post(tt.path, tt.form)
-			if r.status != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d, want 422", r.status)
+			r := c.Post(tt.path, tt.form)
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.Status)
 			}
-			got := fieldErrors(r.body)
+			got := fieldErrors(r.Body)
 			for k, want := range tt.want {
 				if got[k] != want {
 					t.Errorf("%s error %q, want %q (all: %v)", k, got[k], want, got)
@@ -108,9 +108,9 @@ func TestSetupRefusesBadInput(t *testing.T) {
 	if after != before || hb[lanyard.TypeSession] != 0 || len(waves) != 0 || len(wins) != len(lanyard.SessionTypes) {
 		t.Errorf("a refused form changed something: settings %+v → %+v, holdbacks %v, waves %v, %d windows", before, after, hb, waves, len(wins))
 	}
-	c.lang = "ko"
-	r := c.post("/console/setup/waves", url.Values{"wave_session": {"K1"}, "wave_seats": {"0"}, "wave_at": {"2026-11-30T15:00"}})
-	if got, want := fieldErrors(r.body)["wave_seats"], "웨이브는 최소 한 좌석을 공개해야 합니다."; got != want {
+	c.Lang = "ko"
+	r := c.Post("/console/setup/waves", url.Values{"wave_session": {"K1"}, "wave_seats": {"0"}, "wave_at": {"2026-11-30T15:00"}})
+	if got, want := fieldErrors(r.Body)["wave_seats"], "웨이브는 최소 한 좌석을 공개해야 합니다."; got != want {
 		t.Errorf("Korean: %q, want %q", got, want)
 	}
 }
@@ -120,10 +120,10 @@ func TestSetupRefusesBadInput(t *testing.T) {
 func TestSetupSavesSettings(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	c := e.signIn(lanyard.RoleOrganizer)
-	r := c.post("/console/setup/settings", url.Values{"changes_close_minutes": {"45"}, "release_minutes": {"5"}, "fair_seconds": {"0"},
+	r := c.Post("/console/setup/settings", url.Values{"changes_close_minutes": {"45"}, "release_minutes": {"5"}, "fair_seconds": {"0"},
 		"max_reservations": {"12"}, "max_per_day": {"4"}, "max_waitlists": {"3"}, "door_opens_minutes": {"20"}, "line_opens_minutes": {"90"}, "call_minutes": {"3"}, "travel": {"refuse"}})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("save: %d\n%s", r.status, r.body)
+	if r.Status != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", r.Status, r.Body)
 	}
 	got, _ := e.eng.Settings(context.Background())
 	want := lanyard.ReservationSettings{ChangesCloseMinutes: 45, ReleaseMinutes: 5, FairSeconds: 0, MaxReservations: 12, MaxPerDay: 4, MaxWaitlists: 3, TravelBlocks: true, DoorOpensMinutes: 20,
@@ -131,9 +131,9 @@ func TestSetupSavesSettings(t *testing.T) {
 	if got != want {
 		t.Errorf("settings = %+v, want %+v", got, want)
 	}
-	page := c.get("/console/setup")
+	page := c.Get("/console/setup")
 	for _, want := range []string{`name="line_opens_minutes" type="number" inputmode="numeric" value="90"`, `name="call_minutes" type="number" inputmode="numeric" value="3"`} {
-		if !strings.Contains(page.body, want) {
+		if !strings.Contains(page.Body, want) {
 			t.Errorf("the setup page does not show the saved value: no %s", want)
 		}
 	}
@@ -146,10 +146,10 @@ func TestSetupLineSettings(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	ctx := context.Background()
 	c := e.signIn(lanyard.RoleOrganizer)
-	page := c.get("/console/setup")
+	page := c.Get("/console/setup")
 	for _, want := range []string{`name="line_opens_minutes" type="number" inputmode="numeric" value="60"`, `name="call_minutes" type="number" inputmode="numeric" value="5"`,
 		`id="line_opens_minutes-hint">Attendees may join a full session&#39;s walk-up line`, `id="call_minutes-hint">An attendee called from the walk-up line`} {
-		if !strings.Contains(page.body, want) {
+		if !strings.Contains(page.Body, want) {
 			t.Errorf("a new event's setup page lacks %s", want)
 		}
 	}
@@ -171,11 +171,11 @@ func TestSetupLineSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := c.post("/console/setup/settings", valid(tt.line, tt.call))
-			if r.status != http.StatusUnprocessableEntity {
-				t.Fatalf("status %d, want 422", r.status)
+			r := c.Post("/console/setup/settings", valid(tt.line, tt.call))
+			if r.Status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d, want 422", r.Status)
 			}
-			got := fieldErrors(r.body)
+			got := fieldErrors(r.Body)
 			if len(got) != len(tt.want) {
 				t.Errorf("errors %v, want %v", got, tt.want)
 			}
@@ -186,7 +186,7 @@ func TestSetupLineSettings(t *testing.T) {
 			}
 			// The organizer's typed values come back to fix.
 			for k, v := range map[string]string{"line_opens_minutes": tt.line, "call_minutes": tt.call, "door_opens_minutes": "20"} {
-				if !strings.Contains(r.body, `name="`+k+`" type="number" inputmode="numeric" value="`+v+`"`) {
+				if !strings.Contains(r.Body, `name="`+k+`" type="number" inputmode="numeric" value="`+v+`"`) {
 					t.Errorf("%s does not keep the typed %q", k, v)
 				}
 			}
@@ -195,9 +195,9 @@ func TestSetupLineSettings(t *testing.T) {
 	if after, _ := e.eng.Settings(ctx); after != before {
 		t.Errorf("a refused form changed the settings: %+v → %+v", before, after)
 	}
-	c.lang = "ko"
-	r := c.post("/console/setup/settings", valid("60", "500"))
-	if got, want := fieldErrors(r.body)["call_minutes"], "0에서 120 사이의 분을 입력하세요. 0은 기본값 5입니다."; got != want {
+	c.Lang = "ko"
+	r := c.Post("/console/setup/settings", valid("60", "500"))
+	if got, want := fieldErrors(r.Body)["call_minutes"], "0에서 120 사이의 분을 입력하세요. 0은 기본값 5입니다."; got != want {
 		t.Errorf("Korean: %q, want %q", got, want)
 	}
 }

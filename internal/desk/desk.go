@@ -16,19 +16,13 @@ package desk
 
 import (
 	"context"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
-	"fmt"
 	"html/template"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net/http"
-	"path"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/lanyardhq/lanyard/internal/badge"
@@ -79,36 +73,15 @@ type Handler struct {
 }
 
 // NewShell returns the web app's shell with the desk's templates, and
-// merges the desk's messages into the translations. Call once.
+// merges the desk's messages into the translations.
 func NewShell(pages *web.Handler) (*web.Shell, error) {
-	if err := addMessages(); err != nil {
-		return nil, err
-	}
-	sub, err := fs.Sub(templateFiles, "templates")
-	if err != nil {
-		return nil, fmt.Errorf("desk: templates: %w", err)
-	}
-	return pages.Shell(sub, template.FuncMap{"deskStatic": staticURL})
-}
-
-var messagesAdded atomic.Bool
-
-func addMessages() error {
-	if messagesAdded.Swap(true) {
-		return nil
-	}
-	for _, lang := range []string{"en", "ko"} {
-		if err := web.AddMessages(localeFiles, "locales/"+lang+".json"); err != nil {
-			return err
-		}
-	}
-	return nil
+	return pages.RoleShell("desk", templateFiles, localeFiles, template.FuncMap{"deskStatic": staticURL})
 }
 
 // Routes registers the desk on t.
 func (h *Handler) Routes(t *route.Table) {
 	// Scripts and styles: public like the app's own, cached by version.
-	t.Handle("GET /desk/static/{name}", route.Any, http.HandlerFunc(h.serveStatic))
+	t.Handle("GET /desk/static/{name}", route.Any, assets)
 	h.handle(t, "GET /desk", h.findPage)
 	h.handle(t, "GET /desk/find", h.find)
 	h.handle(t, "GET /desk/attendees/{id}", h.attendeePage)
@@ -215,56 +188,8 @@ func (h *Handler) attendee(w http.ResponseWriter, r *http.Request) *lanyard.Atte
 
 func attendeePath(id int64) string { return "/desk/attendees/" + strconv.FormatInt(id, 10) }
 
-// staticFile is an embedded script or style, served with a content hash in
-// its URL so browsers may cache it for good.
-type staticFile struct {
-	body        []byte
-	contentType string
-	version     string
-}
+// assets are the package's static files, served at /desk/static/.
+var assets = web.NewAssets(staticFiles, "static", "/desk/static/")
 
-func loadStatic() map[string]staticFile {
-	out := map[string]staticFile{}
-	entries, _ := fs.ReadDir(staticFiles, "static")
-	for _, e := range entries {
-		b, _ := fs.ReadFile(staticFiles, "static/"+e.Name())
-		ct := "text/plain; charset=utf-8" // the licence
-		switch path.Ext(e.Name()) {
-		case ".css":
-			ct = "text/css; charset=utf-8"
-		case ".js":
-			ct = "text/javascript; charset=utf-8"
-		}
-		sum := sha256.Sum256(b)
-		out[e.Name()] = staticFile{body: b, contentType: ct, version: hex.EncodeToString(sum[:6])}
-	}
-	return out
-}
-
-// assets are the desk's static files, read once.
-var assets = sync.OnceValue(loadStatic)
-
-// staticURL is a desk asset's versioned URL, for the templates.
-func staticURL(name string) string {
-	f, ok := assets()[name]
-	if !ok {
-		return "/desk/static/" + name
-	}
-	return "/desk/static/" + name + "?v=" + f.version
-}
-
-func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
-	f, ok := assets()[r.PathValue("name")]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", f.contentType)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if r.URL.Query().Get("v") == f.version {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		w.Header().Set("Cache-Control", "no-cache")
-	}
-	w.Write(f.body)
-}
+// staticURL is an asset's versioned URL, for the templates.
+func staticURL(name string) string { return assets.URL(name) }

@@ -13,40 +13,26 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/lanyardhq/lanyard/internal/auth"
 	"github.com/lanyardhq/lanyard/internal/badge"
-	"github.com/lanyardhq/lanyard/internal/catalog"
 	"github.com/lanyardhq/lanyard/internal/desk"
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 	"github.com/lanyardhq/lanyard/internal/web"
+	"github.com/lanyardhq/lanyard/internal/web/webtest"
 
 	_ "modernc.org/sqlite"
 )
-
-const testPassword = "correct horse battery"
-
-var passwordHash = sync.OnceValue(func() string {
-	h, err := auth.NewHasher(1).Hash(context.Background(), testPassword)
-	if err != nil {
-		panic(err)
-	}
-	return h
-})
 
 // env is the web app and the desk over TLS on a fresh database, with one
 // person of each role.
@@ -61,27 +47,14 @@ type env struct {
 
 func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
-	ctx := context.Background()
 	lc := &lanyard.Catalog{
 		Event:  lanyard.Event{Slug: "desk-conf", Name: "Desk Conf", TimeZone: "America/Los_Angeles", StartDate: "2026-12-01", Days: 2},
 		Venues: []lanyard.Venue{{Code: "v", Name: "Venue", Rooms: []lanyard.Room{{Name: "Hall", Capacity: 100}}}},
 	}
-	if _, err := db.ImportCatalog(ctx, lc); err != nil {
-		t.Fatal(err)
-	}
-	ev, err := db.FindEventBySlug(ctx, lc.Event.Slug)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := catalog.Load(ctx, db, ev)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cur atomic.Pointer[catalog.Catalog]
-	cur.Store(cat)
+	ev, cur := webtest.Import(t, db, lc)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	badges := &badge.Service{DB: db, Event: ev}
-	pages := &web.Handler{Catalog: &cur, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}), Hasher: auth.NewHasher(2), Badges: badges, Log: log}
+	pages := &web.Handler{Catalog: cur, Store: db, Sessions: web.NewSessions(store.SessionStore{DB: db}), Hasher: auth.NewHasher(2), Badges: badges, Log: log}
 	mux := http.NewServeMux()
 	rt := &route.Table{Mux: mux}
 	pages.Routes(rt)
@@ -89,91 +62,49 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	(&desk.Handler{Shell: shell, Catalog: &cur, Store: db, Badges: badges, Log: log}).Routes(rt)
+	(&desk.Handler{Shell: shell, Catalog: cur, Store: db, Badges: badges, Log: log}).Routes(rt)
 	srv := httptest.NewTLSServer(mux)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, db: db, ev: ev, badges: badges, srv: srv, people: map[lanyard.Role]*lanyard.Attendee{}}
 	for _, role := range []lanyard.Role{lanyard.RoleAttendee, lanyard.RoleExhibitor, lanyard.RoleStaff, lanyard.RoleOrganizer} {
 		a := &lanyard.Attendee{Name: "Person " + string(role), Email: string(role) + "@example.com", Company: "Acme", Role: role}
-		if err := db.SignUp(ctx, ev.ID, a, passwordHash()); err != nil {
-			t.Fatal(err)
-		}
+		webtest.SignUp(t, db, ev.ID, a)
 		e.people[role] = a
 	}
 	return e
 }
 
-type client struct {
-	t    *testing.T
-	e    *env
-	hc   *http.Client
-	lang string
-}
+// client is one browser of the test server.
+type client struct{ *webtest.Client }
 
-type resp struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (e *env) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{t: e.t, e: e, hc: &http.Client{Transport: e.srv.Client().Transport, Jar: jar, Timeout: 20 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
+func (e *env) client() *client { return &client{webtest.NewClient(e.t, e.srv)} }
 
 // signIn returns a client signed in as the person of role.
 func (e *env) signIn(role lanyard.Role) *client {
 	e.t.Helper()
 	c := e.client()
-	if r := c.post("/signin", url.Values{"email": {e.people[role].Email}, "password": {testPassword}}); r.status != http.StatusSeeOther {
-		e.t.Fatalf("sign in as %s: %d", role, r.status)
-	}
+	c.SignIn(e.people[role].Email, webtest.Password)
 	return c
 }
 
-func (c *client) send(method, path, contentType string, body io.Reader, accept string) *resp {
-	c.t.Helper()
-	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if accept != "" {
-		req.Header.Set("Accept", accept)
-	}
-	if c.lang != "" {
-		req.Header.Set("Accept-Language", c.lang)
-	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return &resp{status: res.StatusCode, header: res.Header, body: string(b)}
-}
-
-func (c *client) get(path string) *resp { return c.send("GET", path, "", nil, "") }
-
-func (c *client) post(path string, form url.Values) *resp {
-	return c.send("POST", path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), "")
-}
-
 // upload posts data as the photo of a multipart form, asking for JSON.
-func (c *client) upload(path string, data []byte) *resp {
-	c.t.Helper()
+func (c *client) upload(path string, data []byte) *webtest.Resp {
+	c.TB.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	fw, err := mw.CreateFormFile("photo", "desk.jpg")
 	if err != nil {
-		c.t.Fatal(err)
+		c.TB.Fatal(err)
 	}
 	fw.Write(data)
 	mw.Close()
-	return c.send("POST", path, mw.FormDataContentType(), &buf, "application/json")
+	req, err := http.NewRequest("POST", c.URL+path, &buf)
+	if err != nil {
+		c.TB.Fatal(err)
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	return c.Do(req)
 }
 
 // byID returns the text of the element with the given id, or "".
@@ -237,21 +168,21 @@ func TestAuthorization(t *testing.T) {
 	for _, role := range []lanyard.Role{lanyard.RoleAttendee, lanyard.RoleExhibitor} {
 		c := e.signIn(role)
 		for _, rt := range routes {
-			r := c.send(rt.method, rt.path, "application/x-www-form-urlencoded", strings.NewReader(rt.form.Encode()), "")
-			if r.status != http.StatusForbidden || r.header.Get("X-Lanyard-Code") != lanyard.EFORBIDDEN {
-				t.Errorf("%s: %s %s = %d %q, want 403 forbidden", role, rt.method, rt.path, r.status, r.header.Get("X-Lanyard-Code"))
+			r := c.Send(rt.method, rt.path, "application/x-www-form-urlencoded", strings.NewReader(rt.form.Encode()))
+			if r.Status != http.StatusForbidden || r.Code() != lanyard.EFORBIDDEN {
+				t.Errorf("%s: %s %s = %d %q, want 403 forbidden", role, rt.method, rt.path, r.Status, r.Code())
 			}
 		}
 	}
 	anon := e.client()
 	for _, rt := range routes {
-		r := anon.send(rt.method, rt.path, "application/x-www-form-urlencoded", strings.NewReader(rt.form.Encode()), "")
+		r := anon.Send(rt.method, rt.path, "application/x-www-form-urlencoded", strings.NewReader(rt.form.Encode()))
 		want := http.StatusSeeOther
 		if rt.method == "POST" {
 			want = http.StatusUnauthorized
 		}
-		if r.status != want || (want == http.StatusSeeOther && !strings.HasPrefix(r.header.Get("Location"), "/signin")) {
-			t.Errorf("signed out: %s %s = %d %s, want %d", rt.method, rt.path, r.status, r.header.Get("Location"), want)
+		if r.Status != want || (want == http.StatusSeeOther && !strings.HasPrefix(r.Header.Get("Location"), "/signin")) {
+			t.Errorf("signed out: %s %s = %d %s, want %d", rt.method, rt.path, r.Status, r.Header.Get("Location"), want)
 		}
 	}
 	// Nothing changed: not printed, not picked up, no photo.
@@ -260,8 +191,8 @@ func TestAuthorization(t *testing.T) {
 		t.Errorf("after refused actions: %+v %v", st, err)
 	}
 	for _, role := range []lanyard.Role{lanyard.RoleStaff, lanyard.RoleOrganizer} {
-		if r := e.signIn(role).get(self); r.status != http.StatusOK || byID(r.body, "attendee-name") != a.Name {
-			t.Errorf("%s: desk page %d", role, r.status)
+		if r := e.signIn(role).Get(self); r.Status != http.StatusOK || byID(r.Body, "attendee-name") != a.Name {
+			t.Errorf("%s: desk page %d", role, r.Status)
 		}
 	}
 }
@@ -294,20 +225,20 @@ func TestSearch(t *testing.T) {
 		{strings.Repeat("x", 101), 422, 0, false, "q-error"},
 	}
 	for _, tt := range tests {
-		r := staff.get("/desk?q=" + url.QueryEscape(tt.q))
-		if r.status != tt.status {
-			t.Errorf("q=%q: %d, want %d", tt.q, r.status, tt.status)
+		r := staff.Get("/desk?q=" + url.QueryEscape(tt.q))
+		if r.Status != tt.status {
+			t.Errorf("q=%q: %d, want %d", tt.q, r.Status, tt.status)
 		}
-		if got := strings.Count(r.body, "<li data-attendee="); got != tt.rows {
+		if got := strings.Count(r.Body, "<li data-attendee="); got != tt.rows {
 			t.Errorf("q=%q: %d rows, want %d", tt.q, got, tt.rows)
 		}
-		if got := strings.Contains(r.body, `id="more-results"`); got != tt.more {
+		if got := strings.Contains(r.Body, `id="more-results"`); got != tt.more {
 			t.Errorf("q=%q: more=%v", tt.q, got)
 		}
-		if tt.errID != "" && byID(r.body, tt.errID) == "" {
+		if tt.errID != "" && byID(r.Body, tt.errID) == "" {
 			t.Errorf("q=%q: no %s", tt.q, tt.errID)
 		}
-		if strings.Contains(r.body, "next-page") || strings.Contains(r.body, "from=") {
+		if strings.Contains(r.Body, "next-page") || strings.Contains(r.Body, "from=") {
 			t.Errorf("q=%q: the desk pages through results", tt.q)
 		}
 	}
@@ -326,14 +257,14 @@ func TestFindByCode(t *testing.T) {
 	}
 	altered := tok[:len(tok)-2] + map[bool]string{true: "AA", false: "BB"}[!strings.HasSuffix(tok, "AA")]
 	staff := e.signIn(lanyard.RoleStaff)
-	check := func(code string, status int, errCode string) *resp {
+	check := func(code string, status int, errCode string) *webtest.Resp {
 		t.Helper()
-		r := staff.get("/desk/find?code=" + url.QueryEscape(code))
-		if r.status != status || r.header.Get("X-Lanyard-Code") != errCode {
-			t.Errorf("code %q: %d %q, want %d %q", code, r.status, r.header.Get("X-Lanyard-Code"), status, errCode)
+		r := staff.Get("/desk/find?code=" + url.QueryEscape(code))
+		if r.Status != status || r.Code() != errCode {
+			t.Errorf("code %q: %d %q, want %d %q", code, r.Status, r.Code(), status, errCode)
 		}
-		if status == http.StatusSeeOther && r.header.Get("Location") != path(a, "") {
-			t.Errorf("code %q: to %s", code, r.header.Get("Location"))
+		if status == http.StatusSeeOther && r.Header.Get("Location") != path(a, "") {
+			t.Errorf("code %q: to %s", code, r.Header.Get("Location"))
 		}
 		return r
 	}
@@ -344,7 +275,7 @@ func TestFindByCode(t *testing.T) {
 	check("", http.StatusBadRequest, lanyard.EINVALID)                            // empty
 	check("hello", http.StatusBadRequest, lanyard.EBadgeInvalid)                  // not a code
 	check(strings.Repeat("A", 400), http.StatusBadRequest, lanyard.EBadgeInvalid) // too long
-	if r := check(altered, http.StatusBadRequest, lanyard.EBadgeInvalid); byID(r.body, "code-error") == "" {
+	if r := check(altered, http.StatusBadRequest, lanyard.EBadgeInvalid); byID(r.Body, "code-error") == "" {
 		t.Error("altered token: no message")
 	}
 	check("nobody@example.com", http.StatusNotFound, lanyard.ENOTFOUND)
@@ -353,13 +284,13 @@ func TestFindByCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := check(tok, http.StatusConflict, lanyard.EBadgeReplaced)
-	if !strings.Contains(byID(r.body, "code-error"), "version 1") || !strings.Contains(r.body, `href="`+path(a, "")+`" id="replaced-link"`) {
-		t.Errorf("replaced badge: %s / %s", byID(r.body, "code-error"), byID(r.body, "replaced-holder"))
+	if !strings.Contains(byID(r.Body, "code-error"), "version 1") || !strings.Contains(r.Body, `href="`+path(a, "")+`" id="replaced-link"`) {
+		t.Errorf("replaced badge: %s / %s", byID(r.Body, "code-error"), byID(r.Body, "replaced-holder"))
 	}
 	// Korean staff read it in Korean.
-	staff.lang = "ko"
-	if r := check(tok, http.StatusConflict, lanyard.EBadgeReplaced); !strings.Contains(byID(r.body, "code-error"), "교체") {
-		t.Errorf("in Korean: %q", byID(r.body, "code-error"))
+	staff.Lang = "ko"
+	if r := check(tok, http.StatusConflict, lanyard.EBadgeReplaced); !strings.Contains(byID(r.Body, "code-error"), "교체") {
+		t.Errorf("in Korean: %q", byID(r.Body, "code-error"))
 	}
 }
 
@@ -387,21 +318,21 @@ func TestPrintAndReprint(t *testing.T) {
 
 		// Bad input changes nothing.
 		for _, v := range []string{"", "x", "0", "-1"} {
-			if r := staff.post(path(a, "/print"), url.Values{"version": {v}}); r.status != http.StatusBadRequest || r.header.Get("X-Lanyard-Code") != lanyard.EINVALID {
-				t.Errorf("version %q: %d %s", v, r.status, r.header.Get("X-Lanyard-Code"))
+			if r := staff.Post(path(a, "/print"), url.Values{"version": {v}}); r.Status != http.StatusBadRequest || r.Code() != lanyard.EINVALID {
+				t.Errorf("version %q: %d %s", v, r.Status, r.Code())
 			}
 		}
-		if r := staff.post("/desk/attendees/999999/print", url.Values{"version": {"1"}}); r.status != http.StatusNotFound {
-			t.Errorf("unknown attendee: %d", r.status)
+		if r := staff.Post("/desk/attendees/999999/print", url.Values{"version": {"1"}}); r.Status != http.StatusNotFound {
+			t.Errorf("unknown attendee: %d", r.Status)
 		}
 		if st := state(); st.Prints != 0 || st.Version != 1 {
 			t.Fatalf("after bad input: %+v", st)
 		}
 
 		// The first print: no void.
-		r := staff.post(path(a, "/print"), url.Values{"version": {"1"}})
-		if r.status != http.StatusSeeOther || r.header.Get("Location") != path(a, "?printed=1#badge") {
-			t.Fatalf("print: %d %s", r.status, r.header.Get("Location"))
+		r := staff.Post(path(a, "/print"), url.Values{"version": {"1"}})
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != path(a, "?printed=1#badge") {
+			t.Fatalf("print: %d %s", r.Status, r.Header.Get("Location"))
 		}
 		if st := state(); st.Prints != 1 || st.Version != 1 || st.PrintedBy != e.people[lanyard.RoleStaff].ID || st.PrintedAt == nil {
 			t.Errorf("after print: %+v", st)
@@ -410,29 +341,29 @@ func TestPrintAndReprint(t *testing.T) {
 			t.Errorf("the first badge does not verify: %v", err)
 		}
 		// The page it lands on opens the new badge's PDF.
-		if page := staff.get(path(a, "?printed=1")); !strings.Contains(page.body, `src="`+path(a, "/badge.pdf?v=1")+`"`) {
-			t.Errorf("the page after printing does not open the PDF: %s", byID(page.body, "print-ready"))
+		if page := staff.Get(path(a, "?printed=1")); !strings.Contains(page.Body, `src="`+path(a, "/badge.pdf?v=1")+`"`) {
+			t.Errorf("the page after printing does not open the PDF: %s", byID(page.Body, "print-ready"))
 		}
-		pdf := staff.get(path(a, "/badge.pdf?v=1"))
-		if pdf.status != 200 || pdf.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.body, "%PDF-") {
-			t.Errorf("badge.pdf: %d %s", pdf.status, pdf.header.Get("Content-Type"))
+		pdf := staff.Get(path(a, "/badge.pdf?v=1"))
+		if pdf.Status != 200 || pdf.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(pdf.Body, "%PDF-") {
+			t.Errorf("badge.pdf: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
 		}
 
 		// The page warns before a reprint; a reprint not confirmed is refused.
-		page := staff.get(path(a, ""))
-		if !strings.Contains(byID(page.body, "reprint-warning"), "voids badge version 1") || byID(page.body, "badge-reprints") != "0" {
-			t.Errorf("page before reprint: warning %q reprints %q", byID(page.body, "reprint-warning"), byID(page.body, "badge-reprints"))
+		page := staff.Get(path(a, ""))
+		if !strings.Contains(byID(page.Body, "reprint-warning"), "voids badge version 1") || byID(page.Body, "badge-reprints") != "0" {
+			t.Errorf("page before reprint: warning %q reprints %q", byID(page.Body, "reprint-warning"), byID(page.Body, "badge-reprints"))
 		}
-		if r := staff.post(path(a, "/print"), url.Values{"version": {"1"}}); r.status != http.StatusConflict || r.header.Get("X-Lanyard-Code") != "reprint_unconfirmed" {
-			t.Errorf("unconfirmed reprint: %d %s", r.status, r.header.Get("X-Lanyard-Code"))
+		if r := staff.Post(path(a, "/print"), url.Values{"version": {"1"}}); r.Status != http.StatusConflict || r.Code() != "reprint_unconfirmed" {
+			t.Errorf("unconfirmed reprint: %d %s", r.Status, r.Code())
 		}
 		if st := state(); st.Version != 1 || st.Prints != 1 {
 			t.Errorf("after an unconfirmed reprint: %+v", st)
 		}
 
 		// The reprint voids version 1.
-		if r := staff.post(path(a, "/print"), url.Values{"version": {"1"}, "void": {"1"}}); r.status != http.StatusSeeOther || r.header.Get("Location") != path(a, "?printed=2#badge") {
-			t.Fatalf("reprint: %d %s", r.status, r.header.Get("Location"))
+		if r := staff.Post(path(a, "/print"), url.Values{"version": {"1"}, "void": {"1"}}); r.Status != http.StatusSeeOther || r.Header.Get("Location") != path(a, "?printed=2#badge") {
+			t.Fatalf("reprint: %d %s", r.Status, r.Header.Get("Location"))
 		}
 		if st := state(); st.Version != 2 || st.Prints != 2 || st.Reprints() != 1 {
 			t.Errorf("after reprint: %+v", st)
@@ -449,14 +380,14 @@ func TestPrintAndReprint(t *testing.T) {
 			t.Errorf("the new badge: %v %v", got, err)
 		}
 		// The same form sent twice (a double click) does not void the new badge.
-		if r := staff.post(path(a, "/print"), url.Values{"version": {"1"}, "void": {"1"}}); r.status != http.StatusConflict || r.header.Get("X-Lanyard-Code") != lanyard.ECONFLICT {
-			t.Errorf("stale reprint: %d %s", r.status, r.header.Get("X-Lanyard-Code"))
+		if r := staff.Post(path(a, "/print"), url.Values{"version": {"1"}, "void": {"1"}}); r.Status != http.StatusConflict || r.Code() != lanyard.ECONFLICT {
+			t.Errorf("stale reprint: %d %s", r.Status, r.Code())
 		}
 		if st := state(); st.Version != 2 {
 			t.Errorf("a stale reprint voided the new badge: %+v", st)
 		}
-		if page := staff.get(path(a, "")); byID(page.body, "badge-reprints") != "1" || byID(page.body, "badge-version") != "2" {
-			t.Errorf("page after reprint: version %q reprints %q", byID(page.body, "badge-version"), byID(page.body, "badge-reprints"))
+		if page := staff.Get(path(a, "")); byID(page.Body, "badge-reprints") != "1" || byID(page.Body, "badge-version") != "2" {
+			t.Errorf("page after reprint: version %q reprints %q", byID(page.Body, "badge-version"), byID(page.Body, "badge-reprints"))
 		}
 		entries, err := db.FindAudit(ctx, e.ev.ID, store.AuditFilter{AttendeeID: a.ID})
 		if err != nil {
@@ -482,8 +413,8 @@ func TestPickUp(t *testing.T) {
 		ctx := context.Background()
 		a := e.people[lanyard.RoleAttendee]
 		org := e.signIn(lanyard.RoleOrganizer)
-		if r := org.post(path(a, "/pickup"), url.Values{}); r.status != http.StatusSeeOther {
-			t.Fatalf("pick up: %d", r.status)
+		if r := org.Post(path(a, "/pickup"), url.Values{}); r.Status != http.StatusSeeOther {
+			t.Fatalf("pick up: %d", r.Status)
 		}
 		st, err := db.DeskBadge(ctx, a.ID)
 		if err != nil || st.PickedUpAt == nil || st.PickedUpBy != e.people[lanyard.RoleOrganizer].ID {
@@ -491,8 +422,8 @@ func TestPickUp(t *testing.T) {
 		}
 		first := *st.PickedUpAt
 		// Another desk marks it again: the first time and who stay.
-		if r := e.signIn(lanyard.RoleStaff).post(path(a, "/pickup"), url.Values{}); r.status != http.StatusSeeOther {
-			t.Fatalf("second pick up: %d", r.status)
+		if r := e.signIn(lanyard.RoleStaff).Post(path(a, "/pickup"), url.Values{}); r.Status != http.StatusSeeOther {
+			t.Fatalf("second pick up: %d", r.Status)
 		}
 		st, _ = db.DeskBadge(ctx, a.ID)
 		if !st.PickedUpAt.Equal(first) || st.PickedUpBy != e.people[lanyard.RoleOrganizer].ID {
@@ -502,17 +433,17 @@ func TestPickUp(t *testing.T) {
 		if len(entries) != 1 || entries[0].Action != "badge_pickup" {
 			t.Errorf("audit: %+v", entries)
 		}
-		page := org.get(path(a, ""))
-		if !strings.Contains(page.body, "Person organizer") || strings.Contains(page.body, `id="pickup"`) {
-			t.Errorf("page after pick-up: %s", byID(page.body, "badge-pickup"))
+		page := org.Get(path(a, ""))
+		if !strings.Contains(page.Body, "Person organizer") || strings.Contains(page.Body, `id="pickup"`) {
+			t.Errorf("page after pick-up: %s", byID(page.Body, "badge-pickup"))
 		}
 		// A picked-up badge is out: printing again voids it, and the new one
 		// is not picked up.
-		if r := org.post(path(a, "/print"), url.Values{"version": {"1"}}); r.status != http.StatusConflict {
-			t.Errorf("print of a picked-up badge without confirming: %d", r.status)
+		if r := org.Post(path(a, "/print"), url.Values{"version": {"1"}}); r.Status != http.StatusConflict {
+			t.Errorf("print of a picked-up badge without confirming: %d", r.Status)
 		}
-		if r := org.post(path(a, "/print"), url.Values{"version": {"1"}, "void": {"1"}}); r.status != http.StatusSeeOther {
-			t.Fatalf("reprint: %d", r.status)
+		if r := org.Post(path(a, "/print"), url.Values{"version": {"1"}, "void": {"1"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("reprint: %d", r.Status)
 		}
 		st, _ = db.DeskBadge(ctx, a.ID)
 		if st.Version != 2 || st.PickedUpAt != nil || st.PickedUpBy != 0 {
@@ -536,29 +467,29 @@ func TestPhotoUpload(t *testing.T) {
 		Checks  []struct{ Code, Message string }
 		Error   *lanyard.Error
 	}
-	decode := func(r *resp) {
+	decode := func(r *webtest.Resp) {
 		t.Helper()
 		ans.Checks, ans.Error = nil, nil
-		if err := json.Unmarshal([]byte(r.body), &ans); err != nil {
-			t.Fatalf("%d %s: %v", r.status, r.body, err)
+		if err := json.Unmarshal([]byte(r.Body), &ans); err != nil {
+			t.Fatalf("%d %s: %v", r.Status, r.Body, err)
 		}
 	}
 	// A good capture: stored, no checks, served back.
 	r := staff.upload(path(a, "/photo"), portrait(720, 960, 1))
 	decode(r)
-	if r.status != 200 || ans.Flagged || len(ans.Checks) != 0 || !strings.HasPrefix(ans.URL, path(a, "/photo.jpg?v=")) {
-		t.Fatalf("good photo: %d %+v", r.status, ans)
+	if r.Status != 200 || ans.Flagged || len(ans.Checks) != 0 || !strings.HasPrefix(ans.URL, path(a, "/photo.jpg?v=")) {
+		t.Fatalf("good photo: %d %+v", r.Status, ans)
 	}
 	p, err := e.badges.Photo(ctx, a.ID)
 	if err != nil || p.Flagged {
 		t.Fatalf("stored: %+v %v", p, err)
 	}
-	if img := staff.get(ans.URL); img.status != 200 || img.header.Get("Content-Type") != "image/jpeg" || !bytes.Equal([]byte(img.body), p.JPEG) {
-		t.Errorf("photo.jpg: %d %s", img.status, img.header.Get("Content-Type"))
+	if img := staff.Get(ans.URL); img.Status != 200 || img.Header.Get("Content-Type") != "image/jpeg" || !bytes.Equal([]byte(img.Body), p.JPEG) {
+		t.Errorf("photo.jpg: %d %s", img.Status, img.Header.Get("Content-Type"))
 	}
 
 	// A dark one is stored, flagged, and says so in Korean for a Korean desk.
-	staff.lang = "ko"
+	staff.Lang = "ko"
 	decode(staff.upload(path(a, "/photo"), portrait(720, 960, 0.25)))
 	if !ans.Flagged || len(ans.Checks) != 1 || ans.Checks[0].Code != "too_dark" || !strings.Contains(ans.Checks[0].Message, "조명") {
 		t.Errorf("dark photo: %+v", ans)
@@ -566,7 +497,7 @@ func TestPhotoUpload(t *testing.T) {
 
 	// Refusals: nothing stored, a code and a message in the desk's language.
 	before, _ := e.badges.Photo(ctx, a.ID)
-	staff.lang = "en"
+	staff.Lang = "en"
 	tests := []struct {
 		name   string
 		data   []byte
@@ -582,8 +513,8 @@ func TestPhotoUpload(t *testing.T) {
 	for _, tt := range tests {
 		r := staff.upload(path(a, "/photo"), tt.data)
 		decode(r)
-		if r.status != tt.status || ans.Error == nil || ans.Error.Code != tt.code || !strings.Contains(ans.Error.Message, tt.words) {
-			t.Errorf("%s: %d %+v", tt.name, r.status, ans.Error)
+		if r.Status != tt.status || ans.Error == nil || ans.Error.Code != tt.code || !strings.Contains(ans.Error.Message, tt.words) {
+			t.Errorf("%s: %d %+v", tt.name, r.Status, ans.Error)
 		}
 	}
 	if after, _ := e.badges.Photo(ctx, a.ID); !bytes.Equal(after.JPEG, before.JPEG) {
@@ -595,8 +526,8 @@ func TestPhotoUpload(t *testing.T) {
 	fw, _ := mw.CreateFormFile("photo", "x.png")
 	fw.Write([]byte("GIF89a"))
 	mw.Close()
-	if r := staff.send("POST", path(a, "/photo"), mw.FormDataContentType(), &buf, ""); r.status != http.StatusUnsupportedMediaType || byID(r.body, "desk-error") == "" {
-		t.Errorf("form post of a GIF: %d %q", r.status, byID(r.body, "desk-error"))
+	if r := staff.Send("POST", path(a, "/photo"), mw.FormDataContentType(), &buf); r.Status != http.StatusUnsupportedMediaType || byID(r.Body, "desk-error") == "" {
+		t.Errorf("form post of a GIF: %d %q", r.Status, byID(r.Body, "desk-error"))
 	}
 	entries, _ := e.db.FindAudit(ctx, e.ev.ID, store.AuditFilter{AttendeeID: a.ID})
 	if len(entries) != 2 || entries[0].Action != "badge_photo" {
@@ -604,23 +535,28 @@ func TestPhotoUpload(t *testing.T) {
 	}
 }
 
-// The desk's scripts are served, versioned; jsQR ships with its licence.
+// The desk's scripts are served, versioned, with the shared scanner's;
+// jsQR ships with its licence.
 func TestStatic(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
-	page := e.signIn(lanyard.RoleStaff).get("/desk")
-	m := regexp.MustCompile(`src="(/desk/static/desk\.js\?v=[0-9a-f]+)"`).FindStringSubmatch(page.body)
+	page := e.signIn(lanyard.RoleStaff).Get("/desk")
+	m := regexp.MustCompile(`src="(/desk/static/desk\.js\?v=[0-9a-f]+)"`).FindStringSubmatch(page.Body)
 	if m == nil {
-		t.Fatalf("the desk page loads no desk.js:\n%s", page.body)
+		t.Fatalf("the desk page loads no desk.js:\n%s", page.Body)
 	}
 	c := e.client()
-	if r := c.get(m[1]); r.status != 200 || !strings.Contains(r.header.Get("Cache-Control"), "immutable") || !strings.Contains(r.body, "BarcodeDetector") {
-		t.Errorf("desk.js: %d %s", r.status, r.header.Get("Cache-Control"))
+	if r := c.Get(m[1]); r.Status != 200 || !strings.Contains(r.Header.Get("Cache-Control"), "immutable") || !strings.Contains(r.Body, "BarcodeDetector") {
+		t.Errorf("desk.js: %d %s", r.Status, r.Header.Get("Cache-Control"))
 	}
-	if r := c.get("/desk/static/jsQR.LICENSE"); r.status != 200 || !strings.Contains(r.body, "Apache License") {
-		t.Errorf("jsQR licence: %d", r.status)
+	// The shared scanner and jsQR, with its licence, are the web app's.
+	if !regexp.MustCompile(`src="/static/scan\.js\?v=[0-9a-f]+" data-jsqr="/static/jsQR\.js\?v=[0-9a-f]+"`).MatchString(page.Body) {
+		t.Errorf("the desk page loads no shared scanner:\n%s", page.Body)
 	}
-	if r := c.get("/desk/static/nope.js"); r.status != 404 {
-		t.Errorf("unknown file: %d", r.status)
+	if r := c.Get("/static/jsQR.LICENSE.txt"); r.Status != 200 || !strings.Contains(r.Body, "Apache License") {
+		t.Errorf("jsQR licence: %d", r.Status)
+	}
+	if r := c.Get("/desk/static/nope.js"); r.Status != 404 {
+		t.Errorf("unknown file: %d", r.Status)
 	}
 }
 
@@ -638,12 +574,12 @@ func TestPrintCanceled(t *testing.T) {
 		t.Fatal(err)
 	}
 	staff := e.signIn(lanyard.RoleStaff)
-	if r := staff.get(path(a, "")); byID(r.body, "attendee-canceled") == "" {
+	if r := staff.Get(path(a, "")); byID(r.Body, "attendee-canceled") == "" {
 		t.Error("the page does not say the ticket is cancelled")
 	}
-	r := staff.post(path(a, "/print"), url.Values{"version": {"1"}})
-	if r.status != http.StatusForbidden || r.header.Get("X-Lanyard-Code") != lanyard.ETicketCanceled || byID(r.body, "desk-error") == "" {
-		t.Errorf("print for a cancelled ticket: %d %s", r.status, r.header.Get("X-Lanyard-Code"))
+	r := staff.Post(path(a, "/print"), url.Values{"version": {"1"}})
+	if r.Status != http.StatusForbidden || r.Code() != lanyard.ETicketCanceled || byID(r.Body, "desk-error") == "" {
+		t.Errorf("print for a cancelled ticket: %d %s", r.Status, r.Code())
 	}
 	if st, _ := e.db.DeskBadge(context.Background(), a.ID); st.Prints != 0 {
 		t.Errorf("recorded: %+v", st)

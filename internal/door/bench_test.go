@@ -9,7 +9,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,9 +22,11 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/route"
+	"github.com/lanyardhq/lanyard/internal/rush"
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 	"github.com/lanyardhq/lanyard/internal/web"
+	"github.com/lanyardhq/lanyard/internal/web/webtest"
 )
 
 // BenchmarkScan200Doors measures a scan through the server: badge
@@ -76,9 +77,7 @@ func benchScan(b *testing.B, pace time.Duration) {
 		b.Fatal(err)
 	}
 	staff := &lanyard.Attendee{Name: "Door staff", Email: "staff@example.com", Role: lanyard.RoleStaff}
-	if err := db.SignUp(ctx, ev.ID, staff, passwordHash()); err != nil {
-		b.Fatal(err)
-	}
+	webtest.SignUp(b, db, ev.ID, staff)
 	cat, err := catalog.Load(ctx, db, ev)
 	if err != nil {
 		b.Fatal(err)
@@ -123,64 +122,42 @@ func benchScan(b *testing.B, pace time.Duration) {
 	tr.MaxIdleConnsPerHost = doors
 	jar, _ := cookiejar.New(nil)
 	hc := &http.Client{Transport: tr, Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := hc.PostForm(srv.URL+"/signin", url.Values{"email": {staff.Email}, "password": {testPassword}})
+	res, err := hc.PostForm(srv.URL+"/signin", url.Values{"email": {staff.Email}, "password": {webtest.Password}})
 	if err != nil || res.StatusCode != http.StatusSeeOther {
 		b.Fatalf("sign in: %v %v", res, err)
 	}
 	res.Body.Close()
-	post := func(body string) (time.Duration, error) {
-		t0 := time.Now()
+	post := func(body string) error {
 		res, err := hc.Post(srv.URL+"/door/api/scan", "application/json", strings.NewReader(body))
 		if err != nil {
-			return 0, err
+			return err
 		}
 		data, _ := io.ReadAll(res.Body)
 		res.Body.Close()
 		if res.StatusCode != http.StatusOK || !strings.Contains(string(data), `"admit_walkup"`) {
-			return 0, fmt.Errorf("scan: %d %s", res.StatusCode, data)
+			return fmt.Errorf("scan: %d %s", res.StatusCode, data)
 		}
-		return time.Since(t0), nil
+		return nil
 	}
 	// Warm every door's connection with one scan each.
 	var wg sync.WaitGroup
 	for d := range doors {
 		wg.Go(func() {
-			if _, err := post(fmt.Sprintf(`{"door":"s:S%03d","token":%q,"nonce":"warm-%06d"}`, d, tokens[b.N+d], d)); err != nil {
+			if err := post(fmt.Sprintf(`{"door":"s:S%03d","token":%q,"nonce":"warm-%06d"}`, d, tokens[b.N+d], d)); err != nil {
 				b.Error(err)
 			}
 		})
 	}
 	wg.Wait()
-	lat := make([]time.Duration, b.N)
-	var next atomic.Int64
 	b.ResetTimer()
-	for d := range doors {
-		wg.Go(func() {
-			tick := time.Now().Add(pace * time.Duration(d) / doors) // the doors' scans spread over the second
-			for {
-				if pace > 0 {
-					time.Sleep(time.Until(tick))
-					tick = tick.Add(pace)
-				}
-				i := int(next.Add(1)) - 1
-				if i >= b.N {
-					return
-				}
-				l, err := post(fmt.Sprintf(`{"door":"s:S%03d","token":%q,"nonce":"bench-%08d"}`, d, tokens[i], i))
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				lat[i] = l
-			}
-		})
-	}
-	wg.Wait()
+	lat, err := rush.Paced(doors, b.N, pace, func(w, i int) error {
+		return post(fmt.Sprintf(`{"door":"s:S%03d","token":%q,"nonce":"bench-%08d"}`, w, tokens[i], i))
+	})
 	b.StopTimer()
-	slices.Sort(lat)
-	q := func(p float64) float64 {
-		return float64(lat[min(int(float64(len(lat))*p), len(lat)-1)].Microseconds()) / 1000
+	if err != nil {
+		b.Fatal(err)
 	}
+	q := func(p float64) float64 { return rush.Quantile(lat, p) }
 	b.ReportMetric(q(0.50), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "scans/s")

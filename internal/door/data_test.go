@@ -28,27 +28,27 @@ import (
 func TestDataSigned(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	staff := e.signIn("staff")
-	page := staff.get("/door/app?door=s:A")
-	m := regexp.MustCompile(`data-key="([^"]+)"`).FindStringSubmatch(page.body)
-	if page.status != http.StatusOK || m == nil {
-		t.Fatalf("app page: %d, no public key", page.status)
+	page := staff.Get("/door/app?door=s:A")
+	m := regexp.MustCompile(`data-key="([^"]+)"`).FindStringSubmatch(page.Body)
+	if page.Status != http.StatusOK || m == nil {
+		t.Fatalf("app page: %d, no public key", page.Status)
 	}
 	pub, err := base64.StdEncoding.DecodeString(html.UnescapeString(m[1]))
 	if err != nil || len(pub) != ed25519.PublicKeySize {
 		t.Fatalf("public key %q: %v", m[1], err)
 	}
-	r := staff.get("/door/api/data?door=s:A")
-	sig := r.header.Get(door.SignatureHeader)
-	if r.status != http.StatusOK || !door.Verify(pub, []byte(r.body), sig) {
-		t.Fatalf("data: %d, signature %q does not verify", r.status, sig)
+	r := staff.Get("/door/api/data?door=s:A")
+	sig := r.Header.Get(door.SignatureHeader)
+	if r.Status != http.StatusOK || !door.Verify(pub, []byte(r.Body), sig) {
+		t.Fatalf("data: %d, signature %q does not verify", r.Status, sig)
 	}
-	tampered := []byte(r.body)
+	tampered := []byte(r.Body)
 	tampered[len(tampered)/2] ^= 1
 	if door.Verify(pub, tampered, sig) {
 		t.Error("a changed byte still verifies")
 	}
 	var d door.Data
-	if err := json.Unmarshal([]byte(r.body), &d); err != nil {
+	if err := json.Unmarshal([]byte(r.Body), &d); err != nil {
 		t.Fatal(err)
 	}
 	if d.Door != "s:A" || d.Event != e.ev.ID || len(d.Reserved) != 1 || d.Reserved[0][1] != "Person ana" || d.WalkupLeft != 2 ||
@@ -75,16 +75,16 @@ func TestDataSigned(t *testing.T) {
 		t.Fatal(err)
 	}
 	var d2 door.Data
-	json.Unmarshal([]byte(staff.get("/door/api/data?door=s:A").body), &d2)
+	json.Unmarshal([]byte(staff.Get("/door/api/data?door=s:A").Body), &d2)
 	if got := d2.Replaced[fmt.Sprint(e.people["bo"].ID)]; got != 2 || d2.Badges == d.Badges {
 		t.Errorf("after a replacement: replaced[bo] = %d, records changed %v", got, d2.Badges != d.Badges)
 	}
 	// Another door's data: an overflow room's.
-	if r := staff.get("/door/api/data?door=o:A:Two"); r.status != 200 || !door.Verify(pub, []byte(r.body), r.header.Get(door.SignatureHeader)) {
-		t.Errorf("overflow door data: %d", r.status)
+	if r := staff.Get("/door/api/data?door=o:A:Two"); r.Status != 200 || !door.Verify(pub, []byte(r.Body), r.Header.Get(door.SignatureHeader)) {
+		t.Errorf("overflow door data: %d", r.Status)
 	}
-	if r := staff.get("/door/api/data?door=s:NOPE"); r.status != 404 {
-		t.Errorf("unknown door: %d", r.status)
+	if r := staff.Get("/door/api/data?door=s:NOPE"); r.Status != 404 {
+		t.Errorf("unknown door: %d", r.Status)
 	}
 }
 

@@ -15,9 +15,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"embed"
-	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -86,42 +84,19 @@ type Handler struct {
 	// Now is the clock of the door picker and the stats; time.Now when nil.
 	Now func() time.Time
 
-	static    map[string]staticFile
 	records   atomic.Pointer[chan store.DoorScan] // Run's writer, when it runs
 	badgeRecs badgeCache                          // the door data's badge records, while they hold
 }
 
 // NewShell returns the web app's shell with the door's templates, and
-// merges the door's messages into the translations. Call once.
+// merges the door's messages into the translations.
 func NewShell(pages *web.Handler) (*web.Shell, error) {
-	if err := addMessages(); err != nil {
-		return nil, err
-	}
-	sub, err := fs.Sub(templateFiles, "templates")
-	if err != nil {
-		return nil, fmt.Errorf("door: templates: %w", err)
-	}
-	return pages.Shell(sub, template.FuncMap{})
-}
-
-var messagesAdded atomic.Bool
-
-func addMessages() error {
-	if messagesAdded.Swap(true) {
-		return nil
-	}
-	for _, lang := range []string{"en", "ko"} {
-		if err := web.AddMessages(localeFiles, "locales/"+lang+".json"); err != nil {
-			return err
-		}
-	}
-	return nil
+	return pages.RoleShell("door", templateFiles, localeFiles, template.FuncMap{})
 }
 
 // Routes registers the door app on t. Routes that call the engine are
 // route.Ledger (served by the lease holder); the rest any node serves.
 func (h *Handler) Routes(t *route.Table) {
-	h.static = loadStatic()
 	// The app's files hold no data: the manifest is fetched without
 	// cookies, and the service worker must be served from /door/ to
 	// control the app's pages.

@@ -1,20 +1,16 @@
 package door_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,17 +26,8 @@ import (
 	"github.com/lanyardhq/lanyard/internal/store"
 	"github.com/lanyardhq/lanyard/internal/store/storetest"
 	"github.com/lanyardhq/lanyard/internal/web"
+	"github.com/lanyardhq/lanyard/internal/web/webtest"
 )
-
-const testPassword = "correct horse battery"
-
-var passwordHash = sync.OnceValue(func() string {
-	h, err := auth.NewHasher(1).Hash(context.Background(), testPassword)
-	if err != nil {
-		panic(err)
-	}
-	return h
-})
 
 var vegas, _ = time.LoadLocation("America/Los_Angeles")
 
@@ -139,9 +126,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 		{"organizer", lanyard.RoleOrganizer}, {"ana", lanyard.RoleAttendee}, {"bo", lanyard.RoleAttendee}, {"cy", lanyard.RoleAttendee},
 		{"dee", lanyard.RoleAttendee}, {"eve", lanyard.RoleAttendee}, {"fay", lanyard.RoleAttendee}} {
 		a := &lanyard.Attendee{Name: "Person " + p.key, Email: p.key + "@example.com", Company: "Acme", Role: p.role}
-		if err := db.SignUp(ctx, ev.ID, a, passwordHash()); err != nil {
-			t.Fatal(err)
-		}
+		webtest.SignUp(t, db, ev.ID, a)
 		e.people[p.key] = a
 	}
 	// ana holds a seat in A; bo holds B (same time).
@@ -171,88 +156,37 @@ func (e *env) token(who string) string {
 	return tok
 }
 
-type client struct {
-	t  *testing.T
-	e  *env
-	hc *http.Client
-	// lang, if set, is sent as Accept-Language.
-	lang string
-}
+// client is one browser of the test server.
+type client struct{ *webtest.Client }
 
-type resp struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func (e *env) client() *client {
-	jar, _ := cookiejar.New(nil)
-	return &client{t: e.t, e: e, hc: &http.Client{Transport: e.srv.Client().Transport, Jar: jar, Timeout: 10 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
+func (e *env) client() *client { return &client{webtest.NewClient(e.t, e.srv)} }
 
 func (e *env) signIn(who string) *client {
 	e.t.Helper()
 	c := e.client()
-	r := c.do("POST", "/signin", "application/x-www-form-urlencoded",
-		strings.NewReader(url.Values{"email": {e.people[who].Email}, "password": {testPassword}}.Encode()))
-	if r.status != http.StatusSeeOther {
-		e.t.Fatalf("sign in as %s: %d", who, r.status)
-	}
+	c.SignIn(e.people[who].Email, webtest.Password)
 	return c
 }
 
-func (c *client) do(method, path, ctype string, body io.Reader) *resp {
-	c.t.Helper()
-	req, err := http.NewRequest(method, c.e.srv.URL+path, body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if c.lang != "" {
-		req.Header.Set("Accept-Language", c.lang)
-	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return &resp{status: res.StatusCode, header: res.Header, body: string(b)}
-}
-
-func (c *client) get(path string) *resp { return c.do("GET", path, "", nil) }
-
-func (c *client) postJSON(path string, v any) *resp {
-	c.t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return c.do("POST", path, "application/json", bytes.NewReader(b))
-}
-
-func (c *client) scan(req door.ScanRequest) (door.Verdict, *resp) {
-	c.t.Helper()
-	r := c.postJSON("/door/api/scan", req)
+func (c *client) scan(req door.ScanRequest) (door.Verdict, *webtest.Resp) {
+	c.TB.Helper()
+	r := c.PostJSON("/door/api/scan", req)
 	var v door.Verdict
-	if r.status == http.StatusOK {
-		if err := json.Unmarshal([]byte(r.body), &v); err != nil {
-			c.t.Fatalf("scan answer %q: %v", r.body, err)
+	if r.Status == http.StatusOK {
+		if err := json.Unmarshal([]byte(r.Body), &v); err != nil {
+			c.TB.Fatalf("scan answer %q: %v", r.Body, err)
 		}
 	}
 	return v, r
 }
 
-func errorCode(t *testing.T, r *resp) string {
+func errorCode(t *testing.T, r *webtest.Resp) string {
 	t.Helper()
 	var body struct {
 		Error lanyard.Error `json:"error"`
 	}
-	if err := json.Unmarshal([]byte(r.body), &body); err != nil {
-		t.Fatalf("error body %q: %v", r.body, err)
+	if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
+		t.Fatalf("error body %q: %v", r.Body, err)
 	}
 	return body.Error.Code
 }
@@ -279,32 +213,32 @@ func TestAuthorization(t *testing.T) {
 		}
 		seen++
 		for who, c := range clients {
-			var r *resp
+			var r *webtest.Resp
 			if method == "POST" {
-				r = c.postJSON(path, map[string]any{})
+				r = c.PostJSON(path, map[string]any{})
 			} else {
-				r = c.get(path + "?door=s:A&q=person")
+				r = c.Get(path + "?door=s:A&q=person")
 			}
 			allowed := who == "organizer" || who == "staff" && path != "/door/conflicts"
 			switch {
 			case who == "anonymous" && strings.HasPrefix(path, "/door/api/"):
-				if r.status != http.StatusUnauthorized || errorCode(t, r) != lanyard.EUNAUTHORIZED {
-					t.Errorf("%s %s as %s: %d %s, want 401 unauthorized", method, path, who, r.status, r.body)
+				if r.Status != http.StatusUnauthorized || errorCode(t, r) != lanyard.EUNAUTHORIZED {
+					t.Errorf("%s %s as %s: %d %s, want 401 unauthorized", method, path, who, r.Status, r.Body)
 				}
 			case who == "anonymous":
-				if r.status != http.StatusSeeOther {
-					t.Errorf("%s %s as %s: %d, want a redirect to sign in", method, path, who, r.status)
+				if r.Status != http.StatusSeeOther {
+					t.Errorf("%s %s as %s: %d, want a redirect to sign in", method, path, who, r.Status)
 				}
 			case !allowed:
-				if r.status != http.StatusForbidden {
-					t.Errorf("%s %s as %s: %d, want 403", method, path, who, r.status)
+				if r.Status != http.StatusForbidden {
+					t.Errorf("%s %s as %s: %d, want 403", method, path, who, r.Status)
 				}
 				if strings.HasPrefix(path, "/door/api/") && errorCode(t, r) != lanyard.EFORBIDDEN {
 					t.Errorf("%s %s as %s: code %s, want forbidden", method, path, who, errorCode(t, r))
 				}
 			default:
-				if r.status == http.StatusForbidden || r.status == http.StatusUnauthorized || r.status >= 500 {
-					t.Errorf("%s %s as %s: %d %s", method, path, who, r.status, r.body)
+				if r.Status == http.StatusForbidden || r.Status == http.StatusUnauthorized || r.Status >= 500 {
+					t.Errorf("%s %s as %s: %d %s", method, path, who, r.Status, r.Body)
 				}
 			}
 		}
@@ -315,8 +249,8 @@ func TestAuthorization(t *testing.T) {
 	// The app's files hold no data and are served to anyone: the manifest
 	// is fetched without cookies.
 	for _, p := range []string{"/door/manifest.webmanifest", "/door/sw.js"} {
-		if r := anon.get(p); r.status != http.StatusOK {
-			t.Errorf("GET %s: %d", p, r.status)
+		if r := anon.Get(p); r.Status != http.StatusOK {
+			t.Errorf("GET %s: %d", p, r.Status)
 		}
 	}
 }
@@ -334,8 +268,8 @@ func testscanverdicts(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 
 	first, r := staff.scan(door.ScanRequest{Door: "s:A", Token: e.token("ana"), Nonce: "retry-nonce-1"})
-	if r.status != http.StatusOK || first.Verdict != door.VerdictAdmit || first.Name != "Person ana" || first.Inside != 1 {
-		t.Fatalf("reserved ana: %d %+v", r.status, first)
+	if r.Status != http.StatusOK || first.Verdict != door.VerdictAdmit || first.Name != "Person ana" || first.Inside != 1 {
+		t.Fatalf("reserved ana: %d %+v", r.Status, first)
 	}
 	again, _ := staff.scan(door.ScanRequest{Door: "s:A", Token: e.token("ana"), Nonce: "retry-nonce-1"})
 	if again.Verdict != door.VerdictAdmit || again.Inside != 1 {
@@ -366,16 +300,16 @@ func testscanverdicts(t *testing.T, db *store.DB) {
 	} {
 		v, r := staff.scan(door.ScanRequest{Door: "o:A:Two", Token: e.token(tc.who), Nonce: nonce()})
 		if v.Verdict != tc.verdict || v.Code != tc.code {
-			t.Errorf("%s at the overflow door: %d %+v, want %s %s", tc.who, r.status, v, tc.verdict, tc.code)
+			t.Errorf("%s at the overflow door: %d %+v, want %s %s", tc.who, r.Status, v, tc.verdict, tc.code)
 		}
 	}
 	// Overflow full too: denied, in Korean for a Korean staff member.
-	staff.lang = "ko"
+	staff.Lang = "ko"
 	v, _ := staff.scan(door.ScanRequest{Door: "s:A", Token: e.token("fay"), Nonce: nonce()})
 	if v.Verdict != door.VerdictDeny || v.Code != lanyard.EWalkupFull || !strings.Contains(v.Message, "현장 좌석") {
 		t.Errorf("fay with every seat taken: %+v, want a deny in Korean", v)
 	}
-	staff.lang = ""
+	staff.Lang = ""
 	// A replaced badge: the old one no longer admits.
 	old := e.token("organizer")
 	if _, err := e.db.ReplaceBadge(ctx, e.people["organizer"].ID); err != nil {
@@ -425,14 +359,14 @@ func TestScanBadInput(t *testing.T) {
 		{"unknown field", map[string]any{"door": "s:A", "nonce": nonce(), "attendee_id": 1, "admit": true}, 400, lanyard.EINVALID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := staff.postJSON("/door/api/scan", tc.req)
-			if r.status != tc.status || errorCode(t, r) != tc.code {
-				t.Errorf("%d %s, want %d %s", r.status, r.body, tc.status, tc.code)
+			r := staff.PostJSON("/door/api/scan", tc.req)
+			if r.Status != tc.status || errorCode(t, r) != tc.code {
+				t.Errorf("%d %s, want %d %s", r.Status, r.Body, tc.status, tc.code)
 			}
 		})
 	}
-	if r := staff.do("POST", "/door/api/scan", "application/json", strings.NewReader("{")); r.status != 400 {
-		t.Errorf("broken JSON: %d", r.status)
+	if r := staff.Send("POST", "/door/api/scan", "application/json", strings.NewReader("{")); r.Status != 400 {
+		t.Errorf("broken JSON: %d", r.Status)
 	}
 	n, _ := e.db.DoorScanCount(context.Background(), e.ev.ID, "")
 	st, _ := e.eng.DoorState(context.Background(), "A")
@@ -466,12 +400,12 @@ func testsync(t *testing.T, db *store.DB) {
 	}
 	sync := func() []door.SyncResult {
 		t.Helper()
-		r := staff.postJSON("/door/api/sync", map[string]any{"scans": items})
-		if r.status != http.StatusOK {
-			t.Fatalf("sync: %d %s", r.status, r.body)
+		r := staff.PostJSON("/door/api/sync", map[string]any{"scans": items})
+		if r.Status != http.StatusOK {
+			t.Fatalf("sync: %d %s", r.Status, r.Body)
 		}
 		var body struct{ Results []door.SyncResult }
-		if err := json.Unmarshal([]byte(r.body), &body); err != nil {
+		if err := json.Unmarshal([]byte(r.Body), &body); err != nil {
 			t.Fatal(err)
 		}
 		return body.Results
@@ -516,19 +450,19 @@ func testsync(t *testing.T, db *store.DB) {
 		t.Errorf("the walk-up past every seat: %+v, want walkups_over", res[2])
 	}
 	// The supervisor sees both; staff may not.
-	page := e.signIn("organizer").get("/door/conflicts")
-	if page.status != 200 || strings.Count(page.body, `data-kind="`) != 2 || !strings.Contains(page.body, "Person cy") || !strings.Contains(page.body, "Admitted at two doors") {
-		t.Errorf("conflicts page: %d\n%s", page.status, page.body)
+	page := e.signIn("organizer").Get("/door/conflicts")
+	if page.Status != 200 || strings.Count(page.Body, `data-kind="`) != 2 || !strings.Contains(page.Body, "Person cy") || !strings.Contains(page.Body, "Admitted at two doors") {
+		t.Errorf("conflicts page: %d\n%s", page.Status, page.Body)
 	}
-	if r := staff.get("/door/conflicts"); r.status != http.StatusForbidden {
-		t.Errorf("staff on the conflicts page: %d", r.status)
+	if r := staff.Get("/door/conflicts"); r.Status != http.StatusForbidden {
+		t.Errorf("staff on the conflicts page: %d", r.Status)
 	}
 	// Too many, or none.
-	if r := staff.postJSON("/door/api/sync", map[string]any{"scans": []any{}}); r.status != 400 {
-		t.Errorf("empty sync: %d", r.status)
+	if r := staff.PostJSON("/door/api/sync", map[string]any{"scans": []any{}}); r.Status != 400 {
+		t.Errorf("empty sync: %d", r.Status)
 	}
-	if r := staff.postJSON("/door/api/sync", map[string]any{"scans": []map[string]any{{"door": "s:A", "nonce": nonce(), "attendee_id": 1, "verdict": "maybe"}}}); !strings.Contains(r.body, `"invalid"`) {
-		t.Errorf("unknown device verdict: %s", r.body)
+	if r := staff.PostJSON("/door/api/sync", map[string]any{"scans": []map[string]any{{"door": "s:A", "nonce": nonce(), "attendee_id": 1, "verdict": "maybe"}}}); !strings.Contains(r.Body, `"invalid"`) {
+		t.Errorf("unknown device verdict: %s", r.Body)
 	}
 }
 
@@ -540,17 +474,17 @@ func TestStats(t *testing.T) {
 	staff.scan(door.ScanRequest{Door: "s:A", Token: e.token("ana"), Nonce: nonce()})
 	staff.scan(door.ScanRequest{Door: "s:A", Token: e.token("ana"), Nonce: nonce()})
 	staff.scan(door.ScanRequest{Door: "s:A", Token: e.token("cy"), Nonce: nonce()})
-	r := staff.get("/door/stats?door=s:A")
-	if r.status != 200 {
-		t.Fatalf("stats: %d", r.status)
+	r := staff.Get("/door/stats?door=s:A")
+	if r.Status != 200 {
+		t.Fatalf("stats: %d", r.Status)
 	}
 	for _, want := range []string{"in the last hour: 3", "<th>Reserved</th><td class=\"num\">1</td>", "<th>Walk-up</th><td class=\"num\">1</td>", "Already inside"} {
-		if !strings.Contains(r.body, want) {
+		if !strings.Contains(r.Body, want) {
 			t.Errorf("stats page lacks %q", want)
 		}
 	}
-	if r := staff.get("/door/stats?door=zz"); r.status != 400 {
-		t.Errorf("stats of no door: %d", r.status)
+	if r := staff.Get("/door/stats?door=zz"); r.Status != 400 {
+		t.Errorf("stats of no door: %d", r.Status)
 	}
 }
 
@@ -558,14 +492,14 @@ func TestStats(t *testing.T) {
 func TestSearch(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	staff := e.signIn("staff")
-	if r := staff.get("/door/api/search?q=Pe"); r.status != 400 || errorCode(t, r) != lanyard.EINVALID {
-		t.Errorf("two characters: %d %s", r.status, r.body)
+	if r := staff.Get("/door/api/search?q=Pe"); r.Status != 400 || errorCode(t, r) != lanyard.EINVALID {
+		t.Errorf("two characters: %d %s", r.Status, r.Body)
 	}
-	r := staff.get("/door/api/search?q=person")
+	r := staff.Get("/door/api/search?q=person")
 	var body struct{ Results []struct{ ID int64 } }
-	json.Unmarshal([]byte(r.body), &body)
-	if r.status != 200 || len(body.Results) != 10 {
-		t.Errorf("search of 11 people: %d, %d results, want 10", r.status, len(body.Results))
+	json.Unmarshal([]byte(r.Body), &body)
+	if r.Status != 200 || len(body.Results) != 10 {
+		t.Errorf("search of 11 people: %d, %d results, want 10", r.Status, len(body.Results))
 	}
 }
 
@@ -612,14 +546,14 @@ func TestClusterNode(t *testing.T) {
 			continue
 		}
 		before := forwarded.Load()
-		var res *resp
+		var res *webtest.Resp
 		if method == "POST" {
-			res = staff.postJSON(path, map[string]any{"door": "s:A", "nonce": nonce(), "attendee_id": e.people["ana"].ID, "scans": nil})
+			res = staff.PostJSON(path, map[string]any{"door": "s:A", "nonce": nonce(), "attendee_id": e.people["ana"].ID, "scans": nil})
 		} else {
-			res = staff.get(path + "?door=s:A&q=person")
+			res = staff.Get(path + "?door=s:A&q=person")
 		}
-		if res.status >= 500 {
-			t.Errorf("%s on a node without an engine: %d %s", r.Pattern, res.status, res.body)
+		if res.Status >= 500 {
+			t.Errorf("%s on a node without an engine: %d %s", r.Pattern, res.Status, res.Body)
 		}
 		if got := forwarded.Load() > before; got != r.Need.Ledger(httptest.NewRequest(method, path, nil)) {
 			t.Errorf("%s: forwarded %v", r.Pattern, got)
@@ -662,12 +596,12 @@ func TestLocalesMatch(t *testing.T) {
 func TestAppPageWords(t *testing.T) {
 	e := newEnv(t, storetest.OpenSQLite(t))
 	staff := e.signIn("staff")
-	staff.lang = "ko"
-	r := staff.get("/door/app?door=s:A")
-	if r.status != 200 {
-		t.Fatalf("app page: %d", r.status)
+	staff.Lang = "ko"
+	r := staff.Get("/door/app?door=s:A")
+	if r.Status != 200 {
+		t.Fatalf("app page: %d", r.Status)
 	}
-	m := regexp.MustCompile(`(?s)<script type="application/json" id="door-words">(.*?)</script>`).FindStringSubmatch(r.body)
+	m := regexp.MustCompile(`(?s)<script type="application/json" id="door-words">(.*?)</script>`).FindStringSubmatch(r.Body)
 	if m == nil {
 		t.Fatal("no words for the script")
 	}
@@ -685,7 +619,7 @@ func TestAppPageWords(t *testing.T) {
 			t.Errorf("%s = %q: a missing word", k, w)
 		}
 	}
-	if !strings.Contains(r.body, `<html lang="ko">`) || !strings.Contains(r.body, `rel="manifest"`) {
+	if !strings.Contains(r.Body, `<html lang="ko">`) || !strings.Contains(r.Body, `rel="manifest"`) {
 		t.Error("the page is not in Korean, or has no manifest")
 	}
 }

@@ -4,9 +4,7 @@ import (
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"io/fs"
 	"net/http"
-	"path"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"github.com/lanyardhq/lanyard/internal/store"
+	"github.com/lanyardhq/lanyard/internal/web"
 )
 
 // doorChoice is one door on the picker.
@@ -243,88 +242,57 @@ func (h *Handler) conflictsPage(w http.ResponseWriter, r *http.Request) {
 	}{door, rows})
 }
 
-// staticFile is an embedded file of the app with its content type.
-type staticFile struct {
-	data    []byte
-	ctype   string
-	version string
-}
-
-func loadStatic() map[string]staticFile {
-	out := map[string]staticFile{}
-	fs.WalkDir(staticFiles, "static", func(p string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		b, err := staticFiles.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		ctype := map[string]string{".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".png": "image/png",
-			".webmanifest": "application/manifest+json", ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml"}[path.Ext(p)]
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
-		out[strings.TrimPrefix(p, "static/")] = staticFile{b, ctype, hex.EncodeToString(sum[:6])}
-		return nil
-	})
-	return out
-}
+// assets are the app's static files, served at /door/static/.
+var assets = web.NewAssets(staticFiles, "static", "/door/static/")
 
 // staticURLs maps each file to its versioned URL (cached for a year).
 func (h *Handler) staticURLs() map[string]string {
-	out := make(map[string]string, len(h.static))
-	for name, f := range h.static {
-		out[name] = "/door/static/" + name + "?v=" + f.version
+	out := assets.URLs()
+	// The shared scanner, from the web app's static files.
+	for _, name := range []string{"scan.js", "jsQR.js"} {
+		if u := h.Shell.StaticURL(name); u != "" {
+			out[name] = u
+		}
 	}
 	return out
 }
 
 func (h *Handler) serveStatic(w http.ResponseWriter, r *http.Request) {
-	f, ok := h.static[r.PathValue("name")]
-	if !ok || r.PathValue("name") == "sw.js" {
+	if r.PathValue("name") == "sw.js" { // served from /door/, its scope
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", f.ctype)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if r.URL.Query().Get("v") == f.version {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		w.Header().Set("Cache-Control", "no-cache")
-	}
-	w.Write(f.data)
+	assets.ServeHTTP(w, r)
 }
 
 // serveWorker serves the service worker from /door/ (its scope), with the
 // versions of the files it caches written in, so a new build replaces the
 // cached app.
 func (h *Handler) serveWorker(w http.ResponseWriter, r *http.Request) {
-	f := h.static["sw.js"]
+	f, _ := assets.Get("sw.js")
 	urls := h.staticURLs()
 	var list []string
 	var version strings.Builder
-	for _, name := range []string{"door.js", "door.css", "jsQR.js", "icon-192.png", "icon-512.png"} {
+	for _, name := range []string{"door.js", "door.css", "scan.js", "jsQR.js", "icon-192.png", "icon-512.png"} {
 		if u, ok := urls[name]; ok {
 			list = append(list, `"`+u+`"`)
-			version.WriteString(h.static[name].version)
+			version.WriteString(u) // each URL carries its file's version
 		}
 	}
-	body := strings.Replace(string(f.data), "/*FILES*/", strings.Join(list, ","), 1)
-	sum := sha256.Sum256([]byte(version.String() + f.version))
+	body := strings.Replace(string(f.Body), "/*FILES*/", strings.Join(list, ","), 1)
+	sum := sha256.Sum256([]byte(version.String() + f.Version))
 	body = strings.Replace(body, "/*VERSION*/", hex.EncodeToString(sum[:6]), 1)
-	w.Header().Set("Content-Type", f.ctype)
+	w.Header().Set("Content-Type", f.ContentType)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("Service-Worker-Allowed", "/door/")
 	w.Write([]byte(body))
 }
 
 func (h *Handler) serveManifest(w http.ResponseWriter, r *http.Request) {
-	f := h.static["manifest.webmanifest"]
+	f, _ := assets.Get("manifest.webmanifest")
 	urls := h.staticURLs()
-	body := strings.NewReplacer("ICON192", urls["icon-192.png"], "ICON512", urls["icon-512.png"]).Replace(string(f.data))
-	w.Header().Set("Content-Type", f.ctype)
+	body := strings.NewReplacer("ICON192", urls["icon-192.png"], "ICON512", urls["icon-512.png"]).Replace(string(f.Body))
+	w.Header().Set("Content-Type", f.ContentType)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Write([]byte(body))
 }

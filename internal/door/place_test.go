@@ -30,8 +30,8 @@ func TestPlaceDoor(t *testing.T) {
 			}
 		}
 		staff := e.signIn("staff")
-		if r := staff.get("/door?door=p:CERT"); r.status != http.StatusOK {
-			t.Fatalf("the lounge's door page: %d", r.status)
+		if r := staff.Get("/door?door=p:CERT"); r.Status != http.StatusOK {
+			t.Fatalf("the lounge's door page: %d", r.Status)
 		}
 		for _, tc := range []struct {
 			who, mode, verdict, code string
@@ -44,15 +44,15 @@ func TestPlaceDoor(t *testing.T) {
 			{"bo", "in", door.VerdictAdmit, "", 1},
 		} {
 			v, r := staff.scan(door.ScanRequest{Door: "p:CERT", Token: e.token(tc.who), Mode: tc.mode, Nonce: nonce()})
-			if r.status != http.StatusOK || v.Verdict != tc.verdict || v.Code != tc.code || v.Inside != tc.inside {
-				t.Errorf("%s %s: %d %+v, want %s %q with %d inside", tc.who, tc.mode, r.status, v, tc.verdict, tc.code, tc.inside)
+			if r.Status != http.StatusOK || v.Verdict != tc.verdict || v.Code != tc.code || v.Inside != tc.inside {
+				t.Errorf("%s %s: %d %+v, want %s %q with %d inside", tc.who, tc.mode, r.Status, v, tc.verdict, tc.code, tc.inside)
 			}
 		}
 		// The door's offline data: a place's door, who may enter, who is in.
-		r := staff.get("/door/api/data?door=p:CERT")
+		r := staff.Get("/door/api/data?door=p:CERT")
 		var data door.Data
-		if err := json.Unmarshal([]byte(r.body), &data); r.status != http.StatusOK || err != nil {
-			t.Fatalf("the lounge's door data: %d %v", r.status, err)
+		if err := json.Unmarshal([]byte(r.Body), &data); r.Status != http.StatusOK || err != nil {
+			t.Fatalf("the lounge's door data: %d %v", r.Status, err)
 		}
 		ana, bo := e.people["ana"].ID, e.people["bo"].ID
 		if !data.Place || len(data.Entitled) != 2 || !slices.Contains(data.Entitled, ana) || !slices.Contains(data.Entitled, bo) ||
@@ -60,8 +60,8 @@ func TestPlaceDoor(t *testing.T) {
 			t.Errorf("the lounge's door data: place=%t entitled=%v admitted=%v capacity=%d; want the two certified, bo inside, 1",
 				data.Place, data.Entitled, data.Admitted, data.Capacity)
 		}
-		if v, r := staff.scan(door.ScanRequest{Door: "p:NOPE", Token: e.token("ana"), Nonce: nonce()}); r.status != http.StatusNotFound {
-			t.Errorf("an unknown place: %d %+v, want 404", r.status, v)
+		if v, r := staff.scan(door.ScanRequest{Door: "p:NOPE", Token: e.token("ana"), Nonce: nonce()}); r.Status != http.StatusNotFound {
+			t.Errorf("an unknown place: %d %+v, want 404", r.Status, v)
 		}
 	})
 }

@@ -25,11 +25,35 @@ const (
 	KindSessionChanged = "session_changed"
 	// KindAnnouncement is an organizer's announcement.
 	KindAnnouncement = "announcement"
+	// KindPartyCancelled tells a guest who said yes that the party's host
+	// cancelled it.
+	KindPartyCancelled = "party_cancelled"
 )
 
 // MessageKinds lists every kind, in the order settings show them.
-var MessageKinds = []string{KindWaitlistPromoted, KindWaveReleased, KindLineCalled, KindSessionChanged, KindAnnouncement,
+var MessageKinds = []string{KindWaitlistPromoted, KindWaveReleased, KindLineCalled, KindSessionChanged, KindPartyCancelled, KindAnnouncement,
 	KindPasswordReset, KindInvitation, KindEmailVerification}
+
+// ReminderKinds are reminders: written with their words when their cause
+// happens (an RSVP, a follow-up date) and due later, so they carry no
+// template. Their channels are the attendee's choice like any kind's,
+// applied when they come due (store.ClaimMail), not when written.
+var ReminderKinds = []string{KindMeetupReminder, KindContactFollowUp}
+
+// ChoiceKinds lists the kinds an attendee chooses channels for, in the
+// order settings show them.
+func ChoiceKinds() []string {
+	var out []string
+	for _, k := range MessageKinds {
+		if !MailOnly(k) {
+			out = append(out, k)
+		}
+	}
+	return append(out, ReminderKinds...)
+}
+
+// IsReminder reports whether kind is one of ReminderKinds.
+func IsReminder(kind string) bool { return kind == KindMeetupReminder || kind == KindContactFollowUp }
 
 // MailOnly reports whether messages of kind go by mail alone, whatever the
 // attendee prefers: they carry a secret link for the mailbox's owner.

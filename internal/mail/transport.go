@@ -13,6 +13,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
 // Mail is one rendered mail to send.
@@ -107,7 +108,8 @@ func (c Config) Redacted() string {
 type Conn struct {
 	cfg    Config
 	client *gomail.Client
-	open   bool
+	smtp   *gosmtp.Client // the open connection; nil when closed
+	used   time.Time      // when it last carried a mail
 }
 
 // NewConn returns a connection to cfg's server, dialled on first Send.
@@ -137,31 +139,73 @@ func NewConn(cfg Config) (*Conn, error) {
 // Send sends m, dialling first if the connection is not open. Any error
 // closes the connection (the next Send dials again) and is an *Error that
 // says whether trying later may succeed.
+//
+// A kept connection can die while idle: its own deadline (cfg.Timeout
+// after its last command) or the server's idle limit ends it. One idle
+// past half the timeout is closed before sending, and one found dead
+// before anything was handed over is dialled again at once: otherwise
+// every sender's first mail after a quiet spell would wait out a retry.
 func (c *Conn) Send(ctx context.Context, m Mail) error {
 	msg, err := c.build(m)
 	if err != nil {
 		return &Error{Permanent: true, Err: err}
 	}
-	if !c.open {
-		if err := c.client.DialWithContext(ctx); err != nil {
-			return classify(fmt.Errorf("mail: dial %s:%d: %w", c.cfg.Host, c.cfg.Port, err))
-		}
-		c.open = true
+	if c.smtp != nil && time.Since(c.used) > c.cfg.Timeout/2 {
+		c.Close()
 	}
-	if err := c.client.Send(msg); err != nil {
+	reused := c.smtp != nil
+	if err := c.dial(ctx); err != nil {
+		return err
+	}
+	err = c.client.SendWithSMTPClient(c.smtp, msg)
+	if err != nil && reused && connLost(err) {
+		c.Close()
+		if err := c.dial(ctx); err != nil {
+			return err
+		}
+		err = c.client.SendWithSMTPClient(c.smtp, msg)
+	}
+	if err != nil {
 		c.Close()
 		return classify(fmt.Errorf("mail: send to %s: %w", m.To, err))
 	}
+	c.used = time.Now()
 	return nil
 }
 
-// Close ends the connection, if open.
-func (c *Conn) Close() error {
-	if !c.open {
+func (c *Conn) dial(ctx context.Context) error {
+	if c.smtp != nil {
 		return nil
 	}
-	c.open = false
-	return c.client.Close()
+	s, err := c.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return classify(fmt.Errorf("mail: dial %s:%d: %w", c.cfg.Host, c.cfg.Port, err))
+	}
+	c.smtp = s
+	return nil
+}
+
+// connLost reports whether err is go-mail's check of the connection
+// failing: the mail was not handed over, so sending again cannot make a
+// duplicate.
+func connLost(err error) bool {
+	var se *gomail.SendError
+	return errors.As(err, &se) && se.Reason == gomail.ErrConnCheck
+}
+
+// Close ends the connection, if open. A connection that cannot say QUIT
+// (the server is gone) is closed without it, so its socket is released.
+func (c *Conn) Close() error {
+	s := c.smtp
+	if s == nil {
+		return nil
+	}
+	c.smtp = nil
+	if err := c.client.CloseWithSMTPClient(s); err != nil {
+		_ = s.Close()
+		return fmt.Errorf("mail: close: %w", err)
+	}
+	return nil
 }
 
 func (c *Conn) build(m Mail) (*gomail.Msg, error) {

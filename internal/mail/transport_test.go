@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"math/big"
 	"net"
 	"net/url"
@@ -156,5 +157,45 @@ func TestClassify(t *testing.T) {
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("the timeout took %v", d)
+	}
+}
+
+// A kept connection that died while idle, by the server's idle limit or
+// by its own deadline, must not fail the next mail: the mail has not
+// been handed over, so the connection is dialled again at once.
+func TestSendAfterIdle(t *testing.T) {
+	tests := []struct {
+		name          string
+		serverIdle    time.Duration // the server drops connections idle this long
+		clientTimeout time.Duration
+		pause         time.Duration
+	}{
+		{"server drops idle connection", 100 * time.Millisecond, 10 * time.Second, 500 * time.Millisecond},
+		{"own deadline passed", 0, 300 * time.Millisecond, 500 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := mailtest.StartWith(t, mailtest.Options{IdleTimeout: tt.serverIdle})
+			cfg, err := mail.ParseURL(srv.URL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Timeout = tt.clientTimeout
+			conn, err := mail.NewConn(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			for i := range 3 {
+				m := mail.Mail{MessageID: fmt.Sprintf("m%d@x", i), To: "a@example.com", Subject: "s", Text: "t"}
+				if err := conn.Send(context.Background(), m); err != nil {
+					t.Fatalf("mail %d after a pause of %v: %v", i+1, tt.pause, err)
+				}
+				time.Sleep(tt.pause)
+			}
+			if n := srv.Count(); n != 3 {
+				t.Errorf("the server has %d mails, want 3", n)
+			}
+		})
 	}
 }

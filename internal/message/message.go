@@ -58,6 +58,7 @@ type data struct {
 	Link              string
 	Expires           string
 	Until             string // a walk-up call's end, as a clock time in the venue's zone
+	Host              string // a party's hosting exhibitor
 	Minutes           int
 	Subject, Body     string
 	Paragraphs        []paragraph // Body for HTML
@@ -186,6 +187,17 @@ func (r Renderer) fill(d *data, m lanyard.Message, kind, lang string) error {
 				Link: r.link("/sessions/" + url.PathEscape(rp.Code))})
 		}
 		d.Link = r.link("/agenda")
+	case lanyard.KindPartyCancelled:
+		var p PartyCancelledParams
+		if err := Decode(m.Params, &p); err != nil {
+			return bad(err)
+		}
+		if p.Code == "" {
+			return bad(fmt.Errorf("no party code"))
+		}
+		d.Code, d.Title, d.Room, d.Host = p.Code, p.Title, p.Location, p.Host
+		d.When = when(lang, p.Start, time.Time{}, p.Zones)
+		d.Link = r.link("/parties")
 	case lanyard.KindAnnouncement:
 		var p AnnouncementParams
 		if err := Decode(m.Params, &p); err != nil {

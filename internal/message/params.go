@@ -71,6 +71,18 @@ type LineCalledParams struct {
 	Zones
 }
 
+// PartyCancelledParams are the params of KindPartyCancelled: the party
+// (or dinner) a guest said yes to, which its host cancelled. Host is the
+// hosting exhibitor's name ("" for the organizers).
+type PartyCancelledParams struct {
+	Code     string    `json:"code"`
+	Title    string    `json:"title"`
+	Start    time.Time `json:"start,omitzero"`
+	Location string    `json:"location,omitempty"`
+	Host     string    `json:"host,omitempty"`
+	Zones
+}
+
 // Change says what happened to a held session.
 type Change string
 

@@ -32,9 +32,14 @@ type Snapshot struct {
 	Places       []PlaceSnap
 	PlaceInside  []PlaceRow
 	Entitlements []EntitlementRow
+	DerivedKeys  []KeySeq  // === party doors: derived.go (their holders are in Entitlements)
 	Line         []LineRow // === line: walk-up line rows, in seq order
 	LastSeq      int64
 	LastBatch    int64
+
+	// === swag (issue 14): swag.go ===
+	SwagItems  []SwagSnap
+	SwagClaims []SwagClaimRow
 }
 
 // SettingsRow mirrors lanyard.ReservationSettings; Exists is false for an
@@ -217,6 +222,16 @@ type Batch struct {
 	// === line: walk-up line rows written whole (upserted) and deleted ===
 	Line    []LineRow
 	LineDel []KeyRow
+
+	// === swag (issue 14): swag.go ===
+	// SwagItems are items created or changed, written whole (by ID).
+	SwagItems []lanyard.SwagItem
+	// SwagClaims are the batch's claims; SwagClaimed moves the items'
+	// claim counts by as many.
+	SwagClaims  []SwagClaimRow
+	SwagClaimed []SwagDelta
+	// SwagStock are the touched items' counts once the batch commits.
+	SwagStock []lanyard.SwagStock
 }
 
 // Wishlist is an attendee's ranked sessions.
@@ -240,5 +255,5 @@ func (b *Batch) empty() bool {
 	return len(b.Log) == 0 && len(b.Seats) == 0 && b.Settings == nil && len(b.Windows) == 0 &&
 		len(b.Waves) == 0 && len(b.Holdback) == 0 && len(b.Overflow) == 0 && len(b.Wishlists) == 0 &&
 		len(b.Idem) == 0 && len(b.Drafted) == 0 && len(b.Sessions) == 0 && // an answer kept for retries must survive a restart
-		b.placesEmpty() && len(b.Line) == 0 && len(b.LineDel) == 0
+		b.placesEmpty() && len(b.Line) == 0 && len(b.LineDel) == 0 && b.swagEmpty()
 }

@@ -51,6 +51,8 @@ type Engine struct {
 	mu     sync.RWMutex
 	counts map[string]lanyard.SeatCount
 	occ    map[string]lanyard.Occupancy // === places (issue 13): places' counts, as counts
+	// === swag (issue 14): items' counts, as counts
+	swagStock map[int64]lanyard.SwagStock
 
 	// st is owned by the loop goroutine.
 	st *state
@@ -428,6 +430,9 @@ func (e *Engine) settle(p *pending, err error) {
 	for _, o := range p.batch.Occupancy { // === places (issue 13)
 		e.occ[o.Place] = o
 	}
+	for _, s := range p.batch.SwagStock { // === swag (issue 14)
+		e.swagStock[s.Item] = s
+	}
 	e.mu.Unlock()
 	e.answer(p, nil)
 }
@@ -633,6 +638,7 @@ func (e *Engine) publish() {
 		e.counts[e.st.seats[i].s.Code] = e.st.count(int32(i))
 	}
 	e.publishPlaces() // === places (issue 13)
+	e.publishSwag()   // === swag (issue 14)
 }
 
 func (st *state) count(i int32) lanyard.SeatCount {

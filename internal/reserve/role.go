@@ -123,6 +123,7 @@ type Ledger interface {
 	Door
 	Places
 	Line
+	Swag // === swag (issue 14): swag.go
 }
 
 var (

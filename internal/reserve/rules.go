@@ -17,6 +17,7 @@ type builder struct {
 	hit  map[int32]bool   // touched seats
 	pl   *placeBuilder    // === places (issue 13): places.go; nil until a place is touched
 	line map[rowKey]bool  // === line: touched line rows → stored when the batch began
+	swag map[int64]int    // === swag (issue 14): touched items → claims added; nil until one is
 }
 
 type rowKey struct {
@@ -107,6 +108,7 @@ func (b *builder) finish() *Batch {
 		b.b.Seats = append(b.b.Seats, SeatDelta{SessionID: s.s.ID, TakenDelta: delta[i], Reservable: s.reservable, Released: s.released})
 	}
 	b.finishPlaces() // === places (issue 13)
+	b.finishSwag()   // === swag (issue 14)
 	return b.b
 }
 

@@ -100,6 +100,11 @@ type state struct {
 	// === places (issue 13): places.go ===
 	places   map[string]*place         // by code
 	entitled map[int64]map[string]bool // attendee → entitlement keys held
+	derived  map[string]*derivedKey    // === party doors: derived.go ===
+
+	// === swag (issue 14): swag.go ===
+	swag     map[int64]*swagItem // by item ID
+	swagNext int64               // the last item ID given
 }
 
 func (st *state) person(id int64) *person {
@@ -233,6 +238,11 @@ func newState(cat *catalog.Catalog, snap *Snapshot, now time.Time) (*state, erro
 	}
 	// === places (issue 13): places.go ===
 	if err := st.loadPlaces(snap); err != nil {
+		return nil, err
+	}
+	st.loadDerived(snap) // === party doors: derived.go ===
+	// === swag (issue 14): swag.go ===
+	if err := st.loadSwag(snap); err != nil {
 		return nil, err
 	}
 	return st, nil

@@ -55,6 +55,25 @@ var statuses = map[string]int{
 
 	// === pocket: ratings ===
 	lanyard.ENotCheckedIn: http.StatusForbidden,
+
+	// === the expo and the people (issue 14) ===
+	lanyard.EPartyFull:      http.StatusConflict,
+	lanyard.EPartyCancelled: http.StatusConflict,
+	lanyard.EMeetupLimit:    http.StatusTooManyRequests,
+	lanyard.EMeetupHidden:   http.StatusForbidden,
+	lanyard.EMeetupStarted:  http.StatusConflict,
+	// edits (issue 14 follow-up)
+	lanyard.EMeetupCanceled:      http.StatusConflict,
+	lanyard.EMeetupCapBelowGoing: http.StatusUnprocessableEntity,
+	lanyard.EMeetupNotYours:      http.StatusForbidden,
+	lanyard.ESwagRetired:         http.StatusConflict,
+	lanyard.EExhibitorRemoved:    http.StatusNotFound,
+
+	// === swag (issue 14) ===
+	lanyard.ESwagOutOfStock: http.StatusConflict,
+	lanyard.ESwagClaimed:    http.StatusConflict,
+	lanyard.EPrizeNotEarned: http.StatusConflict,
+	lanyard.EPrizeHanded:    http.StatusConflict,
 }
 
 // Status returns the HTTP status for a domain error code.

@@ -117,15 +117,7 @@ func (d *DB) AppMessagesAfter(ctx context.Context, after int64) ([]int64, int64,
 
 // ConfigurableKinds are the kinds an attendee chooses channels for, in the
 // order settings show them.
-func ConfigurableKinds() []string {
-	var out []string
-	for _, k := range lanyard.MessageKinds {
-		if !lanyard.MailOnly(k) {
-			out = append(out, k)
-		}
-	}
-	return out
-}
+func ConfigurableKinds() []string { return lanyard.ChoiceKinds() }
 
 // MessagePreferences returns the attendee's channels for every
 // configurable kind; both where the attendee chose nothing.

@@ -197,3 +197,102 @@ func TestClaimMailSkipsTurnedOff(t *testing.T) {
 		}
 	})
 }
+
+// Reminders (a meetup's, a contact's follow-up) are written for mail long
+// before they are due; the attendee's choice applies when they come due:
+// app alone (no mail, one new message in the app), mail alone (no app
+// message), both (the default). A reminder claimed again after its lease
+// lapsed gets no second app message.
+func TestClaimMailReminderChoice(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		ev := mustImport(t, db, testCatalog())
+		app := mustCreateAttendee(t, db, ev.ID, "App", "app@example.com")
+		mail := mustCreateAttendee(t, db, ev.ID, "Mail", "mail@example.com")
+		both := mustCreateAttendee(t, db, ev.ID, "Both", "both@example.com")
+		for who, c := range map[int64]lanyard.Channels{app.ID: {App: true}, mail.ID: {Mail: true}} {
+			prefs := map[string]lanyard.Channels{lanyard.KindMeetupReminder: c, lanyard.KindContactFollowUp: c}
+			if err := db.SetMessagePreferences(ctx, who, prefs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.SetMessagePreferences(ctx, both.ID, map[string]lanyard.Channels{lanyard.KindMeetupReminder: {}}); lanyard.ErrorCode(err) != lanyard.EINVALID {
+			t.Errorf("a reminder by neither channel: %v, want EINVALID", err)
+		}
+		now := time.Now().UTC().Truncate(time.Second)
+		due := now.Add(time.Hour)
+		var msgs []lanyard.Message
+		for _, who := range []*lanyard.Attendee{app, mail, both} {
+			for _, kind := range lanyard.ReminderKinds {
+				// As the meetup and contact stores write them: mail, due later.
+				m := lanyard.Message{EventID: ev.ID, AttendeeID: who.ID, Kind: kind, Mail: true, Subject: kind + " for " + who.Name, Body: "Soon.",
+					DedupeKey: kind + ":" + who.Name, NextAttemptAt: due, CreatedAt: now}
+				msgs = append(msgs, m)
+			}
+		}
+		if err := db.AddMessages(ctx, msgs); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Exec(ctx, `UPDATE messages SET next_attempt_at = ? WHERE event_id = ?`, due, ev.ID); err != nil {
+			t.Fatal(err)
+		}
+		unread := func(a *lanyard.Attendee) int {
+			t.Helper()
+			n, err := db.UnreadCount(ctx, a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if claimed, err := db.ClaimMail(ctx, now, time.Minute, 10); err != nil || len(claimed) != 0 {
+			t.Fatalf("before due: claimed %d (%v)", len(claimed), err)
+		}
+		for _, a := range []*lanyard.Attendee{app, mail, both} {
+			if n := unread(a); n != 0 {
+				t.Errorf("%s before due: %d unread, want 0", a.Name, n)
+			}
+		}
+		claimed, err := db.ClaimMail(ctx, due, time.Minute, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, m := range claimed {
+			got = append(got, m.To+" "+m.Kind)
+		}
+		sort.Strings(got)
+		want := []string{"mail@example.com contact_followup", "mail@example.com meetup_reminder"}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("claimed %q, want %q", got, want)
+		}
+		// Both's were written again for the app and mail: their mail goes
+		// at the next claim, and only then.
+		claimed, err = db.ClaimMail(ctx, due, time.Minute, 20)
+		got = nil
+		for _, m := range claimed {
+			got = append(got, m.To+" "+m.Kind)
+		}
+		sort.Strings(got)
+		want = []string{"both@example.com contact_followup", "both@example.com meetup_reminder"}
+		if err != nil || strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("next claim: %q (%v), want %q", got, err, want)
+		}
+		for a, n := range map[*lanyard.Attendee]int{app: 2, mail: 0, both: 2} {
+			if got := unread(a); got != n {
+				t.Errorf("%s after due: %d unread, want %d", a.Name, got, n)
+			}
+		}
+		ns, err := db.Notifications(ctx, app.ID, 0, 10)
+		if err != nil || len(ns) != 2 || !strings.HasSuffix(ns[0].Subject, "for App") || ns[0].Mail {
+			t.Errorf("App's notifications: %+v %v", ns, err)
+		}
+		// The leases lapse unsent: claimed again, no second app message.
+		again, err := db.ClaimMail(ctx, due.Add(2*time.Minute), time.Minute, 20)
+		if err != nil || len(again) != 4 {
+			t.Errorf("claimed again: %d (%v), want 4", len(again), err)
+		}
+		if got := unread(both); got != 2 {
+			t.Errorf("Both after a second claim: %d unread, want 2", got)
+		}
+	})
+}

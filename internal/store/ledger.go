@@ -128,7 +128,13 @@ func (d *DB) LoadLedger(ctx context.Context, eventID int64) (*reserve.Snapshot, 
 	if err := d.loadPlaces(ctx, eventID, snap); err != nil {
 		return nil, err
 	}
+	if err := d.loadPartyDoors(ctx, eventID, snap); err != nil { // === party doors: party.go
+		return nil, err
+	}
 	if err := d.loadLine(ctx, eventID, snap); err != nil { // === line
+		return nil, err
+	}
+	if err := d.loadSwag(ctx, eventID, snap); err != nil { // === swag (issue 14): swag.go
 		return nil, err
 	}
 	err = d.queryRow(ctx, d.db, `SELECT (SELECT COALESCE(MAX(seq), 0) FROM reservation_log WHERE event_id = ?),
@@ -251,6 +257,9 @@ func (d *DB) CommitBatch(ctx context.Context, b *reserve.Batch) error {
 		}
 		// === places (issue 13): places.go ===
 		if err := d.commitPlaces(ctx, tx, b, at); err != nil {
+			return err
+		}
+		if err := d.commitSwag(ctx, tx, b, at); err != nil { // === swag (issue 14): swag.go
 			return err
 		}
 		if _, err := d.exec(ctx, tx, "INSERT INTO reservation_batches (event_id, id, at) VALUES (?, ?, ?)", b.EventID, b.ID, at); err != nil {

@@ -127,6 +127,7 @@ func (d *DB) commitPostgres(ctx context.Context, b *reserve.Batch, hooks []hookR
 			id, delta, reservable, released)
 	}
 	queuePlaces(queue, b, at) // === places (issue 13): places.go
+	queueSwag(queue, b, at)   // === swag (issue 14): swag.go
 	queue("batch", 1, `INSERT INTO reservation_batches (event_id, id, at) VALUES ($1, $2, $3)`, b.EventID, b.ID, at)
 	if n := len(b.Log); n > 0 {
 		seq, who, sid := make([]int64, n), make([]int64, n), make([]int64, n)

@@ -63,10 +63,31 @@ func (d *DB) ClaimMail(ctx context.Context, now time.Time, lease time.Duration, 
 		if len(ids) == 0 {
 			return nil
 		}
+		list := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+		// A reminder (lanyard.ReminderKinds) is written for mail, days
+		// before it is due; the attendee's choice applies now. One they want
+		// in the app (the default, with mail) is written again as a new
+		// message with their channels, so it is the newest in the app and
+		// the live counts see it; its mail, if chosen, goes at the next claim.
+		rewritten, err := d.rewriteReminders(ctx, tx, list, ids, now)
+		if err != nil {
+			return err
+		}
+		if len(rewritten) > 0 {
+			kept := ids[:0]
+			for _, id := range ids {
+				if !rewritten[id.(int64)] {
+					kept = append(kept, id)
+				}
+			}
+			if ids = kept; len(ids) == 0 {
+				return nil
+			}
+			list = strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+		}
 		// Mail of a kind the attendee turned off by mail (the engine's batch
 		// writes both channels and never reads preferences) becomes a
 		// message for the app alone, which is sent when written.
-		list := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
 		off, err := tx.QueryContext(ctx, d.dialect.rebind(`UPDATE messages SET by_mail = ?, state = 'sent', sent_at = ?, next_attempt_at = NULL
 			WHERE id IN (`+list+`) AND in_app AND EXISTS (SELECT 1 FROM message_preferences p
 				WHERE p.attendee_id = messages.attendee_id AND p.kind = messages.kind AND NOT p.by_mail)
@@ -244,4 +265,46 @@ func (d *DB) anyDue(ctx context.Context, table string, now time.Time) (bool, err
 		return false, fmt.Errorf("store: anything due in %s: %w", table, err)
 	}
 	return due, nil
+}
+
+// rewriteReminders replaces the claimed reminders among ids (list is
+// their placeholders), as written (for mail alone), whose attendee did not turn them off in the app with
+// a new message created now, for the app and, unless turned off, by mail
+// (due now), with the same dedupe key. It returns the IDs replaced.
+func (d *DB) rewriteReminders(ctx context.Context, tx *sql.Tx, list string, ids []any, now time.Time) (map[int64]bool, error) {
+	reminders := `kind IN ('` + strings.Join(lanyard.ReminderKinds, `', '`) + `')`
+	rows, err := tx.QueryContext(ctx, d.dialect.rebind(`SELECT m.id, m.event_id, m.attendee_id, COALESCE(m.session_id, 0), m.kind, m.recipient, m.language,
+			m.subject, m.body, COALESCE(m.dedupe_key, ''), COALESCE(p.by_mail, TRUE)
+		FROM messages m LEFT JOIN message_preferences p ON p.attendee_id = m.attendee_id AND p.kind = m.kind
+		WHERE m.id IN (`+list+`) AND m.attendee_id IS NOT NULL AND m.`+reminders+` AND NOT m.in_app AND COALESCE(p.in_app, TRUE)`), ids...)
+	if err != nil {
+		return nil, err
+	}
+	var again []lanyard.Message
+	done := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		m := lanyard.Message{App: true, CreatedAt: now}
+		if err := rows.Scan(&id, &m.EventID, &m.AttendeeID, &m.SessionID, &m.Kind, &m.Recipient, &m.Language, &m.Subject, &m.Body, &m.DedupeKey, &m.Mail); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		done[id] = true
+		again = append(again, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(again) == 0 {
+		return nil, err
+	}
+	var del []any
+	for id := range done {
+		del = append(del, id)
+	}
+	if _, err := tx.ExecContext(ctx, d.dialect.rebind(`DELETE FROM messages WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(del)), ",")+`)`), del...); err != nil {
+		return nil, err
+	}
+	if err := d.insertRows(ctx, tx, "messages", messageColumns, "", len(again), func(i int) []any { return messageRow(again[i]) }); err != nil {
+		return nil, err
+	}
+	return done, nil
 }

@@ -117,7 +117,13 @@ func (d *DB) loadPlaces(ctx context.Context, eventID int64, snap *reserve.Snapsh
 
 // scanAll runs a query and calls row for each row.
 func (d *DB) scanAll(ctx context.Context, q string, args []any, row func(*sql.Rows) error) error {
-	rows, err := d.query(ctx, d.db, q, args...)
+	return d.scanIn(ctx, d.db, q, args, row)
+}
+
+// scanIn runs a query on qr (the database or a transaction) and calls row
+// for each row.
+func (d *DB) scanIn(ctx context.Context, qr querier, q string, args []any, row func(*sql.Rows) error) error {
+	rows, err := d.query(ctx, qr, q, args...)
 	if err != nil {
 		return err
 	}

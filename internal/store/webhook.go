@@ -351,7 +351,8 @@ func scanEndpoint(row interface{ Scan(...any) error }) (lanyard.WebhookEndpoint,
 
 // WebhookEndpoints returns an event's endpoints, oldest first.
 func (d *DB) WebhookEndpoints(ctx context.Context, eventID int64) ([]lanyard.WebhookEndpoint, error) {
-	rows, err := d.query(ctx, d.db, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE event_id = ? ORDER BY id`, eventID)
+	rows, err := d.query(ctx, d.db, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE event_id = ?
+		AND id NOT IN (SELECT endpoint_id FROM lead_hooks) ORDER BY id`, eventID) // exhibitors' own endpoints are theirs (leads.go)
 	if err != nil {
 		return nil, fmt.Errorf("store: webhooks: %w", err)
 	}
@@ -369,7 +370,8 @@ func (d *DB) WebhookEndpoints(ctx context.Context, eventID int64) ([]lanyard.Web
 
 // WebhookEndpoint returns one of an event's endpoints, or ENOTFOUND.
 func (d *DB) WebhookEndpoint(ctx context.Context, eventID, id int64) (lanyard.WebhookEndpoint, error) {
-	e, err := scanEndpoint(d.queryRow(ctx, d.db, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE event_id = ? AND id = ?`, eventID, id))
+	e, err := scanEndpoint(d.queryRow(ctx, d.db, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE event_id = ? AND id = ?
+		AND id NOT IN (SELECT endpoint_id FROM lead_hooks)`, eventID, id))
 	if err == sql.ErrNoRows {
 		return e, lanyard.Errorf(lanyard.ENOTFOUND, "There is no such webhook endpoint.")
 	}

@@ -387,17 +387,26 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 }
 
 // landing is where a person goes after signing in: where they were going,
-// else their home — the attendee app for attendees, the console for
-// everyone else (organizers, staff, exhibitors).
+// else their home — the attendee app for attendees, their booth for
+// exhibitors, the console for organizers and staff.
 func landing(a *lanyard.Attendee, next string) string {
-	if next == "/" && a.Role != lanyard.RoleAttendee {
-		return ConsolePath
+	if next != "/" {
+		return next
 	}
-	return next
+	switch a.Role {
+	case lanyard.RoleAttendee:
+		return next
+	case lanyard.RoleExhibitor:
+		return ExhibitorPath
+	}
+	return ConsolePath
 }
 
 // ConsolePath is the organizer console's home.
 const ConsolePath = "/console"
+
+// ExhibitorPath is an exhibitor's home: their booth (internal/expo).
+const ExhibitorPath = "/exhibitor"
 
 // checkPassword returns the attendee whose email and password these are,
 // and their account, or nil. It takes as long for an unknown email as for a wrong password, so
@@ -657,6 +666,8 @@ type settingsData struct {
 	// Cert is the certification's validation number (places.go); nil
 	// without a store that keeps them.
 	Cert *certificationView
+	// Sections are the other packages' sections (Handler.SettingsSections).
+	Sections []template.HTML
 }
 
 // calendarLinks subscribe a calendar app to the attendee's private feed in
@@ -704,7 +715,10 @@ func (h *Handler) settings(r *http.Request, p *page) (settingsData, error) {
 	if acc := userAccount(r); acc != nil && acc.CalendarToken != "" {
 		d.Calendar = newCalendarLinks(h.siteURL(r)+"/calendar/"+acc.CalendarToken+".ics", p.Event.Name)
 	}
-	d.Cert = h.certification(r) // === places (issue 13)
+	d.Cert = h.certification(r)                  // === places (issue 13)
+	for _, section := range h.SettingsSections { // === issue 14: sharing (internal/leads)
+		d.Sections = append(d.Sections, section(r))
+	}
 	var err error
 	d.Notify, err = h.notifyChoices(r, p.translator, a.ID)
 	return d, err

@@ -173,13 +173,23 @@ type agendaItem struct {
 	// attendee's (rate.go).
 	CheckedIn bool
 	Rating    *lanyard.Rating
+	// Link and Label: an entry of another feature (a meetup), which links
+	// to its own page and has none of a session's actions.
+	Link, Label string
+}
+
+func (it *agendaItem) codeOrEmpty() string {
+	if it == nil {
+		return ""
+	}
+	return it.S.Code
 }
 
 // ClashCodes lists the codes of the entries it clashes with.
 func (it *agendaItem) ClashCodes() string {
 	codes := make([]string, len(it.Clashes))
 	for i, s := range it.Clashes {
-		codes[i] = s.Code
+		codes[i] = entryName(s)
 	}
 	return strings.Join(codes, ", ")
 }
@@ -221,7 +231,12 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entries := h.agendaEntries(ag, true)
-	d := agendaData{Key: newKey(), Empty: len(ag.Reservations) == 0 && len(ag.Waitlists) == 0}
+	entries, extras, err := h.agendaExtras(r.Context(), p.User.ID, p.Lang(), entries) // meetups, parties, booth events (issue 14)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	d := agendaData{Key: newKey(), Empty: len(ag.Reservations) == 0 && len(ag.Waitlists) == 0 && len(extras) == 0}
 	for _, v := range c.Venues {
 		d.Venues = append(d.Venues, venueKey{Name: v.Name, Ix: dv.venueIx[v.Code]})
 	}
@@ -238,11 +253,18 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 	for _, day := range plan.Build(c.Loc, entries, c.TravelTime) {
 		d.Days = append(d.Days, h.layoutDay(p, day, dv, held))
 	}
+	for _, day := range d.Days { // the extra entries link to their own pages (issue 14)
+		for _, row := range day.Rows {
+			if x, ok := extras[row.Item.codeOrEmpty()]; ok {
+				row.Item.Link, row.Item.Label = x.Link, x.Label
+			}
+		}
+	}
 	if err := h.ratable(r, &d, ag); err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	if d.Now, err = h.nowAndNext(r, p, ag, true); err != nil {
+	if d.Now, err = h.nowAndNext(r, p, ag, entries, extras, true); err != nil {
 		h.serverError(w, r, err)
 		return
 	}
@@ -489,7 +511,21 @@ func (p *page) dayNames(day plan.Day, primary, other *time.Location) (name, also
 }
 
 // sessionRef names a session in a sentence: its code and title.
-func sessionRef(s *lanyard.Session) string { return s.Code + " “" + s.Title + "”" }
+// entryName is how a warning names an entry: a session by its code, a
+// meetup or party on the agenda (no session type) by its title.
+func entryName(s *lanyard.Session) string {
+	if !s.Type.Valid() {
+		return "“" + s.Title + "”"
+	}
+	return s.Code
+}
+
+func sessionRef(s *lanyard.Session) string {
+	if !s.Type.Valid() { // a meetup or party on the agenda: its code is only a key
+		return "“" + s.Title + "”"
+	}
+	return s.Code + " “" + s.Title + "”"
+}
 
 // travelWarning words a trip too short between two sessions: which
 // sessions, which venues, the minutes there are and the minutes the trip
@@ -512,7 +548,7 @@ func (h *Handler) agendaWarning(p *page, wn plan.Warning, held []*lanyard.Sessio
 	case plan.WarnOverlap:
 		out.Text = p.T("agenda.warn_overlap", "From", sessionRef(wn.From), "To", sessionRef(wn.To), "Minutes", wn.Minutes)
 	case plan.WarnBackToBack:
-		out.Text = p.T("agenda.warn_back_to_back", "Hours", float64(wn.Minutes)/60, "From", wn.From.Code, "To", wn.To.Code,
+		out.Text = p.T("agenda.warn_back_to_back", "Hours", float64(wn.Minutes)/60, "From", entryName(wn.From), "To", entryName(wn.To),
 			"Start", p.Clock(wn.From.Start.In(primary)), "End", p.Clock(wn.To.End.In(primary)))
 	default:
 		out.Text = p.T("agenda.warn_"+wn.Code, "Minutes", wn.Minutes)
@@ -637,6 +673,12 @@ func (h *Handler) writeCalendar(w http.ResponseWriter, r *http.Request, a *lanya
 		}
 		cal.Events = append(cal.Events, ev)
 	}
+	extra, err := h.calendarExtras(r.Context(), a.ID, site, c) // meetups, parties, booth events (issue 14)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	cal.Events = append(cal.Events, extra...)
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, no-cache")
 	if download {

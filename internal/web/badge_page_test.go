@@ -70,7 +70,7 @@ func TestBadgePage(t *testing.T) {
 
 	// In Korean.
 	c.header.Set("Accept-Language", "ko")
-	if ko := c.get("/photo"); !strings.Contains(ko.body, "인쇄될 배지") {
+	if ko := c.get("/photo"); !strings.Contains(ko.body, "인쇄될 명찰") {
 		t.Error("the preview is not titled in Korean")
 	}
 }

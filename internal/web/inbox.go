@@ -324,7 +324,7 @@ func (h *Handler) notifyChoices(r *http.Request, t *translator, attendeeID int64
 		return nil, err
 	}
 	var out []notifyChoice
-	for _, k := range lanyard.MessageKinds {
+	for _, k := range lanyard.ChoiceKinds() {
 		c, ok := prefs[k]
 		if !ok {
 			continue

@@ -232,7 +232,10 @@ func TestNotificationChoices(t *testing.T) {
 	cb := e.signIn("bo@example.com")
 
 	r := cb.get("/settings")
-	for _, want := range []string{`id="notifications"`, `name="notify_waitlist_promoted" value="both" checked`, `name="notify_announcement" value="both" checked`} {
+	for _, want := range []string{`id="notifications"`, `name="notify_waitlist_promoted" value="both" checked`, `name="notify_announcement" value="both" checked`,
+		// The reminders are a choice like the others (both by default).
+		`name="notify_meetup_reminder" value="both" checked`, `name="notify_contact_followup" value="both" checked`,
+		"Reminders of my meetups, 30 minutes before", "Reminders to follow up with a contact"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("settings lack %q:\n%s", want, r.text())
 		}
@@ -241,12 +244,14 @@ func TestNotificationChoices(t *testing.T) {
 		t.Errorf("password reset mail is offered a choice")
 	}
 
-	form := url.Values{"notify_waitlist_promoted": {"mail"}, "notify_wave_released": {"app"}, "notify_session_changed": {"both"}, "notify_announcement": {"both"}, "notify_line_called": {"both"}}
+	form := url.Values{"notify_waitlist_promoted": {"mail"}, "notify_wave_released": {"app"}, "notify_session_changed": {"both"}, "notify_announcement": {"both"}, "notify_line_called": {"both"},
+		"notify_meetup_reminder": {"app"}, "notify_contact_followup": {"mail"}, "notify_party_cancelled": {"both"}}
 	if got, want := cb.postOK("/settings/notifications", form, "/settings#notifications"), "Notification choices saved."; got != want {
 		t.Errorf("flash=%q, want %q", got, want)
 	}
 	r = cb.get("/settings")
-	for _, want := range []string{`name="notify_waitlist_promoted" value="mail" checked`, `name="notify_wave_released" value="app" checked`} {
+	for _, want := range []string{`name="notify_waitlist_promoted" value="mail" checked`, `name="notify_wave_released" value="app" checked`,
+		`name="notify_meetup_reminder" value="app" checked`, `name="notify_contact_followup" value="mail" checked`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("saved settings lack %q:\n%s", want, r.text())
 		}
@@ -260,12 +265,14 @@ func TestNotificationChoices(t *testing.T) {
 	}
 
 	// A bad choice saves nothing and says why beside the form.
-	bad := url.Values{"notify_waitlist_promoted": {"both"}, "notify_wave_released": {"pigeon"}, "notify_session_changed": {"both"}, "notify_announcement": {"both"}, "notify_line_called": {"both"}}
+	bad := url.Values{"notify_waitlist_promoted": {"both"}, "notify_wave_released": {"pigeon"}, "notify_session_changed": {"both"}, "notify_announcement": {"both"}, "notify_line_called": {"both"},
+		"notify_meetup_reminder": {"both"}, "notify_contact_followup": {"both"}, "notify_party_cancelled": {"both"}}
 	r = cb.post("/settings/notifications", bad)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, `id="notify-error"`) {
 		t.Errorf("bad choice: %d\n%s", r.status, r.text())
 	}
-	if r := cb.get("/settings"); !strings.Contains(r.body, `name="notify_waitlist_promoted" value="mail" checked`) {
+	if r := cb.get("/settings"); !strings.Contains(r.body, `name="notify_waitlist_promoted" value="mail" checked`) ||
+		!strings.Contains(r.body, `name="notify_meetup_reminder" value="app" checked`) {
 		t.Errorf("a refused form changed the saved choices:\n%s", r.text())
 	}
 }

@@ -13,9 +13,10 @@ import (
 // "Now and next": where the attendee should be now, where next, how to
 // get there from where they are (the venue of their current or previous
 // stop) and when to leave, in the venue's zone and their home zone. Built
-// from the engine's agenda and the event's fixed happenings (keynotes, the
-// expo), like the agenda page; trips are judged by plan.Trip, as the
-// agenda judges them.
+// from the engine's agenda, the event's fixed happenings (keynotes, the
+// expo) and the other features' entries (AgendaSources: meetups, parties,
+// favorite booth events), like the agenda page; trips are judged by
+// plan.Trip, as the agenda judges them.
 
 // nowNext is how many stops after the current one the page lists.
 const nowNext = 3
@@ -49,10 +50,18 @@ type nowStop struct {
 	// may rate it; Rating is theirs, if any.
 	CheckedIn bool
 	Rating    *lanyard.Rating
+	// Link and Label: an entry of another feature (a meetup, a party, a
+	// booth event), which links to its own page (AgendaExtra).
+	Link, Label string
 	// In is the minutes until it starts (0 when under way).
 	In   int
 	Trip *nowTrip
 }
+
+// InHours and InMinutes split In for a wait of an hour or more, which
+// reads "in 3 h 5 min" rather than "in 185 min".
+func (st nowStop) InHours() int   { return st.In / 60 }
+func (st nowStop) InMinutes() int { return st.In % 60 }
 
 // nowTrip is how to get to a stop from the stop before it.
 type nowTrip struct {
@@ -95,8 +104,13 @@ func (h *Handler) nowPage(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
+	entries, extras, err := h.agendaExtras(r.Context(), p.User.ID, p.Lang(), h.agendaEntries(ag, true))
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	// compact=1: the agenda page's block refreshing itself.
-	d, err := h.nowAndNext(r, p, ag, r.URL.Query().Get("compact") == "1")
+	d, err := h.nowAndNext(r, p, ag, entries, extras, r.URL.Query().Get("compact") == "1")
 	if err != nil {
 		h.serverError(w, r, err)
 		return
@@ -112,8 +126,10 @@ func (h *Handler) nowPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, http.StatusOK, "now", p)
 }
 
-// nowAndNext builds the block from the attendee's agenda.
-func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compact bool) (*nowData, error) {
+// nowAndNext builds the block from the attendee's agenda: entries are its
+// sessions, markers and extras (agendaEntries, agendaExtras), ag says
+// which seats the door checked in.
+func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, entries []plan.Entry, extras map[string]AgendaExtra, compact bool) (*nowData, error) {
 	c := h.Catalog.Load()
 	now := h.now()
 	routes, err := h.shuttleRoutes(r.Context(), c)
@@ -125,7 +141,7 @@ func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compa
 		checked[it.Session] = it.CheckedIn
 	}
 	var stops []plan.Entry
-	for _, e := range h.agendaEntries(ag, true) {
+	for _, e := range entries {
 		if e.Session.Scheduled() && !e.Waitlisted && !e.Session.Cancelled {
 			stops = append(stops, e)
 		}
@@ -153,6 +169,9 @@ func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compa
 	stop := func(e *plan.Entry) nowStop {
 		s := e.Session
 		st := nowStop{S: s, VenueName: c.VenueName(s.Venue), Held: e.Held(), Marker: e.Marker, Walkin: walkin(*e), CheckedIn: checked[s.Code]}
+		if x, ok := extras[s.Code]; ok {
+			st.Link, st.Label = x.Link, x.Label
+		}
 		if s.Start.After(now) {
 			st.In = int((s.Start.Sub(now) + time.Minute - 1) / time.Minute)
 		}
@@ -174,7 +193,9 @@ func (h *Handler) nowAndNext(r *http.Request, p *page, ag *lanyard.Agenda, compa
 			continue
 		}
 		st := stop(e)
-		if from != nil {
+		// A stop with no venue (a party at a free-text place) has no trip
+		// from it to say.
+		if from != nil && from.Session.Venue != "" {
 			st.Trip = h.trip(p, routes, from.Session, e.Session, now)
 		}
 		d.Next = append(d.Next, st)

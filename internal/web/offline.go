@@ -23,7 +23,7 @@ var swSource []byte
 
 // offlinePages are the paths the worker keeps: the attendee's own, each
 // answered for the session's attendee only (no URL names anyone).
-var offlinePages = []string{"/agenda", "/now", "/photo", "/badge.png", "/photo.jpg"}
+var offlinePages = []string{"/agenda", "/now", "/photo", "/badge.png", "/photo.jpg", "/contacts/qr", "/contacts/qr.png"} // contacts (issue 14): the personal QR
 
 // serviceWorker serves the worker with the versioned URLs of the app's
 // static files to keep; its cache's name changes with them, so a new

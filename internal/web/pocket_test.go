@@ -269,7 +269,7 @@ func TestNowAndNext(t *testing.T) {
 		// In A-R1 at the Venetian: B at MGM next, by shuttle (25 < 40 on
 		// foot), leaving at 10:45 to be there at 11:10; then E back.
 		{"during A-R1", at(1, 10, 20), "A-R1", []string{"B", "E"},
-			[]string{"Shuttle from Venetian: 25 min", "On foot 40 min · by shuttle 25 min", "Leave by", "10:45 AM PST", "3:45 AM KST", "Shuttle from MGM Grand: 25 min", "12:35 PM PST"}},
+			[]string{"Shuttle from Venetian: 25 min", "On foot 40 min · by shuttle 25 min", "Leave by", "10:45 AM PST", "3:45 AM KST", "Shuttle from MGM Grand: 25 min", "12:35 PM PST", "Next · in 50 min", "Later · in 2 h 40 min"}},
 		// Between B and E: from MGM (the session before), E next.
 		{"after B", at(1, 12, 10), "", []string{"E", "EXPO"}, []string{"Shuttle from MGM Grand: 25 min", "12:35 PM PST"}},
 		// Past the time to leave.
@@ -318,7 +318,7 @@ func TestNowAndNext(t *testing.T) {
 	}
 	// In Korean.
 	c.setCookie("lang", "ko")
-	if text := html2text(c.get("/now").body); !strings.Contains(text, "Venetian에서 셔틀로 25분") || !strings.Contains(text, "출발 시각") || !strings.Contains(text, "오전 10:45") {
+	if text := html2text(c.get("/now").body); !strings.Contains(text, "Venetian에서 셔틀로 25분") || !strings.Contains(text, "출발 시각") || !strings.Contains(text, "오전 10:45") || !strings.Contains(text, "2시간 40분 후") {
 		t.Errorf("Korean block:\n%s", text)
 	}
 	// Signed out: to sign in.

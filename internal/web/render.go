@@ -148,6 +148,9 @@ func templateFuncs() template.FuncMap {
 		// seg escapes a path segment ("/agenda/cancel/{{seg .Code}}"):
 		// html/template keeps '/', '?' and '#' in a URL as they are.
 		"seg": url.PathEscape,
+		// inHub: the path is one of the pages the header's People link
+		// gathers (connect.go), so the link shows where the visitor is.
+		"inHub": inHub,
 		// dict passes several values to a partial: dict "P" $ "S" .Session.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 
 	"golang.org/x/text/language"
 
@@ -27,6 +29,30 @@ type Shell struct {
 type NavItem struct {
 	Href, Label string
 	Current     bool
+}
+
+// ExhibitorNav is the header's links on every exhibitor page (/exhibitor/…),
+// whichever package serves it, so booth staff see one menu.
+func (s *Shell) ExhibitorNav(r *http.Request) []NavItem {
+	t := translatorFor(pickLanguage(r))
+	path := r.URL.Path
+	var items []NavItem
+	for _, l := range [...]struct{ href, id string }{
+		{"/exhibitor", "nav.exhibitor.booth"},
+		{"/exhibitor/leads/scan", "nav.exhibitor.scan"},
+		{"/exhibitor/leads", "nav.exhibitor.leads"},
+		{"/exhibitor/questions", "nav.exhibitor.questions"},
+		{"/exhibitor/swag", "nav.exhibitor.swag"},
+		{"/exhibitor/leads/webhook", "nav.exhibitor.webhook"},
+		{"/", "nav.exhibitor.app"},
+	} {
+		current := path == l.href
+		if l.href == "/exhibitor/leads" && strings.HasPrefix(path, "/exhibitor/leads/") && path != "/exhibitor/leads/scan" && path != "/exhibitor/leads/webhook" {
+			current = true // one lead's page
+		}
+		items = append(items, NavItem{Href: l.href, Label: t.T(l.id), Current: current})
+	}
+	return items
 }
 
 // ShellPage is what a shell template gets: T, Lang, Day, Clock (the
@@ -85,6 +111,14 @@ func (s *Shell) Lang(r *http.Request) string { return pickLanguage(r) }
 // T translates id into r's language (args as name, value pairs).
 func (s *Shell) T(r *http.Request, id string, args ...any) string {
 	return translatorFor(pickLanguage(r)).T(id, args...)
+}
+
+// DateTime writes tm (already in the zone to show) as a date and a time of
+// day in r's language, as the app's pages do: "Mon, Jan 4, 4:30 PM" or
+// "1월 4일 (월) 오후 4:30".
+func (s *Shell) DateTime(r *http.Request, tm time.Time) string {
+	t := translatorFor(pickLanguage(r))
+	return t.DateDay(tm) + " " + t.Clock(tm)
 }
 
 // Page starts a page titled by the message titleID, with nav shown in the
@@ -157,3 +191,37 @@ func AddMessages(fsys fs.FS, path string) error {
 // SiteURL is the address for links that leave the page (an invitation's
 // set-password link): the configured public URL.
 func (s *Shell) SiteURL(r *http.Request) string { return s.h.siteURL(r) }
+
+// StaticURL is the versioned URL of one of the web app's static files
+// (scan.js and jsQR.js, the scanner every scanning page shares), or "".
+func (s *Shell) StaticURL(name string) string { return s.h.staticURLs[name] }
+
+// messagesAdded remembers the message files merged, by their file system:
+// tests build many servers, and a package's messages go in once.
+var messagesAdded = struct {
+	sync.Mutex
+	fs map[fs.FS]bool
+}{fs: map[fs.FS]bool{}}
+
+// RoleShell is the shell of a role's package (door, desk, expo, …): its
+// templates (templates/*.html of templates) over the web app's layout, and
+// its messages (locales/en.json and locales/ko.json of locales) merged into
+// the translations once, however often it is called. name prefixes errors.
+func (h *Handler) RoleShell(name string, templates, locales fs.FS, funcs template.FuncMap) (*Shell, error) {
+	messagesAdded.Lock()
+	if !messagesAdded.fs[locales] {
+		for _, lang := range []string{"en", "ko"} {
+			if err := AddMessages(locales, "locales/"+lang+".json"); err != nil {
+				messagesAdded.Unlock()
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		messagesAdded.fs[locales] = true
+	}
+	messagesAdded.Unlock()
+	sub, err := fs.Sub(templates, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("%s: templates: %w", name, err)
+	}
+	return h.Shell(sub, funcs)
+}

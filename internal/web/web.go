@@ -97,6 +97,14 @@ type Handler struct {
 	BaseURL string
 	// Now is the clock of "now and next"; nil is the wall clock.
 	Now func() time.Time
+	// AgendaSources add other features' entries to the agenda (issue 14:
+	// meetups, parties, favorite booth events), drawn with their trips like
+	// held sessions and listed by "now and next" (agenda_extra.go).
+	AgendaSources []AgendaSource
+	// SettingsSections are more sections of the settings page, each
+	// rendered by its feature's package for the request (issue 14: the
+	// sharing choices, internal/leads). Set before serving.
+	SettingsSections []func(r *http.Request) template.HTML
 
 	once       sync.Once
 	pages      map[string]*template.Template
@@ -243,6 +251,7 @@ func (h *Handler) Routes(t *route.Table) {
 	h.mapRoutes(t)
 	// pocket: now and next, ratings, the offline service worker.
 	ledger("GET /now", h.signedIn(h.nowPage))
+	page("GET /connect", h.connectPage) // issue 14: the "Expo & people" hub
 	page("POST /rate/{code}", h.signedIn(h.rate))
 	page("GET /ratings/{code}", h.speakerResults)
 	t.HandleFunc("GET /sw.js", route.Any, h.serviceWorker)
@@ -556,6 +565,8 @@ func loadStatic() map[string]staticFile {
 			ct = "text/javascript; charset=utf-8"
 		case strings.HasSuffix(e.Name(), ".svg"):
 			ct = "image/svg+xml"
+		case strings.HasSuffix(e.Name(), ".txt"):
+			ct = "text/plain; charset=utf-8" // jsQR's licence
 		}
 		out[e.Name()] = staticFile{body: b, contentType: ct, version: contentVersion(b)}
 	}

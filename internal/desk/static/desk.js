@@ -1,9 +1,9 @@
 // The badge desk's cameras: scanning a badge's QR code, and the badge
 // photo with its checks live on screen. Plain JS, no build step.
 //
-// QR codes are read with the browser's BarcodeDetector where it has one,
-// else with jsQR 1.4.0 (npm "jsqr", Apache-2.0: static/jsQR.js and
-// static/jsQR.LICENSE), loaded only when needed.
+// QR codes and the handheld scanner are the shared scanner's
+// (/static/scan.js, window.lanyardScan: the browser's BarcodeDetector
+// where it has one, else jsQR, loaded only when needed).
 (function () {
   "use strict";
 
@@ -62,77 +62,29 @@
     var field = document.getElementById("code");
     if (!hasCamera()) return;
     button.hidden = false;
-    var stream = null, timer = 0, decode = null;
-
-    function halt() {
-      clearInterval(timer);
-      stop(stream);
-      stream = null;
-      video.hidden = true;
-      button.textContent = root.dataset.scanStart;
-    }
-
-    function found(text) {
-      halt();
-      status.textContent = root.dataset.scanFound;
-      field.value = text;
-      form.submit();
-    }
-
-    function detector() {
-      if ("BarcodeDetector" in window) {
-        return window.BarcodeDetector.getSupportedFormats().then(function (f) {
-          if (f.indexOf("qr_code") < 0) return jsqr();
-          var d = new window.BarcodeDetector({formats: ["qr_code"]});
-          return function () {
-            return d.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : ""; });
-          };
-        });
-      }
-      return jsqr();
-    }
-
-    function jsqr() {
-      return new Promise(function (resolve, reject) {
-        var s = document.createElement("script");
-        s.src = root.dataset.jsqr;
-        s.onload = function () {
-          var canvas = document.createElement("canvas"), ctx = canvas.getContext("2d", {willReadFrequently: true});
-          resolve(function () {
-            var w = video.videoWidth, h = video.videoHeight;
-            if (!w || !h) return Promise.resolve("");
-            canvas.width = w; canvas.height = h;
-            ctx.drawImage(video, 0, 0, w, h);
-            var code = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, {inversionAttempts: "dontInvert"});
-            return Promise.resolve(code ? code.data : "");
-          });
-        };
-        s.onerror = reject;
-        document.head.appendChild(s);
-      });
-    }
-
-    button.addEventListener("click", function () {
-      if (stream) { halt(); field.focus(); return; }
-      navigator.mediaDevices.getUserMedia({video: {facingMode: "environment", width: {ideal: 1280}}, audio: false}).then(function (s) {
-        stream = s;
-        video.srcObject = s;
-        video.hidden = false;
-        button.textContent = root.dataset.scanStop;
-        status.textContent = root.dataset.scanLooking;
-        return video.play().then(function () { return decode || detector(); });
-      }).then(function (d) {
-        decode = d;
-        var busy = false;
-        timer = setInterval(function () {
-          if (busy || !stream) return;
-          busy = true;
-          decode().then(function (text) { busy = false; if (text) found(text); }, function () { busy = false; });
-        }, 150);
-      }).catch(function (err) {
-        halt();
-        status.textContent = cameraError(root, err);
-      });
+    var camera = window.lanyardScan.camera({
+      video: video,
+      button: button,
+      width: 1280,
+      maxDecodeWidth: 0,
+      onCode: function (text) {
+        camera.stop();
+        status.textContent = root.dataset.scanFound;
+        field.value = text;
+        form.submit();
+      },
+      onState: function (st, err) {
+        if (st === "starting") {
+          video.hidden = false;
+          button.textContent = root.dataset.scanStop;
+          status.textContent = root.dataset.scanLooking;
+        } else if (st === "off" || st === "none" || st === "denied") {
+          video.hidden = true;
+          button.textContent = root.dataset.scanStart;
+          if (st === "off") field.focus();
+          else status.textContent = cameraError(root, err);
+        }
+      },
     });
   }
 
@@ -290,25 +242,10 @@
   }
 
   // --- A wedge scanner used while no field has focus (on a person's page,
-  // the next person's badge): it types fast and ends with Enter; what it
-  // typed is looked up as a scan. People type far slower than 50 ms a key.
+  // the next person's badge): what it typed is looked up as a scan.
   function wedge(root) {
-    var buf = "", last = 0;
-    document.addEventListener("keydown", function (e) {
-      var t = e.target;
-      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
-      var now = Date.now();
-      if (now - last > 50) buf = "";
-      last = now;
-      if (e.key === "Enter") {
-        if (buf.length >= 20) {
-          e.preventDefault();
-          location.href = root.dataset.wedge + "?code=" + encodeURIComponent(buf);
-        }
-        buf = "";
-      } else if (e.key.length === 1) {
-        buf += e.key;
-      }
+    window.lanyardScan.wedge(document, function (code) {
+      location.href = root.dataset.wedge + "?code=" + encodeURIComponent(code);
     });
   }
 

@@ -2,7 +2,9 @@
 // show the verdict full screen with a sound, and keep working offline:
 // the door's data (signed by the server with Ed25519, checked here with
 // WebCrypto) verifies badges on the device, scans queue in IndexedDB with
-// a nonce and sync when the network returns. Plain JS, no build step.
+// a nonce and sync when the network returns. The camera, the handheld
+// scanner, the queue and its upload are the shared scanner's
+// (/static/scan.js, window.lanyardScan). Plain JS, no build step.
 (function () {
   "use strict";
   var body = document.body;
@@ -19,16 +21,19 @@
     walkupLeft: 0,
     inside: 0,
     busy: false,
-    last: "", lastAt: 0,
   };
   var RECORD = 12, HASH = 8;
+  var scanner = window.lanyardScan;
+  // The queue of offline scans (the shared scanner's, in its own IndexedDB).
+  var scans = scanner.queue("lanyard-door-scans");
 
   function $(id) { return document.getElementById(id); }
   function fill(s, v) {
     return String(s || "").replace(/\{(\w+)\}/g, function (m, k) { return v && v[k] !== undefined ? v[k] : m; });
   }
 
-  // --- IndexedDB: the door's data and the queue of offline scans --------
+  // --- IndexedDB: the door's data (and, from before the shared scanner,
+  // a queue of offline scans, moved to its queue at start) ----------------
   var dbp = null;
   function db() {
     if (dbp) return dbp;
@@ -57,7 +62,6 @@
   }
   function idbGet(store, key) { return tx(store, "readonly", function (s) { return s.get(key); }); }
   function idbPut(store, value, key) { return tx(store, "readwrite", function (s) { return key === undefined ? s.put(value) : s.put(value, key); }); }
-  function idbDel(store, key) { return tx(store, "readwrite", function (s) { return s.delete(key); }); }
   function idbAll(store) { return tx(store, "readonly", function (s) { return s.getAll(); }); }
 
   // --- bytes ----------------------------------------------------------------
@@ -310,10 +314,7 @@
   }
 
   // --- scans ------------------------------------------------------------------
-  function nonce() {
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    return btoa(String.fromCharCode.apply(null, b)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  }
+  var nonce = scanner.nonce;
   // scanMode is "out" when a place's door scans people leaving (lounges
   // count who is inside); every other door only lets people in.
   function scanMode() {
@@ -332,7 +333,7 @@
       return verifyOffline(token, attendeeID).then(function (v) {
         var item = Object.assign({}, req, { verdict: v.verdict });
         if (v.verdict === "deny") item.code = v.code;
-        return idbPut("queue", item).then(function () { return applyLocal(v); }).then(function () {
+        return scans.add(item).then(function () { return applyLocal(v); }).then(function () {
           show(v);
           return queueSize();
         });
@@ -357,44 +358,39 @@
   }
 
   function queueSize() {
-    return idbAll("queue").then(function (q) {
-      $("queue").textContent = q.length ? fill(words.queued, { n: q.length }) : "";
-      return q.length;
+    return scans.size().then(function (n) {
+      $("queue").textContent = n ? fill(words.queued, { n: n }) : "";
+      return n;
     });
   }
+  // moveOldQueue moves scans queued by the door app before it used the
+  // shared scanner into the shared queue, once.
+  function moveOldQueue() {
+    return idbAll("queue").then(function (old) {
+      if (!old.length) return;
+      return Promise.all(old.map(function (it) { return scans.add(it); }))
+        .then(function () { return tx("queue", "readwrite", function (s) { return s.clear(); }); });
+    }).catch(function () {});
+  }
 
+  // sync uploads the queue (the shared scanner's sync, 500 a batch, the
+  // server idempotent by nonce) and then loads fresh data.
   var syncing = false;
   function sync() {
     if (syncing || state.offline) return Promise.resolve();
     syncing = true;
-    return idbAll("queue").then(function (q) {
-      if (!q.length) return;
-      var batch = q.slice(0, 500).map(function (it) {
-        var o = { door: it.door, nonce: it.nonce, mode: it.mode, scanned_at: it.scanned_at, verdict: it.verdict };
-        if (it.token) o.token = it.token; else o.attendee_id = it.attendee_id;
-        if (it.code) o.code = it.code;
-        return o;
-      });
-      return fetch("/door/api/sync", {
-        method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ scans: batch }),
-      }).then(function (r) {
-        if (!r.ok) throw new Error("sync " + r.status);
-        return r.json();
-      }).then(function (j) {
-        var conflicts = 0;
-        return Promise.all(j.results.map(function (res) {
-          if (res.conflict) conflicts++;
-          return idbDel("queue", res.nonce);
-        })).then(function () {
-          var el = $("queue");
-          el.textContent = fill(words.synced, { n: j.results.length }) + (conflicts ? " · " + fill(words.conflicts, { n: conflicts }) : "");
-          el.dataset.synced = String((Number(el.dataset.synced) || 0) + j.results.length);
-          el.dataset.conflicts = String((Number(el.dataset.conflicts) || 0) + conflicts);
-          // Fresh data: the server's admissions replace the local ones
-          // (useData starts a new local count for data issued later; if
-          // the download fails, the old data and its count stay).
-          return loadData().then(function () { if (q.length > 500) { syncing = false; return sync(); } });
-        });
+    return scans.size().then(function (n) {
+      if (!n) return;
+      return scanner.sync(scans, "/door/api/sync").then(function (results) {
+        var conflicts = results.filter(function (res) { return res.conflict; }).length;
+        var el = $("queue");
+        el.textContent = fill(words.synced, { n: results.length }) + (conflicts ? " · " + fill(words.conflicts, { n: conflicts }) : "");
+        el.dataset.synced = String((Number(el.dataset.synced) || 0) + results.length);
+        el.dataset.conflicts = String((Number(el.dataset.conflicts) || 0) + conflicts);
+        // Fresh data: the server's admissions replace the local ones
+        // (useData starts a new local count for data issued later; if
+        // the download fails, the old data and its count stay).
+        return loadData();
       });
     }).catch(function () { setOffline(true); }).then(function () { syncing = false; });
   }
@@ -444,88 +440,42 @@
   $("verdict-next").addEventListener("click", next);
   $("verdict").addEventListener("click", next);
 
-  // handle takes a token from any input once: the camera sees the same
-  // badge many times a second.
-  function handle(token, camera) {
+  // handle takes a token from any input. A badge held in front of the
+  // camera is seen again and again: the shared camera reports it once, and
+  // again only after it was out of sight for 5 s (the verdict on screen
+  // counts as in sight). A handheld scanner's scan is always deliberate.
+  function handle(token) {
     token = String(token || "").trim().toUpperCase();
     if (!token) return;
-    var now = Date.now();
-    // A badge held in front of the camera is seen again and again: it
-    // scans once, and again only after it was out of sight for 5 s. A
-    // handheld scanner's scan is always deliberate.
-    if (camera) {
-      var seen = token === state.last && now - state.lastAt < 5000;
-      state.last = token; state.lastAt = now;
-      if (seen) return;
-    }
     scan(token, 0);
   }
   window.doorScan = handle; // for tests and a pasted token
 
   // --- keyboard wedge: a handheld scanner types the token and Enter ---------
   var wedge = $("wedge");
-  wedge.addEventListener("keydown", function (e) {
-    if (e.key === "Enter") {
-      e.preventDefault();
-      var t = wedge.value;
-      wedge.value = "";
-      handle(t, false);
-    }
-  });
+  scanner.wedge(wedge, handle);
 
   // --- camera ---------------------------------------------------------------
   // The staff member can turn the camera off (a handheld scanner at the
   // door, or a badge left in view); the choice is kept on the device.
-  var cameraOn = false, stream = null;
-  function stopCamera() {
-    cameraOn = false;
-    if (stream) stream.getTracks().forEach(function (tr) { tr.stop(); });
-    stream = null;
-    $("camera").srcObject = null;
-    $("camera-state").textContent = words.camera_off;
-    $("camera-toggle").textContent = words.camera_on;
-  }
-  $("camera-toggle").addEventListener("click", function () {
-    if (cameraOn) { localStorage.setItem("door-camera", "off"); stopCamera(); }
-    else { localStorage.removeItem("door-camera"); startCamera(); }
+  var camera = scanner.camera({
+    video: $("camera"),
+    autostart: false,
+    maxDecodeWidth: 640,
+    paused: function () { return !$("verdict").hidden; },
+    onCode: handle,
+    onState: function (st, detail) {
+      var note = $("camera-state");
+      if (st === "starting") { note.textContent = ""; $("camera-toggle").textContent = words.camera_stop; }
+      else if (st === "on") { body.dataset.decoder = detail; }
+      else if (st === "off") { note.textContent = words.camera_off; $("camera-toggle").textContent = words.camera_on; }
+      else { note.textContent = words.camera_none; }
+    },
   });
-  function startCamera() {
-    var video = $("camera"), canvas = $("frame"), note = $("camera-state");
-    cameraOn = true;
-    note.textContent = "";
-    $("camera-toggle").textContent = words.camera_stop;
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) { note.textContent = words.camera_none; return; }
-    navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false }).then(function (s) {
-      if (!cameraOn) { s.getTracks().forEach(function (tr) { tr.stop(); }); return Promise.reject(new Error("off")); }
-      stream = s;
-      video.srcObject = s;
-      return video.play();
-    }).then(function () {
-      var detector = null;
-      var ready = ("BarcodeDetector" in window) ? window.BarcodeDetector.getSupportedFormats().then(function (f) {
-        if (f.indexOf("qr_code") >= 0) detector = new window.BarcodeDetector({ formats: ["qr_code"] });
-      }).catch(function () {}) : Promise.resolve();
-      ready.then(function () {
-        body.dataset.decoder = detector ? "BarcodeDetector" : "jsQR";
-        var ctx = canvas.getContext("2d", { willReadFrequently: true });
-        var tick = function () {
-          if (!cameraOn) return;
-          if (video.readyState < 2) { setTimeout(tick, 200); return; }
-          if (!$("verdict").hidden) { state.lastAt = Date.now(); setTimeout(tick, 200); return; }
-          var found = detector ? detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; }) : Promise.resolve().then(function () {
-            var w = video.videoWidth, h = video.videoHeight, scale = Math.min(1, 640 / w);
-            canvas.width = Math.round(w * scale); canvas.height = Math.round(h * scale);
-            ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
-            var img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-            var code = window.jsQR && window.jsQR(img.data, img.width, img.height, { inversionAttempts: "dontInvert" });
-            return code ? code.data : null;
-          });
-          found.then(function (t) { if (t) handle(t, true); }).catch(function () {}).then(function () { setTimeout(tick, 150); });
-        };
-        tick();
-      });
-    }).catch(function () { if (cameraOn) note.textContent = words.camera_none; });
-  }
+  $("camera-toggle").addEventListener("click", function () {
+    if (camera.running()) { localStorage.setItem("door-camera", "off"); camera.stop(); }
+    else { localStorage.removeItem("door-camera"); camera.start(); }
+  });
 
   // --- name search (online: the server; offline: the door's reserved list) --
   $("search-form").addEventListener("submit", function (e) {
@@ -561,9 +511,10 @@
     var fromCache = idbGet("data", door).then(function (saved) { return saved ? useData(saved).catch(function () {}) : null; });
     fromCache.then(function () { return state.offline ? null : loadData(); })
       .catch(function () { setOffline(true); })
+      .then(moveOldQueue)
       .then(function () { body.dataset.ready = "1"; queueSize(); if (!state.offline) sync(); });
     setInterval(function () { if (document.hidden) return; ping(); }, 5000);
   }
   wedge.focus();
-  if (localStorage.getItem("door-camera") === "off") stopCamera(); else startCamera();
+  if (localStorage.getItem("door-camera") === "off") camera.stop(); else camera.start();
 })();

@@ -49,7 +49,8 @@ self.addEventListener("fetch", (e) => {
     })());
     return;
   }
-  if (url.pathname.startsWith("/door/static/")) {
+  // The app's files, and the shared scanner's (/static/scan.js, jsQR).
+  if (url.pathname.startsWith("/door/static/") || FILES.includes(url.pathname + url.search)) {
     e.respondWith((async () => (await caches.match(e.request)) || fetch(e.request))());
   }
 });

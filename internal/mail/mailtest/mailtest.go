@@ -11,6 +11,7 @@ import (
 	"net/mail"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -53,6 +54,9 @@ type Options struct {
 	Implicit bool
 	// User and Password, if set, are required (AUTH PLAIN) before MAIL.
 	User, Password string
+	// IdleTimeout, if set, drops a connection that sends nothing for that
+	// long, as real servers do.
+	IdleTimeout time.Duration
 }
 
 // StartWith serves with opts on a free loopback port until the test ends.
@@ -68,6 +72,7 @@ func StartWith(tb testing.TB, opts Options) *Server {
 	s.srv.AllowInsecureAuth = opts.TLS == nil
 	s.srv.MaxMessageBytes = 1 << 20
 	s.srv.TLSConfig = opts.TLS
+	s.srv.ReadTimeout = opts.IdleTimeout
 	if opts.Implicit {
 		l = tls.NewListener(l, opts.TLS)
 	}

@@ -49,7 +49,14 @@ self.addEventListener("fetch", ev => {
     return;
   }
   if (PAGES.includes(url.pathname) && url.search === "") {
-    ev.respondWith(networkFirst(req, url.pathname));
+    const answer = networkFirst(req, url.pathname);
+    ev.respondWith(answer);
+    // One of the attendee's pages came from the network: keep the others
+    // too. pocket.js asks the same by a message, but a message to a worker
+    // that is starting can be lost (the lead scanner saw it); this cannot.
+    if (req.mode === "navigate") {
+      ev.waitUntil(answer.then(res => (res.ok && !res.redirected && !res.headers.has("X-Lanyard-Kept") ? warm() : null), () => null));
+    }
   }
 });
 
@@ -91,20 +98,21 @@ async function offlineCopy(res) {
 }
 
 // warm keeps the attendee's pages that are missing or old, so that a page
-// never opened on this phone still opens offline. Sent by pocket.js on a
-// signed-in page.
+// never opened on this phone still opens offline. Asked by pocket.js on a
+// signed-in page, and done after each of those pages is opened.
+async function warm() {
+  const cache = await caches.open(CACHE);
+  for (const path of PAGES) {
+    const hit = await cache.match(path);
+    if (hit && Date.now() - Number(hit.headers.get("X-Lanyard-Kept")) < FRESH) continue;
+    try {
+      // Marked, so the server leaves the flash for the page opened next.
+      const res = await fetch(path, {credentials: "same-origin", redirect: "manual", headers: {"X-Lanyard-Warm": "1"}});
+      await keep(path, res);
+    } catch (e) { /* offline: keep what there is */ }
+  }
+}
+
 self.addEventListener("message", ev => {
-  if (!ev.data || ev.data.type !== "warm") return;
-  ev.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
-    for (const path of PAGES) {
-      const hit = await cache.match(path);
-      if (hit && Date.now() - Number(hit.headers.get("X-Lanyard-Kept")) < FRESH) continue;
-      try {
-        // Marked, so the server leaves the flash for the page opened next.
-        const res = await fetch(path, {credentials: "same-origin", redirect: "manual", headers: {"X-Lanyard-Warm": "1"}});
-        await keep(path, res);
-      } catch (e) { /* offline: keep what there is */ }
-    }
-  })());
+  if (ev.data && ev.data.type === "warm") ev.waitUntil(warm());
 });
