@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -129,9 +128,7 @@ func crashMeetups(t *testing.T, bin, dir, dsn, driver string) {
 				}
 			}()
 		}
-		time.Sleep(time.Duration(500+150*round) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		killAfter(cmd, time.Duration(500+150*round)*time.Millisecond, 30, func() int { mu.Lock(); defer mu.Unlock(); return acked })
 		stop()
 		wg.Wait()
 	}

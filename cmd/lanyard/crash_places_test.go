@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -77,7 +76,7 @@ func crashPlaces(t *testing.T, bin, dir, db, driver string) {
 
 	acked := map[scanKey]int{}
 	var mu sync.Mutex
-	refused := 0
+	refused, scans := 0, 0
 	for round := range 4 {
 		cmd, base := startProcess(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "error")
 		if round == 0 {
@@ -119,6 +118,7 @@ func crashPlaces(t *testing.T, bin, dir, db, driver string) {
 					switch {
 					case resp.StatusCode == 200 && !res.Already:
 						acked[scanKey{who, verb == "enter"}]++
+						scans++
 					case res.Error != nil && (res.Error.Code == "place_full" || res.Error.Code == "already_inside"):
 						refused++
 					}
@@ -126,9 +126,7 @@ func crashPlaces(t *testing.T, bin, dir, db, driver string) {
 				}
 			}()
 		}
-		time.Sleep(time.Duration(400+100*round) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		killAfter(cmd, time.Duration(400+100*round)*time.Millisecond, 40, func() int { mu.Lock(); defer mu.Unlock(); return scans })
 		stop()
 		wg.Wait()
 	}

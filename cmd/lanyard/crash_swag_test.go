@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -158,6 +157,7 @@ func crashSwag(t *testing.T, bin, dir, db, driver string) {
 	acked := map[claimKey]bool{}
 	items := map[int64]int{}
 	var mu sync.Mutex
+	answered := 0 // acknowledged claims, counted for killAfter
 	refused := map[string]int{}
 	for round := range 4 {
 		cmd, base := startProcess(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "error")
@@ -187,6 +187,7 @@ func crashSwag(t *testing.T, bin, dir, db, driver string) {
 					switch {
 					case status == 200:
 						acked[claimKey{item, who}] = true
+						answered++
 					case code != "":
 						refused[code]++
 					}
@@ -194,9 +195,7 @@ func crashSwag(t *testing.T, bin, dir, db, driver string) {
 				}
 			}()
 		}
-		time.Sleep(time.Duration(300+100*round) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		killAfter(cmd, time.Duration(300+100*round)*time.Millisecond, 40, func() int { mu.Lock(); defer mu.Unlock(); return answered })
 		stop()
 		wg.Wait()
 	}

@@ -68,6 +68,21 @@ func startProcess(t *testing.T, bin string, args ...string) (*exec.Cmd, string) 
 	return nil, ""
 }
 
+// killAfter kills cmd with SIGKILL once d has passed and count has grown by
+// n since the call, or after a minute. Time alone is not enough: on
+// PostgreSQL a restarted server answers only once the killed one's engine
+// lease runs out (cluster.TTL), and on a busy machine a round could end
+// before it had done anything.
+func killAfter(cmd *exec.Cmd, d time.Duration, n int, count func() int) {
+	from := count()
+	time.Sleep(d)
+	for deadline := time.Now().Add(time.Minute); count()-from < n && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+}
+
 // TestCrashLosesNothingAcknowledged kills `lanyard serve` with SIGKILL in
 // the middle of a stream of reservations, several times: after each
 // restart every acknowledged reservation is there and no session holds
@@ -98,6 +113,7 @@ func crashRounds(t *testing.T, bin, dir, db, driver string) {
 
 	acked := map[key]bool{}
 	var mu sync.Mutex
+	answered := 0 // acknowledged reservations, counted for killAfter
 	for round := range 4 {
 		cmd, base := startProcess(t, bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "error")
 		var list struct{ Sessions []struct{ Code string } }
@@ -133,15 +149,14 @@ func crashRounds(t *testing.T, bin, dir, db, driver string) {
 					for _, x := range res.Results {
 						if x.Outcome == "reserved" {
 							acked[key{tok, x.Session}] = true
+							answered++
 						}
 					}
 					mu.Unlock()
 				}
 			}()
 		}
-		time.Sleep(time.Duration(300+100*round) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		killAfter(cmd, time.Duration(300+100*round)*time.Millisecond, 30, func() int { mu.Lock(); defer mu.Unlock(); return answered })
 		stop()
 		wg.Wait()
 	}
