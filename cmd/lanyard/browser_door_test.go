@@ -221,7 +221,7 @@ func TestBrowserDoor(t *testing.T) {
 	b.do("fresh door data", chromedp.Navigate(href), chromedp.WaitVisible(chromedp.ID("wedge")), poll(`document.body.dataset.ready === "1"`))
 	// The service worker has cached the app shell for offline use.
 	cached := ""
-	for deadline := time.Now().Add(15 * time.Second); cached != "cached" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); cached != "cached" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		cached, _ = chromedp.Run(b.ctx, chromedp.Evaluate[string](`caches.keys().then(k => k.find(n => n.startsWith("lanyard-door-")))
 			.then(n => n ? caches.open(n).then(c => c.match("/door/app")).then(r => r ? "cached" : "missing") : "no cache")`, chromedp.EvalAwaitPromise))
 	}

@@ -172,7 +172,7 @@ func TestBrowserLeads(t *testing.T) {
 	b.do("the service worker keeps the scanner", poll(`document.getElementById("leads-scan").dataset.worker === "1"`),
 		poll(`caches.keys().then(k => k.includes("lanyard-leads-1"))`))
 	waitCached := `caches.open("lanyard-leads-1").then(c => c.keys()).then(k => k.length)`
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](waitCached, chromedp.EvalAwaitPromise))
 		if n >= 5 {
 			break

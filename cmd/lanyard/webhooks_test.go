@@ -81,7 +81,7 @@ func TestWebhooksEndToEnd(t *testing.T) {
 	if res.Results[0].Outcome != "reserved" {
 		t.Fatalf("reserve: %+v", res.Results[0])
 	}
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		mu.Lock()
 		n := len(verified)
