@@ -246,14 +246,15 @@ func (h *Handler) listMeetups(w http.ResponseWriter, r *http.Request) {
 // /meetups/new, and goes to it (meetup.Create).
 func (h *Handler) createMeetup(w http.ResponseWriter, r *http.Request) {
 	var in meetupFields
-	if err := decode(r, &in); err != nil {
+	key, err := writeBody(r, &in)
+	if err != nil {
 		h.error(w, r, err)
 		return
 	}
 	m := lanyard.Meetup{Title: in.Title, Description: in.Description, Language: in.Language, Topic: in.Topic, PlaceKind: in.PlaceKind,
-		Venue: in.Venue, Place: in.Place, Lat: in.Lat, Lng: in.Lng, Start: in.Start.UTC(), End: in.End.UTC(), Cap: in.Cap}
+		Venue: in.Venue, Place: in.Place, Lat: in.Lat, Lng: in.Lng, Start: in.Start.UTC(), End: in.End.UTC(), Cap: in.Cap, Key: key}
 	a := caller(r.Context())
-	m, err := meetup.Create(r.Context(), h.Meetups, meetup.Wording(h.Catalog, h.PublicURL), h.Catalog.Load(), a, m, time.Now())
+	m, err = meetup.Create(r.Context(), h.Meetups, meetup.Wording(h.Catalog, h.PublicURL), h.Catalog.Load(), a, m, time.Now())
 	if err != nil {
 		if e := (*lanyard.Error)(nil); errors.As(err, &e) && e.Field == "minutes" {
 			e.Field = "end" // the page's field; here the meetup's end

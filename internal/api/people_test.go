@@ -113,9 +113,18 @@ func newPeopleEnv(t *testing.T, db *store.DB) *peopleEnv {
 // do sends a request as who ("" for no token) and returns the status and body.
 func (e *peopleEnv) do(who, method, path, body string) (int, string) {
 	e.t.Helper()
+	return e.doKey(who, method, path, body, "")
+}
+
+// doKey is do with an Idempotency-Key, if key is not empty.
+func (e *peopleEnv) doKey(who, method, path, body, key string) (int, string) {
+	e.t.Helper()
 	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 	if who != "" {
 		req.Header.Set("Authorization", "Bearer "+e.tokens[who])
+	}
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	res, err := http.DefaultClient.Do(req)
@@ -637,6 +646,46 @@ func TestCreateMeetupAPI(t *testing.T) {
 		}
 		code, out = e.do("", "POST", "/api/v1/meetups", body(nil))
 		e.want("no token", code, out, 401, `"unauthorized"`)
+
+		// With an Idempotency-Key, a retry finds the first meetup: a chat
+		// bot that lost the answer starts one, not two.
+		cats := func() []store.MyMeetup {
+			list, err := db.MeetupsOf(ctx, e.ev.ID, e.people["cat"].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return list
+		}
+		code, out = e.doKey("cat", "POST", "/api/v1/meetups", body(nil), "bot-42")
+		e.want("Cat starts one with a key", code, out, 201, `"going":1`)
+		var first struct{ ID int64 }
+		e.decode(out, &first)
+		code, out = e.doKey("cat", "POST", "/api/v1/meetups", body(nil), "bot-42")
+		e.want("the same request again", code, out, 201, fmt.Sprintf(`"id":%d,`, first.ID), `"rsvp":{"status":"going"}`)
+		code, out = e.doKey("cat", "POST", "/api/v1/meetups", body(func(v map[string]any) { v["title"] = "Another one" }), "bot-42")
+		e.want("the key with other fields", code, out, 400, `"idempotency_key_reused"`)
+		code, out = e.doKey("cat", "POST", "/api/v1/meetups", body(nil), strings.Repeat("k", 201))
+		e.want("a key too long", code, out, 400, `"invalid"`)
+		if list := cats(); len(list) != 1 || list[0].ID != first.ID {
+			t.Fatalf("Cat's meetups after the retries: %+v", list)
+		}
+		code, out = e.doKey("bob", "POST", "/api/v1/meetups", body(nil), "bot-42")
+		e.want("Bob's own key of the same name", code, out, 201)
+		var bobs struct{ ID int64 }
+		e.decode(out, &bobs)
+		if bobs.ID == first.ID {
+			t.Fatalf("Bob's request found Cat's meetup %d", first.ID)
+		}
+		// At the limit, a retry of a started meetup still finds it.
+		for i := 1; i < store.MeetupsPerOrganizer; i++ {
+			code, out := e.do("cat", "POST", "/api/v1/meetups", body(func(v map[string]any) { v["title"] = fmt.Sprint("Cat's ", i) }))
+			e.want("another of Cat's", code, out, 201)
+		}
+		code, out = e.doKey("cat", "POST", "/api/v1/meetups", body(nil), "bot-42")
+		e.want("a retry at the limit", code, out, 201, fmt.Sprintf(`"id":%d,`, first.ID))
+		if n := len(cats()); n != store.MeetupsPerOrganizer {
+			t.Fatalf("Cat has %d meetups, want %d", n, store.MeetupsPerOrganizer)
+		}
 
 		// One person starts at most store.MeetupsPerOrganizer.
 		for i := 1; i < store.MeetupsPerOrganizer; i++ {

@@ -18,6 +18,10 @@ const (
 
 	// EBodyTooLarge refuses a request body over the size its route takes.
 	EBodyTooLarge = "body_too_large"
+	// EKeyReused refuses a request whose Idempotency-Key an earlier,
+	// different request of the same caller used (400, as the engine's
+	// invalid for a reused key).
+	EKeyReused = "idempotency_key_reused"
 )
 
 // Error is a domain error whose Message is safe to show a person.

@@ -71,6 +71,9 @@ type Meetup struct {
 	Canceled    bool // by its starter or an organizer: off the list, no RSVP
 	Reports     int  // attendees' reports (the console's list)
 	CreatedAt   time.Time
+	// Key is the creating request's idempotency key, if any: a starter's
+	// key makes one meetup, and the same request again returns it.
+	Key string
 }
 
 // Minutes is how long the meetup runs.

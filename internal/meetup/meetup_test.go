@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -407,6 +408,43 @@ func TestDayFilterLabels(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Errorf("the day filter lacks %s", want)
 			}
+		}
+	})
+}
+
+// The new-meetup form carries a key: posted twice (a double click, a retry
+// on a bad connection) it starts one meetup, and both answers lead to it;
+// taken back and changed, it starts another.
+func TestCreateFormPostedTwice(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ana := e.signIn("ana")
+		page := ana.Get("/meetups/new")
+		m := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(page.Body)
+		if page.Status != http.StatusOK || m == nil {
+			t.Fatalf("the form: %d, key %v", page.Status, m)
+		}
+		f := validForm()
+		f.Set("key", m[1])
+		first, again := ana.Post("/meetups", f), ana.Post("/meetups", f)
+		if first.Status != http.StatusSeeOther || again.Status != http.StatusSeeOther || first.Header.Get("Location") != again.Header.Get("Location") {
+			t.Fatalf("posted twice: %d %q, then %d %q", first.Status, first.Header.Get("Location"), again.Status, again.Header.Get("Location"))
+		}
+		if n := len(e.meetups()); n != 1 {
+			t.Fatalf("%d meetups after the form was posted twice, want 1", n)
+		}
+		f.Set("title", "Korean speakers, second round")
+		if r := ana.Post("/meetups", f); r.Status != http.StatusSeeOther || r.Header.Get("Location") == first.Header.Get("Location") {
+			t.Fatalf("changed and posted: %d %q", r.Status, r.Header.Get("Location"))
+		}
+		// Another form's key is another meetup, even with the same fields.
+		f = validForm()
+		f.Set("key", "another-form")
+		if r := ana.Post("/meetups", f); r.Status != http.StatusSeeOther {
+			t.Fatalf("another form: %d", r.Status)
+		}
+		if n := len(e.meetups()); n != 3 {
+			t.Fatalf("%d meetups, want 3", n)
 		}
 	})
 }

@@ -2,6 +2,10 @@ package meetup
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -141,7 +145,10 @@ type form struct {
 	Title, Description, Language, Topic string
 	PlaceKind, Room, Venue, Place       string
 	Lat, Lng, Start, Minutes, Cap       string
-	Errors                              map[string]string
+	// Key is the new-meetup form's own: a form posted twice (a double
+	// click, a retry on a bad connection) starts one meetup.
+	Key    string
+	Errors map[string]string
 }
 
 type newData struct {
@@ -181,7 +188,7 @@ func (h *Handler) newData(r *http.Request, f form) newData {
 }
 
 func (h *Handler) newPage(w http.ResponseWriter, r *http.Request) {
-	f := form{Language: h.Shell.Lang(r), PlaceKind: lanyard.MeetupBar, Minutes: "90", Cap: "12"}
+	f := form{Language: h.Shell.Lang(r), PlaceKind: lanyard.MeetupBar, Minutes: "90", Cap: "12", Key: rand.Text()}
 	h.render(w, r, http.StatusOK, "new", "meetup.new.title", h.newData(r, f))
 }
 
@@ -192,7 +199,10 @@ func (h *Handler) parseForm(r *http.Request) (lanyard.Meetup, form, error) {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := form{Title: v("title"), Description: v("description"), Language: v("language"), Topic: v("topic"), PlaceKind: v("place_kind"),
 		Room: v("room"), Venue: v("venue"), Place: v("place"), Lat: v("lat"), Lng: v("lng"), Start: v("start"), Minutes: v("minutes"), Cap: v("cap"),
-		Errors: map[string]string{}}
+		Key: v("key"), Errors: map[string]string{}}
+	if len(f.Key) > 64 {
+		f.Key = ""
+	}
 	u := h.Shell.User(r)
 	m := lanyard.Meetup{EventID: h.event().ID, OrganizerID: u.ID, Title: f.Title, Description: f.Description, Language: f.Language,
 		Topic: f.Topic, PlaceKind: f.PlaceKind, Venue: f.Venue, Place: f.Place}
@@ -273,6 +283,13 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		}
 		h.render(w, r, http.StatusUnprocessableEntity, "new", "meetup.new.title", h.newData(r, f))
 		return
+	}
+	if f.Key != "" {
+		// The fields are part of the key: a form taken back and changed
+		// starts another meetup, and only a repeat finds the first.
+		sum := sha256.Sum256(fmt.Appendf(nil, "%q %q %q %q %q %q %q %g %g %d %d %d", m.Title, m.Description, m.Language, m.Topic,
+			m.PlaceKind, m.Venue, m.Place, m.Lat, m.Lng, m.Start.Unix(), m.End.Unix(), m.Cap))
+		m.Key = "form:" + f.Key + ":" + hex.EncodeToString(sum[:8])
 	}
 	m, err = h.Store.MeetupCreate(r.Context(), m, h.words)
 	if lanyard.ErrorCode(err) == lanyard.EMeetupLimit {

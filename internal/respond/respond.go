@@ -18,6 +18,7 @@ var statuses = map[string]int{
 	lanyard.ENOTFOUND:     http.StatusNotFound,
 	lanyard.ECONFLICT:     http.StatusConflict,
 	lanyard.EUNAUTHORIZED: http.StatusUnauthorized,
+	lanyard.EKeyReused:    http.StatusBadRequest,
 	lanyard.EFORBIDDEN:    http.StatusForbidden,
 	lanyard.ETOOMANY:      http.StatusTooManyRequests,
 	lanyard.EUNAVAILABLE:  http.StatusServiceUnavailable,

@@ -55,15 +55,31 @@ const MeetupsPerOrganizer = 10
 // MeetupCreate stores a new meetup (validated by the caller) with its
 // organizer going, and the organizer's reminder. It returns the meetup as
 // stored, or meetup_limit when the organizer started MeetupsPerOrganizer.
+// With m.Key, the organizer's earlier meetup of that key is returned
+// instead when it has the same fields, and idempotency_key_reused is
+// returned when it has not.
 func (d *DB) MeetupCreate(ctx context.Context, m lanyard.Meetup, words MeetupWords) (lanyard.Meetup, error) {
 	now := d.Now().UTC()
 	var lat, lng sql.NullFloat64
 	if m.PlaceKind == lanyard.MeetupPin {
 		lat, lng = sql.NullFloat64{Float64: m.Lat, Valid: true}, sql.NullFloat64{Float64: m.Lng, Valid: true}
 	}
+	key, replayed := m.Key, false
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		if d.dialect == Postgres { // one organizer's creations in turn, so the count holds
 			if _, err := d.exec(ctx, tx, `SELECT id FROM attendees WHERE id = ? FOR UPDATE`, m.OrganizerID); err != nil {
+				return err
+			}
+		}
+		if m.Key != "" {
+			was, err := scanMeetup(d.queryRow(ctx, tx, `SELECT `+meetupCols+` FROM meetups m WHERE m.organizer_id = ? AND m.create_key = ?`, m.OrganizerID, m.Key))
+			switch {
+			case err == nil && sameMeetup(was, m):
+				m, replayed = was, true
+				return nil
+			case err == nil:
+				return lanyard.Errorf(lanyard.EKeyReused, "This Idempotency-Key started meetup %d, with other fields: use a new key for a new meetup.", was.ID)
+			case !errors.Is(err, sql.ErrNoRows):
 				return err
 			}
 		}
@@ -75,9 +91,9 @@ func (d *DB) MeetupCreate(ctx context.Context, m lanyard.Meetup, words MeetupWor
 			return lanyard.Errorf(lanyard.EMeetupLimit, "You started %d meetups: that is the most one person may start.", started)
 		}
 		err := d.queryRow(ctx, tx, `INSERT INTO meetups (event_id, organizer_id, title, description, language, topic, place_kind, venue, place,
-			lat, lng, starts_at, ends_at, cap, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			lat, lng, starts_at, ends_at, cap, created_at, create_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			m.EventID, m.OrganizerID, m.Title, m.Description, m.Language, m.Topic, m.PlaceKind, m.Venue, m.Place,
-			lat, lng, m.Start.UTC(), m.End.UTC(), m.Cap, now).Scan(&m.ID)
+			lat, lng, m.Start.UTC(), m.End.UTC(), m.Cap, now, nullString(m.Key)).Scan(&m.ID)
 		if err != nil {
 			return mapError(err, "That meetup")
 		}
@@ -91,7 +107,20 @@ func (d *DB) MeetupCreate(ctx context.Context, m lanyard.Meetup, words MeetupWor
 	if err != nil {
 		return lanyard.Meetup{}, fmt.Errorf("store: create meetup %q: %w", m.Title, err)
 	}
+	if replayed {
+		m.Key = key
+	}
 	return m, nil
+}
+
+// sameMeetup reports whether stored meetup a was made from the same
+// fields as new meetup b (both validated), to the database's microsecond.
+func sameMeetup(a, b lanyard.Meetup) bool {
+	at := func(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+	pin := b.PlaceKind != lanyard.MeetupPin || (a.Lat == b.Lat && a.Lng == b.Lng)
+	return a.EventID == b.EventID && a.Title == b.Title && a.Description == b.Description && a.Language == b.Language &&
+		a.Topic == b.Topic && a.PlaceKind == b.PlaceKind && a.Venue == b.Venue && a.Place == b.Place && pin &&
+		at(a.Start).Equal(at(b.Start)) && at(a.End).Equal(at(b.End)) && a.Cap == b.Cap
 }
 
 // Meetup returns the event's meetup by ID (hidden ones too), or ENOTFOUND.
