@@ -318,6 +318,12 @@ func (h *Handler) leaveMeetup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	promoted, err := meetup.Leave(r.Context(), h.Meetups, meetup.Wording(h.Catalog, h.PublicURL), caller(r.Context()), m)
+	if lanyard.ErrorCode(err) == lanyard.ENOTFOUND {
+		// No answer to take back: done already, as a party's leave says
+		// (a retried DELETE is not an error).
+		respond.JSON(w, http.StatusOK, map[string]any{"left": false, "promoted": false})
+		return
+	}
 	if err != nil {
 		h.error(w, r, err)
 		return

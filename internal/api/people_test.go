@@ -463,7 +463,7 @@ func TestMeetupsAPI(t *testing.T) {
 		code, body = e.do("bob", "GET", path, "")
 		e.want("Bob promoted", code, body, 200, `"going":2`, `"rsvp":{"status":"going"}`)
 		code, body = e.do("ann", "DELETE", path+"/rsvp", "")
-		e.want("Ann leaves again", code, body, 404, `"not_found"`)
+		e.want("Ann leaves again: done already", code, body, 200, `"left":false`, `"promoted":false`)
 		if got, err := db.Meetup(ctx, e.ev.ID, m.ID); err != nil || got.Going != 2 || got.Waiting != 0 {
 			t.Errorf("meetup after: %+v %v", got, err)
 		}
@@ -542,6 +542,8 @@ func TestPartiesAPI(t *testing.T) {
 		e.want("Ann attending", code, body, 200, `"attending":true`)
 		code, body = e.do("ann", "DELETE", "/api/v1/parties/gala/rsvp", "")
 		e.want("Ann leaves", code, body, 200, `"left":true`)
+		code, body = e.do("ann", "DELETE", "/api/v1/parties/gala/rsvp", "")
+		e.want("Ann leaves again: done already", code, body, 200, `"left":false`)
 		code, body = e.do("bob", "POST", "/api/v1/parties/gala/rsvp", `{"languages":["en"]}`)
 		e.want("Bob after Ann left", code, body, 200, `"attending":true`)
 		code, body = e.do("", "POST", "/api/v1/parties/gala/rsvp", `{"languages":["en"]}`)
