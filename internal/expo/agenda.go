@@ -13,7 +13,7 @@ import (
 // place: its venue and room), so the agenda draws it on the day with the
 // trip to the hall and its clashes, "now and next" lists it, and the
 // calendar download and feed carry it, like a meetup. It links to the
-// booth's page, where the favorite is undone.
+// booth's page, and its Undo takes the favorite back from the agenda.
 func (h *Handler) AgendaEntries(ctx context.Context, attendeeID int64, lang string) ([]web.AgendaExtra, error) {
 	ev := h.event()
 	fav, err := h.Store.ExpoFavoriteEvents(ctx, ev.ID, attendeeID)
@@ -40,7 +40,9 @@ func (h *Handler) AgendaEntries(ctx context.Context, attendeeID int64, lang stri
 		s := &lanyard.Session{Code: "BOOTH-" + strconv.FormatInt(e.ID, 10), Title: e.Title + " · " + e.Exhibitor, Abstract: e.Description,
 			Venue: hall.Venue, Room: room, Start: e.Starts, End: e.Ends}
 		out = append(out, web.AgendaExtra{Session: s, Link: "/expo/" + e.Code,
-			Label: web.Translate(lang, "expo.agenda.label", "Kind", web.Translate(lang, "expo.kind."+e.Kind))})
+			Label: web.Translate(lang, "expo.agenda.label", "Kind", web.Translate(lang, "expo.kind."+e.Kind)),
+			Undo: &web.AgendaUndo{Action: "/expo/events/" + strconv.FormatInt(e.ID, 10) + "/favorite", Fields: map[string]string{"on": "0", "next": "/agenda"},
+				Label: web.Translate(lang, "expo.event.unfavorite")}})
 	}
 	return out, nil
 }

@@ -248,6 +248,9 @@ func TestBoothEventsOnAgenda(t *testing.T) {
 		if item, trip := agendaItem(t, c.Get("/agenda").Body, giveaway); !strings.Contains(item, "부스 이벤트 · 경품") || !strings.Contains(item, "Hall B · 부스 101") || !strings.Contains(trip, "Convention Center까지 도보 12분") {
 			t.Errorf("the Korean agenda: %q, trip %q", item, trip)
 		}
+		if item, _ := agendaItem(t, c.Get("/agenda").Body, giveaway); !strings.Contains(item, "내 일정에서 삭제") {
+			t.Errorf("the Korean agenda's undo button: %q", item)
+		}
 		if next := text(c.Get("/now").Body); !strings.Contains(next, "부스 이벤트 · 경품") || !strings.Contains(next, "Venue에서 걸어서 12분") {
 			t.Errorf("the Korean now and next:\n%s", next)
 		}
@@ -257,8 +260,18 @@ func TestBoothEventsOnAgenda(t *testing.T) {
 		if body := e.signIn("other").Get("/agenda").Body; strings.Contains(body, "BOOTH-") {
 			t.Error("another attendee's agenda shows the booth events")
 		}
-		if r := c.Post("/expo/events/"+strconv.FormatInt(e.giveaway, 10)+"/favorite", url.Values{"on": {"0"}}); r.Status != http.StatusSeeOther {
-			t.Fatalf("unfavorite: %d", r.Status)
+		// Taken off from the agenda itself: the entry's own form, posted
+		// as the page has it, comes back to the agenda.
+		form := regexp.MustCompile(`<form method="post" action="([^"]+)" class="inline">((?:<input type="hidden" name="[^"]+" value="[^"]*">)+)\s*<button[^>]* data-undo="` + giveaway + `">([^<]+)</button>`).FindStringSubmatch(c.Get("/agenda").Body)
+		if form == nil || form[3] != "Remove from my agenda" {
+			t.Fatalf("no undo form for the giveaway on the agenda: %v", form)
+		}
+		fields := url.Values{}
+		for _, f := range regexp.MustCompile(`name="([^"]+)" value="([^"]*)"`).FindAllStringSubmatch(form[2], -1) {
+			fields.Set(f[1], f[2])
+		}
+		if r := c.Post(form[1], fields); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/agenda" {
+			t.Fatalf("unfavorite from the agenda: %d to %q", r.Status, r.Header.Get("Location"))
 		}
 		if body := c.Get("/agenda").Body; strings.Contains(body, `data-session="`+giveaway+`"`) || !strings.Contains(body, `data-session="`+demo+`"`) {
 			t.Error("the unfavorited giveaway is still on the agenda, or the demo is gone")

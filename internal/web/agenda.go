@@ -174,8 +174,9 @@ type agendaItem struct {
 	CheckedIn bool
 	Rating    *lanyard.Rating
 	// Link and Label: an entry of another feature (a meetup), which links
-	// to its own page and has none of a session's actions.
+	// to its own page and has none of a session's actions but Undo's.
 	Link, Label string
+	Undo        *AgendaUndo
 }
 
 func (it *agendaItem) codeOrEmpty() string {
@@ -256,7 +257,7 @@ func (h *Handler) agendaPage(w http.ResponseWriter, r *http.Request) {
 	for _, day := range d.Days { // the extra entries link to their own pages (issue 14)
 		for _, row := range day.Rows {
 			if x, ok := extras[row.Item.codeOrEmpty()]; ok {
-				row.Item.Link, row.Item.Label = x.Link, x.Label
+				row.Item.Link, row.Item.Label, row.Item.Undo = x.Link, x.Label, x.Undo
 			}
 		}
 	}

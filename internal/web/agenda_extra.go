@@ -21,6 +21,17 @@ type AgendaExtra struct {
 	Session *lanyard.Session
 	Link    string
 	Label   string // a badge beside it ("Meetup · going")
+	// Undo, if set, is a button on the agenda that takes the entry off
+	// there (a booth event's favorite), instead of on its own page.
+	Undo *AgendaUndo
+}
+
+// AgendaUndo is a form the agenda posts to Action with Fields (among
+// them the field that brings the visitor back to /agenda); its button
+// reads Label.
+type AgendaUndo struct {
+	Action, Label string
+	Fields        map[string]string
 }
 
 // AgendaSource lists an attendee's AgendaExtra entries, labelled in lang.
