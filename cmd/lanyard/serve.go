@@ -146,9 +146,10 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	}
 	ident := &identities{DB: db, tokens: &auth.Cache{Store: db, TTL: time.Minute, Max: 200_000, Now: time.Now}}
 	badges := &badge.Service{DB: db, Event: ev}
-	(&api.Handler{Catalog: &current, Engine: engine, Counts: counts, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
+	apiHandler := &api.Handler{Catalog: &current, Engine: engine, Counts: counts, Ident: ident, Log: log, Limiter: limit.New[int64](writesPerSecond, writeBurst, maxLimited),
 		Badges: badges, Registrations: db, Audit: db, PublicURL: public, Webhooks: db,
-		Ratings: db, Places: db, Swag: db, Leads: db, Contacts: db, Meetups: db, Parties: db}).Routes(routes)
+		Ratings: db, Places: db, Swag: db, Leads: db, Contacts: db, Meetups: db, Parties: db}
+	apiHandler.Routes(routes)
 	proxies, err := cfg.TrustedProxies()
 	if err != nil {
 		return err
@@ -223,6 +224,7 @@ func serveEvent(ctx context.Context, e *env, cfg *config.Config, log *slog.Logge
 	leadPages := &leads.Handler{Shell: leadsShell, Catalog: &current, Store: db, Badges: badges, Log: log}
 	leadPages.Routes(routes)
 	pages.SettingsSections = append(pages.SettingsSections, leadPages.SettingsSection)
+	apiHandler.AgendaSources = pages.AgendaSources // the same entries in GET /api/v1/me/agenda
 	lctx, stopLive := context.WithCancel(ctx)
 	defer stopLive()
 	// Scheduled announcements: every node looks; the store's claim sends each once.

@@ -20,6 +20,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"github.com/lanyardhq/lanyard/internal/route"
+	"github.com/lanyardhq/lanyard/internal/web"
 )
 
 //go:embed openapi.json
@@ -74,6 +75,10 @@ type Handler struct {
 	Contacts ContactStore
 	Meetups  meetup.Store
 	Parties  party.Store
+	// AgendaSources are the other features' entries on the agenda page
+	// (meetups, parties, booth events), which GET /api/v1/me/agenda lists
+	// as its extras; set before the server starts.
+	AgendaSources []web.AgendaSource
 }
 
 // access is who may call a route.

@@ -5,9 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
+
+	"golang.org/x/text/language"
 
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
@@ -191,9 +196,54 @@ func (h *Handler) getAgenda(w http.ResponseWriter, r *http.Request) {
 		h.error(w, r, err)
 		return
 	}
+	extras, err := h.agendaExtras(r, a.ID)
+	if err != nil {
+		h.error(w, r, err)
+		return
+	}
 	respond.JSON(w, http.StatusOK, struct {
 		*lanyard.Agenda
-		TimeZone string `json:"time_zone"`
-		HomeZone string `json:"home_zone,omitempty"`
-	}{ag, h.Catalog.Load().Event.TimeZone, a.HomeZone})
+		Extras   []agendaExtra `json:"extras"`
+		TimeZone string        `json:"time_zone"`
+		HomeZone string        `json:"home_zone,omitempty"`
+	}{ag, extras, h.Catalog.Load().Event.TimeZone, a.HomeZone})
+}
+
+// agendaExtra is an entry of another feature on the agenda: a meetup one
+// goes to, a party one answered, a favorited booth event.
+type agendaExtra struct {
+	Kind  string    `json:"kind"`
+	Code  string    `json:"code"`
+	Title string    `json:"title"`
+	Label string    `json:"label"` // as the agenda page's badge, in the Accept-Language
+	Venue string    `json:"venue,omitempty"`
+	Room  string    `json:"room,omitempty"`
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	URL   string    `json:"url"` // its page
+}
+
+// agendaExtras lists attendee's entries from h.AgendaSources, by start,
+// labelled in English or Korean as the request's Accept-Language prefers.
+func (h *Handler) agendaExtras(r *http.Request, attendee int64) ([]agendaExtra, error) {
+	lang := "en"
+	if tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language")); err == nil && len(tags) > 0 {
+		if base, _ := tags[0].Base(); base.String() == "ko" {
+			lang = "ko"
+		}
+	}
+	out := []agendaExtra{}
+	for _, src := range h.AgendaSources {
+		list, err := src(r.Context(), attendee, lang)
+		if err != nil {
+			return nil, fmt.Errorf("api: agenda extras: %w", err)
+		}
+		for _, x := range list {
+			s := x.Session
+			out = append(out, agendaExtra{Kind: x.Kind, Code: s.Code, Title: s.Title, Label: x.Label, Venue: s.Venue, Room: s.Room,
+				Start: s.Start.UTC(), End: s.End.UTC(), URL: strings.TrimSuffix(h.PublicURL, "/") + x.Link})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b agendaExtra) int { return a.Start.Compare(b.Start) })
+	return out, nil
 }

@@ -39,7 +39,7 @@ func (h *Handler) AgendaEntries(ctx context.Context, attendeeID int64, lang stri
 		}
 		s := &lanyard.Session{Code: "BOOTH-" + strconv.FormatInt(e.ID, 10), Title: e.Title + " · " + e.Exhibitor, Abstract: e.Description,
 			Venue: hall.Venue, Room: room, Start: e.Starts, End: e.Ends}
-		out = append(out, web.AgendaExtra{Session: s, Link: "/expo/" + e.Code,
+		out = append(out, web.AgendaExtra{Session: s, Kind: "booth_event", Link: "/expo/" + e.Code,
 			Label: web.Translate(lang, "expo.agenda.label", "Kind", web.Translate(lang, "expo.kind."+e.Kind)),
 			Undo: &web.AgendaUndo{Action: "/expo/events/" + strconv.FormatInt(e.ID, 10) + "/favorite", Fields: map[string]string{"on": "0", "next": "/agenda"},
 				Label: web.Translate(lang, "expo.event.unfavorite")}})

@@ -517,7 +517,7 @@ func (h *Handler) AgendaEntries(ctx context.Context, attendeeID int64, lang stri
 		}
 		s := &lanyard.Session{Code: "MEETUP-" + strconv.FormatInt(m.ID, 10), Title: m.Title, Venue: m.Venue, Room: m.Place,
 			Start: m.Start, End: m.End, Capacity: m.Cap, Topics: []string{m.Topic}}
-		out = append(out, web.AgendaExtra{Session: s, Link: meetupPath(m.ID), Label: web.Translate(lang, "meetup.agenda.going")})
+		out = append(out, web.AgendaExtra{Session: s, Kind: "meetup", Link: meetupPath(m.ID), Label: web.Translate(lang, "meetup.agenda.going")})
 	}
 	return out, nil
 }

@@ -41,7 +41,7 @@ func (h *Handler) AgendaEntries(ctx context.Context, attendeeID int64, lang stri
 			label += " · " + web.Translate(lang, "party.your_table", "No", strconv.Itoa(table))
 		}
 		s := &lanyard.Session{Code: "PARTY-" + p.Code, Title: p.Title, Room: p.Location, Start: p.Starts, End: p.Starts.Add(agendaLength), Capacity: p.Capacity}
-		out = append(out, web.AgendaExtra{Session: s, Link: "/parties/" + p.Code, Label: label})
+		out = append(out, web.AgendaExtra{Session: s, Kind: "party", Link: "/parties/" + p.Code, Label: label})
 	}
 	return out, nil
 }

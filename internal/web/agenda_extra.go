@@ -19,6 +19,7 @@ import (
 // actions (cancel, switch, rate) on the agenda.
 type AgendaExtra struct {
 	Session *lanyard.Session
+	Kind    string // what it is, for the API: "meetup", "party", "booth_event"
 	Link    string
 	Label   string // a badge beside it ("Meetup · going")
 	// Undo, if set, is a button on the agenda that takes the entry off
