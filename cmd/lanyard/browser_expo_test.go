@@ -134,6 +134,11 @@ func TestBrowserExpo(t *testing.T) {
 	}
 	br.shootDay("agenda-booth-event-ko", day, 390)
 	br.do("in English", chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] `+item)))
+	// Taken off from the agenda itself, which comes back without it.
+	submit("remove from the agenda", `button[data-undo="BOOTH-`+id+`"]`)
+	if path := br.eval(`location.pathname`); path != "/agenda" || br.eval(`String(document.querySelectorAll('`+item+`').length)`) != "0" {
+		t.Errorf("after removing the booth event from the agenda: at %s, still there: %s", path, br.eval(`String(document.querySelectorAll('`+item+`').length)`))
+	}
 	br.do("desktop", chromedp.EmulateViewport(1280, 900))
 	br.do("route", chromedp.Navigate(base+"/expo/route"), chromedp.WaitVisible(chromedp.ID("route-stops")), chromedp.WaitVisible(chromedp.ID("walk-line")))
 	stops := br.eval(`String(document.querySelectorAll("#route-stops li").length)`)
