@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/meetup"
 	"github.com/lanyardhq/lanyard/internal/party"
+	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
 	"github.com/lanyardhq/lanyard/internal/route"
 	"github.com/lanyardhq/lanyard/internal/web"
@@ -46,6 +48,11 @@ func (h *Handler) peopleRoutes(t *route.Table) {
 	// An answer grants the party's door (reserve.Places): the engine's holder.
 	ledger("POST /api/v1/parties/{code}/rsvp", h.auth(attendee, h.limited(h.ticketValid(h.partyStore(h.rsvpParty)))))
 	ledger("DELETE /api/v1/parties/{code}/rsvp", h.auth(attendee, h.limited(h.partyStore(h.leaveParty))))
+	// Organizers put the event's parties, as /parties' form does, with
+	// their door places: only an engine with places has the route.
+	if reserve.Has[reserve.Places](h.Engine) {
+		ledger("PUT /api/v1/admin/parties/{code}", h.auth(organizer, h.partyStore(h.audited("party", nil, h.putParty))))
+	}
 }
 
 // unavailable answers 503 where the store was not given.
@@ -448,4 +455,54 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// partyFields are what an organizer sets on a party, as /parties' form.
+type partyFields struct {
+	Title      string            `json:"title"`
+	Kind       lanyard.PartyKind `json:"kind"`
+	Location   string            `json:"location"`
+	Starts     time.Time         `json:"starts"`
+	Capacity   int               `json:"capacity"`
+	TableSize  int               `json:"table_size"`
+	InviteOnly bool              `json:"invite_only"`
+}
+
+// putParty is PUT /api/v1/admin/parties/{code}: an organizer makes the
+// party of that code (201, hosted by the organizers) or changes it (200;
+// its kind and host stay, and a capacity below those going is 409), with
+// its door (party.Put). A cancelled party is 409 party_cancelled.
+func (h *Handler) putParty(w http.ResponseWriter, r *http.Request) {
+	var in partyFields
+	if err := decode(r, &in); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	ctx, ev := r.Context(), h.Catalog.Load().Event.ID
+	p := lanyard.Party{Code: r.PathValue("code"), Title: strings.TrimSpace(in.Title), Kind: in.Kind, Location: strings.TrimSpace(in.Location),
+		Starts: in.Starts.UTC(), Capacity: in.Capacity, TableSize: in.TableSize, InviteOnly: in.InviteOnly}
+	status := http.StatusCreated
+	old, err := h.Parties.Party(ctx, ev, p.Code)
+	switch {
+	case err == nil && old.Cancelled():
+		h.error(w, r, lanyard.Errorf(lanyard.EPartyCancelled, "The party %q was cancelled.", p.Code))
+		return
+	case err == nil && old.Kind != p.Kind:
+		h.error(w, r, &lanyard.Error{Code: lanyard.EINVALID, Field: "kind", Message: fmt.Sprintf("The party %q is a %s; its kind cannot change.", p.Code, old.Kind)})
+		return
+	case err == nil:
+		p.ID, p.ExhibitorID, status = old.ID, old.ExhibitorID, http.StatusOK
+	case lanyard.ErrorCode(err) != lanyard.ENOTFOUND:
+		h.error(w, r, err)
+		return
+	}
+	if err := p.Validate(); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	if p, err = party.Put(ctx, h.Parties, h.doors(r), h.Log, ev, p); err != nil {
+		h.error(w, r, err)
+		return
+	}
+	respond.JSON(w, status, p)
 }

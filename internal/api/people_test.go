@@ -698,3 +698,97 @@ func TestCreateMeetupAPI(t *testing.T) {
 		e.want("past the limit", code, out, 429, `"meetup_limit"`)
 	})
 }
+
+// PUT /api/v1/admin/parties/{code}: an organizer makes a party as the
+// page's form does, its door included, and changes it; bad fields are 400
+// naming the field and store nothing; others are refused.
+func TestPutPartyAPI(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newPeopleEnv(t, db)
+		ctx := context.Background()
+		starts := e.start.Add(20 * time.Hour)
+		body := func(change func(map[string]any)) string {
+			v := map[string]any{"title": "Builders' night", "kind": "party", "location": "Roof", "starts": starts, "capacity": 2}
+			if change != nil {
+				change(v)
+			}
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+		code, out := e.do("org", "PUT", "/api/v1/admin/parties/night", body(nil))
+		e.want("the organizer makes a party", code, out, 201, `"code":"night"`, `"capacity":2`)
+		p, err := db.Party(ctx, e.ev.ID, "night")
+		if err != nil || p.Title != "Builders' night" || !p.Starts.Equal(starts) || p.ExhibitorID != 0 || p.Kind != lanyard.KindParty {
+			t.Fatalf("stored: %+v %v", p, err)
+		}
+		door := func() lanyard.Place {
+			t.Helper()
+			places, err := db.Places(ctx, e.ev.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pl := range places {
+				if pl.Code == "night" {
+					return pl
+				}
+			}
+			t.Fatal("the party has no door place")
+			return lanyard.Place{}
+		}
+		if d := door(); d.Capacity != 2 || d.Kind != "party" {
+			t.Errorf("door place %+v", d)
+		}
+		// Attendees answer it through the API, up to the capacity.
+		code, out = e.do("ann", "POST", "/api/v1/parties/night/rsvp", `{"languages":["en"]}`)
+		e.want("Ann answers", code, out, 200, `"attending":true`)
+		code, out = e.do("bob", "POST", "/api/v1/parties/night/rsvp", `{"languages":["en"]}`)
+		e.want("Bob answers", code, out, 200, `"attending":true`)
+
+		code, out = e.do("org", "PUT", "/api/v1/admin/parties/night", body(func(v map[string]any) { v["capacity"] = 3; v["title"] = "Builders' night out" }))
+		e.want("the organizer changes it", code, out, 200, `"title":"Builders' night out"`, `"capacity":3`, `"going":2`)
+		if d := door(); d.Capacity != 3 || d.Name != "Builders' night out" {
+			t.Errorf("door place after the change %+v", d)
+		}
+		code, out = e.do("org", "PUT", "/api/v1/admin/parties/night", body(func(v map[string]any) { v["capacity"] = 1 }))
+		e.want("a capacity below those going", code, out, 409, `"conflict"`)
+
+		for _, tt := range []struct {
+			name, code, field string
+			change            func(map[string]any)
+		}{
+			{"no title", "x1", "title", func(v map[string]any) { v["title"] = " " }},
+			{"no such kind", "x2", "kind", func(v map[string]any) { v["kind"] = "rave" }},
+			{"no start", "x3", "starts", func(v map[string]any) { delete(v, "starts") }},
+			{"capacity 0", "x4", "capacity", func(v map[string]any) { v["capacity"] = 0 }},
+			{"a dinner without tables", "x5", "table_size", func(v map[string]any) { v["kind"] = "dinner" }},
+			{"tables at a party", "x6", "table_size", func(v map[string]any) { v["table_size"] = 8 }},
+			{"a bad code", "-bad", "code", nil},
+			{"a party becomes a dinner", "night", "kind", func(v map[string]any) { v["kind"] = "dinner"; v["table_size"] = 8 }},
+		} {
+			code, out := e.do("org", "PUT", "/api/v1/admin/parties/"+tt.code, body(tt.change))
+			e.want(tt.name, code, out, 400, `"invalid"`, `"field":"`+tt.field+`"`)
+		}
+		code, out = e.do("org", "PUT", "/api/v1/admin/parties/x7", body(func(v map[string]any) { v["host"] = 1 }))
+		e.want("an unknown field", code, out, 400, `"invalid"`)
+		code, out = e.do("ann", "PUT", "/api/v1/admin/parties/x8", body(nil))
+		e.want("an attendee", code, out, 403, `"forbidden"`)
+		code, out = e.do("xa", "PUT", "/api/v1/admin/parties/x9", body(nil))
+		e.want("an exhibitor", code, out, 403, `"forbidden"`)
+		ps, err := db.Parties(ctx, e.ev.ID)
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("parties after the refusals: %d %v", len(ps), err)
+		}
+
+		// A cancelled party is not changed.
+		if _, err := db.PartyCancel(ctx, e.ev.ID, "night", time.Now(), func(lanyard.Party, string, string) (map[string]string, error) {
+			return map[string]string{}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		code, out = e.do("org", "PUT", "/api/v1/admin/parties/night", body(nil))
+		e.want("cancelled", code, out, 409, `"party_cancelled"`)
+	})
+}

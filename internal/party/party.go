@@ -334,12 +334,9 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.ExhibitorID = host
-	if p, err = h.Store.PartyPut(r.Context(), h.event().ID, p); err != nil {
+	if p, err = Put(r.Context(), h.Store, h.door(r), h.log(), h.event().ID, p); err != nil {
 		h.fail(w, r, err)
 		return
-	}
-	if err := h.openDoor(r, p); err != nil {
-		h.log().Warn("party: door place", "party", p.Code, "err", err)
 	}
 	h.Shell.Flash(r, "ok", h.Shell.T(r, "party.created"))
 	http.Redirect(w, r, "/parties/"+p.Code, http.StatusSeeOther)
@@ -382,12 +379,9 @@ func (h *Handler) edit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.ID, p.ExhibitorID = old.ID, old.ExhibitorID
-	if p, err = h.Store.PartyPut(r.Context(), h.event().ID, p); err != nil {
+	if p, err = Put(r.Context(), h.Store, h.door(r), h.log(), h.event().ID, p); err != nil {
 		h.fail(w, r, err)
 		return
-	}
-	if err := h.openDoor(r, p); err != nil {
-		h.log().Warn("party: door place", "party", p.Code, "err", err)
 	}
 	h.Shell.Flash(r, "ok", h.Shell.T(r, "party.saved"))
 	http.Redirect(w, r, "/parties/"+p.Code, http.StatusSeeOther)

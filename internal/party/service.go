@@ -105,6 +105,22 @@ func (d Door) open(ctx context.Context, p lanyard.Party) error {
 	return err
 }
 
+// Put stores p (a new party when p.ID is 0, else the update of the party
+// with that ID, whose code, kind and host the caller keeps) and opens its door, or brings the door's
+// name, room and capacity up to date, through d. A door the engine could
+// not update is logged, not refused: the party is saved, and the next
+// put or answer opens the door. The pages and the JSON API share it.
+func Put(ctx context.Context, st Store, d Door, log *slog.Logger, eventID int64, p lanyard.Party) (lanyard.Party, error) {
+	p, err := st.PartyPut(ctx, eventID, p)
+	if err != nil {
+		return p, err
+	}
+	if err := d.open(ctx, p); err != nil {
+		log.WarnContext(ctx, "party: door place", "party", p.Code, "err", err)
+	}
+	return p, nil
+}
+
 // Answer records u's answer to p (the store refuses past the capacity:
 // EPartyFull) and gives u entry at the party's door through d. An answer
 // the door has not heard of is saved but not acknowledged (EUNAVAILABLE:
