@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -770,6 +771,15 @@ func TestPutPartyAPI(t *testing.T) {
 		} {
 			code, out := e.do("org", "PUT", "/api/v1/admin/parties/"+tt.code, body(tt.change))
 			e.want(tt.name, code, out, 400, `"invalid"`, `"field":"`+tt.field+`"`)
+		}
+		// A place's code is not a party's: the party's door would take the
+		// lounge over.
+		code, out = e.do("org", "PUT", "/api/v1/admin/places/lounge", `{"name":"Certified lounge","kind":"lounge","capacity":40}`)
+		e.want("a lounge", code, out, 200)
+		code, out = e.do("org", "PUT", "/api/v1/admin/parties/lounge", body(nil))
+		e.want("a party with the lounge's code", code, out, 409, `"conflict"`)
+		if places, err := db.Places(ctx, e.ev.ID); err != nil || !slices.ContainsFunc(places, func(p lanyard.Place) bool { return p.Code == "lounge" && p.Kind == "lounge" && p.Capacity == 40 }) {
+			t.Errorf("the lounge after the refused party: %+v %v", places, err)
 		}
 		code, out = e.do("org", "PUT", "/api/v1/admin/parties/x7", body(func(v map[string]any) { v["host"] = 1 }))
 		e.want("an unknown field", code, out, 400, `"invalid"`)

@@ -175,3 +175,33 @@ func TestPartyDoorFollowsRSVPs(t *testing.T) {
 		doorAgrees(t, db, eng, p, "after late changes")
 	})
 }
+
+// A party's door is the place of its code, so a new party may not take a
+// lounge's code: the form is refused (409, nothing stored) and the lounge
+// keeps its kind and capacity.
+func TestPartyCodeOfAPlace(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		if _, err := e.eng.PutPlace(ctx, 0, "", lanyard.Place{Code: "lounge", Name: "Certified lounge", Kind: lanyard.PlaceLounge, Capacity: 40}); err != nil {
+			t.Fatal(err)
+		}
+		org := e.signIn("org")
+		form := url.Values{"code": {"lounge"}, "title": {"Lounge party"}, "kind": {"party"}, "starts": {"2026-12-01T21:00"}, "capacity": {"6"}}
+		e.expect(org.Post("/parties", form), http.StatusConflict, lanyard.ECONFLICT)
+		if _, err := db.Party(ctx, e.ev.ID, "lounge"); lanyard.ErrorCode(err) != lanyard.ENOTFOUND {
+			t.Errorf("the refused party was stored: %v", err)
+		}
+		places, err := db.Places(ctx, e.ev.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(places, func(p lanyard.Place) bool {
+			return p.Code == "lounge" && p.Kind == lanyard.PlaceLounge && p.Capacity == 40
+		}) {
+			t.Errorf("the lounge after the refused party: %+v", places)
+		}
+		form.Set("code", "lounge-party")
+		e.expect(org.Post("/parties", form), http.StatusSeeOther, "")
+	})
+}

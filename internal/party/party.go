@@ -61,6 +61,7 @@ type Store interface {
 	ExhibitorOf(ctx context.Context, eventID, attendeeID int64) (lanyard.Exhibitor, error)
 	Exhibitor(ctx context.Context, eventID, id int64) (lanyard.Exhibitor, error)
 	FindAttendeeByEmail(ctx context.Context, eventID int64, email string) (*lanyard.Attendee, error)
+	Places(ctx context.Context, eventID int64) ([]lanyard.Place, error)
 }
 
 var _ Store = (*store.DB)(nil)

@@ -111,6 +111,19 @@ func (d Door) open(ctx context.Context, p lanyard.Party) error {
 // not update is logged, not refused: the party is saved, and the next
 // put or answer opens the door. The pages and the JSON API share it.
 func Put(ctx context.Context, st Store, d Door, log *slog.Logger, eventID int64, p lanyard.Party) (lanyard.Party, error) {
+	if p.ID == 0 {
+		// The door is the place of the party's code: a lounge's or the
+		// expo's code would turn that place into the party's door.
+		places, err := st.Places(ctx, eventID)
+		if err != nil {
+			return p, err
+		}
+		for _, pl := range places {
+			if pl.Code == p.Code && pl.Kind != lanyard.PlaceParty {
+				return p, &lanyard.Error{Code: lanyard.ECONFLICT, Field: "code", Message: fmt.Sprintf("The code %q is the place %q's: choose another.", p.Code, pl.Name)}
+			}
+		}
+	}
 	p, err := st.PartyPut(ctx, eventID, p)
 	if err != nil {
 		return p, err
