@@ -593,16 +593,8 @@ func TestCreateMeetupAPI(t *testing.T) {
 		ctx := context.Background()
 		start := e.start.Add(19 * time.Hour)
 		body := func(change func(map[string]any)) string {
-			v := map[string]any{"title": "한국어 사용자 번개", "language": "ko", "topic": "AWS Korea User Group", "place_kind": "room",
-				"venue": "v", "place": "R", "start": start, "end": start.Add(90 * time.Minute), "cap": 3}
-			if change != nil {
-				change(v)
-			}
-			b, err := json.Marshal(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(b)
+			return jsonWith(t, map[string]any{"title": "한국어 사용자 번개", "language": "ko", "topic": "AWS Korea User Group", "place_kind": "room",
+				"venue": "v", "place": "R", "start": start, "end": start.Add(90 * time.Minute), "cap": 3}, change)
 		}
 		code, out := e.do("ann", "POST", "/api/v1/meetups", body(nil))
 		e.want("Ann starts a meetup", code, out, 201, `"title":"한국어 사용자 번개"`, `"going":1`, `"rsvp":{"status":"going"}`, `"place_kind":"room"`)
@@ -709,15 +701,7 @@ func TestPutPartyAPI(t *testing.T) {
 		ctx := context.Background()
 		starts := e.start.Add(20 * time.Hour)
 		body := func(change func(map[string]any)) string {
-			v := map[string]any{"title": "Builders' night", "kind": "party", "location": "Roof", "starts": starts, "capacity": 2}
-			if change != nil {
-				change(v)
-			}
-			b, err := json.Marshal(v)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(b)
+			return jsonWith(t, map[string]any{"title": "Builders' night", "kind": "party", "location": "Roof", "starts": starts, "capacity": 2}, change)
 		}
 		code, out := e.do("org", "PUT", "/api/v1/admin/parties/night", body(nil))
 		e.want("the organizer makes a party", code, out, 201, `"code":"night"`, `"capacity":2`)
@@ -801,4 +785,18 @@ func TestPutPartyAPI(t *testing.T) {
 		code, out = e.do("org", "PUT", "/api/v1/admin/parties/night", body(nil))
 		e.want("cancelled", code, out, 409, `"party_cancelled"`)
 	})
+}
+
+// jsonWith is v, changed by change if it is not nil, as JSON: a valid
+// body and the bad ones made from it.
+func jsonWith(t *testing.T, v map[string]any, change func(map[string]any)) string {
+	t.Helper()
+	if change != nil {
+		change(v)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
