@@ -398,6 +398,12 @@ func (e *Engine) PutPlace(ctx context.Context, caller int64, idemKey string, p l
 			return nil, &lanyard.Error{Code: lanyard.EINVALID, Field: "venue", Message: fmt.Sprintf("No venue %q.", p.Venue)}
 		}
 		pl, ok := st.places[p.Code]
+		if ok && (pl.p.Kind == lanyard.PlaceParty) != (p.Kind == lanyard.PlaceParty) {
+			// A party's door follows its RSVPs; a lounge or the expo its
+			// own rules: one code is never both, whichever asks.
+			return nil, &lanyard.Error{Code: lanyard.ECONFLICT, Field: "code",
+				Message: fmt.Sprintf("The code %q is the %s %q's: a party's door and another place cannot share a code.", p.Code, pl.p.Kind, pl.p.Name)}
+		}
 		if !ok {
 			pl = &place{inside: map[int64]bool{}}
 			st.places[p.Code] = pl

@@ -138,6 +138,15 @@ func TestPlaceRules(t *testing.T) {
 		if _, err := e2.PutPlace(ctx, 0, "", lanyard.Place{Code: "x", Name: "X", Kind: lanyard.PlaceParty, Venue: "atlantis"}); lanyard.ErrorField(err) != "venue" {
 			t.Errorf("unknown venue: %v", err)
 		}
+		// A party's door and another place never share a code, either way.
+		for _, p := range []lanyard.Place{
+			{Code: "party", Name: "A lounge over the party", Kind: lanyard.PlaceLounge},
+			{Code: "cert", Name: "A party over the lounge", Kind: lanyard.PlaceParty},
+		} {
+			if _, err := e2.PutPlace(ctx, 0, "", p); lanyard.ErrorCode(err) != lanyard.ECONFLICT || lanyard.ErrorField(err) != "code" {
+				t.Errorf("%s: %v, want conflict on code", p.Name, err)
+			}
+		}
 		list, err := db.Places(ctx, f.cat.Event.ID)
 		if err != nil || len(list) != 4 || list[0].Code != "cert" || list[0].Entitlement != "certified" || list[1].Opens.IsZero() {
 			t.Errorf("store places %+v, %v", list, err)
