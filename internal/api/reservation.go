@@ -12,11 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/lanyardhq/lanyard/internal/lanyard"
 	"github.com/lanyardhq/lanyard/internal/reserve"
 	"github.com/lanyardhq/lanyard/internal/respond"
+	"github.com/lanyardhq/lanyard/internal/web"
 )
 
 // maxBody bounds request bodies: the largest valid one is a few hundred bytes.
@@ -224,14 +223,9 @@ type agendaExtra struct {
 }
 
 // agendaExtras lists attendee's entries from h.AgendaSources, by start,
-// labelled in English or Korean as the request's Accept-Language prefers.
+// labelled in the language the pages would answer the request in.
 func (h *Handler) agendaExtras(r *http.Request, attendee int64) ([]agendaExtra, error) {
-	lang := "en"
-	if tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language")); err == nil && len(tags) > 0 {
-		if base, _ := tags[0].Base(); base.String() == "ko" {
-			lang = "ko"
-		}
-	}
+	lang := web.Language(r)
 	out := []agendaExtra{}
 	for _, src := range h.AgendaSources {
 		list, err := src(r.Context(), attendee, lang)

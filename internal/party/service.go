@@ -106,14 +106,16 @@ func (d Door) open(ctx context.Context, p lanyard.Party) error {
 }
 
 // Put stores p (a new party when p.ID is 0, else the update of the party
-// with that ID, whose code, kind and host the caller keeps) and opens its door, or brings the door's
-// name, room and capacity up to date, through d. A door the engine could
-// not update is logged, not refused: the party is saved, and the next
-// put or answer opens the door. The pages and the JSON API share it.
+// with that ID, whose code, kind and host the caller keeps) and opens its
+// door, or brings the door's name, room and capacity up to date, through
+// d. A door the engine could not update is logged, not refused: the party
+// is saved, and the next put or answer opens the door. The pages and the
+// JSON API share it.
 func Put(ctx context.Context, st Store, d Door, log *slog.Logger, eventID int64, p lanyard.Party) (lanyard.Party, error) {
 	if p.ID == 0 {
-		// The door is the place of the party's code: a lounge's or the
-		// expo's code would turn that place into the party's door.
+		// The door is the place of the party's code, and the engine
+		// refuses to make a lounge's or the expo's place a party's door;
+		// asked first, so that no party is stored without its door.
 		places, err := st.Places(ctx, eventID)
 		if err != nil {
 			return p, err

@@ -38,12 +38,12 @@ func newBundle() *i18n.Bundle {
 // langCookie remembers the language a person chose.
 const langCookie = "lang"
 
-// pickLanguage returns the language to answer in: the one chosen (cookie),
-// else the best match for the browser's Accept-Language.
 // Language is the language pages would answer r in ("en", "ko"): the
-// JSON API writes mail on the caller's behalf in it.
+// JSON API writes mail and labels on the caller's behalf in it.
 func Language(r *http.Request) string { return pickLanguage(r) }
 
+// pickLanguage returns the language to answer in: the one chosen (cookie),
+// else the best match for the browser's Accept-Language.
 func pickLanguage(r *http.Request) string {
 	if c, err := r.Cookie(langCookie); err == nil {
 		if l := supported(c.Value); l != "" {
